@@ -1,0 +1,425 @@
+using System.Text;
+
+namespace Eldercare.Firmware.Core.Events
+{
+    /// <summary>
+    /// Wire format v1 (docs/wire-format.md): one flat UTF-8 JSON object per event.
+    /// The device encodes with it and the gateway decodes with the same source, so the
+    /// two cannot drift apart. Decoding never throws on bad input; it returns a reason.
+    /// </summary>
+    public static class EventCodec
+    {
+        public const int MaxPayloadBytes = 1024;
+        public const int MaxInfoLength = 200;
+        public const int MaxDeviceIdLength = 32;
+
+        /// <summary>Year 2286: anything later is not a clock, it is garbage.</summary>
+        public const long MaxTimestampUnixMilliseconds = 9999999999999;
+
+        private const int FieldV = 1;
+        private const int FieldId = 2;
+        private const int FieldDev = 4;
+        private const int FieldBoot = 8;
+        private const int FieldSeq = 16;
+        private const int FieldType = 32;
+        private const int FieldTs = 64;
+        private const int FieldBat = 128;
+        private const int FieldConf = 256;
+        private const int FieldRef = 512;
+        private const int FieldInfo = 1024;
+        private const int Required = FieldV | FieldId | FieldDev | FieldBoot | FieldSeq | FieldType | FieldTs;
+
+        public static byte[] Encode(DeviceEvent e)
+        {
+            return Utf8.GetBytes(EncodeToString(e));
+        }
+
+        public static string EncodeToString(DeviceEvent e)
+        {
+            StringBuilder b = new StringBuilder(160);
+            b.Append("{\"v\":");
+            b.Append(e.Version.ToString());
+            b.Append(",\"id\":");
+            AppendString(b, e.Id);
+            b.Append(",\"dev\":");
+            AppendString(b, e.DeviceId);
+            b.Append(",\"boot\":");
+            b.Append(e.BootEpoch.ToString());
+            b.Append(",\"seq\":");
+            b.Append(e.Sequence.ToString());
+            b.Append(",\"type\":");
+            AppendString(b, e.Type);
+            b.Append(",\"ts\":");
+            b.Append(e.TimestampUnixMilliseconds.ToString());
+            if (e.BatteryPercent != DeviceEvent.Absent)
+            {
+                b.Append(",\"bat\":");
+                b.Append(e.BatteryPercent.ToString());
+            }
+
+            if (e.ConfidencePerMille != DeviceEvent.Absent)
+            {
+                b.Append(",\"conf\":");
+                AppendPerMille(b, e.ConfidencePerMille);
+            }
+
+            if (e.ReferenceSequence != DeviceEvent.Absent)
+            {
+                b.Append(",\"ref\":");
+                b.Append(e.ReferenceSequence.ToString());
+            }
+
+            if (e.Info != null)
+            {
+                b.Append(",\"info\":");
+                AppendString(b, e.Info);
+            }
+
+            b.Append('}');
+            return b.ToString();
+        }
+
+        public static DecodeResult Decode(byte[] payload)
+        {
+            if (payload == null)
+            {
+                return DecodeResult.Reject(RejectReasons.MalformedJson, "empty payload");
+            }
+
+            return Decode(payload, payload.Length);
+        }
+
+        public static DecodeResult Decode(byte[] payload, int length)
+        {
+            if (length > MaxPayloadBytes)
+            {
+                return DecodeResult.Reject(RejectReasons.TooLarge, "payload is " + length.ToString() + " bytes, limit " + MaxPayloadBytes.ToString());
+            }
+
+            if (length == 0)
+            {
+                return DecodeResult.Reject(RejectReasons.MalformedJson, "empty payload");
+            }
+
+            if (!Utf8.IsValid(payload, length))
+            {
+                return DecodeResult.Reject(RejectReasons.MalformedJson, "payload is not valid UTF-8");
+            }
+
+            return DecodeText(Utf8.GetString(payload, length));
+        }
+
+        private static DecodeResult DecodeText(string text)
+        {
+            FlatJsonReader reader = new FlatJsonReader(text);
+            if (!reader.BeginObject())
+            {
+                return DecodeResult.Reject(RejectReasons.MalformedJson, reader.Error);
+            }
+
+            int seen = 0;
+            long version = 0, boot = 0, seq = 0, ts = 0, bat = DeviceEvent.Absent, reference = DeviceEvent.Absent;
+            int confidence = DeviceEvent.Absent;
+            string id = null, dev = null, type = null, info = null;
+            while (true)
+            {
+                string key;
+                int step = reader.NextMember(out key);
+                if (step < 0)
+                {
+                    return DecodeResult.Reject(RejectReasons.MalformedJson, reader.Error);
+                }
+
+                if (step == 0)
+                {
+                    break;
+                }
+
+                int field = FieldOf(key);
+                if (field == 0)
+                {
+                    return DecodeResult.Reject(RejectReasons.UnknownField, "unknown field '" + Shorten(key) + "'");
+                }
+
+                if ((seen & field) != 0)
+                {
+                    return DecodeResult.Reject(RejectReasons.MalformedJson, "duplicate field '" + key + "'");
+                }
+
+                seen |= field;
+                int kind = reader.PeekValueKind();
+                if (kind == FlatJsonReader.ValueNested)
+                {
+                    return DecodeResult.Reject(RejectReasons.BadField, "field '" + key + "' is nested; v1 is flat");
+                }
+
+                bool wantString = field == FieldId || field == FieldDev || field == FieldType || field == FieldInfo;
+                if (kind == FlatJsonReader.ValueLiteral)
+                {
+                    string literal;
+                    if (!reader.ReadLiteral(out literal))
+                    {
+                        return DecodeResult.Reject(RejectReasons.MalformedJson, reader.Error);
+                    }
+
+                    return DecodeResult.Reject(RejectReasons.BadField, "field '" + key + "' is " + literal);
+                }
+
+                if (wantString)
+                {
+                    if (kind != FlatJsonReader.ValueString)
+                    {
+                        return Reject(reader, kind, key, "a string");
+                    }
+
+                    string s;
+                    if (!reader.ReadString(out s))
+                    {
+                        return DecodeResult.Reject(RejectReasons.MalformedJson, reader.Error);
+                    }
+
+                    if (field == FieldId) { id = s; }
+                    else if (field == FieldDev) { dev = s; }
+                    else if (field == FieldType) { type = s; }
+                    else { info = s; }
+                    continue;
+                }
+
+                if (kind != FlatJsonReader.ValueNumber)
+                {
+                    return Reject(reader, kind, key, "a number");
+                }
+
+                string number;
+                if (!reader.ReadNumber(out number))
+                {
+                    return DecodeResult.Reject(RejectReasons.MalformedJson, reader.Error);
+                }
+
+                if (field == FieldConf)
+                {
+                    if (!NumberParser.TryParseUnitPerMille(number, out confidence))
+                    {
+                        return DecodeResult.Reject(RejectReasons.BadField, "conf must be a decimal 0..1, got " + Shorten(number));
+                    }
+
+                    continue;
+                }
+
+                long value;
+                if (!NumberParser.TryParseLong(number, out value))
+                {
+                    return DecodeResult.Reject(RejectReasons.BadField, "field '" + key + "' must be an integer, got " + Shorten(number));
+                }
+
+                if (field == FieldV) { version = value; }
+                else if (field == FieldBoot) { boot = value; }
+                else if (field == FieldSeq) { seq = value; }
+                else if (field == FieldTs) { ts = value; }
+                else if (field == FieldBat) { bat = value; }
+                else { reference = value; }
+            }
+
+            if (!reader.AtEnd())
+            {
+                return DecodeResult.Reject(RejectReasons.MalformedJson, reader.Error);
+            }
+
+            if ((seen & Required) != Required)
+            {
+                return DecodeResult.Reject(RejectReasons.MissingField, "missing " + MissingNames(seen));
+            }
+
+            if (version != DeviceEvent.CurrentVersion)
+            {
+                return DecodeResult.Reject(RejectReasons.BadVersion, "version " + version.ToString() + " is not supported (v1 only)");
+            }
+
+            string problem = CheckFields(seen, dev, boot, seq, ts, bat, reference, info);
+            if (problem != null)
+            {
+                return DecodeResult.Reject(RejectReasons.BadField, problem);
+            }
+
+            if (!EventTypes.IsKnown(type))
+            {
+                return DecodeResult.Reject(RejectReasons.UnknownType, "unknown event type '" + Shorten(type) + "'");
+            }
+
+            if (id != DeviceEvent.MakeId(dev, (int)boot, (int)seq))
+            {
+                return DecodeResult.Reject(RejectReasons.IdMismatch, "id '" + Shorten(id) + "' is not dev:boot:seq");
+            }
+
+            DeviceEvent e = new DeviceEvent(dev, (int)boot, (int)seq, type, ts);
+            e.BatteryPercent = (int)bat;
+            e.ConfidencePerMille = confidence;
+            e.ReferenceSequence = (int)reference;
+            e.Info = info;
+            return DecodeResult.Success(e);
+        }
+
+        /// <summary>Device ids: 1-32 of a-z, 0-9, '-', not starting with '-'. Safe in topics, file names and logs.</summary>
+        public static bool IsValidDeviceId(string deviceId)
+        {
+            if (deviceId == null || deviceId.Length == 0 || deviceId.Length > MaxDeviceIdLength || deviceId[0] == '-')
+            {
+                return false;
+            }
+
+            for (int i = 0; i < deviceId.Length; i++)
+            {
+                char c = deviceId[i];
+                if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-'))
+                {
+                    return false;
+                }
+            }
+
+            return true;
+        }
+
+        private static string CheckFields(int seen, string dev, long boot, long seq, long ts, long bat, long reference, string info)
+        {
+            if (!IsValidDeviceId(dev))
+            {
+                return "dev must be 1-32 of a-z, 0-9, '-'";
+            }
+
+            if (boot < 1 || boot > int.MaxValue)
+            {
+                return "boot must be 1.." + int.MaxValue.ToString() + ", got " + boot.ToString();
+            }
+
+            if (seq < 1 || seq > int.MaxValue)
+            {
+                return "seq must be 1.." + int.MaxValue.ToString() + ", got " + seq.ToString();
+            }
+
+            if (ts < 0 || ts > MaxTimestampUnixMilliseconds)
+            {
+                return "ts out of range: " + ts.ToString();
+            }
+
+            if ((seen & FieldBat) != 0 && (bat < 0 || bat > 100))
+            {
+                return "bat must be 0..100, got " + bat.ToString();
+            }
+
+            if ((seen & FieldRef) != 0 && (reference < 1 || reference > int.MaxValue))
+            {
+                return "ref must be a positive seq, got " + reference.ToString();
+            }
+
+            if (info != null && info.Length > MaxInfoLength)
+            {
+                return "info longer than " + MaxInfoLength.ToString() + " chars";
+            }
+
+            return null;
+        }
+
+        private static DecodeResult Reject(FlatJsonReader reader, int kind, string key, string expected)
+        {
+            if (kind == 0)
+            {
+                return DecodeResult.Reject(RejectReasons.MalformedJson, "bad value for '" + Shorten(key) + "'");
+            }
+
+            return DecodeResult.Reject(RejectReasons.BadField, "field '" + key + "' must be " + expected);
+        }
+
+        private static int FieldOf(string key)
+        {
+            switch (key)
+            {
+                case "v": return FieldV;
+                case "id": return FieldId;
+                case "dev": return FieldDev;
+                case "boot": return FieldBoot;
+                case "seq": return FieldSeq;
+                case "type": return FieldType;
+                case "ts": return FieldTs;
+                case "bat": return FieldBat;
+                case "conf": return FieldConf;
+                case "ref": return FieldRef;
+                case "info": return FieldInfo;
+                default: return 0;
+            }
+        }
+
+        private static string MissingNames(int seen)
+        {
+            string[] names = new string[] { "v", "id", "dev", "boot", "seq", "type", "ts" };
+            string result = string.Empty;
+            for (int i = 0; i < names.Length; i++)
+            {
+                if ((seen & (1 << i)) == 0)
+                {
+                    result = result.Length == 0 ? names[i] : result + ", " + names[i];
+                }
+            }
+
+            return result;
+        }
+
+        private static string Shorten(string text)
+        {
+            if (text == null)
+            {
+                return string.Empty;
+            }
+
+            return text.Length <= 40 ? text : text.Substring(0, 40) + "...";
+        }
+
+        private static void AppendPerMille(StringBuilder b, int perMille)
+        {
+            b.Append((perMille / 1000).ToString());
+            b.Append('.');
+            int fraction = perMille % 1000;
+            if (fraction < 100)
+            {
+                b.Append('0');
+            }
+
+            if (fraction < 10)
+            {
+                b.Append('0');
+            }
+
+            b.Append(fraction.ToString());
+        }
+
+        private static void AppendString(StringBuilder b, string s)
+        {
+            b.Append('"');
+            for (int i = 0; i < s.Length; i++)
+            {
+                char c = s[i];
+                if (c == '"' || c == '\\')
+                {
+                    b.Append('\\');
+                    b.Append(c);
+                }
+                else if (c < ' ')
+                {
+                    b.Append("\\u00");
+                    b.Append(HexDigit(c >> 4));
+                    b.Append(HexDigit(c & 0xF));
+                }
+                else
+                {
+                    b.Append(c);
+                }
+            }
+
+            b.Append('"');
+        }
+
+        private static char HexDigit(int value)
+        {
+            return (char)(value < 10 ? '0' + value : 'a' + value - 10);
+        }
+    }
+}

@@ -1,0 +1,1 @@
+namespace Eldercare.Firmware.Tools.FallEval; internal static class Program { private static int Main() => 0; }
