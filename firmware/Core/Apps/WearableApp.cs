@@ -1,0 +1,161 @@
+using Eldercare.Firmware.Core.Events;
+using Eldercare.Firmware.Core.Hardware;
+using Eldercare.Firmware.Core.Identity;
+using Eldercare.Firmware.Core.Outbox;
+using Eldercare.Firmware.Core.Sos;
+
+namespace Eldercare.Firmware.Core.Apps
+{
+    /// <summary>
+    /// The pendant / watch application: SOS button, alarms, heartbeats with battery level,
+    /// the persistent outbox and its sender. One logic for the ESP32 and the host twin:
+    /// the caller drives it with <see cref="Tick"/> every 10-20 ms on one thread.
+    /// </summary>
+    public sealed class WearableApp : IEventRaiser
+    {
+        private readonly WearableOptions _options;
+        private readonly WearableHardware _hardware;
+        private readonly EventSequencer _sequencer;
+        private readonly PersistentOutbox _outbox;
+        private readonly OutboxSender _sender;
+        private readonly SosButton _button;
+        private readonly AlarmController _alarms;
+        private long _nextHeartbeatMilliseconds;
+        private bool _started;
+
+        public WearableApp(WearableOptions options, WearableHardware hardware)
+        {
+            _options = options;
+            _hardware = hardware;
+            _sequencer = new EventSequencer(hardware.Storage, hardware.Clock);
+            _outbox = new PersistentOutbox(hardware.Storage, options.Outbox);
+            _sender = new OutboxSender(_outbox, hardware.Link, Topics.Events(options.DeviceId), options.AckTimeoutMilliseconds);
+            _button = new SosButton(options.Button);
+            _alarms = new AlarmController(this, hardware.Indicator, options.CancelWindowMilliseconds);
+            _sender.Delivered += OnDelivered;
+        }
+
+        /// <summary>Raised (on the MQTT thread) when the gateway acknowledged one of this device's events.</summary>
+        public event EntryDeliveredEventHandler Delivered;
+
+        public string DeviceId
+        {
+            get { return _options.DeviceId; }
+        }
+
+        public int BootEpoch
+        {
+            get { return _sequencer.BootEpoch; }
+        }
+
+        public PersistentOutbox Outbox
+        {
+            get { return _outbox; }
+        }
+
+        public OutboxSender Sender
+        {
+            get { return _sender; }
+        }
+
+        public AlarmController Alarms
+        {
+            get { return _alarms; }
+        }
+
+        /// <summary>
+        /// Bumps the boot epoch, reloads the outbox left by the last run and queues the first
+        /// heartbeat. Returns false (and shows a fault) if the options are invalid or the
+        /// boot epoch could not be saved; the app still runs in the second case.
+        /// </summary>
+        public bool Start()
+        {
+            string problem = _options.Validate();
+            if (problem != null)
+            {
+                _hardware.Indicator.Show(IndicatorPattern.Fault);
+                return false;
+            }
+
+            bool saved = _sequencer.Start();
+            _outbox.Load();
+            _nextHeartbeatMilliseconds = _hardware.Clock.UptimeMilliseconds;
+            _started = true;
+            if (!saved)
+            {
+                _hardware.Indicator.Show(IndicatorPattern.Fault);
+            }
+
+            return saved;
+        }
+
+        /// <summary>One step of the app loop: button, heartbeat, outbox. Cheap; call every 10-20 ms.</summary>
+        public void Tick()
+        {
+            if (!_started)
+            {
+                return;
+            }
+
+            long now = _hardware.Clock.UptimeMilliseconds;
+            ButtonGesture gesture = _button.Update(_hardware.Button.IsPressed, now);
+            if (gesture == ButtonGesture.LongPress)
+            {
+                _alarms.OnLongPress(now);
+            }
+            else if (gesture == ButtonGesture.ShortPress)
+            {
+                _alarms.OnShortPress(now);
+            }
+
+            if (now >= _nextHeartbeatMilliseconds)
+            {
+                _nextHeartbeatMilliseconds = now + (_options.HeartbeatIntervalSeconds * 1000L);
+                Raise(EventTypes.Heartbeat, DeviceEvent.Absent, DeviceEvent.Absent, null);
+            }
+
+            _sender.Pump(now);
+        }
+
+        /// <summary>A fall was detected (by the on-device detector): alarm at once, cancel window opens.</summary>
+        public void ReportFall(int confidencePerMille, string features)
+        {
+            _alarms.OnFallDetected(_hardware.Clock.UptimeMilliseconds, confidencePerMille, features);
+        }
+
+        public int Raise(string type, int confidencePerMille, int referenceSequence, string info)
+        {
+            int sequence = _sequencer.NextSequence();
+            DeviceEvent e = new DeviceEvent(_options.DeviceId, _sequencer.BootEpoch, sequence, type, _hardware.Clock.UtcNowUnixMilliseconds);
+            e.BatteryPercent = ClampBattery(_hardware.Battery.ReadPercent());
+            e.ConfidencePerMille = confidencePerMille;
+            e.ReferenceSequence = referenceSequence;
+            e.Info = info;
+            return _outbox.Enqueue(e) ? sequence : 0;
+        }
+
+        private void OnDelivered(object sender, OutboxEntry entry)
+        {
+            if (entry.BootEpoch == _sequencer.BootEpoch)
+            {
+                _alarms.OnDelivered(entry.Type, entry.Sequence);
+            }
+
+            EntryDeliveredEventHandler handler = Delivered;
+            if (handler != null)
+            {
+                handler(this, entry);
+            }
+        }
+
+        private static int ClampBattery(int percent)
+        {
+            if (percent < 0)
+            {
+                return DeviceEvent.Absent;
+            }
+
+            return percent > 100 ? 100 : percent;
+        }
+    }
+}

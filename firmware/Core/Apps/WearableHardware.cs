@@ -1,0 +1,36 @@
+using Eldercare.Firmware.Core.Hardware;
+
+namespace Eldercare.Firmware.Core.Apps
+{
+    /// <summary>
+    /// The parts a wearable is made of, created by Main (device) or the host twin and
+    /// handed to the app in one piece. Accelerometer may be null (no fall detection).
+    /// </summary>
+    public sealed class WearableHardware
+    {
+        public WearableHardware(IClock clock, IStorage storage, IMqttLink link, IButton button, IIndicator indicator, IBattery battery)
+        {
+            Clock = clock;
+            Storage = storage;
+            Link = link;
+            Button = button;
+            Indicator = indicator;
+            Battery = battery;
+        }
+
+        public IClock Clock { get; private set; }
+
+        public IStorage Storage { get; private set; }
+
+        public IMqttLink Link { get; private set; }
+
+        public IButton Button { get; private set; }
+
+        public IIndicator Indicator { get; private set; }
+
+        public IBattery Battery { get; private set; }
+
+        /// <summary>Optional; sampled by the app at the detector's rate.</summary>
+        public IAccelerometer Accelerometer { get; set; }
+    }
+}

@@ -1,0 +1,71 @@
+using Eldercare.Firmware.Core.Events;
+using Eldercare.Firmware.Core.Outbox;
+using Eldercare.Firmware.Core.Sos;
+
+namespace Eldercare.Firmware.Core.Apps
+{
+    /// <summary>Settings of a pendant or watch, validated once at start (<see cref="Validate"/>).</summary>
+    public sealed class WearableOptions
+    {
+        public WearableOptions(string deviceId)
+        {
+            DeviceId = deviceId;
+            HeartbeatIntervalSeconds = 60;
+            AckTimeoutMilliseconds = 5000;
+            CancelWindowMilliseconds = 20000;
+            Placement = "neck";
+            Button = new SosButtonOptions();
+            Outbox = new OutboxOptions();
+        }
+
+        public string DeviceId { get; private set; }
+
+        /// <summary>Heartbeat period; the gateway marks a device offline after a few missed ones.</summary>
+        public int HeartbeatIntervalSeconds { get; set; }
+
+        /// <summary>No PUBACK within this time: send the event again (same id).</summary>
+        public int AckTimeoutMilliseconds { get; set; }
+
+        /// <summary>How long after an alarm a short press cancels it.</summary>
+        public int CancelWindowMilliseconds { get; set; }
+
+        /// <summary>"neck" (pendant), "wrist" (watch) or "waist" (belt clip): picks the fall detector profile.</summary>
+        public string Placement { get; set; }
+
+        public SosButtonOptions Button { get; private set; }
+
+        public OutboxOptions Outbox { get; private set; }
+
+        /// <summary>Returns null when valid, else the first problem in words.</summary>
+        public string Validate()
+        {
+            if (!EventCodec.IsValidDeviceId(DeviceId))
+            {
+                return "DeviceId must be 1-32 of a-z, 0-9, '-'";
+            }
+
+            if (HeartbeatIntervalSeconds < 1 || HeartbeatIntervalSeconds > 86400)
+            {
+                return "HeartbeatIntervalSeconds must be 1..86400";
+            }
+
+            if (AckTimeoutMilliseconds < 100 || AckTimeoutMilliseconds > 120000)
+            {
+                return "AckTimeoutMilliseconds must be 100..120000";
+            }
+
+            if (CancelWindowMilliseconds < 0 || CancelWindowMilliseconds > 600000)
+            {
+                return "CancelWindowMilliseconds must be 0..600000";
+            }
+
+            if (Placement != "neck" && Placement != "wrist" && Placement != "waist")
+            {
+                return "Placement must be neck, wrist or waist";
+            }
+
+            string problem = Button.Validate();
+            return problem != null ? problem : Outbox.Validate();
+        }
+    }
+}

@@ -1,0 +1,207 @@
+using System;
+
+namespace Eldercare.Firmware.Core.Falls
+{
+    /// <summary>
+    /// Streaming fall detector for a worn accelerometer: impact candidate
+    /// (<see cref="FallFeatureExtractor"/>) -> ten orientation-free features over the
+    /// seconds around the impact -> logistic score with the placement's fitted weights.
+    /// A score at or above 0 confirms a fall; then a refractory period keeps the same event
+    /// from raising a second alarm. No allocation per sample (see firmware/Core/Falls/README.md
+    /// for the measured cost and scores).
+    /// </summary>
+    public sealed class FallDetector
+    {
+        private readonly FallFeatureExtractor _extractor;
+        private readonly float[] _weights;
+        private readonly float _bias;
+        private readonly int _refractorySamples;
+        private readonly int _sampleRateHertz;
+        private readonly float[] _lastFeatures;
+
+        private long _refractoryUntilIndex;
+        private int _lastConfidencePerMille;
+        private long _lastDetectionSampleIndex;
+        private long _lastImpactSampleIndex;
+        private float _lastScore;
+        private float _lastTiltDegrees;
+
+        /// <summary>Creates a detector; throws <see cref="ArgumentException"/> for invalid options (a wiring bug).</summary>
+        public FallDetector(FallDetectorOptions options)
+        {
+            if (options == null)
+            {
+                throw new ArgumentNullException("options");
+            }
+
+            _extractor = new FallFeatureExtractor(options);
+            _weights = new float[FallFeatures.Count];
+            for (int i = 0; i < _weights.Length; i++)
+            {
+                _weights[i] = options.Weights[i];
+            }
+
+            _bias = options.Bias;
+            _sampleRateHertz = options.SampleRateHertz;
+            _refractorySamples = options.ToSamples(options.RefractoryMilliseconds);
+            _lastFeatures = new float[FallFeatures.Count];
+            Reset();
+        }
+
+        /// <summary>Confidence of the last detection, 0..1000 (the logistic probability in per mille).</summary>
+        public int LastConfidencePerMille
+        {
+            get { return _lastConfidencePerMille; }
+        }
+
+        /// <summary>Sample index (0-based since construction or Reset) of the last detection; -1 before any.</summary>
+        public long LastDetectionSampleIndex
+        {
+            get { return _lastDetectionSampleIndex; }
+        }
+
+        /// <summary>Sample index of the impact peak that led to the last detection; -1 before any.</summary>
+        public long LastImpactSampleIndex
+        {
+            get { return _lastImpactSampleIndex; }
+        }
+
+        /// <summary>Logistic score of the last detection (0 = decision threshold).</summary>
+        public float LastScore
+        {
+            get { return _lastScore; }
+        }
+
+        /// <summary>Sample rate the detector was built for.</summary>
+        public int SampleRateHertz
+        {
+            get { return _sampleRateHertz; }
+        }
+
+        /// <summary>Bytes of state (ring, weights, fields), for the cost report.</summary>
+        public int StateBytes
+        {
+            get { return _extractor.StateBytes + (8 * FallFeatures.Count) + 64; }
+        }
+
+        /// <summary>Forgets all history; the next sample gets index 0.</summary>
+        public void Reset()
+        {
+            _extractor.Reset();
+            _refractoryUntilIndex = -1;
+            _lastConfidencePerMille = 0;
+            _lastDetectionSampleIndex = -1;
+            _lastImpactSampleIndex = -1;
+            _lastScore = 0f;
+            _lastTiltDegrees = 0f;
+            for (int i = 0; i < _lastFeatures.Length; i++)
+            {
+                _lastFeatures[i] = 0f;
+            }
+        }
+
+        /// <summary>Adds one sample in g (any axis orientation). True exactly on the sample where a fall is confirmed.</summary>
+        public bool AddSample(float xG, float yG, float zG)
+        {
+            if (!_extractor.AddSample(xG, yG, zG))
+            {
+                return false;
+            }
+
+            long index = _extractor.SampleCount - 1;
+            if (_extractor.CandidatePeakIndex <= _refractoryUntilIndex)
+            {
+                return false;
+            }
+
+            float[] features = _extractor.Features;
+            float score = _bias;
+            for (int i = 0; i < features.Length; i++)
+            {
+                score += _weights[i] * features[i];
+            }
+
+            if (score < 0f)
+            {
+                return false;
+            }
+
+            _lastScore = score;
+            _lastConfidencePerMille = ConfidencePerMille(score);
+            _lastDetectionSampleIndex = index;
+            _lastImpactSampleIndex = _extractor.CandidatePeakIndex;
+            _lastTiltDegrees = _extractor.CandidateTiltDegrees;
+            _refractoryUntilIndex = index + _refractorySamples;
+            for (int i = 0; i < features.Length; i++)
+            {
+                _lastFeatures[i] = features[i];
+            }
+
+            return true;
+        }
+
+        /// <summary>
+        /// Short text of the features behind the last detection (at most 200 characters), e.g.
+        /// "peak=4.21g;premin=0.35g;still=0.05g;tilt=78;conf=930". Allocates; call it on detection only.
+        /// </summary>
+        public string DescribeLastDetection()
+        {
+            if (_lastDetectionSampleIndex < 0)
+            {
+                return "none";
+            }
+
+            float postStd = (float)Math.Exp((double)_lastFeatures[FallFeatures.PostStandardDeviationLog]) - 0.01f;
+            return "peak=" + Fixed(_lastFeatures[FallFeatures.PeakG], 2) + "g"
+                + ";premin=" + Fixed(_lastFeatures[FallFeatures.PreMinimumG], 2) + "g"
+                + ";still=" + Fixed(postStd, 3) + "g"
+                + ";tilt=" + Fixed(_lastTiltDegrees, 0)
+                + ";conf=" + _lastConfidencePerMille.ToString()
+                + ";lag=" + Fixed((_lastDetectionSampleIndex - _lastImpactSampleIndex) / (float)_sampleRateHertz, 2) + "s";
+        }
+
+        private static int ConfidencePerMille(float score)
+        {
+            double probability = 1.0 / (1.0 + Math.Exp(-(double)score));
+            int perMille = (int)((probability * 1000.0) + 0.5);
+            return perMille > 1000 ? 1000 : (perMille < 0 ? 0 : perMille);
+        }
+
+        /// <summary>Fixed-point text without format strings, whose support differs on nanoFramework.</summary>
+        private static string Fixed(float value, int decimals)
+        {
+            int scale = 1;
+            for (int i = 0; i < decimals; i++)
+            {
+                scale *= 10;
+            }
+
+            bool negative = value < 0f;
+            if (negative)
+            {
+                value = -value;
+            }
+
+            if (value > 1000000f)
+            {
+                value = 1000000f;
+            }
+
+            long scaled = (long)((value * scale) + 0.5f);
+            long whole = scaled / scale;
+            string text = (negative && scaled != 0 ? "-" : string.Empty) + whole.ToString();
+            if (decimals > 0)
+            {
+                string fraction = (scaled % scale).ToString();
+                while (fraction.Length < decimals)
+                {
+                    fraction = "0" + fraction;
+                }
+
+                text = text + "." + fraction;
+            }
+
+            return text;
+        }
+    }
+}

@@ -1,0 +1,148 @@
+using System;
+
+namespace Eldercare.Firmware.Core.Falls
+{
+    /// <summary>
+    /// Parameters of one <see cref="FallDetector"/>: the placement profile (waist, neck, wrist),
+    /// the sample rate, the candidate stage (impact threshold, windows) and the logistic stage
+    /// (weights over <see cref="FallFeatures"/>). <see cref="ForPlacement"/> returns the fitted
+    /// profile; the detector copies the values at construction, so later changes do not
+    /// affect a running detector.
+    /// </summary>
+    public sealed class FallDetectorOptions
+    {
+        private readonly string _placement;
+
+        /// <summary>Creates options with neutral defaults for a placement; most callers want <see cref="ForPlacement"/>.</summary>
+        public FallDetectorOptions(string placement)
+        {
+            _placement = placement;
+            SampleRateHertz = 50;
+            ImpactThresholdG = 1.6f;
+            PreWindowMilliseconds = 2000;
+            PostWindowStartMilliseconds = 800;
+            PostWindowEndMilliseconds = 1800;
+            RefractoryMilliseconds = 10000;
+            Weights = new float[FallFeatures.Count];
+            Bias = 0f;
+        }
+
+        /// <summary>"waist", "neck" or "wrist".</summary>
+        public string Placement
+        {
+            get { return _placement; }
+        }
+
+        /// <summary>Accelerometer output rate; the windows below are converted to samples with it.</summary>
+        public int SampleRateHertz { get; set; }
+
+        /// <summary>|a| at or above this opens an impact candidate (compared squared, no square root).</summary>
+        public float ImpactThresholdG { get; set; }
+
+        /// <summary>How far before the impact peak the pre-impact features look (gravity, free fall, activity).</summary>
+        public int PreWindowMilliseconds { get; set; }
+
+        /// <summary>Start of the post-impact window (stillness, posture), after the peak.</summary>
+        public int PostWindowStartMilliseconds { get; set; }
+
+        /// <summary>End of the post-impact window; the decision is taken on this sample, so it bounds the latency.</summary>
+        public int PostWindowEndMilliseconds { get; set; }
+
+        /// <summary>After a detection, candidates are ignored for this long so one fall raises one alarm.</summary>
+        public int RefractoryMilliseconds { get; set; }
+
+        /// <summary>Logistic weights, one per <see cref="FallFeatures"/> index.</summary>
+        public float[] Weights { get; set; }
+
+        /// <summary>Logistic bias; the decision threshold is folded in, so a fall is a score at or above 0.</summary>
+        public float Bias { get; set; }
+
+        /// <summary>The fitted profile of a placement: "waist", "neck" or "wrist"; null for anything else.</summary>
+        public static FallDetectorOptions ForPlacement(string placement)
+        {
+            if (placement == "waist")
+            {
+                return FallPlacementProfiles.Waist();
+            }
+
+            if (placement == "neck")
+            {
+                return FallPlacementProfiles.Neck();
+            }
+
+            if (placement == "wrist")
+            {
+                return FallPlacementProfiles.Wrist();
+            }
+
+            return null;
+        }
+
+        /// <summary>Null when the options are usable, otherwise the reason they are not.</summary>
+        public string Validate()
+        {
+            if (SampleRateHertz < 10 || SampleRateHertz > 400)
+            {
+                return "SampleRateHertz must be 10..400";
+            }
+
+            if (ImpactThresholdG <= 1f || ImpactThresholdG > 16f)
+            {
+                return "ImpactThresholdG must be above 1 g and at most 16 g";
+            }
+
+            if (PreWindowMilliseconds < 1000 || PreWindowMilliseconds > 4000)
+            {
+                return "PreWindowMilliseconds must be 1000..4000";
+            }
+
+            if (PostWindowStartMilliseconds < 100 || PostWindowEndMilliseconds > 4000
+                || PostWindowEndMilliseconds - PostWindowStartMilliseconds < 200)
+            {
+                return "post-impact window must lie in 100..4000 ms and last at least 200 ms";
+            }
+
+            if (RefractoryMilliseconds < PostWindowEndMilliseconds)
+            {
+                return "RefractoryMilliseconds must cover the post-impact window";
+            }
+
+            if (Weights == null || Weights.Length != FallFeatures.Count)
+            {
+                return "Weights must have one entry per feature";
+            }
+
+            for (int i = 0; i < Weights.Length; i++)
+            {
+                // Written as a range check: catches NaN and both infinities without float.IsNaN.
+                if (!(Weights[i] > -1e30f && Weights[i] < 1e30f))
+                {
+                    return "Weights must be finite";
+                }
+            }
+
+            if (!(Bias > -1e30f && Bias < 1e30f))
+            {
+                return "Bias must be finite";
+            }
+
+            return null;
+        }
+
+        /// <summary>Milliseconds to a whole number of samples at <see cref="SampleRateHertz"/>.</summary>
+        internal int ToSamples(int milliseconds)
+        {
+            return (int)(((long)milliseconds * SampleRateHertz + 500) / 1000);
+        }
+
+        /// <summary>Throws for options that cannot work: a wiring bug, not a runtime condition.</summary>
+        internal void ThrowIfInvalid()
+        {
+            string reason = Validate();
+            if (reason != null)
+            {
+                throw new ArgumentException(reason);
+            }
+        }
+    }
+}

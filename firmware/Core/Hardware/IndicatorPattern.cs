@@ -1,0 +1,21 @@
+namespace Eldercare.Firmware.Core.Hardware
+{
+    /// <summary>What the elder is told through LED / vibration / buzzer.</summary>
+    public enum IndicatorPattern
+    {
+        /// <summary>Nothing to show.</summary>
+        Idle = 0,
+
+        /// <summary>An alarm was raised on the device and is being sent; a short press cancels.</summary>
+        AlarmRaised = 1,
+
+        /// <summary>The gateway acknowledged the alarm (it is stored): help is on its way.</summary>
+        AlarmReceived = 2,
+
+        /// <summary>The elder cancelled the alarm.</summary>
+        AlarmCancelled = 3,
+
+        /// <summary>Something needs attention (storage full, not provisioned).</summary>
+        Fault = 4,
+    }
+}
