@@ -1,0 +1,52 @@
+using Eldercare.Firmware.Core.Falls;
+
+namespace Eldercare.Firmware.Tools.FallEval;
+
+/// <summary>The impact candidates of one trial, as the core <see cref="FallFeatureExtractor"/> saw them.</summary>
+public sealed class Candidates(Trial trial, List<float[]> features, List<long> peakIndices)
+{
+    public Trial Trial { get; } = trial;
+
+    public List<float[]> Features { get; } = features;
+
+    public List<long> PeakIndices { get; } = peakIndices;
+
+    /// <summary>Streams every trial through the core extractor (same code and numbers as the device).</summary>
+    public static Candidates[] Extract(IReadOnlyList<Trial> trials, FallDetectorOptions template)
+    {
+        var result = new Candidates[trials.Count];
+        Parallel.For(0, trials.Count, i =>
+        {
+            Trial trial = trials[i];
+            var options = Copy(template);
+            options.SampleRateHertz = trial.SampleRateHertz;
+            var extractor = new FallFeatureExtractor(options);
+            var features = new List<float[]>();
+            var peaks = new List<long>();
+            for (int s = 0; s < trial.Length; s++)
+            {
+                if (extractor.AddSample(trial.X[s] / 1000f, trial.Y[s] / 1000f, trial.Z[s] / 1000f))
+                {
+                    features.Add((float[])extractor.Features.Clone());
+                    peaks.Add(extractor.CandidatePeakIndex);
+                }
+            }
+
+            result[i] = new Candidates(trial, features, peaks);
+        });
+        return result;
+    }
+
+    /// <summary>A fresh options object with the same values (the detector's options are mutable).</summary>
+    public static FallDetectorOptions Copy(FallDetectorOptions source) => new(source.Placement)
+    {
+        SampleRateHertz = source.SampleRateHertz,
+        ImpactThresholdG = source.ImpactThresholdG,
+        PreWindowMilliseconds = source.PreWindowMilliseconds,
+        PostWindowStartMilliseconds = source.PostWindowStartMilliseconds,
+        PostWindowEndMilliseconds = source.PostWindowEndMilliseconds,
+        RefractoryMilliseconds = source.RefractoryMilliseconds,
+        Weights = (float[])source.Weights.Clone(),
+        Bias = source.Bias,
+    };
+}
