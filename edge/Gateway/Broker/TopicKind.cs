@@ -1,0 +1,8 @@
+namespace Eldercare.Edge.Gateway.Broker;
+
+public enum TopicKind
+{
+    NotAllowed,
+    Events,
+    Status,
+}

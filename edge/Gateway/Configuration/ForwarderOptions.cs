@@ -1,0 +1,52 @@
+namespace Eldercare.Edge.Gateway.Configuration;
+
+/// <summary>Configuration section <c>Gateway:Forwarder</c>: the upstream link to the platform (cloud stub).</summary>
+public sealed class ForwarderOptions
+{
+    /// <summary>Base URL; events go to <c>POST {CloudUrl}/api/v1/events</c>.</summary>
+    public string CloudUrl { get; init; } = "http://127.0.0.1:5080";
+
+    /// <summary>Sent as <c>X-Api-Key</c> when set.</summary>
+    public string? ApiKey { get; init; }
+
+    /// <summary>Gateway name in each batch (<c>"gateway"</c> field).</summary>
+    public string GatewayId { get; init; } = "gw-01";
+
+    /// <summary>Events per POST; wire format allows at most 1000.</summary>
+    public int BatchSize { get; init; } = 500;
+
+    /// <summary>Cap of the retry backoff: the forwarder resumes within this after the upstream returns.</summary>
+    public int MaxBackoffMilliseconds { get; init; } = 2_000;
+
+    public int RequestTimeoutMilliseconds { get; init; } = 10_000;
+
+    public Uri EventsUri => new(new Uri(CloudUrl.TrimEnd('/') + "/"), "api/v1/events");
+
+    public IEnumerable<string> Validate()
+    {
+        if (!Uri.TryCreate(CloudUrl, UriKind.Absolute, out var uri) || (uri.Scheme != Uri.UriSchemeHttp && uri.Scheme != Uri.UriSchemeHttps))
+        {
+            yield return $"Gateway:Forwarder:CloudUrl '{CloudUrl}' is not an absolute http(s) URL";
+        }
+
+        if (BatchSize is < 1 or > 1000)
+        {
+            yield return $"Gateway:Forwarder:BatchSize must be 1..1000, got {BatchSize}";
+        }
+
+        if (MaxBackoffMilliseconds < 10)
+        {
+            yield return "Gateway:Forwarder:MaxBackoffMilliseconds must be >= 10";
+        }
+
+        if (RequestTimeoutMilliseconds < 100)
+        {
+            yield return "Gateway:Forwarder:RequestTimeoutMilliseconds must be >= 100";
+        }
+
+        if (string.IsNullOrWhiteSpace(GatewayId))
+        {
+            yield return "Gateway:Forwarder:GatewayId is required";
+        }
+    }
+}

@@ -1,0 +1,82 @@
+using System.Net.Http.Json;
+using System.Text.Json.Serialization;
+using Eldercare.Edge.Gateway.Configuration;
+using Eldercare.Edge.Gateway.Store;
+
+namespace Eldercare.Edge.Gateway.Forwarding;
+
+/// <summary><c>POST {CloudUrl}/api/v1/events</c> as in docs/wire-format.md; any non-200 is an exception (retry).</summary>
+public sealed class HttpUpstream : IUpstream
+{
+    private readonly HttpClient _http;
+    private readonly ForwarderOptions _options;
+
+    public HttpUpstream(HttpClient http, ForwarderOptions options)
+    {
+        _http = http;
+        _options = options;
+    }
+
+    public async Task<UpstreamAnswer> SendAsync(IReadOnlyList<EventRecord> batch, CancellationToken cancellationToken)
+    {
+        var body = new BatchBody(_options.GatewayId, batch.Select(e => new EventBody(
+            e.Id, e.DeviceId, e.Type, e.Lane, e.BootEpoch, e.Sequence, e.DeviceTimestampUnixMilliseconds, e.ReceivedUnixMilliseconds, e.Payload)).ToList());
+        using var request = new HttpRequestMessage(HttpMethod.Post, _options.EventsUri) { Content = JsonContent.Create(body) };
+        if (!string.IsNullOrEmpty(_options.ApiKey))
+        {
+            request.Headers.Add("X-Api-Key", _options.ApiKey);
+        }
+
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(_options.RequestTimeoutMilliseconds);
+        using var response = await _http.SendAsync(request, timeout.Token).ConfigureAwait(false);
+        if ((int)response.StatusCode != 200)
+        {
+            throw new UpstreamException($"upstream answered {(int)response.StatusCode} {response.ReasonPhrase}");
+        }
+
+        var answer = await response.Content.ReadFromJsonAsync<AnswerBody>(timeout.Token).ConfigureAwait(false)
+            ?? throw new UpstreamException("upstream answered 200 with an empty body");
+        var accepted = new List<string>((answer.Stored?.Count ?? 0) + (answer.Duplicates?.Count ?? 0));
+        accepted.AddRange(answer.Stored ?? []);
+        accepted.AddRange(answer.Duplicates ?? []);
+        var rejected = (answer.Rejected ?? []).Select(r => new UpstreamRejection(r.Id ?? string.Empty, r.Reason ?? "unknown")).ToList();
+        return new UpstreamAnswer(accepted, rejected);
+    }
+
+    private sealed record BatchBody(
+        [property: JsonPropertyName("gateway")] string Gateway,
+        [property: JsonPropertyName("events")] List<EventBody> Events);
+
+    private sealed record EventBody(
+        [property: JsonPropertyName("id")] string Id,
+        [property: JsonPropertyName("dev")] string Dev,
+        [property: JsonPropertyName("type")] string Type,
+        [property: JsonPropertyName("lane")] string Lane,
+        [property: JsonPropertyName("boot")] int Boot,
+        [property: JsonPropertyName("seq")] int Seq,
+        [property: JsonPropertyName("ts")] long Ts,
+        [property: JsonPropertyName("rx")] long Rx,
+        [property: JsonPropertyName("payload")] string Payload);
+
+    private sealed class AnswerBody
+    {
+        [JsonPropertyName("stored")]
+        public List<string>? Stored { get; init; }
+
+        [JsonPropertyName("duplicates")]
+        public List<string>? Duplicates { get; init; }
+
+        [JsonPropertyName("rejected")]
+        public List<RejectedBody>? Rejected { get; init; }
+    }
+
+    private sealed class RejectedBody
+    {
+        [JsonPropertyName("id")]
+        public string? Id { get; init; }
+
+        [JsonPropertyName("reason")]
+        public string? Reason { get; init; }
+    }
+}

@@ -1,0 +1,3 @@
+namespace Eldercare.Edge.Gateway.Forwarding;
+
+public sealed record UpstreamRejection(string Id, string Reason);

@@ -1,0 +1,154 @@
+using Eldercare.Edge.Gateway.Broker;
+using Eldercare.Edge.Gateway.Configuration;
+using Eldercare.Edge.Gateway.Forwarding;
+using Eldercare.Edge.Gateway.Ingest;
+using Eldercare.Edge.Gateway.Metrics;
+using Eldercare.Edge.Gateway.Registry;
+using Eldercare.Edge.Gateway.Store;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace Eldercare.Edge.Gateway.Hosting;
+
+/// <summary>
+/// Wires the gateway (STYLE.md habit 4: only here are clients, servers and loops created) and runs it.
+/// <c>Program</c> uses it, and in-process tests use it the same way:
+/// <c>await using var gw = GatewayHost.Create(args); await gw.StartAsync();</c>.
+/// </summary>
+public sealed class GatewayHost : IAsyncDisposable
+{
+    private readonly WebApplication _app;
+
+    private GatewayHost(WebApplication app, GatewayOptions options)
+    {
+        _app = app;
+        Options = options;
+    }
+
+    public GatewayOptions Options { get; }
+
+    public IServiceProvider Services => _app.Services;
+
+    public GatewayMetrics Metrics => _app.Services.GetRequiredService<GatewayMetrics>();
+
+    public IEventStore Store => _app.Services.GetRequiredService<IEventStore>();
+
+    /// <summary>The HTTP console's port once started (useful with <c>Gateway:Http:Port=0</c>).</summary>
+    public int HttpPort { get; private set; }
+
+    public int MqttPort => Options.Mqtt.Mode == BrokerMode.Embedded ? Options.Mqtt.Port : Options.Mqtt.ExternalPort;
+
+    /// <summary>The line operators and process tests wait for.</summary>
+    public string ReadyLine => $"gateway ready mqtt={MqttPort} http={HttpPort} mode={Options.Mqtt.Mode.ToString().ToLowerInvariant()}";
+
+    /// <summary>Builds the host; throws <see cref="GatewayConfigurationException"/> on invalid configuration.</summary>
+    /// <param name="args">Command line, e.g. <c>--Gateway:Mqtt:Port=1884</c>.</param>
+    /// <param name="contentRoot">Where appsettings.json is looked up (default: the current directory).</param>
+    /// <param name="configureLogging">Extra logging setup (tests capture lines).</param>
+    public static GatewayHost Create(string[] args, string? contentRoot = null, Action<ILoggingBuilder>? configureLogging = null)
+    {
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = contentRoot });
+        GatewayOptions options;
+        try
+        {
+            options = GatewayOptions.Bind(builder.Configuration);
+        }
+        catch (InvalidOperationException exception)
+        {
+            // ConfigurationBinder: "Failed to convert configuration value 'abc' at 'Gateway:Mqtt:Port' to type 'System.Int32'."
+            throw new GatewayConfigurationException([exception.Message]);
+        }
+
+        var problems = options.Validate();
+        if (problems.Count > 0)
+        {
+            throw new GatewayConfigurationException(problems);
+        }
+
+        builder.Logging.ClearProviders();
+        builder.Logging.AddSimpleConsole(console =>
+        {
+            console.SingleLine = true;
+            console.TimestampFormat = "HH:mm:ss.fff ";
+        });
+        builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
+        builder.Logging.AddFilter("Microsoft.Hosting", LogLevel.Warning);
+        builder.Logging.AddFilter("System.Net.Http", LogLevel.Warning);
+        configureLogging?.Invoke(builder.Logging);
+        builder.WebHost.UseUrls($"http://{options.Http.BindAddress}:{options.Http.Port}");
+
+        var services = builder.Services;
+        services.AddSingleton(options.Mqtt);
+        services.AddSingleton(options.Store);
+        services.AddSingleton(options.Forwarder);
+        services.AddSingleton(options.Registry);
+        services.AddSingleton(options.Http);
+        services.AddSingleton(TimeProvider.System);
+        services.AddSingleton<GatewayMetrics>();
+        services.AddSingleton<IEventStore>(sp =>
+        {
+            var store = SqliteEventStore.Open(options.Store, sp.GetRequiredService<ILoggerFactory>().CreateLogger<SqliteEventStore>());
+            var metrics = sp.GetRequiredService<GatewayMetrics>();
+            metrics.QueueDepth = () => store.QueueDepth;
+            metrics.Pending = () => store.PendingCount;
+            return store;
+        });
+        services.AddSingleton(_ => new DeviceAuthenticator(DeviceRegistryFile.Load(options.Registry.Path), options.Registry));
+        services.AddSingleton<EventIngestor>();
+        services.AddSingleton<IUpstream>(_ => new HttpUpstream(new HttpClient { Timeout = Timeout.InfiniteTimeSpan }, options.Forwarder));
+        services.AddSingleton<Forwarder>();
+        services.AddHostedService(sp => sp.GetRequiredService<Forwarder>());
+        if (options.Mqtt.Mode == BrokerMode.Embedded)
+        {
+            services.AddSingleton<EmbeddedBroker>();
+            services.AddHostedService(sp => sp.GetRequiredService<EmbeddedBroker>());
+        }
+        else
+        {
+            services.AddSingleton<ExternalBrokerIngest>();
+            services.AddHostedService(sp => sp.GetRequiredService<ExternalBrokerIngest>());
+        }
+
+        var app = builder.Build();
+        app.MapGet("/health", (IEventStore store) => Results.Json(new
+        {
+            status = "ok",
+            mode = options.Mqtt.Mode.ToString().ToLowerInvariant(),
+            pending = store.PendingCount,
+            queueDepth = store.QueueDepth,
+        }));
+        app.MapGet("/metrics", (GatewayMetrics metrics) => Results.Text(metrics.ToPrometheusText(), "text/plain; version=0.0.4"));
+        return new GatewayHost(app, options);
+    }
+
+    public async Task StartAsync(CancellationToken cancellationToken = default)
+    {
+        // Open the store and the registry before any listener, so a bad file fails the start, not the first device.
+        _ = _app.Services.GetRequiredService<IEventStore>();
+        _ = _app.Services.GetRequiredService<DeviceAuthenticator>();
+        await _app.StartAsync(cancellationToken).ConfigureAwait(false);
+        var addresses = _app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses;
+        var first = addresses?.FirstOrDefault();
+        HttpPort = first is null ? 0 : new Uri(first.Replace("0.0.0.0", "127.0.0.1", StringComparison.Ordinal)).Port;
+    }
+
+    /// <summary>External mode: completes when the gateway is subscribed at the broker.</summary>
+    public Task WaitUntilSubscribedAsync() =>
+        Options.Mqtt.Mode == BrokerMode.External
+            ? _app.Services.GetRequiredService<ExternalBrokerIngest>().Subscribed
+            : Task.CompletedTask;
+
+    public Task WaitForShutdownAsync(CancellationToken cancellationToken = default) => _app.WaitForShutdownAsync(cancellationToken);
+
+    public Task StopAsync(CancellationToken cancellationToken = default) => _app.StopAsync(cancellationToken);
+
+    public async ValueTask DisposeAsync()
+    {
+        await _app.DisposeAsync().ConfigureAwait(false);
+    }
+}

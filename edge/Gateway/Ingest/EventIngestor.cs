@@ -1,0 +1,83 @@
+using Eldercare.Edge.Gateway.Metrics;
+using Eldercare.Edge.Gateway.Store;
+using Eldercare.Firmware.Core.Events;
+using Microsoft.Extensions.Logging;
+
+namespace Eldercare.Edge.Gateway.Ingest;
+
+/// <summary>
+/// The protocol-free ingest step shared by both broker modes: decode with the firmware's own codec,
+/// check the event belongs to the device of the topic, store durably, count and log.
+/// </summary>
+public sealed class EventIngestor
+{
+    private readonly IEventStore _store;
+    private readonly GatewayMetrics _metrics;
+    private readonly ILogger<EventIngestor> _logger;
+    private readonly TimeProvider _time;
+
+    public EventIngestor(IEventStore store, GatewayMetrics metrics, ILogger<EventIngestor> logger, TimeProvider time)
+    {
+        _store = store;
+        _metrics = metrics;
+        _logger = logger;
+        _time = time;
+    }
+
+    /// <param name="topicDeviceId">The device the topic (and, on the embedded broker, the login) says sent it.</param>
+    public async Task<IngestResult> IngestAsync(string topicDeviceId, byte[] payload, CancellationToken cancellationToken)
+    {
+        var receivedAt = _time.GetUtcNow().ToUnixTimeMilliseconds();
+        _metrics.CountReceived();
+        var decoded = EventCodec.Decode(payload);
+        if (!decoded.Ok)
+        {
+            return Reject(topicDeviceId, decoded.Reason, decoded.Detail);
+        }
+
+        var deviceEvent = decoded.Event;
+        if (deviceEvent.DeviceId != topicDeviceId)
+        {
+            return Reject(topicDeviceId, RejectReasons.DeviceMismatch, $"event dev '{deviceEvent.DeviceId}' published on the topic of '{topicDeviceId}'");
+        }
+
+        // Valid UTF-8 was checked by the decoder, so this round-trips byte for byte.
+        var record = EventRecord.FromDevice(deviceEvent, System.Text.Encoding.UTF8.GetString(payload), receivedAt);
+        AppendOutcome outcome;
+        try
+        {
+            outcome = await _store.AppendAsync(record, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception exception) when (exception is not OperationCanceledException)
+        {
+            _metrics.CountStoreFailure();
+            _logger.LogError("not stored {Id}: {Error}", record.Id, exception.Message);
+            return new IngestResult(IngestOutcome.StoreFailed, record.Id, null, exception.Message);
+        }
+
+        if (outcome == AppendOutcome.Duplicate)
+        {
+            _metrics.CountDuplicate();
+            _logger.LogInformation("duplicate {Id}", record.Id);
+            return new IngestResult(IngestOutcome.Duplicate, record.Id, null, null);
+        }
+
+        _metrics.CountStored();
+        // Alarms are few and what an operator looks for; telemetry at fleet rate would drown the log.
+        _logger.Log(record.IsAlarm ? LogLevel.Information : LogLevel.Debug, "stored {Id}", record.Id);
+        return new IngestResult(IngestOutcome.Stored, record.Id, null, null);
+    }
+
+    /// <summary>Counts and logs a rejection decided elsewhere (ACL, credentials) in the same format.</summary>
+    public void ReportRejected(string deviceId, string reason, string detail)
+    {
+        _metrics.CountRejected(reason);
+        _logger.LogWarning("rejected {Device} {Reason}: {Detail}", deviceId, reason, detail);
+    }
+
+    private IngestResult Reject(string deviceId, string reason, string detail)
+    {
+        ReportRejected(deviceId, reason, detail);
+        return new IngestResult(IngestOutcome.Rejected, null, reason, detail);
+    }
+}

@@ -1,0 +1,107 @@
+using System.Collections.Concurrent;
+using System.Globalization;
+using System.Text;
+
+namespace Eldercare.Edge.Gateway.Metrics;
+
+/// <summary>
+/// The gateway's counters, lock-free, exposed as Prometheus text on /metrics. Hand-written
+/// exposition: a dozen counters do not justify a metrics library on the hot path.
+/// </summary>
+public sealed class GatewayMetrics
+{
+    private readonly ConcurrentDictionary<string, StrongBox> _rejected = new(StringComparer.Ordinal);
+    private long _received;
+    private long _stored;
+    private long _duplicates;
+    private long _forwarded;
+    private long _forwardFailures;
+    private long _upstreamRejected;
+    private long _downlinkDropped;
+    private long _storeFailures;
+    private long _connectionsAccepted;
+
+    public long Received => Interlocked.Read(ref _received);
+
+    public long Stored => Interlocked.Read(ref _stored);
+
+    public long Duplicates => Interlocked.Read(ref _duplicates);
+
+    public long Forwarded => Interlocked.Read(ref _forwarded);
+
+    public long ForwardFailures => Interlocked.Read(ref _forwardFailures);
+
+    public long UpstreamRejected => Interlocked.Read(ref _upstreamRejected);
+
+    public long DownlinkDropped => Interlocked.Read(ref _downlinkDropped);
+
+    public long StoreFailures => Interlocked.Read(ref _storeFailures);
+
+    public long ConnectionsAccepted => Interlocked.Read(ref _connectionsAccepted);
+
+    /// <summary>Gauges read at scrape time (queue depth, pending events).</summary>
+    public Func<long> QueueDepth { get; set; } = () => 0;
+
+    public Func<long> Pending { get; set; } = () => 0;
+
+    public void CountReceived() => Interlocked.Increment(ref _received);
+
+    public void CountStored() => Interlocked.Increment(ref _stored);
+
+    public void CountDuplicate() => Interlocked.Increment(ref _duplicates);
+
+    public void CountForwarded(int count) => Interlocked.Add(ref _forwarded, count);
+
+    public void CountForwardFailure() => Interlocked.Increment(ref _forwardFailures);
+
+    public void CountUpstreamRejected(int count) => Interlocked.Add(ref _upstreamRejected, count);
+
+    public void CountDownlinkDropped() => Interlocked.Increment(ref _downlinkDropped);
+
+    public void CountStoreFailure() => Interlocked.Increment(ref _storeFailures);
+
+    public void CountConnectionAccepted() => Interlocked.Increment(ref _connectionsAccepted);
+
+    public void CountRejected(string reason) => Interlocked.Increment(ref _rejected.GetOrAdd(reason, _ => new StrongBox()).Value);
+
+    public long Rejected(string reason) => _rejected.TryGetValue(reason, out var box) ? Interlocked.Read(ref box.Value) : 0;
+
+    public long RejectedTotal => _rejected.Values.Sum(b => Interlocked.Read(ref b.Value));
+
+    public string ToPrometheusText()
+    {
+        var text = new StringBuilder(1024);
+        Counter(text, "gateway_received_total", "Event publishes received from devices.", Received);
+        Counter(text, "gateway_stored_total", "Events durably stored (new ids).", Stored);
+        Counter(text, "gateway_duplicates_total", "Publishes of an id already stored (acknowledged, not stored again).", Duplicates);
+        text.Append("# HELP gateway_rejected_total Input rejected, by reason (docs/wire-format.md).\n# TYPE gateway_rejected_total counter\n");
+        foreach (var pair in _rejected.OrderBy(p => p.Key, StringComparer.Ordinal))
+        {
+            text.Append("gateway_rejected_total{reason=\"").Append(pair.Key).Append("\"} ")
+                .Append(Interlocked.Read(ref pair.Value.Value).ToString(CultureInfo.InvariantCulture)).Append('\n');
+        }
+
+        Counter(text, "gateway_forwarded_total", "Events the upstream confirmed (stored or duplicate).", Forwarded);
+        Counter(text, "gateway_forward_failures_total", "Upstream attempts that failed and will be retried.", ForwardFailures);
+        Counter(text, "gateway_upstream_rejected_total", "Events the upstream rejected for good.", UpstreamRejected);
+        Counter(text, "gateway_downlink_dropped_total", "Downlink messages dropped by a full per-client queue.", DownlinkDropped);
+        Counter(text, "gateway_store_failures_total", "Events whose commit failed (device not acknowledged).", StoreFailures);
+        Counter(text, "gateway_connections_accepted_total", "Device connections accepted.", ConnectionsAccepted);
+        Gauge(text, "gateway_store_queue_depth", "Appends waiting for the group commit.", QueueDepth());
+        Gauge(text, "gateway_pending_events", "Events stored and not yet forwarded.", Pending());
+        return text.ToString();
+    }
+
+    private static void Counter(StringBuilder text, string name, string help, long value) =>
+        text.Append("# HELP ").Append(name).Append(' ').Append(help).Append("\n# TYPE ").Append(name).Append(" counter\n")
+            .Append(name).Append(' ').Append(value.ToString(CultureInfo.InvariantCulture)).Append('\n');
+
+    private static void Gauge(StringBuilder text, string name, string help, long value) =>
+        text.Append("# HELP ").Append(name).Append(' ').Append(help).Append("\n# TYPE ").Append(name).Append(" gauge\n")
+            .Append(name).Append(' ').Append(value.ToString(CultureInfo.InvariantCulture)).Append('\n');
+
+    private sealed class StrongBox
+    {
+        public long Value;
+    }
+}

@@ -1,0 +1,37 @@
+using Eldercare.Edge.Gateway.Hosting;
+using Eldercare.Edge.Gateway.Registry;
+
+if (args.Length > 0 && args[0] == "devices")
+{
+    return DevicesCommand.Run(args, Console.Out, Console.Error);
+}
+
+GatewayHost host;
+try
+{
+    // appsettings.json next to the binary, whatever the working directory; relative data paths stay relative to it.
+    host = GatewayHost.Create(args, contentRoot: AppContext.BaseDirectory);
+}
+catch (GatewayConfigurationException exception)
+{
+    Console.Error.WriteLine(exception.Message);
+    return 2;
+}
+
+await using (host)
+{
+    try
+    {
+        await host.StartAsync();
+    }
+    catch (Exception exception) when (exception is IOException or System.Net.Sockets.SocketException or Microsoft.Data.Sqlite.SqliteException)
+    {
+        Console.Error.WriteLine($"gateway failed to start: {exception.Message}");
+        return 1;
+    }
+
+    Console.WriteLine(host.ReadyLine);
+    await host.WaitForShutdownAsync();
+}
+
+return 0;

@@ -1,0 +1,111 @@
+using System.Collections.Concurrent;
+using System.Security.Cryptography;
+using Eldercare.Edge.Gateway.Configuration;
+using Eldercare.Firmware.Core.Events;
+
+namespace Eldercare.Edge.Gateway.Registry;
+
+/// <summary>
+/// Checks a device's CONNECT against the registry. A successful PBKDF2 verification is cached
+/// (id -> SHA-256 of the secret), so a 10k-device reconnect storm costs one slow hash per device
+/// per gateway run, not per connect. Disabled devices are refused before any hashing.
+/// </summary>
+public sealed class DeviceAuthenticator : IDisposable
+{
+    private readonly ConcurrentDictionary<string, byte[]> _verified = new(StringComparer.Ordinal);
+    private readonly SemaphoreSlim _slowHashSlots;
+    private volatile Dictionary<string, DeviceRecord> _devices;
+
+    public DeviceAuthenticator(IEnumerable<DeviceRecord> devices, RegistryOptions options)
+    {
+        _devices = ToMap(devices);
+        _slowHashSlots = new SemaphoreSlim(options.MaxConcurrentVerifications);
+    }
+
+    public int DeviceCount => _devices.Count;
+
+    /// <summary>Swaps in a new registry (e.g. after <c>devices add</c>); cached verifications are dropped.</summary>
+    public void Replace(IEnumerable<DeviceRecord> devices)
+    {
+        _devices = ToMap(devices);
+        _verified.Clear();
+    }
+
+    public bool TryGetDevice(string id, out DeviceRecord record)
+    {
+        if (_devices.TryGetValue(id, out var found))
+        {
+            record = found;
+            return true;
+        }
+
+        record = null!;
+        return false;
+    }
+
+    public async ValueTask<AuthenticationResult> AuthenticateAsync(string? clientId, string? userName, string? secret, CancellationToken cancellationToken)
+    {
+        if (string.IsNullOrEmpty(userName) || !EventCodec.IsValidDeviceId(userName))
+        {
+            return AuthenticationResult.Refused(RejectReasons.UnknownDevice, "username is not a device id");
+        }
+
+        if (!string.Equals(clientId, userName, StringComparison.Ordinal))
+        {
+            return AuthenticationResult.Refused(RejectReasons.BadCredentials, "client id must equal the username");
+        }
+
+        if (!_devices.TryGetValue(userName, out var record))
+        {
+            return AuthenticationResult.Refused(RejectReasons.UnknownDevice, "not in the registry");
+        }
+
+        if (!record.Enabled)
+        {
+            return AuthenticationResult.Refused(RejectReasons.BadCredentials, "device is disabled");
+        }
+
+        if (string.IsNullOrEmpty(secret))
+        {
+            return AuthenticationResult.Refused(RejectReasons.BadCredentials, "empty password");
+        }
+
+        var fingerprint = SecretHasher.Fingerprint(secret);
+        if (_verified.TryGetValue(userName, out var cached) && CryptographicOperations.FixedTimeEquals(cached, fingerprint))
+        {
+            return AuthenticationResult.Accepted;
+        }
+
+        await _slowHashSlots.WaitAsync(cancellationToken).ConfigureAwait(false);
+        bool ok;
+        try
+        {
+            ok = SecretHasher.Verify(record, secret);
+        }
+        finally
+        {
+            _slowHashSlots.Release();
+        }
+
+        if (!ok)
+        {
+            return AuthenticationResult.Refused(RejectReasons.BadCredentials, "wrong password");
+        }
+
+        _verified[userName] = fingerprint;
+        return AuthenticationResult.Accepted;
+    }
+
+    public void Dispose() => _slowHashSlots.Dispose();
+
+    private static Dictionary<string, DeviceRecord> ToMap(IEnumerable<DeviceRecord> devices)
+    {
+        var map = new Dictionary<string, DeviceRecord>(StringComparer.Ordinal);
+        foreach (var device in devices)
+        {
+            map[device.Id] = device;
+        }
+
+        return map;
+    }
+}

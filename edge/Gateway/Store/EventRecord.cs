@@ -1,0 +1,49 @@
+using Eldercare.Firmware.Core.Events;
+
+namespace Eldercare.Edge.Gateway.Store;
+
+/// <summary>
+/// One event as the gateway keeps it: the decoded identity and lane, both timestamps, and the
+/// device's original payload unchanged (it is forwarded as is). Gateway-generated events (e.g. a
+/// future "device offline" alarm) use the same shape with their own id.
+/// </summary>
+public sealed record EventRecord
+{
+    public required string Id { get; init; }
+
+    public required string DeviceId { get; init; }
+
+    public required int BootEpoch { get; init; }
+
+    public required int Sequence { get; init; }
+
+    public required string Type { get; init; }
+
+    /// <summary><see cref="EventTypes.AlarmLane"/> or <see cref="EventTypes.TelemetryLane"/>.</summary>
+    public required string Lane { get; init; }
+
+    public required long DeviceTimestampUnixMilliseconds { get; init; }
+
+    public required long ReceivedUnixMilliseconds { get; init; }
+
+    /// <summary>The device's JSON exactly as received.</summary>
+    public required string Payload { get; init; }
+
+    /// <summary>Store order (SQLite rowid); 0 before the event is stored.</summary>
+    public long StoreSequence { get; init; }
+
+    public bool IsAlarm => Lane == EventTypes.AlarmLane;
+
+    public static EventRecord FromDevice(DeviceEvent decoded, string payload, long receivedUnixMilliseconds) => new()
+    {
+        Id = decoded.Id,
+        DeviceId = decoded.DeviceId,
+        BootEpoch = decoded.BootEpoch,
+        Sequence = decoded.Sequence,
+        Type = decoded.Type,
+        Lane = EventTypes.LaneOf(decoded.Type),
+        DeviceTimestampUnixMilliseconds = decoded.TimestampUnixMilliseconds,
+        ReceivedUnixMilliseconds = receivedUnixMilliseconds,
+        Payload = payload,
+    };
+}

@@ -1,0 +1,27 @@
+namespace Eldercare.Edge.Gateway.Store;
+
+/// <summary>
+/// Store-and-forward contract (STYLE.md habit 7: one interface, one contract test for every implementation).
+/// <see cref="AppendAsync"/> completes only when the event is durable, so a caller may acknowledge the
+/// device as soon as it returns. Pending events are read alarm lane first, each lane in arrival order.
+/// </summary>
+public interface IEventStore
+{
+    /// <summary>Events stored but not yet forwarded.</summary>
+    long PendingCount { get; }
+
+    /// <summary>Appends waiting for their commit (the group-commit queue).</summary>
+    int QueueDepth { get; }
+
+    /// <summary>Durably stores the event, or reports it as a duplicate of an id already stored.</summary>
+    Task<AppendOutcome> AppendAsync(EventRecord record, CancellationToken cancellationToken);
+
+    /// <summary>Up to <paramref name="maxCount"/> pending events: the whole alarm lane before telemetry, each lane in store order.</summary>
+    Task<IReadOnlyList<EventRecord>> ReadPendingAsync(int maxCount, CancellationToken cancellationToken);
+
+    /// <summary>Marks events done (or rejected upstream); returns how many were pending.</summary>
+    Task<int> MarkAsync(IReadOnlyCollection<string> ids, ForwardState state, CancellationToken cancellationToken);
+
+    /// <summary>Completes when something was stored after the call began, or at the timeout (whichever first).</summary>
+    Task WaitForNewEventsAsync(TimeSpan timeout, CancellationToken cancellationToken);
+}

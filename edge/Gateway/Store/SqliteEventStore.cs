@@ -1,0 +1,318 @@
+using System.Threading.Channels;
+using Eldercare.Edge.Gateway.Configuration;
+using Eldercare.Firmware.Core.Events;
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Logging;
+
+namespace Eldercare.Edge.Gateway.Store;
+
+/// <summary>
+/// SQLite store with group commit. Publishers put appends on a bounded channel (full = they wait:
+/// backpressure, never a drop); one writer loop takes everything queued, writes it in one transaction,
+/// commits, and only then completes each publisher's task. WAL with <c>synchronous=FULL</c> fsyncs the
+/// WAL on every commit, so an event acknowledged after <see cref="AppendAsync"/> survives a power cut
+/// (https://www.sqlite.org/pragma.html#pragma_synchronous: NORMAL in WAL mode may lose the last commits).
+/// Forward-state updates go through the same writer, so there is one writer connection and no lock
+/// contention; reads use their own connection (WAL readers do not block the writer).
+/// </summary>
+public sealed class SqliteEventStore : IEventStore, IAsyncDisposable
+{
+    private readonly StoreOptions _options;
+    private readonly ILogger _logger;
+    private readonly Channel<WriteRequest> _queue;
+    private readonly SqliteConnection _writer;
+    private readonly SqliteConnection _reader;
+    private readonly SemaphoreSlim _readerLock = new(1, 1);
+    private readonly WakeSignal _newEvents = new();
+    private readonly Task _writerLoop;
+    private long _pending;
+    private int _queueDepth;
+
+    private SqliteEventStore(StoreOptions options, ILogger logger, SqliteConnection writer, SqliteConnection reader, long pending)
+    {
+        _options = options;
+        _logger = logger;
+        _writer = writer;
+        _reader = reader;
+        _pending = pending;
+        _queue = Channel.CreateBounded<WriteRequest>(new BoundedChannelOptions(options.QueueCapacity)
+        {
+            SingleReader = true,
+            FullMode = BoundedChannelFullMode.Wait,
+        });
+        _writerLoop = Task.Run(WriterLoopAsync);
+    }
+
+    public long PendingCount => Interlocked.Read(ref _pending);
+
+    public int QueueDepth => Volatile.Read(ref _queueDepth);
+
+    /// <summary>Committed transactions (each one fsync); events per commit = stored / commits.</summary>
+    public long CommitCount => Interlocked.Read(ref _commits);
+
+    private long _commits;
+
+    public static SqliteEventStore Open(StoreOptions options, ILogger logger)
+    {
+        Directory.CreateDirectory(options.DataDirectory);
+        var connectionString = new SqliteConnectionStringBuilder
+        {
+            DataSource = options.DatabasePath,
+            Pooling = false,
+        }.ToString();
+
+        var writer = new SqliteConnection(connectionString);
+        writer.Open();
+        Execute(writer, """
+            PRAGMA journal_mode=WAL;
+            PRAGMA synchronous=FULL;
+            PRAGMA busy_timeout=5000;
+            CREATE TABLE IF NOT EXISTS events(
+              seq_no INTEGER PRIMARY KEY,
+              id TEXT NOT NULL UNIQUE,
+              lane INTEGER NOT NULL,
+              dev TEXT NOT NULL,
+              boot INTEGER NOT NULL,
+              seq INTEGER NOT NULL,
+              type TEXT NOT NULL,
+              ts INTEGER NOT NULL,
+              rx INTEGER NOT NULL,
+              payload TEXT NOT NULL,
+              forwarded INTEGER NOT NULL DEFAULT 0,
+              forwarded_at INTEGER);
+            CREATE INDEX IF NOT EXISTS events_pending ON events(lane, seq_no) WHERE forwarded = 0;
+            """);
+
+        long pending;
+        using (var count = writer.CreateCommand())
+        {
+            count.CommandText = "SELECT COUNT(*) FROM events WHERE forwarded = 0";
+            pending = (long)count.ExecuteScalar()!;
+        }
+
+        var reader = new SqliteConnection(connectionString);
+        reader.Open();
+        Execute(reader, "PRAGMA busy_timeout=5000;");
+        return new SqliteEventStore(options, logger, writer, reader, pending);
+    }
+
+    public async Task<AppendOutcome> AppendAsync(EventRecord record, CancellationToken cancellationToken)
+    {
+        var request = new AppendRequest(record);
+        Interlocked.Increment(ref _queueDepth);
+        try
+        {
+            await _queue.Writer.WriteAsync(request, cancellationToken).ConfigureAwait(false);
+        }
+        catch
+        {
+            Interlocked.Decrement(ref _queueDepth);
+            throw;
+        }
+
+        // Not cancellable once queued: the write may already be in the transaction.
+        return await request.Completion.Task.ConfigureAwait(false);
+    }
+
+    public async Task<int> MarkAsync(IReadOnlyCollection<string> ids, ForwardState state, CancellationToken cancellationToken)
+    {
+        if (ids.Count == 0)
+        {
+            return 0;
+        }
+
+        var request = new MarkRequest(ids, state);
+        Interlocked.Increment(ref _queueDepth);
+        await _queue.Writer.WriteAsync(request, cancellationToken).ConfigureAwait(false);
+        return await request.Completion.Task.ConfigureAwait(false);
+    }
+
+    public async Task<IReadOnlyList<EventRecord>> ReadPendingAsync(int maxCount, CancellationToken cancellationToken)
+    {
+        await _readerLock.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            using var command = _reader.CreateCommand();
+            // lane 0 = alarm sorts first; the partial index events_pending serves this order directly.
+            command.CommandText = "SELECT seq_no, id, lane, dev, boot, seq, type, ts, rx, payload FROM events WHERE forwarded = 0 ORDER BY lane, seq_no LIMIT $n";
+            command.Parameters.AddWithValue("$n", maxCount);
+            var result = new List<EventRecord>();
+            using var rows = command.ExecuteReader();
+            while (rows.Read())
+            {
+                result.Add(new EventRecord
+                {
+                    StoreSequence = rows.GetInt64(0),
+                    Id = rows.GetString(1),
+                    Lane = rows.GetInt32(2) == 0 ? EventTypes.AlarmLane : EventTypes.TelemetryLane,
+                    DeviceId = rows.GetString(3),
+                    BootEpoch = rows.GetInt32(4),
+                    Sequence = rows.GetInt32(5),
+                    Type = rows.GetString(6),
+                    DeviceTimestampUnixMilliseconds = rows.GetInt64(7),
+                    ReceivedUnixMilliseconds = rows.GetInt64(8),
+                    Payload = rows.GetString(9),
+                });
+            }
+
+            return result;
+        }
+        finally
+        {
+            _readerLock.Release();
+        }
+    }
+
+    public Task WaitForNewEventsAsync(TimeSpan timeout, CancellationToken cancellationToken) => _newEvents.WaitAsync(timeout, cancellationToken);
+
+    public async ValueTask DisposeAsync()
+    {
+        _queue.Writer.TryComplete();
+        await _writerLoop.ConfigureAwait(false);
+        _writer.Dispose();
+        _reader.Dispose();
+        _readerLock.Dispose();
+        _newEvents.Dispose();
+    }
+
+    private async Task WriterLoopAsync()
+    {
+        var batch = new List<WriteRequest>(_options.MaxBatchSize);
+        using var insert = _writer.CreateCommand();
+        insert.CommandText = "INSERT OR IGNORE INTO events(id, lane, dev, boot, seq, type, ts, rx, payload) VALUES($id, $lane, $dev, $boot, $seq, $type, $ts, $rx, $payload)";
+        var pId = insert.Parameters.Add("$id", SqliteType.Text);
+        var pLane = insert.Parameters.Add("$lane", SqliteType.Integer);
+        var pDev = insert.Parameters.Add("$dev", SqliteType.Text);
+        var pBoot = insert.Parameters.Add("$boot", SqliteType.Integer);
+        var pSeq = insert.Parameters.Add("$seq", SqliteType.Integer);
+        var pType = insert.Parameters.Add("$type", SqliteType.Text);
+        var pTs = insert.Parameters.Add("$ts", SqliteType.Integer);
+        var pRx = insert.Parameters.Add("$rx", SqliteType.Integer);
+        var pPayload = insert.Parameters.Add("$payload", SqliteType.Text);
+        using var mark = _writer.CreateCommand();
+        mark.CommandText = "UPDATE events SET forwarded = $state, forwarded_at = $at WHERE id = $id AND forwarded = 0";
+        var mState = mark.Parameters.Add("$state", SqliteType.Integer);
+        var mAt = mark.Parameters.Add("$at", SqliteType.Integer);
+        var mId = mark.Parameters.Add("$id", SqliteType.Text);
+
+        while (await _queue.Reader.WaitToReadAsync().ConfigureAwait(false))
+        {
+            batch.Clear();
+            while (batch.Count < _options.MaxBatchSize && _queue.Reader.TryRead(out var request))
+            {
+                batch.Add(request);
+            }
+
+            Interlocked.Add(ref _queueDepth, -batch.Count);
+            var stored = 0;
+            var marked = 0;
+            try
+            {
+                using var transaction = _writer.BeginTransaction();
+                insert.Transaction = transaction;
+                mark.Transaction = transaction;
+                foreach (var request in batch)
+                {
+                    if (request is AppendRequest append)
+                    {
+                        var r = append.Record;
+                        pId.Value = r.Id;
+                        pLane.Value = r.IsAlarm ? 0 : 1;
+                        pDev.Value = r.DeviceId;
+                        pBoot.Value = r.BootEpoch;
+                        pSeq.Value = r.Sequence;
+                        pType.Value = r.Type;
+                        pTs.Value = r.DeviceTimestampUnixMilliseconds;
+                        pRx.Value = r.ReceivedUnixMilliseconds;
+                        pPayload.Value = r.Payload;
+                        append.Outcome = insert.ExecuteNonQuery() == 1 ? AppendOutcome.Stored : AppendOutcome.Duplicate;
+                        stored += append.Outcome == AppendOutcome.Stored ? 1 : 0;
+                    }
+                    else if (request is MarkRequest markRequest)
+                    {
+                        var changed = 0;
+                        mState.Value = (int)markRequest.State;
+                        mAt.Value = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+                        foreach (var id in markRequest.Ids)
+                        {
+                            mId.Value = id;
+                            changed += mark.ExecuteNonQuery();
+                        }
+
+                        markRequest.Changed = changed;
+                        marked += changed;
+                    }
+                }
+
+                transaction.Commit();
+            }
+            catch (Exception exception)
+            {
+                // Disk full, I/O error: nobody is acknowledged; publishers close the connection and the
+                // device keeps the event in its outbox. The loop goes on with the next batch.
+                _logger.LogError(exception, "store commit failed for {Count} requests", batch.Count);
+                foreach (var request in batch)
+                {
+                    request.Fail(exception);
+                }
+
+                continue;
+            }
+
+            Interlocked.Increment(ref _commits);
+            Interlocked.Add(ref _pending, stored - marked);
+            foreach (var request in batch)
+            {
+                request.Complete();
+            }
+
+            if (stored > 0)
+            {
+                _newEvents.Set();
+            }
+        }
+    }
+
+    private static void Execute(SqliteConnection connection, string sql)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        command.ExecuteNonQuery();
+    }
+
+    private abstract class WriteRequest
+    {
+        public abstract void Complete();
+
+        public abstract void Fail(Exception exception);
+    }
+
+    private sealed class AppendRequest(EventRecord record) : WriteRequest
+    {
+        public EventRecord Record { get; } = record;
+
+        public AppendOutcome Outcome { get; set; }
+
+        // RunContinuationsAsynchronously: the writer loop must not run every publisher's PUBACK path inline.
+        public TaskCompletionSource<AppendOutcome> Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public override void Complete() => Completion.TrySetResult(Outcome);
+
+        public override void Fail(Exception exception) => Completion.TrySetException(exception);
+    }
+
+    private sealed class MarkRequest(IReadOnlyCollection<string> ids, ForwardState state) : WriteRequest
+    {
+        public IReadOnlyCollection<string> Ids { get; } = ids;
+
+        public ForwardState State { get; } = state;
+
+        public int Changed { get; set; }
+
+        public TaskCompletionSource<int> Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public override void Complete() => Completion.TrySetResult(Changed);
+
+        public override void Fail(Exception exception) => Completion.TrySetException(exception);
+    }
+}

@@ -1,0 +1,30 @@
+namespace Eldercare.Edge.Gateway.Store;
+
+/// <summary>
+/// A sticky auto-reset signal: <see cref="Set"/> before <see cref="WaitAsync"/> is not lost, many sets
+/// collapse into one wake-up. Lets the forwarder sleep without polling and wake on the next commit.
+/// </summary>
+public sealed class WakeSignal : IDisposable
+{
+    private readonly SemaphoreSlim _semaphore = new(0, 1);
+
+    public void Set()
+    {
+        try
+        {
+            if (_semaphore.CurrentCount == 0)
+            {
+                _semaphore.Release();
+            }
+        }
+        catch (SemaphoreFullException)
+        {
+            // Another thread set it first: already signalled, which is all Set promises.
+        }
+    }
+
+    public async Task WaitAsync(TimeSpan timeout, CancellationToken cancellationToken) =>
+        await _semaphore.WaitAsync(timeout, cancellationToken).ConfigureAwait(false);
+
+    public void Dispose() => _semaphore.Dispose();
+}
