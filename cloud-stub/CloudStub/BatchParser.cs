@@ -1,0 +1,100 @@
+using System.Text.Json;
+
+namespace Eldercare.CloudStub;
+
+/// <summary>
+/// Parses a batch strictly: any structural problem rejects the whole batch (400, nothing stored) with a
+/// reason a person can read. Per-event meaning (id rule, type, lane, payload) is checked later and
+/// rejects only that event.
+/// </summary>
+public static class BatchParser
+{
+    public sealed record Result(bool Ok, string? Gateway, IReadOnlyList<IncomingEvent> Events, int StatusCode, string? Error, string? Detail);
+
+    public static Result Parse(ReadOnlySpan<byte> body, int maxEvents)
+    {
+        JsonDocument document;
+        try
+        {
+            document = JsonDocument.Parse(body.ToArray(), new JsonDocumentOptions { MaxDepth = 8 });
+        }
+        catch (JsonException exception)
+        {
+            return Fail(400, "malformed_json", exception.Message);
+        }
+
+        using (document)
+        {
+            var root = document.RootElement;
+            if (root.ValueKind != JsonValueKind.Object)
+            {
+                return Fail(400, "malformed_batch", "the body must be a JSON object");
+            }
+
+            if (!root.TryGetProperty("gateway", out var gateway) || gateway.ValueKind != JsonValueKind.String || string.IsNullOrWhiteSpace(gateway.GetString()))
+            {
+                return Fail(400, "missing_field", "'gateway' must be a non-empty string");
+            }
+
+            if (!root.TryGetProperty("events", out var events) || events.ValueKind != JsonValueKind.Array)
+            {
+                return Fail(400, "missing_field", "'events' must be an array");
+            }
+
+            var count = events.GetArrayLength();
+            if (count > maxEvents)
+            {
+                return Fail(413, "too_many_events", $"{count} events, limit {maxEvents}");
+            }
+
+            var list = new List<IncomingEvent>(count);
+            var index = 0;
+            foreach (var e in events.EnumerateArray())
+            {
+                if (e.ValueKind != JsonValueKind.Object)
+                {
+                    return Fail(400, "malformed_batch", $"events[{index}] is not an object");
+                }
+
+                if (!TryString(e, "id", out var id) || !TryString(e, "dev", out var dev) || !TryString(e, "type", out var type)
+                    || !TryString(e, "lane", out var lane) || !TryString(e, "payload", out var payload)
+                    || !TryInt(e, "boot", out var boot) || !TryInt(e, "seq", out var seq)
+                    || !TryLong(e, "ts", out var ts) || !TryLong(e, "rx", out var rx))
+                {
+                    return Fail(400, "bad_field", $"events[{index}] needs id, dev, type, lane, payload (strings) and boot, seq, ts, rx (integers)");
+                }
+
+                list.Add(new IncomingEvent(id, dev, type, lane, boot, seq, ts, rx, payload));
+                index++;
+            }
+
+            return new Result(true, gateway.GetString(), list, 200, null, null);
+        }
+    }
+
+    private static Result Fail(int status, string error, string detail) => new(false, null, [], status, error, detail);
+
+    private static bool TryString(JsonElement e, string name, out string value)
+    {
+        value = string.Empty;
+        if (!e.TryGetProperty(name, out var p) || p.ValueKind != JsonValueKind.String)
+        {
+            return false;
+        }
+
+        value = p.GetString()!;
+        return value.Length > 0;
+    }
+
+    private static bool TryInt(JsonElement e, string name, out int value)
+    {
+        value = 0;
+        return e.TryGetProperty(name, out var p) && p.ValueKind == JsonValueKind.Number && p.TryGetInt32(out value);
+    }
+
+    private static bool TryLong(JsonElement e, string name, out long value)
+    {
+        value = 0;
+        return e.TryGetProperty(name, out var p) && p.ValueKind == JsonValueKind.Number && p.TryGetInt64(out value);
+    }
+}

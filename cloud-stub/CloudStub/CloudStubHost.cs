@@ -1,0 +1,99 @@
+using Eldercare.Firmware.Core.Events;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+
+namespace Eldercare.CloudStub;
+
+/// <summary>
+/// The cloud stub: an idempotent receiver of gateway batches with fault switches. <c>Program</c> runs it;
+/// tests run it in-process the same way: <c>await using var stub = CloudStubHost.Create(["--urls=http://127.0.0.1:0"]); await stub.StartAsync();</c>.
+/// </summary>
+public sealed class CloudStubHost : IAsyncDisposable
+{
+    private readonly WebApplication _app;
+
+    private CloudStubHost(WebApplication app, CloudStubOptions options)
+    {
+        _app = app;
+        Options = options;
+    }
+
+    public CloudStubOptions Options { get; }
+
+    public FaultSwitch Faults => _app.Services.GetRequiredService<FaultSwitch>();
+
+    public EventsDatabase Database => _app.Services.GetRequiredService<EventsDatabase>();
+
+    public StubCounters Counters => _app.Services.GetRequiredService<StubCounters>();
+
+    public int Port { get; private set; }
+
+    /// <summary>Base URL once started, e.g. http://127.0.0.1:5080.</summary>
+    public string Url => $"http://127.0.0.1:{Port}";
+
+    public string ReadyLine => $"cloud-stub ready http={Port}";
+
+    public static CloudStubHost Create(string[] args, string? contentRoot = null, TextWriter? alarmOutput = null)
+    {
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = contentRoot });
+        var options = builder.Configuration.GetSection("CloudStub").Get<CloudStubOptions>() ?? new CloudStubOptions();
+        var problems = options.Validate().ToList();
+        if (problems.Count > 0)
+        {
+            throw new InvalidOperationException("invalid configuration:\n  " + string.Join("\n  ", problems));
+        }
+
+        if (string.IsNullOrEmpty(builder.Configuration["urls"]))
+        {
+            builder.WebHost.UseUrls(CloudStubOptions.DefaultUrl);
+        }
+
+        builder.Logging.ClearProviders();
+        builder.Logging.AddSimpleConsole(console =>
+        {
+            console.SingleLine = true;
+            console.TimestampFormat = "HH:mm:ss.fff ";
+        });
+        builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
+        builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = options.MaxBodyBytes);
+        builder.Services.AddSingleton(options);
+        builder.Services.AddSingleton<FaultSwitch>();
+        builder.Services.AddSingleton<StubCounters>();
+        builder.Services.AddSingleton(_ => new EventsDatabase(options.DataDirectory));
+        builder.Services.AddSingleton(new AlarmPrinter(alarmOutput ?? Console.Out, options.PrintAlarms));
+
+        var app = builder.Build();
+        if (!string.IsNullOrEmpty(options.ApiKey))
+        {
+            app.Use(async (context, next) =>
+            {
+                if (context.Request.Path.StartsWithSegments("/api", StringComparison.Ordinal)
+                    && !string.Equals(context.Request.Headers["X-Api-Key"].ToString(), options.ApiKey, StringComparison.Ordinal))
+                {
+                    context.Response.StatusCode = 401;
+                    await context.Response.WriteAsJsonAsync(new { error = "unauthorized", detail = "missing or wrong X-Api-Key" });
+                    return;
+                }
+
+                await next();
+            });
+        }
+
+        EventsEndpoints.Map(app);
+        return new CloudStubHost(app, options);
+    }
+
+    public async Task StartAsync(CancellationToken cancellationToken = default)
+    {
+        _ = _app.Services.GetRequiredService<EventsDatabase>();
+        await _app.StartAsync(cancellationToken).ConfigureAwait(false);
+        var address = _app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        Port = new Uri(address.Replace("0.0.0.0", "127.0.0.1", StringComparison.Ordinal).Replace("[::]", "127.0.0.1", StringComparison.Ordinal)).Port;
+    }
+
+    public Task WaitForShutdownAsync(CancellationToken cancellationToken = default) => _app.WaitForShutdownAsync(cancellationToken);
+
+    public Task StopAsync(CancellationToken cancellationToken = default) => _app.StopAsync(cancellationToken);
+
+    public ValueTask DisposeAsync() => _app.DisposeAsync();
+}

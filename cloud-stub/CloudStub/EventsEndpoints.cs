@@ -1,0 +1,134 @@
+using Eldercare.Firmware.Core.Events;
+
+namespace Eldercare.CloudStub;
+
+/// <summary>The HTTP API (cloud-stub/README.md): events in, events out, stats, fault switch.</summary>
+public static class EventsEndpoints
+{
+    public static void Map(WebApplication app)
+    {
+        app.MapPost("/api/v1/events", ReceiveBatchAsync);
+        app.MapGet("/api/v1/events", async (string? dev, string? type, EventsDatabase db) => Results.Json(await db.QueryAsync(dev, type)));
+        app.MapGet("/api/v1/stats", async (EventsDatabase db, StubCounters counters) =>
+        {
+            var (total, alarms, telemetry) = await db.CountAsync();
+            return Results.Json(new
+            {
+                events = total,
+                alarms,
+                telemetry,
+                batches = counters.Batches,
+                duplicates = counters.Duplicates,
+                rejected = counters.RejectedEvents,
+                badBatches = counters.BadBatches,
+                faulted = counters.Faulted,
+            });
+        });
+        app.MapGet("/admin/fault", (FaultSwitch faults) => Results.Json(new { mode = faults.Current.Mode.ToString().ToLowerInvariant(), stallMs = faults.Current.StallMilliseconds }));
+        app.MapPost("/admin/fault", (FaultRequest request, FaultSwitch faults, ILoggerFactory logs) =>
+        {
+            if (!Enum.TryParse<FaultMode>(request.Mode, ignoreCase: true, out var mode))
+            {
+                return Results.BadRequest(new { error = "bad_mode", detail = "mode must be none, fail, stall or partial" });
+            }
+
+            faults.Set(mode, request.StallMs ?? 0);
+            logs.CreateLogger("CloudStub.Faults").LogWarning("fault mode {Mode} stallMs={Stall}", mode, request.StallMs ?? 0);
+            return Results.Json(new { mode = mode.ToString().ToLowerInvariant(), stallMs = faults.Current.StallMilliseconds });
+        });
+        app.MapGet("/health", () => Results.Json(new { status = "ok" }));
+    }
+
+    private static async Task<IResult> ReceiveBatchAsync(HttpContext context, EventsDatabase db, FaultSwitch faults, StubCounters counters, CloudStubOptions options, AlarmPrinter alarms, ILoggerFactory logs)
+    {
+        var fault = faults.Current;
+        if (fault.Mode == FaultMode.Stall && fault.StallMilliseconds > 0)
+        {
+            await Task.Delay(fault.StallMilliseconds, context.RequestAborted);
+        }
+
+        if (fault.Mode == FaultMode.Fail)
+        {
+            counters.CountFaulted();
+            return Results.Json(new { error = "fault_injected", detail = "fault mode fail" }, statusCode: 500);
+        }
+
+        byte[] body;
+        try
+        {
+            using var buffer = new MemoryStream();
+            await context.Request.Body.CopyToAsync(buffer, context.RequestAborted);
+            body = buffer.ToArray();
+        }
+        catch (BadHttpRequestException exception) when (exception.StatusCode == 413)
+        {
+            counters.CountBadBatch();
+            return Results.Json(new { error = "too_large", detail = $"body over {options.MaxBodyBytes} bytes" }, statusCode: 413);
+        }
+
+        var parsed = BatchParser.Parse(body, options.MaxBatchEvents);
+        if (!parsed.Ok)
+        {
+            counters.CountBadBatch();
+            logs.CreateLogger("CloudStub.Events").LogWarning("bad batch {Error}: {Detail}", parsed.Error, parsed.Detail);
+            return Results.Json(new { error = parsed.Error, detail = parsed.Detail }, statusCode: parsed.StatusCode);
+        }
+
+        counters.CountBatch();
+        var events = parsed.Events;
+        if (fault.Mode == FaultMode.Partial && events.Count > 0)
+        {
+            // First half, rounded up, so a one-event batch still makes progress.
+            events = events.Take((events.Count + 1) / 2).ToList();
+        }
+
+        var valid = new List<IncomingEvent>(events.Count);
+        var rejected = new List<object>();
+        foreach (var e in events)
+        {
+            var reason = Check(e);
+            if (reason is null)
+            {
+                valid.Add(e);
+            }
+            else
+            {
+                rejected.Add(new { id = e.Id, reason });
+            }
+        }
+
+        var cloudRx = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+        var (stored, duplicates) = await db.StoreAsync(parsed.Gateway!, valid, cloudRx);
+        counters.CountDuplicates(duplicates.Count);
+        counters.CountRejected(rejected.Count);
+        foreach (var e in stored)
+        {
+            alarms.Print(e, cloudRx);
+        }
+
+        return Results.Json(new { stored = stored.Select(e => e.Id), duplicates, rejected });
+    }
+
+    /// <summary>Per-event meaning, with the firmware core's own rules. Null when fine.</summary>
+    private static string? Check(IncomingEvent e)
+    {
+        if (!EventCodec.IsValidDeviceId(e.Dev) || e.Boot < 1 || e.Seq < 1)
+        {
+            return "bad_field";
+        }
+
+        if (e.Id != DeviceEvent.MakeId(e.Dev, e.Boot, e.Seq))
+        {
+            return RejectReasons.IdMismatch;
+        }
+
+        if (!EventTypes.IsKnown(e.Type))
+        {
+            return RejectReasons.UnknownType;
+        }
+
+        return e.Lane == EventTypes.LaneOf(e.Type) ? null : "bad_lane";
+    }
+
+    public sealed record FaultRequest(string Mode, int? StallMs);
+}
