@@ -1,0 +1,185 @@
+using Eldercare.Firmware.Core.Events;
+
+namespace Eldercare.VirtualDevice;
+
+/// <summary>Shared settings of a simulated community.</summary>
+public sealed record CommunitySettings(string BrokerHost, int BrokerPort, string DataDirectory)
+{
+    public int HeartbeatIntervalSeconds { get; init; } = 60;
+}
+
+/// <summary>
+/// A simulated community: many virtual pendants against one gateway, with a line of
+/// output per thing an operator would want to see (connect, SOS pressed, delivered).
+/// </summary>
+public sealed class Community : IAsyncDisposable
+{
+    private readonly TextWriter _log;
+    private readonly Dictionary<string, VirtualPendant> _devices = new(StringComparer.Ordinal);
+    private readonly object _logLock = new();
+
+    public Community(CommunitySettings settings, IEnumerable<DeviceCredentials> devices, TextWriter log)
+    {
+        _log = log;
+        foreach (DeviceCredentials credentials in devices)
+        {
+            var pendant = new VirtualPendant(new VirtualPendantOptions(credentials.DeviceId, credentials.Secret, settings.BrokerHost, settings.BrokerPort, settings.DataDirectory)
+            {
+                HeartbeatIntervalSeconds = settings.HeartbeatIntervalSeconds,
+            });
+            pendant.Delivered += entry =>
+            {
+                if (entry.IsAlarm)
+                {
+                    Log($"delivered {DeviceEvent.MakeId(pendant.DeviceId, entry.BootEpoch, entry.Sequence)} {entry.Type} (gateway acknowledged)");
+                }
+            };
+            pendant.ConnectFailed += reason => Log($"device {pendant.DeviceId} connect failed: {reason}");
+            _devices.Add(credentials.DeviceId, pendant);
+        }
+    }
+
+    public IReadOnlyCollection<VirtualPendant> Devices => _devices.Values;
+
+    public VirtualPendant? Find(string deviceId) => _devices.GetValueOrDefault(deviceId);
+
+    public void StartAll()
+    {
+        foreach (VirtualPendant pendant in _devices.Values)
+        {
+            pendant.Start();
+            Log($"device {pendant.DeviceId} boot={pendant.BootEpoch} started, outbox={pendant.Outbox.Count}");
+        }
+    }
+
+    public async Task<bool> WaitAllConnectedAsync(TimeSpan timeout, CancellationToken cancel)
+    {
+        DateTime deadline = DateTime.UtcNow + timeout;
+        while (DateTime.UtcNow < deadline && !cancel.IsCancellationRequested)
+        {
+            if (_devices.Values.All(d => d.IsConnected))
+            {
+                return true;
+            }
+
+            await Task.Delay(50, cancel);
+        }
+
+        return _devices.Values.All(d => d.IsConnected);
+    }
+
+    /// <summary>Runs until the duration ends, Ctrl-C, or "quit" on the input. Returns the exit code.</summary>
+    public async Task<int> RunAsync(string? sosDeviceId, TimeSpan sosAfter, TimeSpan duration, TextReader input, CancellationToken cancel)
+    {
+        if (sosDeviceId is not null && Find(sosDeviceId) is null)
+        {
+            Log($"error: --sos device '{sosDeviceId}' is not in the device list");
+            return 2;
+        }
+
+        StartAll();
+        bool connected = await WaitAllConnectedAsync(TimeSpan.FromSeconds(30), cancel);
+        Log(connected ? $"all {_devices.Count} devices connected" : "warning: not every device connected within 30 s (still retrying)");
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancel);
+        if (duration > TimeSpan.Zero)
+        {
+            stop.CancelAfter(duration);
+        }
+
+        if (sosDeviceId is not null)
+        {
+            _ = Task.Delay(sosAfter, stop.Token).ContinueWith(t => { if (!t.IsCanceled) { Command("sos " + sosDeviceId); } }, TaskScheduler.Default);
+        }
+
+        _ = Task.Run(() => ReadCommands(input, stop), CancellationToken.None);
+        try
+        {
+            await Task.Delay(Timeout.Infinite, stop.Token);
+        }
+        catch (OperationCanceledException)
+        {
+        }
+
+        Log("stopping devices");
+        return 0;
+    }
+
+    /// <summary>One console command: "sos ID", "cancel ID", "fall ID". Returns false for "quit".</summary>
+    public bool Command(string line)
+    {
+        string[] parts = line.Trim().Split(' ', StringSplitOptions.RemoveEmptyEntries);
+        if (parts.Length == 0)
+        {
+            return true;
+        }
+
+        if (parts[0] == "quit")
+        {
+            return false;
+        }
+
+        VirtualPendant? device = parts.Length == 2 ? Find(parts[1]) : null;
+        if (device is null)
+        {
+            Log($"unknown command or device: '{line.Trim()}' (use: sos ID | cancel ID | fall ID | quit)");
+            return true;
+        }
+
+        long at = device.Clock.UtcNowUnixMilliseconds;
+        switch (parts[0])
+        {
+            case "sos":
+                device.PressSos();
+                Log($"SOS pressed on {device.DeviceId} at={at} (held 2.3 s)");
+                break;
+            case "cancel":
+                device.PressCancel();
+                Log($"cancel pressed on {device.DeviceId} at={at}");
+                break;
+            case "fall":
+                device.ReportFall(900, "simulated");
+                Log($"fall simulated on {device.DeviceId} at={at}");
+                break;
+            default:
+                Log($"unknown command '{parts[0]}' (use: sos ID | cancel ID | fall ID | quit)");
+                break;
+        }
+
+        return true;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        foreach (VirtualPendant pendant in _devices.Values)
+        {
+            await pendant.DisposeAsync();
+        }
+    }
+
+    private void ReadCommands(TextReader input, CancellationTokenSource stop)
+    {
+        while (!stop.IsCancellationRequested)
+        {
+            string? line = input.ReadLine();
+            if (line is null)
+            {
+                return; // stdin closed (CI, background): keep running until the duration or Ctrl-C.
+            }
+
+            if (!Command(line))
+            {
+                stop.Cancel();
+                return;
+            }
+        }
+    }
+
+    private void Log(string message)
+    {
+        lock (_logLock)
+        {
+            _log.WriteLine($"{DateTime.UtcNow:HH:mm:ss.fff} {message}");
+            _log.Flush();
+        }
+    }
+}

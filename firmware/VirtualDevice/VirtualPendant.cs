@@ -1,0 +1,147 @@
+using Eldercare.Firmware.Core.Apps;
+using Eldercare.Firmware.Core.Hardware;
+using Eldercare.Firmware.Core.Outbox;
+using Eldercare.VirtualDevice.Adapters;
+
+namespace Eldercare.VirtualDevice;
+
+/// <summary>How to build one virtual wearable.</summary>
+public sealed record VirtualPendantOptions(string DeviceId, string Secret, string BrokerHost, int BrokerPort, string DataDirectory)
+{
+    public int HeartbeatIntervalSeconds { get; init; } = 60;
+
+    public int CancelWindowMilliseconds { get; init; } = 20_000;
+
+    public int AckTimeoutMilliseconds { get; init; } = 5_000;
+
+    public string Placement { get; init; } = "neck";
+
+    public long ClockSkewMilliseconds { get; init; }
+
+    public TimeSpan TickInterval { get; init; } = TimeSpan.FromMilliseconds(10);
+}
+
+/// <summary>
+/// A pendant on the host: the firmware core's <see cref="WearableApp"/> wired to host
+/// adapters and driven by its own loop thread, as Main drives it on the ESP32.
+/// </summary>
+public sealed class VirtualPendant : IAsyncDisposable
+{
+    private readonly VirtualPendantOptions _options;
+    private readonly SystemClock _clock;
+    private readonly MqttNetLink _link;
+    private readonly ScriptedButton _button;
+    private readonly WearableApp _app;
+    private readonly CancellationTokenSource _stop = new();
+    private readonly Thread _loop;
+    private readonly object _tickLock = new();
+
+    public VirtualPendant(VirtualPendantOptions options)
+    {
+        _options = options;
+        _clock = new SystemClock(options.ClockSkewMilliseconds);
+        var storage = new FileStorage(Path.Combine(options.DataDirectory, options.DeviceId));
+        _link = new MqttNetLink(new MqttLinkOptions(options.BrokerHost, options.BrokerPort, options.DeviceId, options.Secret));
+        _button = new ScriptedButton(_clock);
+        Indicator = new RecordingIndicator();
+        var hardware = new WearableHardware(_clock, storage, _link, _button, Indicator, new SimulatedBattery(_clock));
+        var wearable = new WearableOptions(options.DeviceId)
+        {
+            HeartbeatIntervalSeconds = options.HeartbeatIntervalSeconds,
+            CancelWindowMilliseconds = options.CancelWindowMilliseconds,
+            AckTimeoutMilliseconds = options.AckTimeoutMilliseconds,
+            Placement = options.Placement,
+        };
+        string? problem = wearable.Validate();
+        if (problem is not null)
+        {
+            throw new ArgumentException($"device {options.DeviceId}: {problem}", nameof(options));
+        }
+
+        _app = new WearableApp(wearable, hardware);
+        _app.Delivered += (_, entry) => Delivered?.Invoke(entry);
+        _link.ConnectFailed += reason => ConnectFailed?.Invoke(reason);
+        _loop = new Thread(RunLoop) { IsBackground = true, Name = "device " + options.DeviceId };
+    }
+
+    /// <summary>The gateway acknowledged one of this device's events (MQTT thread).</summary>
+    public event Action<OutboxEntry>? Delivered;
+
+    public event Action<string>? ConnectFailed;
+
+    public string DeviceId => _options.DeviceId;
+
+    public int BootEpoch => _app.BootEpoch;
+
+    public RecordingIndicator Indicator { get; }
+
+    public PersistentOutbox Outbox => _app.Outbox;
+
+    public bool IsConnected => _link.IsConnected;
+
+    public IClock Clock => _clock;
+
+    /// <summary>Boots the device: bumps its boot epoch, reloads its outbox, starts its link and loop.</summary>
+    public void Start()
+    {
+        _app.Start();
+        _link.Start();
+        _loop.Start();
+    }
+
+    /// <summary>Holds the SOS button for the long-press time plus a margin: raises SOS.</summary>
+    public void PressSos() => _button.Hold(2_300);
+
+    /// <summary>A short press: cancels the active alarm within its window.</summary>
+    public void PressCancel() => _button.Hold(150);
+
+    /// <summary>Tells the app the fall detector fired (the accelerometer path comes with the detector).</summary>
+    public void ReportFall(int confidencePerMille, string features)
+    {
+        lock (_tickLock)
+        {
+            _app.ReportFall(confidencePerMille, features);
+        }
+    }
+
+    /// <summary>Raises an event directly (load generation and tests), as the app's own logic would.</summary>
+    public int Raise(string type)
+    {
+        lock (_tickLock)
+        {
+            return _app.Raise(type, -1, -1, null);
+        }
+    }
+
+    /// <summary>Power cut: no DISCONNECT, no flush, the loop stops. The outbox on disk is all that is left.</summary>
+    public void PowerCut()
+    {
+        _stop.Cancel();
+        _link.Abort();
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _stop.CancelAsync();
+        if (_loop.IsAlive)
+        {
+            _loop.Join();
+        }
+
+        await _link.DisposeAsync();
+        _stop.Dispose();
+    }
+
+    private void RunLoop()
+    {
+        while (!_stop.IsCancellationRequested)
+        {
+            lock (_tickLock)
+            {
+                _app.Tick();
+            }
+
+            _stop.Token.WaitHandle.WaitOne(_options.TickInterval);
+        }
+    }
+}

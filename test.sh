@@ -1,0 +1,63 @@
+#!/usr/bin/env bash
+# Runs the whole test suite (or one category) on a fresh Debian machine with the .NET SDK.
+#   ./test.sh                 every tier: Unit, Integration, EndToEnd, Faults, Security, Hil
+#   ./test.sh Integration     one category (TestCategory), e.g. Unit | Integration | EndToEnd | Faults | Security
+# Installs what is missing (mosquitto), builds Release, runs the MSTest projects of
+# Devices.sln on Microsoft.Testing.Platform, and ends with one line: "N passed, M failed".
+set -uo pipefail
+cd "$(dirname "$0")"
+category="${1:-}"
+
+need_apt=()
+command -v mosquitto >/dev/null 2>&1 || [ -x /usr/sbin/mosquitto ] || need_apt+=(mosquitto)
+command -v mosquitto_passwd >/dev/null 2>&1 || need_apt+=(mosquitto-clients mosquitto)
+if [ ${#need_apt[@]} -gt 0 ]; then
+  echo "installing: ${need_apt[*]}"
+  sudo_cmd=""; [ "$(id -u)" -ne 0 ] && sudo_cmd="sudo"
+  $sudo_cmd apt-get update -qq >/dev/null && DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq "${need_apt[@]}" >/dev/null \
+    || { echo "error: could not install ${need_apt[*]}"; echo "0 passed, 1 failed"; exit 1; }
+fi
+# The packaged service would hold port 1883; the tests start their own brokers on free ports.
+if command -v systemctl >/dev/null 2>&1; then systemctl stop mosquitto >/dev/null 2>&1 || true; fi
+
+export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
+results="$PWD/artifacts/test-results"
+rm -rf "$results"; mkdir -p "$results"
+
+echo "building (Release)..."
+if ! dotnet build Devices.sln -c Release -nologo -v quiet -clp:ErrorsOnly; then
+  echo "build failed"
+  echo "0 passed, 1 failed"
+  exit 1
+fi
+
+args=(--solution Devices.sln -c Release --no-build --results-directory "$results" --report-trx --ignore-exit-code 8)
+[ -n "$category" ] && args+=(--filter "TestCategory=$category")
+echo "running tests${category:+ (category $category)}..."
+dotnet test "${args[@]}"
+status=$?
+
+# Sum the TRX counters of every test project (the MSTest summary alone is per project).
+read -r passed failed skipped < <(
+  total_p=0; total_f=0; total_s=0
+  for f in "$results"/*.trx; do
+    [ -f "$f" ] || continue
+    line=$(grep -o '<Counters [^>]*>' "$f" | head -1)
+    p=$(sed -n 's/.* passed="\([0-9]*\)".*/\1/p' <<<"$line"); f_=$(sed -n 's/.* failed="\([0-9]*\)".*/\1/p' <<<"$line")
+    t=$(sed -n 's/.* total="\([0-9]*\)".*/\1/p' <<<"$line"); e=$(sed -n 's/.* executed="\([0-9]*\)".*/\1/p' <<<"$line")
+    err=$(sed -n 's/.* error="\([0-9]*\)".*/\1/p' <<<"$line"); to=$(sed -n 's/.* timeout="\([0-9]*\)".*/\1/p' <<<"$line")
+    total_p=$((total_p + ${p:-0})); total_f=$((total_f + ${f_:-0} + ${err:-0} + ${to:-0}))
+    total_s=$((total_s + ${t:-0} - ${e:-0}))
+  done
+  echo "$total_p $total_f $total_s"
+)
+if [ "$status" -ne 0 ] && [ "$failed" -eq 0 ]; then
+  echo "test run failed (exit $status) without a failed test in the reports: counting it as a failure"
+  failed=1
+fi
+if [ "$passed" -eq 0 ] && [ "$failed" -eq 0 ]; then
+  echo "no test ran${category:+ in category $category}"
+  failed=1
+fi
+echo "$passed passed, $failed failed, $skipped skipped"
+[ "$failed" -eq 0 ]
