@@ -152,7 +152,8 @@ namespace Eldercare.Firmware.Core.Falls
             }
 
             float postStd = (float)Math.Exp((double)_lastFeatures[FallFeatures.PostStandardDeviationLog]) - 0.01f;
-            return "peak=" + Fixed(_lastFeatures[FallFeatures.PeakG], 2) + "g"
+            float peakG = (float)Math.Exp((double)_lastFeatures[FallFeatures.PeakG]);
+            return "peak=" + Fixed(peakG, 2) + "g"
                 + ";premin=" + Fixed(_lastFeatures[FallFeatures.PreMinimumG], 2) + "g"
                 + ";still=" + Fixed(postStd, 3) + "g"
                 + ";tilt=" + Fixed(_lastTiltDegrees, 0)

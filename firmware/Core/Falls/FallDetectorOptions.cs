@@ -23,6 +23,7 @@ namespace Eldercare.Firmware.Core.Falls
             PostWindowStartMilliseconds = 800;
             PostWindowEndMilliseconds = 1800;
             RefractoryMilliseconds = 10000;
+            UprightAxis = -1;
             Weights = new float[FallFeatures.Count];
             Bias = 0f;
         }
@@ -50,6 +51,13 @@ namespace Eldercare.Firmware.Core.Falls
 
         /// <summary>After a detection, candidates are ignored for this long so one fall raises one alarm.</summary>
         public int RefractoryMilliseconds { get; set; }
+
+        /// <summary>
+        /// Device axis (0 = x, 1 = y, 2 = z) that points along the body when the wearer stands:
+        /// fixed by the mounting (belt clip, the cord of a pendant, the forearm under a watch),
+        /// not by the wearer; its sign does not matter. -1 = unknown (posture features neutral).
+        /// </summary>
+        public int UprightAxis { get; set; }
 
         /// <summary>Logistic weights, one per <see cref="FallFeatures"/> index.</summary>
         public float[] Weights { get; set; }
@@ -105,6 +113,11 @@ namespace Eldercare.Firmware.Core.Falls
             if (RefractoryMilliseconds < PostWindowEndMilliseconds)
             {
                 return "RefractoryMilliseconds must cover the post-impact window";
+            }
+
+            if (UprightAxis < -1 || UprightAxis > 2)
+            {
+                return "UprightAxis must be -1, 0, 1 or 2";
             }
 
             if (Weights == null || Weights.Length != FallFeatures.Count)

@@ -29,6 +29,7 @@ namespace Eldercare.Firmware.Core.Falls
         private readonly int _postEndSamples;
         private readonly int _impactHalfSamples;
         private readonly float[] _features;
+        private readonly int _uprightAxis;
 
         private long _sampleIndex;
         private int _slot;
@@ -65,6 +66,7 @@ namespace Eldercare.Firmware.Core.Falls
             _postStartSamples = options.ToSamples(options.PostWindowStartMilliseconds);
             _postEndSamples = options.ToSamples(options.PostWindowEndMilliseconds);
             _impactHalfSamples = options.ToSamples(300);
+            _uprightAxis = options.UprightAxis;
             _capacity = _preSamples + _postEndSamples + 2;
             _x = new short[_capacity];
             _y = new short[_capacity];
@@ -221,6 +223,8 @@ namespace Eldercare.Firmware.Core.Falls
                 postMeanDeviation = -postMeanDeviation;
             }
 
+            float preUpright = UprightCosine(preX, preY, preZ);
+            float postUpright = UprightCosine(_scanMeanX, _scanMeanY, _scanMeanZ);
             float tilt = 0f;
             _tiltDegrees = 0f;
             if (havePre)
@@ -245,7 +249,7 @@ namespace Eldercare.Firmware.Core.Falls
                 }
             }
 
-            _features[FallFeatures.PeakG] = peakG;
+            _features[FallFeatures.PeakG] = (float)Math.Log((double)peakG);
             _features[FallFeatures.PreMinimumG] = preMin;
             _features[FallFeatures.PreVelocityGSeconds] = preVelocity;
             _features[FallFeatures.PreStandardDeviationG] = preStd;
@@ -254,7 +258,26 @@ namespace Eldercare.Firmware.Core.Falls
             _features[FallFeatures.PostVectorVarianceLog] = (float)Math.Log(0.0001 + _scanVectorVariance);
             _features[FallFeatures.PostMeanDeviationG] = postMeanDeviation;
             _features[FallFeatures.TiltOneMinusCosine] = tilt;
-            _features[FallFeatures.ImpactAreaGSeconds] = impactArea;
+            _features[FallFeatures.ImpactAreaGSeconds] = (float)Math.Log(0.01 + impactArea);
+            _features[FallFeatures.PreUprightCosine] = preUpright;
+            _features[FallFeatures.PostUprightCosine] = postUpright;
+        }
+
+        private float UprightCosine(float x, float y, float z)
+        {
+            float normSquared = (x * x) + (y * y) + (z * z);
+            if (_uprightAxis < 0 || normSquared < 1e-6f)
+            {
+                return 0.5f;
+            }
+
+            float along = _uprightAxis == 0 ? x : (_uprightAxis == 1 ? y : z);
+            if (along < 0f)
+            {
+                along = -along;
+            }
+
+            return along / (float)Math.Sqrt((double)normSquared);
         }
 
         private static long Max(long a, long b)

@@ -9,7 +9,7 @@ namespace Eldercare.Firmware.Core.Falls
     /// </summary>
     public static class FallFeatures
     {
-        /// <summary>Impact peak |a| in g.</summary>
+        /// <summary>ln(impact peak |a| in g): the log spreads the 1.5-4 g range where falls and hard sits overlap.</summary>
         public const int PeakG = 0;
 
         /// <summary>Lowest |a| in the second before the peak (free fall drives it toward 0 g).</summary>
@@ -36,15 +36,25 @@ namespace Eldercare.Firmware.Core.Falls
         /// <summary>1 - cos(angle) between the mean acceleration vector before and after the impact: posture change.</summary>
         public const int TiltOneMinusCosine = 8;
 
-        /// <summary>Sum of (|a| - 1 g) above 1 g within 0.3 s of the peak, in g*s: how hard and long the impact was.</summary>
+        /// <summary>ln(0.01 + sum of (|a| - 1 g) above 1 g within 0.3 s of the peak, in g*s): how hard and long the impact was.</summary>
         public const int ImpactAreaGSeconds = 9;
 
+        /// <summary>
+        /// |cos| of the angle between the pre-impact gravity estimate and the device's upright
+        /// axis (<see cref="FallDetectorOptions.UprightAxis"/>): about 1 upright, about 0 lying.
+        /// 0.5 when the profile has no upright axis.
+        /// </summary>
+        public const int PreUprightCosine = 10;
+
+        /// <summary>The same |cos| after the impact: lying after a fall drives it toward 0.</summary>
+        public const int PostUprightCosine = 11;
+
         /// <summary>Number of features.</summary>
-        public const int Count = 10;
+        public const int Count = 12;
 
         private static readonly string[] s_names = new string[]
         {
-            "peak", "premin", "prevel", "prestd", "preratio", "poststd", "postvar", "postdev", "tilt", "area",
+            "peak", "premin", "prevel", "prestd", "preratio", "poststd", "postvar", "postdev", "tilt", "area", "preup", "postup",
         };
 
         /// <summary>Short name of a feature, used in detection descriptions and tool output.</summary>

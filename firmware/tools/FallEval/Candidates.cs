@@ -46,6 +46,7 @@ public sealed class Candidates(Trial trial, List<float[]> features, List<long> p
         PostWindowStartMilliseconds = source.PostWindowStartMilliseconds,
         PostWindowEndMilliseconds = source.PostWindowEndMilliseconds,
         RefractoryMilliseconds = source.RefractoryMilliseconds,
+        UprightAxis = source.UprightAxis,
         Weights = (float[])source.Weights.Clone(),
         Bias = source.Bias,
     };

@@ -25,9 +25,11 @@ public static class Program
         var subjects = new Option<string?>("--subjects") { Description = "Comma-separated subjects to use (default: all)" };
         var list = new Option<bool>("--list") { Description = "List every missed fall and false alarm" };
         var specificityWeight = new Option<double>("--spec-weight") { Description = "Weight of specificity when the threshold is chosen on training trials", DefaultValueFactory = _ => 1.0 };
+        var impact = new Option<float?>("--impact-g") { Description = "Override the profile's impact threshold (exploration; the committed value is in the profile)" };
+        var upright = new Option<int?>("--upright-axis") { Description = "Override the profile's upright axis, -1..2 (exploration)" };
         var root = new RootCommand("Evaluates the firmware fall detector on recorded trials, streaming them sample by sample.")
         {
-            dataDirectory, placement, folds, fit, subjects, list, specificityWeight,
+            dataDirectory, placement, folds, fit, subjects, list, specificityWeight, impact, upright,
         };
         root.SetAction(parse =>
         {
@@ -42,7 +44,7 @@ public static class Program
                     throw new DataFormatException($"{parse.GetValue(dataDirectory)}: trials.csv lists no trials");
                 }
 
-                return Execute(output, trials, parse.GetValue(placement)!, parse.GetValue(folds), parse.GetValue(fit), parse.GetValue(list), parse.GetValue(specificityWeight));
+                return Execute(output, trials, parse.GetValue(placement)!, parse.GetValue(impact), parse.GetValue(upright), parse.GetValue(folds), parse.GetValue(fit), parse.GetValue(list), parse.GetValue(specificityWeight));
             }
             catch (DataFormatException ex)
             {
@@ -53,9 +55,19 @@ public static class Program
         return root.Parse(args).Invoke(new InvocationConfiguration { Output = output, Error = error });
     }
 
-    private static int Execute(TextWriter output, List<Trial> trials, string placement, int folds, bool fit, bool list, double specificityWeight)
+    private static int Execute(TextWriter output, List<Trial> trials, string placement, float? impactG, int? uprightAxis, int folds, bool fit, bool list, double specificityWeight)
     {
         FallDetectorOptions profile = FallDetectorOptions.ForPlacement(placement);
+        if (uprightAxis is { } axis)
+        {
+            profile.UprightAxis = axis;
+        }
+
+        if (impactG is { } g)
+        {
+            profile.ImpactThresholdG = g;
+        }
+
         var c = CultureInfo.InvariantCulture;
         output.WriteLine(string.Create(c, $"placement={placement} trials={trials.Count} subjects={trials.Select(t => t.Subject).Distinct().Count()} impact>={profile.ImpactThresholdG:F2}g post={profile.PostWindowStartMilliseconds}..{profile.PostWindowEndMilliseconds}ms"));
         TrialResult[] results;

@@ -58,7 +58,8 @@ public static class Report
         {
             foreach (var r in results.Where(r => r.Trial.IsFall != r.Fired))
             {
-                output.WriteLine($"  {(r.Trial.IsFall ? "missed" : "false alarm")} {r.Trial.File} {r.FirstDescription}");
+                double peak = Math.Sqrt(((double)r.Trial.X[r.Trial.PeakIndex] * r.Trial.X[r.Trial.PeakIndex]) + ((double)r.Trial.Y[r.Trial.PeakIndex] * r.Trial.Y[r.Trial.PeakIndex]) + ((double)r.Trial.Z[r.Trial.PeakIndex] * r.Trial.Z[r.Trial.PeakIndex])) / 1000;
+                output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {(r.Trial.IsFall ? "missed" : "false alarm")} {r.Trial.File} trial-peak={peak:F2}g {r.FirstDescription}"));
             }
         }
     }
