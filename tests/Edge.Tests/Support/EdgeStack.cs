@@ -1,0 +1,104 @@
+using Eldercare.CloudStub;
+using Eldercare.Edge.Gateway.Hosting;
+using Eldercare.Edge.Gateway.Registry;
+using Eldercare.TestSupport;
+
+namespace Eldercare.Edge.Tests.Support;
+
+/// <summary>
+/// Gateway + cloud stub in this process, on free loopback ports, with a registry of test devices.
+/// Real SQLite files, real sockets; only the processes are shared with the test.
+/// </summary>
+public sealed class EdgeStack : IAsyncDisposable
+{
+    /// <summary>Low PBKDF2 cost in tests: the hashing is tested on its own, here it would only slow every connect.</summary>
+    public const int TestIterations = 1_000;
+
+    private readonly TempDirectory _directory;
+
+    private EdgeStack(TempDirectory directory, CloudStubHost cloud, GatewayHost gateway, int mqttPort)
+    {
+        _directory = directory;
+        Cloud = cloud;
+        Gateway = gateway;
+        MqttPort = mqttPort;
+    }
+
+    public CloudStubHost Cloud { get; }
+
+    public GatewayHost Gateway { get; }
+
+    /// <summary>Where devices connect: the embedded broker, or mosquitto in external mode.</summary>
+    public int MqttPort { get; }
+
+    public string DataDirectory => Path.Combine(_directory.Path, "gateway");
+
+    public string DatabasePath => Path.Combine(DataDirectory, "events.db");
+
+    public static string SecretOf(string deviceId) => "secret-" + deviceId;
+
+    /// <summary>Embedded broker stack with the given devices registered (secret = <see cref="SecretOf"/>).</summary>
+    public static Task<EdgeStack> StartEmbeddedAsync(IEnumerable<string> devices, params string[] gatewayArgs) =>
+        StartAsync(devices, mosquitto: null, gatewayArgs);
+
+    /// <summary>External-broker stack: the gateway subscribes to <paramref name="mosquitto"/> as "eldercare-gateway".</summary>
+    public static Task<EdgeStack> StartExternalAsync(IEnumerable<string> devices, MosquittoProcess mosquitto, string gatewayPassword) =>
+        StartAsync(devices, mosquitto,
+        [
+            "--Gateway:Mqtt:Mode=External",
+            "--Gateway:Mqtt:ExternalHost=127.0.0.1",
+            $"--Gateway:Mqtt:ExternalPort={mosquitto.Port}",
+            "--Gateway:Mqtt:ExternalClientId=eldercare-gateway",
+            "--Gateway:Mqtt:ExternalUsername=eldercare-gateway",
+            $"--Gateway:Mqtt:ExternalPassword={gatewayPassword}",
+        ]);
+
+    private static async Task<EdgeStack> StartAsync(IEnumerable<string> devices, MosquittoProcess? mosquitto, string[] gatewayArgs)
+    {
+        var directory = new TempDirectory("edge-stack");
+        var registry = directory.File("devices.json");
+        DeviceRegistryFile.Upsert(registry, devices.Select(d => SecretHasher.CreateRecord(d, SecretOf(d), iterations: TestIterations)).ToList());
+
+        var cloud = CloudStubHost.Create(["--urls=http://127.0.0.1:0", $"--CloudStub:DataDirectory={directory.File("cloud")}"], contentRoot: directory.Path);
+        await cloud.StartAsync().ConfigureAwait(false);
+
+        var mqttPort = mosquitto?.Port ?? FreePort.Next();
+        var gateway = GatewayHost.Create(
+        [
+            "--Gateway:Mqtt:BindAddress=127.0.0.1",
+            $"--Gateway:Mqtt:Port={mqttPort}",
+            "--Gateway:Http:BindAddress=127.0.0.1",
+            "--Gateway:Http:Port=0",
+            $"--Gateway:Store:DataDirectory={directory.File("gateway")}",
+            $"--Gateway:Registry:Path={registry}",
+            $"--Gateway:Forwarder:CloudUrl={cloud.Url}",
+            "--Gateway:Forwarder:MaxBackoffMilliseconds=200",
+            .. gatewayArgs,
+        ], contentRoot: directory.Path);
+        await gateway.StartAsync().ConfigureAwait(false);
+        var subscribed = gateway.WaitUntilSubscribedAsync();
+        if (await Task.WhenAny(subscribed, Task.Delay(TimeSpan.FromSeconds(10))).ConfigureAwait(false) != subscribed)
+        {
+            throw new TimeoutException("gateway did not subscribe at the external broker within 10 s");
+        }
+
+        return new EdgeStack(directory, cloud, gateway, mqttPort);
+    }
+
+    public Task<TestDevice> ConnectDeviceAsync(string id, MQTTnet.Formatter.MqttProtocolVersion version = MQTTnet.Formatter.MqttProtocolVersion.V500) =>
+        TestDevice.ConnectAsync(MqttPort, id, SecretOf(id), version);
+
+    /// <summary>Waits until the cloud stub holds at least <paramref name="count"/> events of the device.</summary>
+    public Task<List<StoredEventView>> WaitForCloudEventsAsync(string device, int count, TimeSpan? timeout = null) =>
+        Eventually.WaitAsync(() => Cloud.Database.QueryAsync(device, null), list => list.Count >= count, timeout ?? TimeSpan.FromSeconds(10), $"{count} events of {device} at the cloud stub");
+
+    public async ValueTask DisposeAsync()
+    {
+        await Gateway.StopAsync().ConfigureAwait(false);
+        await Gateway.DisposeAsync().ConfigureAwait(false);
+        await Cloud.StopAsync().ConfigureAwait(false);
+        await Cloud.DisposeAsync().ConfigureAwait(false);
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        _directory.Dispose();
+    }
+}

@@ -1,0 +1,121 @@
+using System.Diagnostics;
+
+namespace Eldercare.TestSupport;
+
+/// <summary>
+/// A real mosquitto (Debian package) on 127.0.0.1:&lt;free port&gt; with its own config in a temp dir:
+/// per-user passwords (mosquitto_passwd -U), the project's topic ACL, persistence, and queue limits
+/// that do not drop (max_queued_messages 0 / max_inflight_messages 0, DESIGN.md).
+/// </summary>
+public sealed class MosquittoProcess : IAsyncDisposable
+{
+    public const string ExecutablePath = "/usr/sbin/mosquitto";
+    public const string PasswdPath = "/usr/bin/mosquitto_passwd";
+
+    private readonly TempDirectory _directory;
+    private ManagedProcess _process;
+
+    private MosquittoProcess(TempDirectory directory, int port, ManagedProcess process)
+    {
+        _directory = directory;
+        Port = port;
+        _process = process;
+    }
+
+    public int Port { get; }
+
+    public string ConfigPath => _directory.File("mosquitto.conf");
+
+    public ManagedProcess Process => _process;
+
+    public static bool IsInstalled => File.Exists(ExecutablePath) && File.Exists(PasswdPath);
+
+    /// <summary>The project's ACL (edge/mosquitto/acl.example): the gateway reads all events, each device only its own topics.</summary>
+    public static string AclFor(string gatewayUser) => $"""
+        user {gatewayUser}
+        topic read eldercare/v1/devices/+/events
+        topic read eldercare/v1/devices/+/status
+        topic write eldercare/v1/devices/+/commands
+
+        pattern write eldercare/v1/devices/%u/events
+        pattern write eldercare/v1/devices/%u/status
+        pattern read eldercare/v1/devices/%u/commands
+        """;
+
+    /// <param name="users">username -> password (devices and the gateway).</param>
+    /// <param name="acl">ACL file text; null for <see cref="AclFor"/> with user "eldercare-gateway".</param>
+    public static async Task<MosquittoProcess> StartAsync(IReadOnlyDictionary<string, string> users, string? acl = null, TimeSpan? timeout = null)
+    {
+        var directory = new TempDirectory("mosquitto");
+        var port = FreePort.Next();
+        var passwordFile = directory.File("passwd");
+        await File.WriteAllLinesAsync(passwordFile, users.Select(u => $"{u.Key}:{u.Value}")).ConfigureAwait(false);
+        await RunAsync(PasswdPath, ["-U", passwordFile]).ConfigureAwait(false);
+        await File.WriteAllTextAsync(directory.File("acl"), (acl ?? AclFor("eldercare-gateway")) + "\n").ConfigureAwait(false);
+        var persistence = Path.Combine(directory.Path, "persist") + "/";
+        Directory.CreateDirectory(persistence);
+        var runAsRoot = Environment.UserName == "root" ? "user root\n" : string.Empty;
+        await File.WriteAllTextAsync(directory.File("mosquitto.conf"), $"""
+            {runAsRoot}listener {port} 127.0.0.1
+            allow_anonymous false
+            password_file {passwordFile}
+            acl_file {directory.File("acl")}
+            use_username_as_clientid true
+            persistence true
+            persistence_location {persistence}
+            max_queued_messages 0
+            max_inflight_messages 0
+            log_dest stdout
+            log_type error
+            log_type warning
+            log_type notice
+            log_type information
+
+            """).ConfigureAwait(false);
+        var process = ManagedProcess.Start(ExecutablePath, ["-c", directory.File("mosquitto.conf")], name: "mosquitto");
+        var broker = new MosquittoProcess(directory, port, process);
+        try
+        {
+            await FreePort.WaitUntilListeningAsync(port, timeout ?? TimeSpan.FromSeconds(10)).ConfigureAwait(false);
+        }
+        catch (TimeoutException exception)
+        {
+            var output = process.Output;
+            await broker.DisposeAsync().ConfigureAwait(false);
+            throw new TimeoutException($"{exception.Message}\nmosquitto output:\n{output}", exception);
+        }
+
+        return broker;
+    }
+
+    /// <summary>Kill and start again on the same port with the same persistence (broker restart tests).</summary>
+    public async Task RestartAsync(TimeSpan? timeout = null)
+    {
+        await _process.DisposeAsync().ConfigureAwait(false);
+        _process = ManagedProcess.Start(ExecutablePath, ["-c", ConfigPath], name: "mosquitto");
+        await FreePort.WaitUntilListeningAsync(Port, timeout ?? TimeSpan.FromSeconds(10)).ConfigureAwait(false);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _process.DisposeAsync().ConfigureAwait(false);
+        _directory.Dispose();
+    }
+
+    private static async Task RunAsync(string file, string[] args)
+    {
+        var info = new ProcessStartInfo(file) { RedirectStandardError = true, RedirectStandardOutput = true };
+        foreach (var a in args)
+        {
+            info.ArgumentList.Add(a);
+        }
+
+        using var p = System.Diagnostics.Process.Start(info)!;
+        var error = await p.StandardError.ReadToEndAsync().ConfigureAwait(false);
+        await p.WaitForExitAsync().ConfigureAwait(false);
+        if (p.ExitCode != 0)
+        {
+            throw new InvalidOperationException($"{file} {string.Join(' ', args)} failed ({p.ExitCode}): {error}");
+        }
+    }
+}
