@@ -91,6 +91,25 @@ public static class TrialLoader
         }
 
         var trials = new Trial[rows.Count];
+        try
+        {
+            LoadFiles(directory, indexPath, rows, trials);
+        }
+        catch (AggregateException ex) when (ex.InnerExceptions.OfType<DataFormatException>().FirstOrDefault() is { } first)
+        {
+            // Report one bad file, not the parallel loop's wrapper.
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(first);
+        }
+
+        return [.. trials];
+    }
+
+    private static void LoadFiles(
+        string directory,
+        string indexPath,
+        List<(string File, string Subject, string Age, string Activity, bool Fall, int Samples, int Hz, int Line)> rows,
+        Trial[] trials)
+    {
         Parallel.For(0, rows.Count, i =>
         {
             var r = rows[i];
@@ -108,7 +127,6 @@ public static class TrialLoader
                 SampleRateHertz = r.Hz, X = x, Y = y, Z = z,
             };
         });
-        return [.. trials];
     }
 
     /// <summary>Reads one trial file; throws <see cref="DataFormatException"/> naming file and line.</summary>
