@@ -1,0 +1,192 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json;
+using Eldercare.CloudStub;
+using Eldercare.TestSupport;
+
+namespace Eldercare.Edge.Tests.CloudStub;
+
+/// <summary>The cloud stub over real HTTP on a loopback port 0.</summary>
+[TestClass]
+[TestCategory("Unit")]
+public sealed class CloudStubTests
+{
+    private static async Task<(CloudStubHost Stub, TempDirectory Directory, HttpClient Http)> StartAsync(params string[] args)
+    {
+        var directory = new TempDirectory("stub");
+        var stub = CloudStubHost.Create(["--urls=http://127.0.0.1:0", $"--CloudStub:DataDirectory={directory.Path}", "--CloudStub:PrintAlarms=false", .. args], contentRoot: directory.Path);
+        await stub.StartAsync();
+        return (stub, directory, new HttpClient { BaseAddress = new Uri(stub.Url) });
+    }
+
+    private static async Task StopAsync((CloudStubHost Stub, TempDirectory Directory, HttpClient Http) s)
+    {
+        s.Http.Dispose();
+        await s.Stub.DisposeAsync();
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        s.Directory.Dispose();
+    }
+
+    private static object Event(string dev, int seq, string type = "sos") => new
+    {
+        id = $"{dev}:1:{seq}", dev, type, lane = type == "heartbeat" ? "telemetry" : "alarm", boot = 1, seq, ts = 1_763_870_000_000L, rx = 1_763_870_000_010L, payload = "{}",
+    };
+
+    private static async Task<JsonElement> PostAsync(HttpClient http, params object[] events)
+    {
+        using var response = await http.PostAsJsonAsync("/api/v1/events", new { gateway = "gw-test", events });
+        Assert.AreEqual(HttpStatusCode.OK, response.StatusCode, await response.Content.ReadAsStringAsync());
+        return await response.Content.ReadFromJsonAsync<JsonElement>();
+    }
+
+    [TestMethod]
+    public async Task Post_SameBatchTwice_StoredOnceThenDuplicates()
+    {
+        var s = await StartAsync();
+        try
+        {
+            var first = await PostAsync(s.Http, Event("p-1", 1), Event("p-1", 2, "heartbeat"));
+            var second = await PostAsync(s.Http, Event("p-1", 1), Event("p-1", 2, "heartbeat"));
+            var listed = await s.Http.GetFromJsonAsync<JsonElement>("/api/v1/events?dev=p-1");
+
+            Assert.AreEqual(2, first.GetProperty("stored").GetArrayLength());
+            Assert.AreEqual(0, second.GetProperty("stored").GetArrayLength());
+            Assert.AreEqual(2, second.GetProperty("duplicates").GetArrayLength());
+            Assert.AreEqual(2, listed.GetArrayLength());
+            Assert.IsTrue(listed[0].GetProperty("cloudRx").GetInt64() > 0);
+        }
+        finally
+        {
+            await StopAsync(s);
+        }
+    }
+
+    [TestMethod]
+    public async Task Post_EventBreakingIdRule_RejectedOthersStored()
+    {
+        var s = await StartAsync();
+        try
+        {
+            var bad = new { id = "p-1:1:99", dev = "p-1", type = "sos", lane = "alarm", boot = 1, seq = 3, ts = 1L, rx = 2L, payload = "{}" };
+            var answer = await PostAsync(s.Http, Event("p-1", 1), bad);
+
+            Assert.AreEqual(1, answer.GetProperty("stored").GetArrayLength());
+            Assert.AreEqual("id_mismatch", answer.GetProperty("rejected")[0].GetProperty("reason").GetString());
+        }
+        finally
+        {
+            await StopAsync(s);
+        }
+    }
+
+    [TestMethod]
+    [DataRow("not json", 400)]
+    [DataRow("[]", 400)]
+    [DataRow("{\"gateway\":\"gw\"}", 400)]
+    [DataRow("{\"gateway\":\"gw\",\"events\":[{\"id\":\"p-1:1:1\"}]}", 400)]
+    [DataRow("{\"gateway\":\"gw\",\"events\":[1]}", 400)]
+    public async Task Post_MalformedBatch_ReasonAndNothingStored(string body, int status)
+    {
+        var s = await StartAsync();
+        try
+        {
+            using var response = await s.Http.PostAsync("/api/v1/events", new StringContent(body, Encoding.UTF8, "application/json"));
+            var answer = await response.Content.ReadFromJsonAsync<JsonElement>();
+
+            Assert.AreEqual(status, (int)response.StatusCode);
+            Assert.IsFalse(string.IsNullOrEmpty(answer.GetProperty("error").GetString()));
+            Assert.AreEqual(0, (await s.Stub.Database.CountAsync()).Total);
+        }
+        finally
+        {
+            await StopAsync(s);
+        }
+    }
+
+    [TestMethod]
+    public async Task Post_MoreThan1000Events_413NothingStored()
+    {
+        var s = await StartAsync();
+        try
+        {
+            var events = Enumerable.Range(1, 1001).Select(i => Event("p-1", i)).ToArray();
+            using var response = await s.Http.PostAsJsonAsync("/api/v1/events", new { gateway = "gw", events });
+
+            Assert.AreEqual(HttpStatusCode.RequestEntityTooLarge, response.StatusCode);
+            Assert.AreEqual(0, (await s.Stub.Database.CountAsync()).Total);
+        }
+        finally
+        {
+            await StopAsync(s);
+        }
+    }
+
+    [TestMethod]
+    public async Task FaultSwitch_FailThenPartialThenNone_AnswersAsTold()
+    {
+        var s = await StartAsync();
+        try
+        {
+            (await s.Http.PostAsJsonAsync("/admin/fault", new { mode = "fail" })).EnsureSuccessStatusCode();
+            using (var failed = await s.Http.PostAsJsonAsync("/api/v1/events", new { gateway = "gw", events = new[] { Event("p-1", 1) } }))
+            {
+                Assert.AreEqual(HttpStatusCode.InternalServerError, failed.StatusCode);
+            }
+
+            (await s.Http.PostAsJsonAsync("/admin/fault", new { mode = "partial" })).EnsureSuccessStatusCode();
+            var partial = await PostAsync(s.Http, Event("p-1", 1), Event("p-1", 2), Event("p-1", 3), Event("p-1", 4));
+            (await s.Http.PostAsJsonAsync("/admin/fault", new { mode = "none" })).EnsureSuccessStatusCode();
+            var mode = await s.Http.GetFromJsonAsync<JsonElement>("/admin/fault");
+
+            Assert.AreEqual(2, partial.GetProperty("stored").GetArrayLength());
+            Assert.AreEqual(2, (await s.Stub.Database.CountAsync()).Total);
+            Assert.AreEqual("none", mode.GetProperty("mode").GetString());
+        }
+        finally
+        {
+            await StopAsync(s);
+        }
+    }
+
+    [TestMethod]
+    public async Task FaultSwitch_Stall_AnswerDelayed()
+    {
+        var s = await StartAsync();
+        try
+        {
+            (await s.Http.PostAsJsonAsync("/admin/fault", new { mode = "stall", stallMs = 300 })).EnsureSuccessStatusCode();
+            var clock = System.Diagnostics.Stopwatch.StartNew();
+            await PostAsync(s.Http, Event("p-1", 1));
+
+            Assert.IsGreaterThanOrEqualTo(250L, clock.ElapsedMilliseconds);
+        }
+        finally
+        {
+            await StopAsync(s);
+        }
+    }
+
+    [TestMethod]
+    public async Task ApiKey_MissingOrWrong_401_Right_200()
+    {
+        var s = await StartAsync("--CloudStub:ApiKey=k-123");
+        try
+        {
+            using var missing = await s.Http.GetAsync("/api/v1/events");
+            using var wrong = new HttpRequestMessage(HttpMethod.Get, "/api/v1/events");
+            wrong.Headers.Add("X-Api-Key", "nope");
+            using var wrongResponse = await s.Http.SendAsync(wrong);
+            s.Http.DefaultRequestHeaders.Add("X-Api-Key", "k-123");
+            using var right = await s.Http.GetAsync("/api/v1/events");
+
+            Assert.AreEqual(HttpStatusCode.Unauthorized, missing.StatusCode);
+            Assert.AreEqual(HttpStatusCode.Unauthorized, wrongResponse.StatusCode);
+            Assert.AreEqual(HttpStatusCode.OK, right.StatusCode);
+        }
+        finally
+        {
+            await StopAsync(s);
+        }
+    }
+}

@@ -1,0 +1,143 @@
+using Eldercare.Edge.Gateway.Configuration;
+using Eldercare.Edge.Gateway.Forwarding;
+using Eldercare.Edge.Gateway.Metrics;
+using Eldercare.Edge.Gateway.Store;
+using Eldercare.Edge.Tests.Support;
+using Eldercare.Firmware.Core.Events;
+using Eldercare.TestSupport;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace Eldercare.Edge.Tests.Forwarding;
+
+[TestClass]
+[TestCategory("Unit")]
+public sealed class ForwarderTests
+{
+    private TempDirectory _directory = null!;
+    private SqliteEventStore _store = null!;
+    private FakeUpstream _upstream = null!;
+    private GatewayMetrics _metrics = null!;
+
+    [TestInitialize]
+    public void SetUp()
+    {
+        _directory = new TempDirectory("forwarder");
+        _store = SqliteEventStore.Open(new StoreOptions { DataDirectory = _directory.Path }, NullLogger.Instance);
+        _upstream = new FakeUpstream();
+        _metrics = new GatewayMetrics();
+    }
+
+    [TestCleanup]
+    public async Task TearDown()
+    {
+        await _store.DisposeAsync();
+        _directory.Dispose();
+    }
+
+    [TestMethod]
+    public async Task Drain_MixedLanes_AlarmsSentBeforeTelemetryPerDeviceOrderKept()
+    {
+        foreach (var (dev, seq, type) in new[] { ("p-1", 1, EventTypes.Heartbeat), ("p-1", 2, EventTypes.Sos), ("p-2", 1, EventTypes.Heartbeat), ("p-1", 3, EventTypes.Heartbeat), ("p-2", 2, EventTypes.Fall) })
+        {
+            await _store.AppendAsync(TestEvents.Record(dev, seq, type), CancellationToken.None);
+        }
+
+        var forwarder = NewForwarder(batchSize: 2);
+        var sent = await forwarder.DrainAsync(CancellationToken.None);
+
+        var order = _upstream.Batches.SelectMany(b => b).Select(e => e.Id).ToArray();
+        CollectionAssert.AreEqual(new[] { "p-1:1:2", "p-2:1:2", "p-1:1:1", "p-2:1:1", "p-1:1:3" }, order);
+        Assert.AreEqual(5, sent);
+        Assert.AreEqual(0, _store.PendingCount);
+        Assert.IsTrue(_upstream.Batches.All(b => b.Count <= 2));
+    }
+
+    [TestMethod]
+    public async Task Drain_UpstreamFailsThenRecovers_RetriesWithoutDuplicatesAndCounts()
+    {
+        await _store.AppendAsync(TestEvents.Record("p-1", 1), CancellationToken.None);
+        _upstream.FailuresLeft = 3;
+
+        var sent = await NewForwarder().DrainAsync(CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(10));
+
+        Assert.AreEqual(1, sent);
+        Assert.AreEqual(3, _metrics.ForwardFailures);
+        Assert.AreEqual(1, _metrics.Forwarded);
+    }
+
+    [TestMethod]
+    public async Task Drain_AlarmArrivesDuringOutage_OvertakesQueuedTelemetry()
+    {
+        await _store.AppendAsync(TestEvents.Record("p-1", 1, EventTypes.Heartbeat), CancellationToken.None);
+        _upstream.FailuresLeft = 1;
+        var alarmAdded = false;
+        _upstream.BeforeAnswer = async attempt =>
+        {
+            if (attempt == 1)
+            {
+                // Stored after the failing attempt read its (telemetry-only) batch.
+                await _store.AppendAsync(TestEvents.Record("p-1", 2, EventTypes.Sos), CancellationToken.None);
+                alarmAdded = true;
+            }
+        };
+
+        await NewForwarder().DrainAsync(CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(10));
+
+        Assert.IsTrue(alarmAdded);
+        var afterOutage = _upstream.Batches.Skip(1).SelectMany(b => b).Select(e => e.Id).ToArray();
+        Assert.AreEqual("p-1:1:2", afterOutage[0], "the alarm goes first once the upstream is back");
+    }
+
+    [TestMethod]
+    public async Task Drain_UpstreamTakesHalf_RestResentUntilAllDone()
+    {
+        for (var seq = 1; seq <= 5; seq++)
+        {
+            await _store.AppendAsync(TestEvents.Record("p-1", seq, EventTypes.Heartbeat), CancellationToken.None);
+        }
+
+        _upstream.Answer = batch => new UpstreamAnswer(batch.Take((batch.Count + 1) / 2).Select(e => e.Id).ToList(), []);
+
+        var sent = await NewForwarder().DrainAsync(CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(10));
+
+        Assert.AreEqual(5, sent);
+        Assert.AreEqual(0, _store.PendingCount);
+        var firstSeen = _upstream.Batches.SelectMany(b => b).Select(e => e.Id).Distinct().ToArray();
+        CollectionAssert.AreEqual(Enumerable.Range(1, 5).Select(s => $"p-1:1:{s}").ToArray(), firstSeen);
+    }
+
+    [TestMethod]
+    public async Task Drain_UpstreamRejectsOne_MarkedNotResentOthersDelivered()
+    {
+        await _store.AppendAsync(TestEvents.Record("p-1", 1), CancellationToken.None);
+        await _store.AppendAsync(TestEvents.Record("p-1", 2), CancellationToken.None);
+        _upstream.Answer = batch => new UpstreamAnswer(batch.Where(e => e.Sequence != 1).Select(e => e.Id).ToList(), [new UpstreamRejection("p-1:1:1", "bad_field")]);
+
+        await NewForwarder().DrainAsync(CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(10));
+
+        Assert.AreEqual(0, _store.PendingCount);
+        Assert.AreEqual(1, _metrics.UpstreamRejected);
+        Assert.HasCount(1, _upstream.Batches);
+    }
+
+    [TestMethod]
+    public async Task Run_EventCommittedWhileIdle_ForwardedWithoutPolling()
+    {
+        var forwarder = NewForwarder();
+        await forwarder.StartAsync(CancellationToken.None);
+        try
+        {
+            await _store.AppendAsync(TestEvents.Record("p-1", 1), CancellationToken.None);
+
+            // Well under the 5 s safety poll: the commit signal woke the forwarder.
+            await Eventually.WaitAsync(() => _metrics.Forwarded == 1, TimeSpan.FromSeconds(3), "forwarded after commit");
+        }
+        finally
+        {
+            await forwarder.StopAsync(CancellationToken.None);
+        }
+    }
+
+    private Forwarder NewForwarder(int batchSize = 500) =>
+        new(_store, _upstream, new ForwarderOptions { BatchSize = batchSize, MaxBackoffMilliseconds = 50 }, _metrics, NullLogger<Forwarder>.Instance);
+}

@@ -1,0 +1,141 @@
+using Eldercare.Edge.Gateway.Store;
+using Eldercare.Edge.Tests.Support;
+using Eldercare.Firmware.Core.Events;
+using Eldercare.TestSupport;
+
+namespace Eldercare.Edge.Tests.Store;
+
+/// <summary>The <see cref="IEventStore"/> contract (STYLE.md habit 7); every implementation gets a subclass.</summary>
+public abstract class EventStoreContractTests
+{
+    private TempDirectory _directory = null!;
+
+    protected string DirectoryPath => _directory.Path;
+
+    [TestInitialize]
+    public void CreateDirectory() => _directory = new TempDirectory("store");
+
+    [TestCleanup]
+    public void DeleteDirectory()
+    {
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        _directory.Dispose();
+    }
+
+    /// <summary>Opens the store over <paramref name="directory"/>; opening twice over the same directory sees the same data.</summary>
+    protected abstract Task<IEventStore> OpenAsync(string directory);
+
+    protected abstract ValueTask CloseAsync(IEventStore store);
+
+    [TestMethod]
+    public async Task Append_NewId_StoredAndPending()
+    {
+        var store = await OpenAsync(DirectoryPath);
+
+        var outcome = await store.AppendAsync(TestEvents.Record("pendant-1", 1), CancellationToken.None);
+
+        Assert.AreEqual(AppendOutcome.Stored, outcome);
+        Assert.AreEqual(1, store.PendingCount);
+        await CloseAsync(store);
+    }
+
+    [TestMethod]
+    public async Task Append_SameIdAgainAfterReopen_Duplicate()
+    {
+        var store = await OpenAsync(DirectoryPath);
+        var record = TestEvents.Record("pendant-1", 5);
+        await store.AppendAsync(record, CancellationToken.None);
+        await CloseAsync(store);
+
+        var reopened = await OpenAsync(DirectoryPath);
+        var outcome = await reopened.AppendAsync(record with { ReceivedUnixMilliseconds = 1 }, CancellationToken.None);
+
+        Assert.AreEqual(AppendOutcome.Duplicate, outcome);
+        Assert.HasCount(1, await reopened.ReadPendingAsync(10, CancellationToken.None));
+        await CloseAsync(reopened);
+    }
+
+    [TestMethod]
+    public async Task Append_SameIdTwiceConcurrently_OneStoredOneDuplicate()
+    {
+        var store = await OpenAsync(DirectoryPath);
+        var record = TestEvents.Record("pendant-1", 9);
+
+        var outcomes = await Task.WhenAll(store.AppendAsync(record, CancellationToken.None), store.AppendAsync(record, CancellationToken.None));
+
+        CollectionAssert.AreEquivalent(new[] { AppendOutcome.Stored, AppendOutcome.Duplicate }, outcomes);
+        await CloseAsync(store);
+    }
+
+    [TestMethod]
+    public async Task ReadPending_MixedLanes_AlarmLaneFirstThenTelemetryEachInArrivalOrder()
+    {
+        var store = await OpenAsync(DirectoryPath);
+        var order = new[]
+        {
+            TestEvents.Record("pendant-1", 1, EventTypes.Heartbeat),
+            TestEvents.Record("pendant-2", 1, EventTypes.Heartbeat),
+            TestEvents.Record("pendant-1", 2, EventTypes.Sos),
+            TestEvents.Record("pendant-1", 3, EventTypes.Heartbeat),
+            TestEvents.Record("pendant-2", 2, EventTypes.Fall),
+            TestEvents.Record("pendant-1", 4, EventTypes.SosCancel),
+        };
+        foreach (var record in order)
+        {
+            await store.AppendAsync(record, CancellationToken.None);
+        }
+
+        var pending = await store.ReadPendingAsync(100, CancellationToken.None);
+
+        CollectionAssert.AreEqual(
+            new[] { "pendant-1:1:2", "pendant-2:1:2", "pendant-1:1:4", "pendant-1:1:1", "pendant-2:1:1", "pendant-1:1:3" },
+            pending.Select(e => e.Id).ToArray());
+        await CloseAsync(store);
+    }
+
+    [TestMethod]
+    public async Task Mark_Forwarded_NoLongerPendingAndSurvivesReopen()
+    {
+        var store = await OpenAsync(DirectoryPath);
+        await store.AppendAsync(TestEvents.Record("pendant-1", 1), CancellationToken.None);
+        await store.AppendAsync(TestEvents.Record("pendant-1", 2), CancellationToken.None);
+
+        var changed = await store.MarkAsync(["pendant-1:1:1", "pendant-1:1:1", "unknown:1:1"], ForwardState.Forwarded, CancellationToken.None);
+        await CloseAsync(store);
+        var reopened = await OpenAsync(DirectoryPath);
+
+        Assert.AreEqual(1, changed);
+        Assert.AreEqual(1, reopened.PendingCount);
+        Assert.AreEqual("pendant-1:1:2", (await reopened.ReadPendingAsync(10, CancellationToken.None)).Single().Id);
+        await CloseAsync(reopened);
+    }
+
+    [TestMethod]
+    public async Task Append_ManyConcurrent_AllStoredPayloadUnchanged()
+    {
+        var store = await OpenAsync(DirectoryPath);
+        var records = Enumerable.Range(1, 500).Select(i => TestEvents.Record($"pendant-{i % 7}", i, EventTypes.Heartbeat)).ToList();
+
+        var outcomes = await Task.WhenAll(records.Select(r => store.AppendAsync(r, CancellationToken.None)));
+        var pending = await store.ReadPendingAsync(1000, CancellationToken.None);
+
+        Assert.IsTrue(outcomes.All(o => o == AppendOutcome.Stored));
+        Assert.HasCount(500, pending);
+        var byId = records.ToDictionary(r => r.Id);
+        Assert.IsTrue(pending.All(p => p.Payload == byId[p.Id].Payload && p.ReceivedUnixMilliseconds == byId[p.Id].ReceivedUnixMilliseconds));
+        await CloseAsync(store);
+    }
+
+    [TestMethod]
+    public async Task WaitForNewEvents_AppendAfterWaitBegins_Wakes()
+    {
+        var store = await OpenAsync(DirectoryPath);
+        await store.WaitForNewEventsAsync(TimeSpan.Zero, CancellationToken.None); // consume any earlier signal
+
+        var wait = store.WaitForNewEventsAsync(TimeSpan.FromSeconds(30), CancellationToken.None);
+        await store.AppendAsync(TestEvents.Record("pendant-1", 1), CancellationToken.None);
+
+        Assert.AreSame(wait, await Task.WhenAny(wait, Task.Delay(TimeSpan.FromSeconds(10))));
+        await CloseAsync(store);
+    }
+}
