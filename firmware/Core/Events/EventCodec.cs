@@ -375,9 +375,15 @@ namespace Eldercare.Firmware.Core.Events
 
         private static void AppendPerMille(StringBuilder b, int perMille)
         {
+            // Shortest form ("0", "1", "0.5", "0.87", "0.873"): never longer than any input the decoder accepts.
             b.Append((perMille / 1000).ToString());
-            b.Append('.');
             int fraction = perMille % 1000;
+            if (fraction == 0)
+            {
+                return;
+            }
+
+            b.Append('.');
             if (fraction < 100)
             {
                 b.Append('0');
@@ -386,6 +392,11 @@ namespace Eldercare.Firmware.Core.Events
             if (fraction < 10)
             {
                 b.Append('0');
+            }
+
+            while (fraction % 10 == 0)
+            {
+                fraction = fraction / 10;
             }
 
             b.Append(fraction.ToString());
@@ -402,6 +413,11 @@ namespace Eldercare.Firmware.Core.Events
                     b.Append('\\');
                     b.Append(c);
                 }
+                else if (c == '\n') { b.Append("\\n"); }
+                else if (c == '\r') { b.Append("\\r"); }
+                else if (c == '\t') { b.Append("\\t"); }
+                else if (c == '\b') { b.Append("\\b"); }
+                else if (c == '\f') { b.Append("\\f"); }
                 else if (c < ' ')
                 {
                     b.Append("\\u00");

@@ -179,6 +179,29 @@ namespace Eldercare.Firmware.Core.Events
                             return Fail("bad \\u escape");
                         }
 
+                        if (code >= 0xDC00 && code <= 0xDFFF)
+                        {
+                            return Fail("unpaired surrogate escape");
+                        }
+
+                        if (code >= 0xD800 && code <= 0xDBFF)
+                        {
+                            int low;
+                            if (_position + 2 > _text.Length || _text[_position] != '\\' || _text[_position + 1] != 'u')
+                            {
+                                return Fail("unpaired surrogate escape");
+                            }
+
+                            _position += 2;
+                            if (!ReadHex4(out low) || low < 0xDC00 || low > 0xDFFF)
+                            {
+                                return Fail("unpaired surrogate escape");
+                            }
+
+                            builder.Append((char)code);
+                            code = low;
+                        }
+
                         builder.Append((char)code);
                         break;
                     default:

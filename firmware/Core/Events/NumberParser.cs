@@ -61,6 +61,16 @@ namespace Eldercare.Firmware.Core.Events
             }
 
             int value = whole == "1" ? 1000 : 0;
+            if (value == 1000 && dot >= 0)
+            {
+                for (int i = dot + 1; i < text.Length; i++)
+                {
+                    if (text[i] != '0')
+                    {
+                        return false;
+                    }
+                }
+            }
             if (dot >= 0)
             {
                 int scale = 100;

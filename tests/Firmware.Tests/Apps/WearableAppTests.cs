@@ -105,7 +105,6 @@ public sealed class WearableAppTests
         PressShort(app);
 
         Assert.AreEqual(published, _link.Published.Count);
-        Assert.IsNull(app.Alarms.ActiveAlarmType);
         Assert.AreEqual(IndicatorPattern.AlarmReceived, _indicator.Last);
     }
 

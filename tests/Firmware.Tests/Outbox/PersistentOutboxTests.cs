@@ -151,7 +151,7 @@ public sealed class PersistentOutboxTests
     {
         string name = PersistentOutbox.BlobNameOf(Event(EventTypes.Heartbeat, int.MaxValue, int.MaxValue));
 
-        Assert.AreEqual("ot7fffffff7fffffff", name);
+        Assert.AreEqual("obt7fffffff7fffffff", name);
         Assert.IsTrue(name.Length < 32);
     }
 

@@ -5,25 +5,14 @@ using static Eldercare.Firmware.Tests.Events.EventTestData;
 namespace Eldercare.Firmware.Tests.Events;
 
 /// <summary>
-/// Codec bugs found by these tests, pinned as failing tests. They are ignored until
-/// firmware/Core is fixed (the test owners may not edit firmware/); remove the
-/// [Ignore] with the fix. Each message names the fix.
+/// Regression tests for codec bugs found by the property tests (lone surrogate escapes,
+/// conf just above 1, re-encoding that grew a valid payload past the limit); all fixed.
 /// </summary>
 [TestClass]
-public sealed class EventCodecKnownBugTests
+public sealed class EventCodecRegressionTests
 {
-    private const string LoneSurrogateBug =
-        "codec bug: FlatJsonReader.ReadString accepts lone surrogate \\u escapes; the event re-encodes as U+FFFD (fix: reject unpaired \\uD800-\\uDFFF)";
-
-    private const string ConfOverOneBug =
-        "codec bug: NumberParser.TryParseUnitPerMille accepts conf 1.0001..1.0004 (> 1) by rounding to 1.000 (fix: whole '1' needs an all-zero fraction)";
-
-    private const string ReencodeGrowsBug =
-        "codec bug: EventCodec re-encodes \\n as \\u000a and conf 0 as 0.000, so a valid 1024-byte payload re-encodes over the limit (fix: short escapes, shortest conf)";
-
     [TestMethod]
     [TestCategory("Unit")]
-    [Ignore(LoneSurrogateBug)]
     [DataRow("\\ud800")]
     [DataRow("\\udfff")]
     [DataRow("a\\ud83d")]
@@ -45,7 +34,6 @@ public sealed class EventCodecKnownBugTests
 
     [TestMethod]
     [TestCategory("Unit")]
-    [Ignore(LoneSurrogateBug)]
     public void DecodeEncodeDecode_LoneSurrogateEscape_KeepsInfo()
     {
         // Arrange: the property "decodes => re-encodes to the same values" (the failing form).
@@ -72,7 +60,6 @@ public sealed class EventCodecKnownBugTests
 
     [TestMethod]
     [TestCategory("Unit")]
-    [Ignore(ConfOverOneBug)]
     [DataRow("1.0001")]
     [DataRow("1.0004")]
     [DataRow("1.00049999")]
@@ -91,7 +78,6 @@ public sealed class EventCodecKnownBugTests
 
     [TestMethod]
     [TestCategory("Unit")]
-    [Ignore(ReencodeGrowsBug)]
     [DataRow(true, DisplayName = "200 x \\n in info")]
     [DataRow(false, DisplayName = "conf 0 in a 1024-byte payload")]
     public void DecodeEncode_ValidPayloadAtLimit_ReencodesWithinLimit(bool shortEscapes)
