@@ -137,8 +137,8 @@ public sealed class Community : IAsyncDisposable
                 Log($"cancel pressed on {device.DeviceId} at={at}");
                 break;
             case "fall":
-                device.ReportFall(900, "simulated");
-                Log($"fall simulated on {device.DeviceId} at={at}");
+                device.SimulateFall();
+                Log($"fall motion played into {device.DeviceId}'s accelerometer at={at} (impact in ~3.4 s; the detector decides)");
                 break;
             default:
                 Log($"unknown command '{parts[0]}' (use: sos ID | cancel ID | fall ID | quit)");

@@ -14,7 +14,8 @@ public sealed record VirtualPendantOptions(string DeviceId, string Secret, strin
 
     public int AckTimeoutMilliseconds { get; init; } = 5_000;
 
-    public string Placement { get; init; } = "neck";
+    /// <summary>"waist" by default: the simulated motion uses the waist data set's axes (see SimulatedMotion).</summary>
+    public string Placement { get; init; } = "waist";
 
     public long ClockSkewMilliseconds { get; init; }
 
@@ -44,7 +45,11 @@ public sealed class VirtualPendant : IAsyncDisposable
         _link = new MqttNetLink(new MqttLinkOptions(options.BrokerHost, options.BrokerPort, options.DeviceId, options.Secret));
         _button = new ScriptedButton(_clock);
         Indicator = new RecordingIndicator();
-        var hardware = new WearableHardware(_clock, storage, _link, _button, Indicator, new SimulatedBattery(_clock));
+        Motion = new SimulatedMotion(seed: options.DeviceId.GetHashCode(StringComparison.Ordinal));
+        var hardware = new WearableHardware(_clock, storage, _link, _button, Indicator, new SimulatedBattery(_clock))
+        {
+            Accelerometer = Motion,
+        };
         var wearable = new WearableOptions(options.DeviceId)
         {
             HeartbeatIntervalSeconds = options.HeartbeatIntervalSeconds,
@@ -75,6 +80,9 @@ public sealed class VirtualPendant : IAsyncDisposable
 
     public RecordingIndicator Indicator { get; }
 
+    /// <summary>The accelerometer the fall detector reads; script a fall with <see cref="SimulatedMotion.ScriptFall"/>.</summary>
+    public SimulatedMotion Motion { get; }
+
     public PersistentOutbox Outbox => _app.Outbox;
 
     public bool IsConnected => _link.IsConnected;
@@ -95,14 +103,8 @@ public sealed class VirtualPendant : IAsyncDisposable
     /// <summary>A short press: cancels the active alarm within its window.</summary>
     public void PressCancel() => _button.Hold(150);
 
-    /// <summary>Tells the app the fall detector fired (the accelerometer path comes with the detector).</summary>
-    public void ReportFall(int confidencePerMille, string features)
-    {
-        lock (_tickLock)
-        {
-            _app.ReportFall(confidencePerMille, features);
-        }
-    }
+    /// <summary>Plays a fall into the accelerometer: the on-device detector decides, ~2 s after the impact.</summary>
+    public void SimulateFall() => Motion.ScriptFall();
 
     /// <summary>Raises an event directly (load generation and tests), as the app's own logic would.</summary>
     public int Raise(string type)

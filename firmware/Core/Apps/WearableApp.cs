@@ -1,4 +1,5 @@
 using Eldercare.Firmware.Core.Events;
+using Eldercare.Firmware.Core.Falls;
 using Eldercare.Firmware.Core.Hardware;
 using Eldercare.Firmware.Core.Identity;
 using Eldercare.Firmware.Core.Outbox;
@@ -20,6 +21,9 @@ namespace Eldercare.Firmware.Core.Apps
         private readonly OutboxSender _sender;
         private readonly SosButton _button;
         private readonly AlarmController _alarms;
+        private readonly FallDetector _fallDetector;
+        private readonly int _samplePeriodMilliseconds;
+        private long _nextSampleMilliseconds;
         private long _nextHeartbeatMilliseconds;
         private bool _started;
 
@@ -33,6 +37,15 @@ namespace Eldercare.Firmware.Core.Apps
             _button = new SosButton(options.Button);
             _alarms = new AlarmController(this, hardware.Indicator, options.CancelWindowMilliseconds);
             _sender.Delivered += OnDelivered;
+            if (hardware.Accelerometer != null)
+            {
+                FallDetectorOptions profile = FallDetectorOptions.ForPlacement(options.Placement);
+                if (profile != null)
+                {
+                    _fallDetector = new FallDetector(profile);
+                    _samplePeriodMilliseconds = 1000 / profile.SampleRateHertz;
+                }
+            }
         }
 
         /// <summary>Raised (on the MQTT thread) when the gateway acknowledged one of this device's events.</summary>
@@ -63,6 +76,18 @@ namespace Eldercare.Firmware.Core.Apps
             get { return _alarms; }
         }
 
+        /// <summary>True when an accelerometer is fitted and the placement has a detector profile.</summary>
+        public bool DetectsFalls
+        {
+            get { return _fallDetector != null; }
+        }
+
+        /// <summary>Accelerometer reads that failed (I2C NACK), since start.</summary>
+        public int AccelerometerFailureCount { get; private set; }
+
+        /// <summary>Sample slots skipped because the loop fell behind, since start.</summary>
+        public int SkippedSampleCount { get; private set; }
+
         /// <summary>
         /// Bumps the boot epoch, reloads the outbox left by the last run and queues the first
         /// heartbeat. Returns false (and shows a fault) if the options are invalid or the
@@ -80,6 +105,7 @@ namespace Eldercare.Firmware.Core.Apps
             bool saved = _sequencer.Start();
             _outbox.Load();
             _nextHeartbeatMilliseconds = _hardware.Clock.UptimeMilliseconds;
+            _nextSampleMilliseconds = _hardware.Clock.UptimeMilliseconds;
             _started = true;
             if (!saved)
             {
@@ -98,6 +124,11 @@ namespace Eldercare.Firmware.Core.Apps
             }
 
             long now = _hardware.Clock.UptimeMilliseconds;
+            if (_fallDetector != null)
+            {
+                SampleMotion(now);
+            }
+
             ButtonGesture gesture = _button.Update(_hardware.Button.IsPressed, now);
             if (gesture == ButtonGesture.LongPress)
             {
@@ -121,6 +152,38 @@ namespace Eldercare.Firmware.Core.Apps
         public void ReportFall(int confidencePerMille, string features)
         {
             _alarms.OnFallDetected(_hardware.Clock.UptimeMilliseconds, confidencePerMille, features);
+        }
+
+        /// <summary>
+        /// Feeds the fall detector at its sample rate. A late tick catches up at most a few
+        /// samples; beyond that the slots are skipped and counted rather than bursting the bus.
+        /// </summary>
+        private void SampleMotion(long now)
+        {
+            int taken = 0;
+            while (now >= _nextSampleMilliseconds && taken < 4)
+            {
+                _nextSampleMilliseconds += _samplePeriodMilliseconds;
+                taken++;
+                float x, y, z;
+                if (!_hardware.Accelerometer.TryRead(out x, out y, out z))
+                {
+                    AccelerometerFailureCount++;
+                    continue;
+                }
+
+                if (_fallDetector.AddSample(x, y, z))
+                {
+                    _alarms.OnFallDetected(now, _fallDetector.LastConfidencePerMille, _fallDetector.DescribeLastDetection());
+                }
+            }
+
+            if (now >= _nextSampleMilliseconds)
+            {
+                long behind = (now - _nextSampleMilliseconds) / _samplePeriodMilliseconds;
+                SkippedSampleCount += (int)behind + 1;
+                _nextSampleMilliseconds = now + _samplePeriodMilliseconds;
+            }
         }
 
         public int Raise(string type, int confidencePerMille, int referenceSequence, string info)
