@@ -1,0 +1,39 @@
+#!/usr/bin/env bash
+# Fleet-scale benchmark (issue 5). Not part of the tests.
+#   ./bench.sh           full run (<= 10 min on 2 cores): 1k/5k/10k devices, 100k-event drain
+#   ./bench.sh --quick   smaller N (<= 2 min)
+#   ./bench.sh --only ingest|fleet|drain   one scenario (figures of the others are absent)
+# Builds Release, starts the gateway, the cloud stub and mosquitto on free loopback ports (each with its
+# own data directory), prints one `name=value` line per figure and writes bench/results.md.
+set -euo pipefail
+cd "$(dirname "$0")"
+
+if ! [ -x /usr/sbin/mosquitto ] || ! command -v mosquitto_passwd >/dev/null 2>&1; then
+  echo "installing mosquitto (baseline broker)"
+  sudo_cmd=""; [ "$(id -u)" -ne 0 ] && sudo_cmd="sudo"
+  $sudo_cmd apt-get update -qq >/dev/null && DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq mosquitto mosquitto-clients >/dev/null
+fi
+if command -v systemctl >/dev/null 2>&1; then systemctl stop mosquitto >/dev/null 2>&1 || true; fi
+
+# 10,000 device sockets on each side (simulator, gateway, mosquitto) plus files: raise the limit for
+# this shell and every process it starts. Root may raise the hard limit too.
+ulimit -Hn 65536 2>/dev/null || true
+ulimit -n "$(ulimit -Hn)" 2>/dev/null || ulimit -n 20000 2>/dev/null || true
+echo "# open files limit: $(ulimit -n)"
+
+export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
+echo "# building (Release)..."
+for project in edge/Gateway cloud-stub/CloudStub bench/FleetSim bench/DetectorBench; do
+  dotnet build "$project" -c Release -nologo -v quiet -clp:ErrorsOnly >/dev/null
+done
+
+work="${TMPDIR:-/tmp}/eldercare-bench-$$"
+mkdir -p "$work"
+trap 'rm -rf "$work"' EXIT
+
+echo "# fall detector cost (bench/DetectorBench)..."
+dotnet bench/DetectorBench/bin/Release/net10.0/DetectorBench.dll > "$work/detector.txt"
+
+dotnet bench/FleetSim/bin/Release/net10.0/FleetSim.dll bench --repo "$PWD" --work "$work" \
+  --results bench/results.md --detector-output "$work/detector.txt" "$@"
+echo "# wrote bench/results.md"

@@ -1,0 +1,53 @@
+namespace Eldercare.Bench.FleetSim;
+
+/// <summary>Sizes of one bench run; <see cref="Quick"/> fits ./bench.sh --quick into 2 minutes.</summary>
+public sealed record BenchSettings
+{
+    public bool IsQuick { get; init; }
+
+    /// <summary>Publishing connections in the ingest / mosquitto relay comparison.</summary>
+    public int IngestDevices { get; init; } = 1000;
+
+    public int IngestEventsPerDevice { get; init; } = 100;
+
+    /// <summary>QoS 1 publishes in flight per connection (1 = the firmware sender: next event after the PUBACK).</summary>
+    public int Window { get; init; } = 1;
+
+    public int[] FleetSizes { get; init; } = [1000, 5000, 10000];
+
+    public TimeSpan HeartbeatInterval { get; init; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>Outbox events each device flushes after the reconnect.</summary>
+    public int BurstEventsPerDevice { get; init; } = 10;
+
+    public double AlarmsPerSecond { get; init; } = 20;
+
+    /// <summary>Devices that stay connected and raise the alarms while the others reconnect.</summary>
+    public int AlarmDevices { get; init; } = 50;
+
+    public TimeSpan IdlePhase { get; init; } = TimeSpan.FromSeconds(3);
+
+    public int ConnectConcurrency { get; init; } = 100;
+
+    public int DrainEvents { get; init; } = 100_000;
+
+    public int DrainDevices { get; init; } = 500;
+
+    /// <summary>PBKDF2 iterations of the bench registry (the gateway default is 100,000; see bench/README.md).</summary>
+    public int RegistryIterations { get; init; } = 1000;
+
+    public int TotalDevices => Math.Max(FleetSizes.Max(), Math.Max(IngestDevices, DrainDevices));
+
+    public static BenchSettings Full { get; } = new();
+
+    public static BenchSettings Quick { get; } = new()
+    {
+        IsQuick = true,
+        IngestDevices = 200,
+        IngestEventsPerDevice = 100,
+        FleetSizes = [1000, 2000],
+        IdlePhase = TimeSpan.FromSeconds(2),
+        DrainEvents = 20_000,
+        DrainDevices = 200,
+    };
+}

@@ -1,0 +1,127 @@
+using System.Diagnostics;
+using System.Text.Json;
+using MQTTnet;
+
+namespace Eldercare.Bench.FleetSim;
+
+/// <summary>
+/// One fleet size on a fresh gateway + cloud stub: connect all N devices (bounded concurrency), heartbeats
+/// from all, SOS alarms from <see cref="BenchSettings.AlarmDevices"/> devices that stay connected; then all the
+/// others drop and reconnect at once (new boot epoch) and flush their outboxes — the power-cut storm. Alarm
+/// latency = device publish -> stored at the cloud stub (its cloudRx), for the alarms sent during the storm.
+/// </summary>
+public sealed class FleetScenario(BenchEnvironment environment, BenchSettings settings, Report report, MqttClientFactory factory)
+{
+    public async Task RunAsync(IReadOnlyList<string> deviceIds, int size, int bootEpoch, CancellationToken cancellationToken)
+    {
+        using var http = new HttpClient();
+        var (stub, stubUrl) = await environment.StartStubAsync(environment.NewDirectory($"fleet{size}-stub")).ConfigureAwait(false);
+        await using var stubProcess = stub;
+        var (gateway, mqttPort, gatewayUrl) = await environment.StartGatewayAsync(environment.NewDirectory($"fleet{size}-gateway"), stubUrl).ConfigureAwait(false);
+        await using var gatewayProcess = gateway;
+        var rssIdleStart = gateway.ResidentMegabytes();
+        var fleet = new Fleet("127.0.0.1", mqttPort, Fleet.Create(factory, deviceIds.Take(size).Select(id => (id, RegistryWriter.SecretOf(id))), bootEpoch));
+        var alarmDevices = fleet.Devices.Take(settings.AlarmDevices).ToList();
+        var stormDevices = fleet.Devices.Skip(settings.AlarmDevices).ToList();
+
+        var watch = Stopwatch.StartNew();
+        await fleet.ConnectAsync(fleet.Devices, settings.ConnectConcurrency, cancellationToken).ConfigureAwait(false);
+        var connectSeconds = watch.Elapsed.TotalSeconds;
+
+        using var background = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var heartbeats = fleet.HeartbeatAsync(fleet.Devices, settings.HeartbeatInterval, background.Token);
+        var rssPeak = 0.0;
+        var sampler = Task.Run(async () =>
+        {
+            while (!background.IsCancellationRequested)
+            {
+                rssPeak = Math.Max(rssPeak, gateway.ResidentMegabytes());
+                await Task.Delay(200, CancellationToken.None).ConfigureAwait(false);
+            }
+        }, CancellationToken.None);
+
+        // Idle phase: connected and heartbeating, alarms now and then.
+        using (var idleAlarms = CancellationTokenSource.CreateLinkedTokenSource(background.Token))
+        {
+            var alarms = fleet.AlarmsAsync(alarmDevices, settings.AlarmsPerSecond, idleAlarms.Token);
+            await Task.Delay(settings.IdlePhase, cancellationToken).ConfigureAwait(false);
+            idleAlarms.Cancel();
+            await alarms.ConfigureAwait(false);
+        }
+
+        var rssConnected = gateway.ResidentMegabytes();
+        var idleAlarmIds = fleet.AlarmSendTimes.Keys.ToHashSet(StringComparer.Ordinal);
+
+        // Storm: everyone else drops, reboots, reconnects and flushes; alarms keep coming from the others.
+        await fleet.DisconnectAsync(stormDevices, 200).ConfigureAwait(false);
+        foreach (var device in stormDevices)
+        {
+            device.Reboot();
+        }
+
+        var acknowledgedBefore = fleet.Acknowledged;
+        var cpu = new CpuWindow(new() { ["gateway"] = gateway.Id });
+        using var stormAlarms = CancellationTokenSource.CreateLinkedTokenSource(background.Token);
+        var alarmsDuringStorm = fleet.AlarmsAsync(alarmDevices, settings.AlarmsPerSecond, stormAlarms.Token);
+        cpu.Start();
+        var storm = Stopwatch.StartNew();
+        await fleet.ReconnectAndFlushAsync(stormDevices, settings.ConnectConcurrency, settings.BurstEventsPerDevice, settings.Window, cancellationToken).ConfigureAwait(false);
+        var reconnectSeconds = storm.Elapsed.TotalSeconds;
+        await fleet.WaitForFlushesAsync(cancellationToken).ConfigureAwait(false);
+        var stormSeconds = storm.Elapsed.TotalSeconds;
+        cpu.Stop();
+        stormAlarms.Cancel();
+        await alarmsDuringStorm.ConfigureAwait(false);
+        var burstEvents = (long)stormDevices.Count * settings.BurstEventsPerDevice;
+        var burstRate = burstEvents / stormSeconds;
+
+        background.Cancel();
+        await heartbeats.ConfigureAwait(false);
+        await sampler.ConfigureAwait(false);
+        rssPeak = Math.Max(rssPeak, ProcStat.PeakResidentMegabytes(gateway.Id));
+
+        // Wait until the stub holds every alarm, then read their cloud receive times.
+        var alarmCount = fleet.AlarmSendTimes.Count;
+        var deadline = Stopwatch.StartNew();
+        JsonElement stored;
+        while (true)
+        {
+            stored = await BenchEnvironment.GetJsonAsync(http, stubUrl + "/api/v1/events?type=sos").ConfigureAwait(false);
+            if (stored.GetArrayLength() >= alarmCount || deadline.Elapsed > TimeSpan.FromSeconds(60))
+            {
+                break;
+            }
+
+            await Task.Delay(200, cancellationToken).ConfigureAwait(false);
+        }
+
+        var stormLatency = new LatencyRecorder();
+        var idleLatency = new LatencyRecorder();
+        foreach (var e in stored.EnumerateArray())
+        {
+            var id = e.GetProperty("id").GetString()!;
+            if (fleet.AlarmSendTimes.TryGetValue(id, out var sentAt))
+            {
+                // cloudRx is whole milliseconds; the send time is fractional: clamp the sub-millisecond negative.
+                var latency = Math.Max(0, e.GetProperty("cloudRx").GetInt64() - sentAt);
+                (idleAlarmIds.Contains(id) ? idleLatency : stormLatency).RecordMilliseconds(latency);
+            }
+        }
+
+        var p50 = stormLatency.PercentileMilliseconds(50);
+        var p99 = stormLatency.PercentileMilliseconds(99);
+        var gatewayCpuPercent = 100 * cpu.Used["gateway"] / Math.Max(0.001, cpu.WallSeconds);
+        report.Note($"fleet {size}: connected in {connectSeconds:F1} s; idle RSS {rssIdleStart:F0} MB before connects, {rssConnected:F0} MB connected; storm: {stormDevices.Count} reconnects in {reconnectSeconds:F1} s, {burstEvents} events flushed in {stormSeconds:F1} s ({burstRate:F0}/s, acked {fleet.Acknowledged - acknowledgedBefore} incl. heartbeats, failed {fleet.Failed} {fleet.LastError}); alarms at the stub {stored.GetArrayLength()}/{alarmCount}: idle p50 {idleLatency.PercentileMilliseconds(50):F1} / p99 {idleLatency.PercentileMilliseconds(99):F1} ms, storm p50 {p50:F1} / p99 {p99:F1} / max {stormLatency.MaxMilliseconds():F1} ms (n={stormLatency.Count}); gateway CPU {gatewayCpuPercent:F0}% during the storm; threads {ProcStat.ThreadCount(gateway.Id)}");
+        report.AddScalingRow(size, connectSeconds, burstRate, p50, p99, stormLatency.MaxMilliseconds(), rssConnected, rssPeak, gatewayCpuPercent);
+        if (size == settings.FleetSizes.Max())
+        {
+            var suffix = size == 10_000 ? string.Empty : $" (fleet of {size}, --quick)";
+            report.Add("alarm_p50_ms", p50, $"SOS publish -> stored at the cloud stub, {size} devices connected + heartbeating, {stormDevices.Count} reconnecting and flushing{suffix}");
+            report.Add("alarm_p99_ms", p99, $"n={stormLatency.Count} alarms during the storm{suffix}");
+            report.Add(size == 10_000 ? "gateway_rss_mb_10k" : $"gateway_rss_mb_{size}", rssConnected, $"VmRSS with {size} devices connected and heartbeating; peak during the storm {rssPeak:F0} MB");
+            report.Add("burst_events_per_s", burstRate, $"{burstEvents} outbox events flushed by {stormDevices.Count} reconnecting devices");
+        }
+
+        await fleet.DisconnectAsync(fleet.Devices, 200).ConfigureAwait(false);
+    }
+}

@@ -1,0 +1,132 @@
+using System.Diagnostics;
+using MQTTnet;
+
+namespace Eldercare.Bench.FleetSim;
+
+/// <summary>
+/// Durable ingest vs mosquitto relaying the same load: the same connections each publish the same number
+/// of QoS 1 events (window 1, as the firmware sender). Gateway: counted when the cloud stub holds every
+/// event (PUBACK after fsync, dedup, forwarded). mosquitto: counted when its one QoS 1 subscriber got every
+/// event. Either side short of the total is reported as loss, not as a rate.
+/// </summary>
+public sealed class IngestScenario(BenchEnvironment environment, BenchSettings settings, Report report, MqttClientFactory factory)
+{
+    private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(120);
+
+    public async Task RunAsync(IReadOnlyList<string> deviceIds, CancellationToken cancellationToken)
+    {
+        var ids = deviceIds.Take(settings.IngestDevices).ToList();
+        var total = (long)ids.Count * settings.IngestEventsPerDevice;
+        var gatewayRate = await RunGatewayAsync(ids, total, cancellationToken).ConfigureAwait(false);
+        var relayRate = await RunMosquittoAsync(ids, total, cancellationToken).ConfigureAwait(false);
+        report.Add("ingest_ratio_vs_mosquitto", double.IsNaN(gatewayRate) || double.IsNaN(relayRate) ? double.NaN : gatewayRate / relayRate,
+            "gateway end to end (durable + forwarded) / mosquitto end to end (memory)");
+    }
+
+    private async Task<double> RunGatewayAsync(List<string> ids, long total, CancellationToken cancellationToken)
+    {
+        using var http = new HttpClient();
+        var (stub, stubUrl) = await environment.StartStubAsync(environment.NewDirectory("ingest-stub")).ConfigureAwait(false);
+        await using var stubProcess = stub;
+        var (gateway, mqttPort, gatewayUrl) = await environment.StartGatewayAsync(environment.NewDirectory("ingest-gateway"), stubUrl).ConfigureAwait(false);
+        await using var gatewayProcess = gateway;
+        var fleet = new Fleet("127.0.0.1", mqttPort, Fleet.Create(factory, ids.Select(id => (id, RegistryWriter.SecretOf(id))), bootEpoch: 1));
+        await fleet.ConnectAsync(fleet.Devices, settings.ConnectConcurrency, cancellationToken).ConfigureAwait(false);
+
+        var cpu = new CpuWindow(new() { ["gateway"] = gateway.Id, ["stub"] = stub.Id, ["generator"] = Environment.ProcessId });
+        var writesBefore = ProcStat.WriteBytes(gateway.Id);
+        cpu.Start();
+        var watch = Stopwatch.StartNew();
+        var flushes = fleet.Devices.Select(d => fleet.FlushAsync(d, settings.IngestEventsPerDevice, settings.Window, Eldercare.Firmware.Core.Events.EventTypes.Heartbeat, cancellationToken)).ToList();
+        await Task.WhenAll(flushes).ConfigureAwait(false);
+        var acknowledgedSeconds = watch.Elapsed.TotalSeconds;
+        // The gateway counts an event forwarded once the stub answered for it: a cheap counter to poll
+        // (COUNT(*) at the stub would compete with the stub's own inserts). Checked at the stub afterwards.
+        while (watch.Elapsed < Deadline && await BenchEnvironment.GatewayMetricAsync(http, gatewayUrl, "gateway_forwarded_total").ConfigureAwait(false) < total)
+        {
+            await Task.Delay(10, cancellationToken).ConfigureAwait(false);
+        }
+
+        var endToEndSeconds = watch.Elapsed.TotalSeconds;
+        cpu.Stop();
+        var atStub = await BenchEnvironment.StubEventCountAsync(http, stubUrl).ConfigureAwait(false);
+        var writes = ProcStat.WriteBytes(gateway.Id) - writesBefore;
+        var stored = await BenchEnvironment.GatewayMetricAsync(http, gatewayUrl, "gateway_stored_total").ConfigureAwait(false);
+        var duplicates = await BenchEnvironment.GatewayMetricAsync(http, gatewayUrl, "gateway_duplicates_total").ConfigureAwait(false);
+        report.Note($"ingest (gateway): {ids.Count} connections x {settings.IngestEventsPerDevice} events, window {settings.Window}: acknowledged {fleet.Acknowledged}/{total} in {acknowledgedSeconds:F2} s, at the cloud stub {atStub}/{total} after {endToEndSeconds:F2} s; gateway stored {stored}, duplicates {duplicates}, failed publishes {fleet.Failed} {fleet.LastError}");
+        report.Note($"ingest (gateway) CPU: {cpu.Describe()} over {cpu.WallSeconds:F2} s; gateway wrote {writes / (1024.0 * 1024):F1} MiB to disk");
+        report.Note($"ingest (gateway) PUBACK latency: p50 {fleet.AckLatency.PercentileMilliseconds(50):F1} ms, p99 {fleet.AckLatency.PercentileMilliseconds(99):F1} ms, max {fleet.AckLatency.MaxMilliseconds():F1} ms");
+        var acknowledgedRate = fleet.Acknowledged == total ? total / acknowledgedSeconds : double.NaN;
+        report.Add("ingest_acked_events_per_s", acknowledgedRate, "all PUBACKs (each after fsync) received");
+        report.Add("gateway_cpu_us_per_event", 1e6 * cpu.Used["gateway"] / total, "gateway CPU time / events, during the ingest run");
+        report.Add("stub_cpu_us_per_event", 1e6 * cpu.Used["stub"] / total, "cloud stub CPU time / events");
+        report.Add("generator_cpu_us_per_event", 1e6 * cpu.Used["generator"] / total, "fleet simulator CPU time / events (same in the mosquitto run)");
+        await fleet.DisconnectAsync(fleet.Devices, 200).ConfigureAwait(false);
+        if (atStub < total || fleet.Acknowledged < total)
+        {
+            report.Add("ingest_events_per_s", $"LOSS(acked {fleet.Acknowledged}, at stub {atStub} of {total})");
+            return double.NaN;
+        }
+
+        var rate = total / endToEndSeconds;
+        report.Add("ingest_events_per_s", rate, $"{total} events, {ids.Count} connections, counted at the cloud stub");
+        return rate;
+    }
+
+    private async Task<double> RunMosquittoAsync(List<string> ids, long total, CancellationToken cancellationToken)
+    {
+        const string SinkUser = "bench-sink";
+        var (broker, port) = await environment.StartMosquittoAsync(ids, SinkUser).ConfigureAwait(false);
+        await using var brokerProcess = broker;
+        using var sink = factory.CreateMqttClient();
+        var received = new HashSet<string>(StringComparer.Ordinal);
+        long messages = 0;
+        var all = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        sink.ApplicationMessageReceivedAsync += args =>
+        {
+            var payload = System.Text.Encoding.UTF8.GetString(System.Buffers.BuffersExtensions.ToArray(args.ApplicationMessage.Payload));
+            lock (received)
+            {
+                messages++;
+                if (received.Add(payload) && received.Count == total)
+                {
+                    all.TrySetResult();
+                }
+            }
+
+            return Task.CompletedTask;
+        };
+        await sink.ConnectAsync(new MqttClientOptionsBuilder().WithTcpServer("127.0.0.1", port).WithClientId(SinkUser).WithCredentials(SinkUser, RegistryWriter.SecretOf(SinkUser))
+            .WithProtocolVersion(MQTTnet.Formatter.MqttProtocolVersion.V500).WithCleanStart(true).Build(), cancellationToken).ConfigureAwait(false);
+        await sink.SubscribeAsync(new MqttClientSubscribeOptionsBuilder().WithTopicFilter("eldercare/v1/devices/+/events", MQTTnet.Protocol.MqttQualityOfServiceLevel.AtLeastOnce).Build(), cancellationToken).ConfigureAwait(false);
+
+        var fleet = new Fleet("127.0.0.1", port, Fleet.Create(factory, ids.Select(id => (id, RegistryWriter.SecretOf(id))), bootEpoch: 1));
+        await fleet.ConnectAsync(fleet.Devices, settings.ConnectConcurrency, cancellationToken).ConfigureAwait(false);
+        var cpu = new CpuWindow(new() { ["mosquitto"] = broker.Id, ["generator+subscriber"] = Environment.ProcessId });
+        cpu.Start();
+        var watch = Stopwatch.StartNew();
+        await Task.WhenAll(fleet.Devices.Select(d => fleet.FlushAsync(d, settings.IngestEventsPerDevice, settings.Window, Eldercare.Firmware.Core.Events.EventTypes.Heartbeat, cancellationToken))).ConfigureAwait(false);
+        var acknowledgedSeconds = watch.Elapsed.TotalSeconds;
+        await Task.WhenAny(all.Task, Task.Delay(Deadline, cancellationToken)).ConfigureAwait(false);
+        var endToEndSeconds = watch.Elapsed.TotalSeconds;
+        cpu.Stop();
+        long got;
+        lock (received)
+        {
+            got = received.Count;
+        }
+
+        report.Note($"mosquitto relay: acknowledged {fleet.Acknowledged}/{total} in {acknowledgedSeconds:F2} s, subscriber got {got} distinct ({Interlocked.Read(ref messages)} messages) after {endToEndSeconds:F2} s; CPU: {cpu.Describe()}");
+        await fleet.DisconnectAsync(fleet.Devices, 200).ConfigureAwait(false);
+        await sink.DisconnectAsync().ConfigureAwait(false);
+        if (got < total || fleet.Acknowledged < total)
+        {
+            report.Add("mosquitto_relay_events_per_s", $"LOSS(acked {fleet.Acknowledged}, subscriber {got} of {total})");
+            return double.NaN;
+        }
+
+        var rate = total / endToEndSeconds;
+        report.Add("mosquitto_relay_events_per_s", rate, $"{total} events, {ids.Count} connections, counted at the QoS 1 subscriber");
+        return rate;
+    }
+}

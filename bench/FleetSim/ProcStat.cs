@@ -1,0 +1,76 @@
+using System.Globalization;
+
+namespace Eldercare.Bench.FleetSim;
+
+/// <summary>Per-process figures from /proc (Linux): the profile this machine always has.</summary>
+public static class ProcStat
+{
+    /// <summary>USER_HZ on Linux is 100 on every mainstream architecture (sysconf(_SC_CLK_TCK)).</summary>
+    private const double TicksPerSecond = 100.0;
+
+    public static double ResidentMegabytes(int pid) => StatusKilobytes(pid, "VmRSS:") / 1024.0;
+
+    public static double PeakResidentMegabytes(int pid) => StatusKilobytes(pid, "VmHWM:") / 1024.0;
+
+    public static long ThreadCount(int pid) => StatusKilobytes(pid, "Threads:");
+
+    public static long VoluntaryContextSwitches(int pid) => StatusKilobytes(pid, "voluntary_ctxt_switches:");
+
+    public static double CpuSeconds(int pid)
+    {
+        try
+        {
+            var stat = File.ReadAllText($"/proc/{pid}/stat");
+            // Fields after the ")" of the command name: state is field 3, utime 14, stime 15.
+            var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+            var user = long.Parse(fields[11], CultureInfo.InvariantCulture);
+            var system = long.Parse(fields[12], CultureInfo.InvariantCulture);
+            return (user + system) / TicksPerSecond;
+        }
+        catch (IOException)
+        {
+            return 0;
+        }
+    }
+
+    /// <summary>Bytes written to storage so far (/proc/&lt;pid&gt;/io write_bytes).</summary>
+    public static long WriteBytes(int pid)
+    {
+        try
+        {
+            foreach (var line in File.ReadLines($"/proc/{pid}/io"))
+            {
+                if (line.StartsWith("write_bytes:", StringComparison.Ordinal))
+                {
+                    return long.Parse(line["write_bytes:".Length..].Trim(), CultureInfo.InvariantCulture);
+                }
+            }
+        }
+        catch (IOException)
+        {
+        }
+
+        return 0;
+    }
+
+    private static long StatusKilobytes(int pid, string key)
+    {
+        try
+        {
+            foreach (var line in File.ReadLines($"/proc/{pid}/status"))
+            {
+                if (line.StartsWith(key, StringComparison.Ordinal))
+                {
+                    var value = line[key.Length..].Trim();
+                    var space = value.IndexOf(' ');
+                    return long.Parse(space < 0 ? value : value[..space], CultureInfo.InvariantCulture);
+                }
+            }
+        }
+        catch (IOException)
+        {
+        }
+
+        return 0;
+    }
+}

@@ -1,0 +1,73 @@
+using System.Globalization;
+using System.Text;
+
+namespace Eldercare.Bench.FleetSim;
+
+/// <summary>Figures as <c>name=value</c> lines (printed as they are measured) and bench/results.md at the end.</summary>
+public sealed class Report
+{
+    private readonly List<(string Name, string Value, string Note)> _figures = [];
+    private readonly List<string> _scalingRows = [];
+    private readonly List<string> _notes = [];
+
+    public static string Format(double value) => double.IsNaN(value) ? "n/a" : value.ToString(value >= 100 ? "F0" : "F2", CultureInfo.InvariantCulture);
+
+    public void Add(string name, double value, string note = "") => Add(name, Format(value), note);
+
+    public void Add(string name, string value, string note = "")
+    {
+        _figures.Add((name, value, note));
+        Console.WriteLine($"{name}={value}");
+    }
+
+    public string? Get(string name) => _figures.LastOrDefault(f => f.Name == name).Value;
+
+    public void AddScalingRow(int devices, double connectSeconds, double burstEventsPerSecond, double alarmP50, double alarmP99, double alarmMax, double rssMegabytes, double rssPeakMegabytes, double gatewayCpuPercent) =>
+        _scalingRows.Add(string.Create(CultureInfo.InvariantCulture,
+            $"| {devices:N0} | {connectSeconds:F1} | {burstEventsPerSecond:F0} | {alarmP50:F1} | {alarmP99:F1} | {alarmMax:F1} | {rssMegabytes:F0} | {rssPeakMegabytes:F0} | {gatewayCpuPercent:F0} |"));
+
+    public void Note(string text)
+    {
+        _notes.Add(text);
+        Console.WriteLine("# " + text);
+    }
+
+    public void WriteMarkdown(string path, BenchSettings settings, TimeSpan elapsed)
+    {
+        var md = new StringBuilder();
+        md.Append("# Bench results\n\n");
+        md.Append(CultureInfo.InvariantCulture, $"Written by `./bench.sh{(settings.IsQuick ? " --quick" : string.Empty)}` on {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC in {elapsed.TotalSeconds:F0} s. Method: `bench/README.md`.\n\n");
+        md.Append("## Machine\n\n");
+        foreach (var line in Machine.Describe())
+        {
+            md.Append("- ").Append(line).Append('\n');
+        }
+
+        md.Append("\n## Figures\n\n| figure | value | target | met | note |\n| --- | --- | --- | --- | --- |\n");
+        foreach (var (name, value, note) in _figures)
+        {
+            var (target, met) = Targets.Check(name, value);
+            md.Append(CultureInfo.InvariantCulture, $"| `{name}` | {value} | {target} | {met} | {note} |\n");
+        }
+
+        md.Append("\n## Baseline and ratio\n\n");
+        md.Append(CultureInfo.InvariantCulture, $"Same load (same connections, events and payloads, QoS 1) through the gateway (durable: PUBACK after fsync, dedup, forwarded to the cloud stub) and through mosquitto (in memory, to one QoS 1 subscriber): gateway `{Get("ingest_events_per_s")}` events/s vs mosquitto `{Get("mosquitto_relay_events_per_s")}` events/s, ratio `{Get("ingest_ratio_vs_mosquitto")}`.\n");
+        md.Append("\n## Scaling\n\nEach fleet size on a fresh gateway and cloud stub: connect all (bounded concurrency), heartbeats, alarms from devices that stay connected, then every other device reconnects and flushes its outbox.\n\n");
+        md.Append("| devices | connect s | burst events/s | alarm p50 ms | alarm p99 ms | alarm max ms | gateway RSS MB (connected) | RSS peak MB | gateway CPU % (of 200) |\n| --- | --- | --- | --- | --- | --- | --- | --- | --- |\n");
+        foreach (var row in _scalingRows)
+        {
+            md.Append(row).Append('\n');
+        }
+
+        if (_notes.Count > 0)
+        {
+            md.Append("\n## Notes from the run\n\n");
+            foreach (var note in _notes)
+            {
+                md.Append("- ").Append(note).Append('\n');
+            }
+        }
+
+        File.WriteAllText(path, md.ToString());
+    }
+}

@@ -1,0 +1,111 @@
+using System.Diagnostics;
+using Eldercare.Firmware.Core.Events;
+using MQTTnet;
+using MQTTnet.Protocol;
+
+namespace Eldercare.Bench.FleetSim;
+
+/// <summary>
+/// One simulated device: its own MQTT connection and credentials, a boot epoch and a sequence, and
+/// events encoded by the firmware's <see cref="EventCodec"/> (wire format v1, same source as the devices).
+/// No thread of its own: MQTTnet's client runs on async I/O, so 10,000 of these fit in one process.
+/// </summary>
+public sealed class SimDevice
+{
+    private readonly MqttClientFactory _factory;
+    private IMqttClient? _client;
+    private int _sequence;
+
+    public SimDevice(MqttClientFactory factory, string id, string secret, int bootEpoch)
+    {
+        _factory = factory;
+        Id = id;
+        Secret = secret;
+        BootEpoch = bootEpoch;
+        Topic = $"eldercare/v1/devices/{id}/events";
+    }
+
+    public string Id { get; }
+
+    public string Secret { get; }
+
+    public int BootEpoch { get; private set; }
+
+    public string Topic { get; }
+
+    public bool IsConnected => _client?.IsConnected == true;
+
+    public async Task ConnectAsync(string host, int port, CancellationToken cancellationToken)
+    {
+        _client?.Dispose();
+        _client = _factory.CreateMqttClient();
+        var options = new MqttClientOptionsBuilder()
+            .WithTcpServer(host, port)
+            .WithClientId(Id)
+            .WithCredentials(Id, Secret)
+            .WithProtocolVersion(MQTTnet.Formatter.MqttProtocolVersion.V500)
+            .WithCleanStart(true)
+            // Heartbeats keep the link busy; a long keep-alive avoids 10,000 PINGREQ timers doing nothing useful.
+            .WithKeepAlivePeriod(TimeSpan.FromMinutes(5))
+            // A connect storm queues behind the gateway's PBKDF2 slots: wait for it rather than fail.
+            .WithTimeout(TimeSpan.FromSeconds(120))
+            .Build();
+        var result = await _client.ConnectAsync(options, cancellationToken).ConfigureAwait(false);
+        if (result.ResultCode != MqttClientConnectResultCode.Success)
+        {
+            throw new InvalidOperationException($"{Id}: CONNACK {result.ResultCode} {result.ReasonString}");
+        }
+    }
+
+    /// <summary>Drops the connection the way a power cut looks from the device side after it comes back: a new boot epoch.</summary>
+    public async Task DisconnectAsync()
+    {
+        var client = _client;
+        _client = null;
+        if (client is not null)
+        {
+            try
+            {
+                await client.DisconnectAsync().ConfigureAwait(false);
+            }
+            catch (Exception exception) when (exception is MQTTnet.Exceptions.MqttCommunicationException or OperationCanceledException or InvalidOperationException)
+            {
+                // already gone
+            }
+
+            client.Dispose();
+        }
+    }
+
+    /// <summary>Builds the next event of this device (sequence +1) stamped with <paramref name="unixMilliseconds"/>.</summary>
+    public byte[] NextEvent(string type, long unixMilliseconds, out string id)
+    {
+        var sequence = Interlocked.Increment(ref _sequence);
+        var deviceEvent = new DeviceEvent(Id, BootEpoch, sequence, type, unixMilliseconds) { BatteryPercent = 87 };
+        id = deviceEvent.Id;
+        return EventCodec.Encode(deviceEvent);
+    }
+
+    /// <summary>QoS 1 publish; true when the PUBACK said success (the gateway stored it).</summary>
+    public async Task<bool> PublishAsync(byte[] payload, CancellationToken cancellationToken)
+    {
+        var client = _client ?? throw new InvalidOperationException($"{Id} is not connected");
+        var message = new MqttApplicationMessageBuilder()
+            .WithTopic(Topic)
+            .WithPayload(payload)
+            .WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce)
+            .Build();
+        var result = await client.PublishAsync(message, cancellationToken).ConfigureAwait(false);
+        // NoMatchingSubscribers is success for a broker without a subscriber yet (mosquitto, MQTT 5).
+        return result.ReasonCode is MqttClientPublishReasonCode.Success or MqttClientPublishReasonCode.NoMatchingSubscribers;
+    }
+
+    /// <summary>Starts a new boot epoch (sequence restarts at 1), as the firmware does after every start.</summary>
+    public void Reboot()
+    {
+        BootEpoch++;
+        _sequence = 0;
+    }
+
+    internal static long Timestamp() => Stopwatch.GetTimestamp();
+}
