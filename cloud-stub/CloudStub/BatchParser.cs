@@ -64,7 +64,19 @@ public static class BatchParser
                     return Fail(400, "bad_field", $"events[{index}] needs id, dev, type, lane, payload (strings) and boot, seq, ts, rx (integers)");
                 }
 
-                list.Add(new IncomingEvent(id, dev, type, lane, boot, seq, ts, rx, payload));
+                // Optional: the gateway flagged the device clock (skewMs = device ts - gateway rx).
+                long? skewMs = null;
+                if (e.TryGetProperty("skewMs", out var skew))
+                {
+                    if (skew.ValueKind != JsonValueKind.Number || !skew.TryGetInt64(out var skewValue))
+                    {
+                        return Fail(400, "bad_field", $"events[{index}].skewMs must be an integer");
+                    }
+
+                    skewMs = skewValue;
+                }
+
+                list.Add(new IncomingEvent(id, dev, type, lane, boot, seq, ts, rx, payload, skewMs));
                 index++;
             }
 

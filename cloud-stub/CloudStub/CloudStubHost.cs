@@ -29,7 +29,10 @@ public sealed class CloudStubHost : IAsyncDisposable
     public int Port { get; private set; }
 
     /// <summary>Base URL once started, e.g. http://127.0.0.1:5080.</summary>
-    public string Url => $"http://127.0.0.1:{Port}";
+    public string Url => $"{Scheme}://127.0.0.1:{Port}";
+
+    /// <summary>http, or https when started with an https <c>--urls</c> (Kestrel certificate from configuration).</summary>
+    public string Scheme { get; private set; } = "http";
 
     public string ReadyLine => $"cloud-stub ready http={Port}";
 
@@ -67,9 +70,16 @@ public sealed class CloudStubHost : IAsyncDisposable
         {
             app.Use(async (context, next) =>
             {
+                var presented = context.Request.Headers["X-Api-Key"].ToString();
                 if (context.Request.Path.StartsWithSegments("/api", StringComparison.Ordinal)
-                    && !string.Equals(context.Request.Headers["X-Api-Key"].ToString(), options.ApiKey, StringComparison.Ordinal))
+                    && !KeysEqual(presented, options.ApiKey))
                 {
+                    // Never log the presented key: a wrong key is often a real key of something else.
+                    var counters = context.RequestServices.GetRequiredService<StubCounters>();
+                    counters.CountRefused("unauthorized");
+                    context.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger("CloudStub.Auth").LogWarning(
+                        "refused {Method} {Path} from {Remote} unauthorized: {Why} X-Api-Key",
+                        context.Request.Method, context.Request.Path.Value, context.Connection.RemoteIpAddress, presented.Length == 0 ? "missing" : "wrong");
                     context.Response.StatusCode = 401;
                     await context.Response.WriteAsJsonAsync(new { error = "unauthorized", detail = "missing or wrong X-Api-Key" });
                     return;
@@ -88,8 +98,14 @@ public sealed class CloudStubHost : IAsyncDisposable
         _ = _app.Services.GetRequiredService<EventsDatabase>();
         await _app.StartAsync(cancellationToken).ConfigureAwait(false);
         var address = _app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        Scheme = address.StartsWith("https", StringComparison.OrdinalIgnoreCase) ? "https" : "http";
         Port = new Uri(address.Replace("0.0.0.0", "127.0.0.1", StringComparison.Ordinal).Replace("[::]", "127.0.0.1", StringComparison.Ordinal)).Port;
     }
+
+    /// <summary>Constant-time comparison of the presented and the configured key (no timing oracle on the prefix).</summary>
+    private static bool KeysEqual(string presented, string expected) =>
+        System.Security.Cryptography.CryptographicOperations.FixedTimeEquals(
+            System.Text.Encoding.UTF8.GetBytes(presented), System.Text.Encoding.UTF8.GetBytes(expected));
 
     public Task WaitForShutdownAsync(CancellationToken cancellationToken = default) => _app.WaitForShutdownAsync(cancellationToken);
 

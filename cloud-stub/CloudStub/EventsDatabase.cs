@@ -26,10 +26,17 @@ public sealed class EventsDatabase : IDisposable
               id TEXT NOT NULL UNIQUE,
               dev TEXT NOT NULL, type TEXT NOT NULL, lane TEXT NOT NULL,
               boot INTEGER NOT NULL, seq INTEGER NOT NULL, ts INTEGER NOT NULL, rx INTEGER NOT NULL,
-              cloud_rx INTEGER NOT NULL, gateway TEXT NOT NULL, payload TEXT NOT NULL);
+              cloud_rx INTEGER NOT NULL, gateway TEXT NOT NULL, payload TEXT NOT NULL, skew_ms INTEGER);
             CREATE INDEX IF NOT EXISTS events_dev ON events(dev);
             """;
         command.ExecuteNonQuery();
+        command.CommandText = "SELECT COUNT(*) FROM pragma_table_info('events') WHERE name = 'skew_ms'";
+        if ((long)command.ExecuteScalar()! == 0)
+        {
+            // A cloud.db from before skewMs existed.
+            command.CommandText = "ALTER TABLE events ADD COLUMN skew_ms INTEGER";
+            command.ExecuteNonQuery();
+        }
     }
 
     /// <summary>Stores the events in one transaction; returns which were new and which were already there.</summary>
@@ -43,7 +50,7 @@ public sealed class EventsDatabase : IDisposable
             using var transaction = _connection.BeginTransaction();
             using var insert = _connection.CreateCommand();
             insert.Transaction = transaction;
-            insert.CommandText = "INSERT OR IGNORE INTO events(id, dev, type, lane, boot, seq, ts, rx, cloud_rx, gateway, payload) VALUES($id, $dev, $type, $lane, $boot, $seq, $ts, $rx, $cloudRx, $gateway, $payload)";
+            insert.CommandText = "INSERT OR IGNORE INTO events(id, dev, type, lane, boot, seq, ts, rx, cloud_rx, gateway, payload, skew_ms) VALUES($id, $dev, $type, $lane, $boot, $seq, $ts, $rx, $cloudRx, $gateway, $payload, $skew)";
             var pId = insert.Parameters.Add("$id", SqliteType.Text);
             var pDev = insert.Parameters.Add("$dev", SqliteType.Text);
             var pType = insert.Parameters.Add("$type", SqliteType.Text);
@@ -55,6 +62,7 @@ public sealed class EventsDatabase : IDisposable
             insert.Parameters.AddWithValue("$cloudRx", cloudReceivedUnixMilliseconds);
             insert.Parameters.AddWithValue("$gateway", gateway);
             var pPayload = insert.Parameters.Add("$payload", SqliteType.Text);
+            var pSkew = insert.Parameters.Add("$skew", SqliteType.Integer);
             foreach (var e in events)
             {
                 pId.Value = e.Id;
@@ -66,6 +74,7 @@ public sealed class EventsDatabase : IDisposable
                 pTs.Value = e.Ts;
                 pRx.Value = e.Rx;
                 pPayload.Value = e.Payload;
+                pSkew.Value = (object?)e.SkewMs ?? DBNull.Value;
                 if (insert.ExecuteNonQuery() == 1)
                 {
                     stored.Add(e);
@@ -92,7 +101,7 @@ public sealed class EventsDatabase : IDisposable
         try
         {
             using var command = _connection.CreateCommand();
-            command.CommandText = "SELECT id, dev, type, lane, boot, seq, ts, rx, cloud_rx, gateway FROM events WHERE ($dev IS NULL OR dev = $dev) AND ($type IS NULL OR type = $type) ORDER BY arrival";
+            command.CommandText = "SELECT id, dev, type, lane, boot, seq, ts, rx, cloud_rx, gateway, skew_ms FROM events WHERE ($dev IS NULL OR dev = $dev) AND ($type IS NULL OR type = $type) ORDER BY arrival";
             command.Parameters.AddWithValue("$dev", (object?)dev ?? DBNull.Value);
             command.Parameters.AddWithValue("$type", (object?)type ?? DBNull.Value);
             using var rows = command.ExecuteReader();
@@ -100,7 +109,8 @@ public sealed class EventsDatabase : IDisposable
             while (rows.Read())
             {
                 result.Add(new StoredEventView(rows.GetString(0), rows.GetString(1), rows.GetString(2), rows.GetString(3),
-                    rows.GetInt32(4), rows.GetInt32(5), rows.GetInt64(6), rows.GetInt64(7), rows.GetInt64(8), rows.GetString(9)));
+                    rows.GetInt32(4), rows.GetInt32(5), rows.GetInt64(6), rows.GetInt64(7), rows.GetInt64(8), rows.GetString(9),
+                    rows.IsDBNull(10) ? null : rows.GetInt64(10)));
             }
 
             return result;

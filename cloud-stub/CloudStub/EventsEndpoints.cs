@@ -21,6 +21,7 @@ public static class EventsEndpoints
                 duplicates = counters.Duplicates,
                 rejected = counters.RejectedEvents,
                 badBatches = counters.BadBatches,
+                refused = counters.RefusedByReason,
                 faulted = counters.Faulted,
             });
         });
@@ -63,6 +64,8 @@ public static class EventsEndpoints
         catch (BadHttpRequestException exception) when (exception.StatusCode == 413)
         {
             counters.CountBadBatch();
+            counters.CountRefused("too_large");
+            logs.CreateLogger("CloudStub.Events").LogWarning("refused batch from {Remote} too_large: body over {Limit} bytes", context.Connection.RemoteIpAddress, options.MaxBodyBytes);
             return Results.Json(new { error = "too_large", detail = $"body over {options.MaxBodyBytes} bytes" }, statusCode: 413);
         }
 
@@ -70,7 +73,8 @@ public static class EventsEndpoints
         if (!parsed.Ok)
         {
             counters.CountBadBatch();
-            logs.CreateLogger("CloudStub.Events").LogWarning("bad batch {Error}: {Detail}", parsed.Error, parsed.Detail);
+            counters.CountRefused(parsed.Error!);
+            logs.CreateLogger("CloudStub.Events").LogWarning("refused batch from {Remote} {Error}: {Detail}", context.Connection.RemoteIpAddress, parsed.Error, parsed.Detail);
             return Results.Json(new { error = parsed.Error, detail = parsed.Detail }, statusCode: parsed.StatusCode);
         }
 

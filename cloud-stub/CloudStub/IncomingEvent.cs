@@ -1,4 +1,4 @@
 namespace Eldercare.CloudStub;
 
 /// <summary>One event of an upstream batch (docs/wire-format.md, "Upstream HTTP").</summary>
-public sealed record IncomingEvent(string Id, string Dev, string Type, string Lane, int Boot, int Seq, long Ts, long Rx, string Payload);
+public sealed record IncomingEvent(string Id, string Dev, string Type, string Lane, int Boot, int Seq, long Ts, long Rx, string Payload, long? SkewMs = null);

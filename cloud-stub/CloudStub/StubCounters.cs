@@ -3,6 +3,8 @@ namespace Eldercare.CloudStub;
 /// <summary>Counters since start for <c>GET /api/v1/stats</c>.</summary>
 public sealed class StubCounters
 {
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, long> _refused = new(StringComparer.Ordinal);
+
     private long _batches;
     private long _duplicates;
     private long _rejectedEvents;
@@ -26,6 +28,13 @@ public sealed class StubCounters
     public void CountRejected(int n) => Interlocked.Add(ref _rejectedEvents, n);
 
     public void CountBadBatch() => Interlocked.Increment(ref _badBatches);
+
+    /// <summary>Requests refused as a whole, by reason (<c>unauthorized</c>, <c>malformed_json</c>, <c>too_large</c> ...).</summary>
+    public IReadOnlyDictionary<string, long> RefusedByReason => new SortedDictionary<string, long>(_refused, StringComparer.Ordinal);
+
+    public long Refused(string reason) => _refused.TryGetValue(reason, out var n) ? n : 0;
+
+    public void CountRefused(string reason) => _refused.AddOrUpdate(reason, 1, (_, n) => n + 1);
 
     public void CountFaulted() => Interlocked.Increment(ref _faulted);
 }

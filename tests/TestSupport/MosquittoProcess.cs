@@ -44,7 +44,8 @@ public sealed class MosquittoProcess : IAsyncDisposable
 
     /// <param name="users">username -> password (devices and the gateway).</param>
     /// <param name="acl">ACL file text; null for <see cref="AclFor"/> with user "eldercare-gateway".</param>
-    public static async Task<MosquittoProcess> StartAsync(IReadOnlyDictionary<string, string> users, string? acl = null, TimeSpan? timeout = null)
+    /// <param name="extraConfig">More mosquitto.conf lines for the listener (e.g. <c>max_qos 1</c>), appended after the defaults.</param>
+    public static async Task<MosquittoProcess> StartAsync(IReadOnlyDictionary<string, string> users, string? acl = null, TimeSpan? timeout = null, string? extraConfig = null)
     {
         var directory = new TempDirectory("mosquitto");
         var port = FreePort.Next();
@@ -70,7 +71,7 @@ public sealed class MosquittoProcess : IAsyncDisposable
             log_type warning
             log_type notice
             log_type information
-
+            {extraConfig ?? string.Empty}
             """).ConfigureAwait(false);
         var process = ManagedProcess.Start(ExecutablePath, ["-c", directory.File("mosquitto.conf")], name: "mosquitto");
         var broker = new MosquittoProcess(directory, port, process);

@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Net;
+using System.Security.Cryptography.X509Certificates;
 using Eldercare.Edge.Gateway.Configuration;
 using Eldercare.Edge.Gateway.Ingest;
 using Eldercare.Edge.Gateway.Metrics;
@@ -28,30 +29,50 @@ public sealed class EmbeddedBroker : IHostedService, IAsyncDisposable
     private readonly GatewayMetrics _metrics;
     private readonly ILogger<EmbeddedBroker> _logger;
     private readonly MqttServer _server;
+    private readonly ConnectRateLimiter _connectLimiter;
+    private readonly X509Certificate2? _certificate;
 
-    public EmbeddedBroker(MqttOptions options, DeviceAuthenticator authenticator, EventIngestor ingestor, GatewayMetrics metrics, ILogger<EmbeddedBroker> logger)
+    public EmbeddedBroker(MqttOptions options, DeviceAuthenticator authenticator, EventIngestor ingestor, GatewayMetrics metrics, ILogger<EmbeddedBroker> logger, TimeProvider time)
     {
         _options = options;
         _authenticator = authenticator;
         _ingestor = ingestor;
         _metrics = metrics;
         _logger = logger;
+        _connectLimiter = new ConnectRateLimiter(options.ConnectLimitPerWindow, TimeSpan.FromSeconds(options.ConnectWindowSeconds), time);
 
         var serverOptions = new MqttServerOptionsBuilder()
-            .WithDefaultEndpoint()
-            .WithDefaultEndpointBoundIPAddress(IPAddress.Parse(options.BindAddress))
-            .WithDefaultEndpointBoundIPV6Address(IPAddress.None)
-            .WithDefaultEndpointPort(options.Port)
+            // The listeners are ours (DeviceListenerAdapter below): MQTTnet's would let a header announce 256 MB.
+            .WithoutDefaultEndpoint()
+            .WithoutEncryptedEndpoint()
+            // Bounds the time from accept to CONNECT (and every later read of a started packet).
+            .WithDefaultCommunicationTimeout(TimeSpan.FromSeconds(options.ConnectTimeoutSeconds))
             // Offline devices keep their session: queued downlinks and QoS 1 redelivery on reconnect.
             .WithPersistentSessions()
             // MQTTnet's default queue (1000, drop oldest) lost 25-55% of a burst (DESIGN.md); drops are counted below.
             .WithMaxPendingMessagesPerClient(options.MaxPendingMessagesPerClient)
             .Build();
-        _server = new MqttServerFactory().CreateMqttServer(serverOptions);
+        var address = IPAddress.Parse(options.BindAddress);
+        var handshake = TimeSpan.FromSeconds(options.ConnectTimeoutSeconds);
+        var listeners = new List<IMqttServerAdapter>();
+        if (options.PlainEnabled)
+        {
+            listeners.Add(new DeviceListenerAdapter(new IPEndPoint(address, options.Port), null, options.MaxPacketBytes, handshake, OnTooLarge, OnTlsFailure));
+        }
+
+        if (options.TlsPort != 0)
+        {
+            _certificate = X509CertificateLoader.LoadPkcs12FromFile(options.TlsCertificatePath!, options.TlsCertificatePassword);
+            listeners.Add(new DeviceListenerAdapter(new IPEndPoint(address, options.TlsPort), _certificate, options.MaxPacketBytes, handshake, OnTooLarge, OnTlsFailure));
+        }
+
+        var bridge = new MqttNetLogBridge(logger, (who, detail) => _ingestor.ReportRejected(who, BrokerRejectReasons.ProtocolError, detail));
+        _server = new MqttServerFactory(bridge).CreateMqttServer(serverOptions, listeners);
         _server.ValidatingConnectionAsync += ValidateConnectionAsync;
         _server.InterceptingPublishAsync += InterceptPublishAsync;
         _server.InterceptingSubscriptionAsync += InterceptSubscriptionAsync;
         _server.QueuedApplicationMessageOverwrittenAsync += OnQueueOverflowAsync;
+        _authenticator.Replaced += OnRegistryReplaced;
     }
 
     /// <summary>The server, for downlinks (InjectApplicationMessage) and device-health hooks.</summary>
@@ -63,12 +84,78 @@ public sealed class EmbeddedBroker : IHostedService, IAsyncDisposable
 
     public ValueTask DisposeAsync()
     {
+        _authenticator.Replaced -= OnRegistryReplaced;
         _server.Dispose();
+        _certificate?.Dispose();
         return ValueTask.CompletedTask;
     }
 
+    /// <summary>Disconnects every connected device that the new registry disables or no longer lists.</summary>
+    public async Task<int> DisconnectRevokedAsync()
+    {
+        var revoked = 0;
+        foreach (var client in await _server.GetClientsAsync().ConfigureAwait(false))
+        {
+            if (_authenticator.TryGetDevice(client.Id, out var device) && device.Enabled)
+            {
+                continue;
+            }
+
+            _ingestor.ReportRejected(client.Id, BrokerRejectReasons.DeviceRevoked, "disabled or removed in the registry: disconnected");
+            await client.DisconnectAsync(new MqttServerClientDisconnectOptions { ReasonCode = MqttDisconnectReasonCode.NotAuthorized }).ConfigureAwait(false);
+            revoked++;
+        }
+
+        return revoked;
+    }
+
+    private void OnRegistryReplaced(object? sender, EventArgs e)
+    {
+        if (!_server.IsStarted)
+        {
+            return;
+        }
+
+        _ = Task.Run(async () =>
+        {
+            try
+            {
+                await DisconnectRevokedAsync().ConfigureAwait(false);
+            }
+            catch (Exception exception)
+            {
+                _logger.LogWarning("could not disconnect revoked devices: {Error}", exception.Message);
+            }
+        });
+    }
+
+    private void OnTooLarge(EndPoint? remote, long announcedBytes) =>
+        _ingestor.ReportRejected(remote?.ToString() ?? "?", BrokerRejectReasons.PacketTooLarge,
+            $"packet of {announcedBytes} bytes announced, limit {_options.MaxPacketBytes}: connection closed");
+
+    private void OnTlsFailure(EndPoint? remote, string detail) =>
+        _ingestor.ReportRejected(remote?.ToString() ?? "?", BrokerRejectReasons.TlsHandshakeFailed, detail);
+
     private async Task ValidateConnectionAsync(ValidatingConnectionEventArgs args)
     {
+        var who = args.UserName ?? args.ClientId ?? "?";
+        if (!_connectLimiter.TryAcquire(who, out var firstRefusal))
+        {
+            // Counted every time, logged once per window: a flood must not flood the log too.
+            if (firstRefusal)
+            {
+                _ingestor.ReportRejected(who, BrokerRejectReasons.ConnectRateLimited,
+                    $"more than {_options.ConnectLimitPerWindow} connects in {_options.ConnectWindowSeconds} s (further refusals this window counted, not logged)");
+            }
+            else
+            {
+                _metrics.CountRejected(BrokerRejectReasons.ConnectRateLimited);
+            }
+
+            args.ReasonCode = MqttConnectReasonCode.QuotaExceeded;
+            return;
+        }
+
         var result = await _authenticator.AuthenticateAsync(args.ClientId, args.UserName, args.Password, args.CancellationToken).ConfigureAwait(false);
         if (!result.Ok)
         {
@@ -89,6 +176,17 @@ public sealed class EmbeddedBroker : IHostedService, IAsyncDisposable
         args.ProcessPublish = false;
         var deviceId = args.UserName ?? args.ClientId;
         var topic = args.ApplicationMessage.Topic;
+        if (args.ApplicationMessage.QualityOfServiceLevel == MqttQualityOfServiceLevel.ExactlyOnce)
+        {
+            // Wire format v1 is QoS 1 only (dedup by event id does what QoS 2 would, without its extra round
+            // trip). MQTT 5 3.3.1.2: a publish above the server's Maximum QoS is a protocol error -> disconnect;
+            // for 3.1.1 there is no other way to refuse it. No PUBREC, nothing stored.
+            _ingestor.ReportRejected(deviceId, BrokerRejectReasons.QosNotSupported, $"QoS 2 publish to '{Shorten(topic)}': only QoS 1 is supported");
+            args.Response.ReasonCode = MqttPubAckReasonCode.ImplementationSpecificError;
+            args.CloseConnection = true;
+            return;
+        }
+
         var kind = TopicAcl.ClassifyPublish(deviceId, topic);
         if (kind == TopicKind.NotAllowed)
         {

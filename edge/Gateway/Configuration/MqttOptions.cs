@@ -19,6 +19,33 @@ public sealed class MqttOptions
     /// </summary>
     public int MaxPendingMessagesPerClient { get; init; } = 100_000;
 
+    /// <summary>Embedded broker: serve plain MQTT on <see cref="Port"/>. Turn off when every device speaks TLS.</summary>
+    public bool PlainEnabled { get; init; } = true;
+
+    /// <summary>Embedded broker: MQTT over TLS (1.2/1.3) on this port; 0 = no TLS listener.</summary>
+    public int TlsPort { get; init; }
+
+    /// <summary>PKCS#12 (.pfx) file with the gateway's certificate and private key; required when <see cref="TlsPort"/> is set.</summary>
+    public string? TlsCertificatePath { get; init; }
+
+    /// <summary>Password of <see cref="TlsCertificatePath"/>. A secret: never logged.</summary>
+    public string? TlsCertificatePassword { get; init; }
+
+    /// <summary>
+    /// Embedded broker: largest MQTT packet a device may send. An event is at most 1024 bytes of payload plus a
+    /// ~50-byte topic; MQTTnet would otherwise allocate whatever a header announces (up to 256 MB).
+    /// </summary>
+    public int MaxPacketBytes { get; init; } = 16_384;
+
+    /// <summary>Embedded broker: a connection must complete TLS and CONNECT within this, or it is closed.</summary>
+    public int ConnectTimeoutSeconds { get; init; } = 10;
+
+    /// <summary>Embedded broker: CONNECT attempts allowed per client per <see cref="ConnectWindowSeconds"/>; more are refused
+    /// (<c>connect_rate_limited</c>) before any password hashing.</summary>
+    public int ConnectLimitPerWindow { get; init; } = 30;
+
+    public int ConnectWindowSeconds { get; init; } = 10;
+
     /// <summary>External mode: the broker's host.</summary>
     public string ExternalHost { get; init; } = "127.0.0.1";
 
@@ -49,6 +76,32 @@ public sealed class MqttOptions
             if (MaxPendingMessagesPerClient < 1)
             {
                 yield return "Gateway:Mqtt:MaxPendingMessagesPerClient must be >= 1";
+            }
+
+            if (!PlainEnabled && TlsPort == 0)
+            {
+                yield return "Gateway:Mqtt: PlainEnabled=false needs a TlsPort, or no device can connect";
+            }
+
+            if (TlsPort is < 0 or > 65535 || (TlsPort != 0 && PlainEnabled && TlsPort == Port))
+            {
+                yield return $"Gateway:Mqtt:TlsPort must be 0 (off) or 1..65535 and differ from Port, got {TlsPort}";
+            }
+
+            if (TlsPort != 0 && (string.IsNullOrWhiteSpace(TlsCertificatePath) || !File.Exists(TlsCertificatePath)))
+            {
+                // The path is not a secret; the password never appears in a message.
+                yield return $"Gateway:Mqtt:TlsCertificatePath '{TlsCertificatePath}' must name an existing .pfx file when TlsPort is set";
+            }
+
+            if (MaxPacketBytes is < 2048 or > 268_435_455)
+            {
+                yield return "Gateway:Mqtt:MaxPacketBytes must be 2048..268435455 (an event needs ~1.1 KB)";
+            }
+
+            if (ConnectTimeoutSeconds < 1 || ConnectLimitPerWindow < 1 || ConnectWindowSeconds < 1)
+            {
+                yield return "Gateway:Mqtt:ConnectTimeoutSeconds, ConnectLimitPerWindow and ConnectWindowSeconds must be >= 1";
             }
         }
         else

@@ -1,4 +1,7 @@
 using System.Net.Http.Json;
+using System.Net.Security;
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
 using System.Text.Json.Serialization;
 using Eldercare.Edge.Gateway.Configuration;
 using Eldercare.Edge.Gateway.Store;
@@ -17,10 +20,56 @@ public sealed class HttpUpstream : IUpstream
         _options = options;
     }
 
+    /// <summary>
+    /// The HTTP handler for the upstream link: system trust by default; with <see cref="UpstreamTlsOptions"/> also a
+    /// private CA (custom root, full chain check) or a pinned SHA-256 thumbprint. Name mismatches are never accepted.
+    /// </summary>
+    public static SocketsHttpHandler CreateHandler(UpstreamTlsOptions tls)
+    {
+        var handler = new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5) };
+        if (!tls.HasCustomTrust)
+        {
+            return handler;
+        }
+
+        X509Certificate2? ca = string.IsNullOrWhiteSpace(tls.TrustedCaPath) ? null : X509CertificateLoader.LoadCertificateFromFile(tls.TrustedCaPath);
+        var pin = tls.NormalizedPin;
+        handler.SslOptions.RemoteCertificateValidationCallback = (_, certificate, _, errors) =>
+        {
+            if (errors == SslPolicyErrors.None)
+            {
+                return true;
+            }
+
+            if (certificate is null || (errors & SslPolicyErrors.RemoteCertificateNameMismatch) != 0)
+            {
+                return false;
+            }
+
+            using var presented = X509CertificateLoader.LoadCertificate(certificate.GetRawCertData());
+            if (!string.IsNullOrEmpty(pin) && Convert.ToHexString(SHA256.HashData(presented.RawData)) == pin)
+            {
+                return true;
+            }
+
+            if (ca is null)
+            {
+                return false;
+            }
+
+            using var chain = new X509Chain();
+            chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
+            chain.ChainPolicy.CustomTrustStore.Add(ca);
+            chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
+            return chain.Build(presented);
+        };
+        return handler;
+    }
+
     public async Task<UpstreamAnswer> SendAsync(IReadOnlyList<EventRecord> batch, CancellationToken cancellationToken)
     {
         var body = new BatchBody(_options.GatewayId, batch.Select(e => new EventBody(
-            e.Id, e.DeviceId, e.Type, e.Lane, e.BootEpoch, e.Sequence, e.DeviceTimestampUnixMilliseconds, e.ReceivedUnixMilliseconds, e.Payload)).ToList());
+            e.Id, e.DeviceId, e.Type, e.Lane, e.BootEpoch, e.Sequence, e.DeviceTimestampUnixMilliseconds, e.ReceivedUnixMilliseconds, e.Payload, e.ClockSkewMilliseconds)).ToList());
         using var request = new HttpRequestMessage(HttpMethod.Post, _options.EventsUri) { Content = JsonContent.Create(body) };
         if (!string.IsNullOrEmpty(_options.ApiKey))
         {
@@ -57,7 +106,8 @@ public sealed class HttpUpstream : IUpstream
         [property: JsonPropertyName("seq")] int Seq,
         [property: JsonPropertyName("ts")] long Ts,
         [property: JsonPropertyName("rx")] long Rx,
-        [property: JsonPropertyName("payload")] string Payload);
+        [property: JsonPropertyName("payload")] string Payload,
+        [property: JsonPropertyName("skewMs"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] long? SkewMs);
 
     private sealed class AnswerBody
     {

@@ -44,7 +44,8 @@ public sealed class GatewayHost : IAsyncDisposable
     public int MqttPort => Options.Mqtt.Mode == BrokerMode.Embedded ? Options.Mqtt.Port : Options.Mqtt.ExternalPort;
 
     /// <summary>The line operators and process tests wait for.</summary>
-    public string ReadyLine => $"gateway ready mqtt={MqttPort} http={HttpPort} mode={Options.Mqtt.Mode.ToString().ToLowerInvariant()}";
+    public string ReadyLine => $"gateway ready mqtt={MqttPort} http={HttpPort} mode={Options.Mqtt.Mode.ToString().ToLowerInvariant()}"
+        + (Options.Mqtt.Mode == BrokerMode.Embedded && Options.Mqtt.TlsPort != 0 ? $" mqtts={Options.Mqtt.TlsPort}" : string.Empty);
 
     /// <summary>Builds the host; throws <see cref="GatewayConfigurationException"/> on invalid configuration.</summary>
     /// <param name="args">Command line, e.g. <c>--Gateway:Mqtt:Port=1884</c>.</param>
@@ -64,10 +65,37 @@ public sealed class GatewayHost : IAsyncDisposable
             throw new GatewayConfigurationException([exception.Message]);
         }
 
-        var problems = options.Validate();
+        UpstreamTlsOptions upstreamTls;
+        try
+        {
+            upstreamTls = builder.Configuration.GetSection("Gateway:UpstreamTls").Get<UpstreamTlsOptions>() ?? new UpstreamTlsOptions();
+        }
+        catch (InvalidOperationException exception)
+        {
+            throw new GatewayConfigurationException([exception.Message]);
+        }
+
+        var problems = options.Validate().Concat(upstreamTls.Validate()).ToList();
         if (problems.Count > 0)
         {
             throw new GatewayConfigurationException(problems);
+        }
+
+        // Gateway:Ingest (clock-skew tolerance), bound here like UpstreamTls: its type lives with the ingest code.
+        IngestOptions ingestOptions;
+        try
+        {
+            ingestOptions = builder.Configuration.GetSection("Gateway:Ingest").Get<IngestOptions>() ?? new IngestOptions();
+        }
+        catch (InvalidOperationException exception)
+        {
+            throw new GatewayConfigurationException([exception.Message]);
+        }
+
+        var ingestProblems = ingestOptions.Validate().ToList();
+        if (ingestProblems.Count > 0)
+        {
+            throw new GatewayConfigurationException(ingestProblems);
         }
 
         builder.Logging.ClearProviders();
@@ -90,9 +118,12 @@ public sealed class GatewayHost : IAsyncDisposable
         services.AddSingleton(options.Http);
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton<GatewayMetrics>();
+        services.AddSingleton<StoreMetrics>();
+        services.AddSingleton(ingestOptions);
+        services.AddSingleton<ClockSkewMonitor>();
         services.AddSingleton<IEventStore>(sp =>
         {
-            var store = SqliteEventStore.Open(options.Store, sp.GetRequiredService<ILoggerFactory>().CreateLogger<SqliteEventStore>());
+            var store = SqliteEventStore.Open(options.Store, sp.GetRequiredService<ILoggerFactory>().CreateLogger<SqliteEventStore>(), sp.GetRequiredService<StoreMetrics>());
             var metrics = sp.GetRequiredService<GatewayMetrics>();
             metrics.QueueDepth = () => store.QueueDepth;
             metrics.Pending = () => store.PendingCount;
@@ -100,7 +131,10 @@ public sealed class GatewayHost : IAsyncDisposable
         });
         services.AddSingleton(_ => new DeviceAuthenticator(DeviceRegistryFile.Load(options.Registry.Path), options.Registry));
         services.AddSingleton<EventIngestor>();
-        services.AddSingleton<IUpstream>(_ => new HttpUpstream(new HttpClient { Timeout = Timeout.InfiniteTimeSpan }, options.Forwarder));
+        // Registry edits (devices add, a disabled flag) apply without a restart; see edge/README.md "Security".
+        services.AddSingleton<RegistryWatcher>();
+        services.AddHostedService(sp => sp.GetRequiredService<RegistryWatcher>());
+        services.AddSingleton<IUpstream>(_ => new HttpUpstream(new HttpClient(HttpUpstream.CreateHandler(upstreamTls)) { Timeout = Timeout.InfiniteTimeSpan }, options.Forwarder));
         services.AddSingleton<Forwarder>();
         services.AddHostedService(sp => sp.GetRequiredService<Forwarder>());
         if (options.Mqtt.Mode == BrokerMode.Embedded)
@@ -122,7 +156,8 @@ public sealed class GatewayHost : IAsyncDisposable
             pending = store.PendingCount,
             queueDepth = store.QueueDepth,
         }));
-        app.MapGet("/metrics", (GatewayMetrics metrics) => Results.Text(metrics.ToPrometheusText(), "text/plain; version=0.0.4"));
+        app.MapGet("/metrics", (GatewayMetrics metrics, StoreMetrics storeMetrics, ClockSkewMonitor skew) =>
+            Results.Text(metrics.ToPrometheusText() + storeMetrics.ToPrometheusText() + skew.ToPrometheusText(), "text/plain; version=0.0.4"));
         return new GatewayHost(app, options);
     }
 

@@ -24,11 +24,16 @@ public sealed class DeviceAuthenticator : IDisposable
 
     public int DeviceCount => _devices.Count;
 
-    /// <summary>Swaps in a new registry (e.g. after <c>devices add</c>); cached verifications are dropped.</summary>
+    /// <summary>Raised after <see cref="Replace"/>: the broker disconnects devices that are now disabled or gone.</summary>
+    public event EventHandler? Replaced;
+
+    /// <summary>Swaps in a new registry (e.g. after <c>devices add</c>); cached verifications are dropped,
+    /// so a changed secret or a disabled flag applies to the very next CONNECT.</summary>
     public void Replace(IEnumerable<DeviceRecord> devices)
     {
         _devices = ToMap(devices);
         _verified.Clear();
+        Replaced?.Invoke(this, EventArgs.Empty);
     }
 
     public bool TryGetDevice(string id, out DeviceRecord record)

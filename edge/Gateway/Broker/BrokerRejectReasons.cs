@@ -1,0 +1,26 @@
+namespace Eldercare.Edge.Gateway.Broker;
+
+/// <summary>
+/// Reject reasons decided by the gateway's device listener, in addition to the payload and credential reasons of
+/// the firmware core (<c>Eldercare.Firmware.Core.Events.RejectReasons</c>). Listed in docs/wire-format.md.
+/// </summary>
+public static class BrokerRejectReasons
+{
+    /// <summary>A QoS 2 publish: wire format v1 uses QoS 1 only; the connection is closed (MQTT 5 3.3.1.2, Maximum QoS).</summary>
+    public const string QosNotSupported = "qos_not_supported";
+
+    /// <summary>An MQTT packet announced over <c>Gateway:Mqtt:MaxPacketBytes</c>; the connection is cut before it is read.</summary>
+    public const string PacketTooLarge = "packet_too_large";
+
+    /// <summary>Bytes that are not MQTT (or a first packet that is not CONNECT); MQTTnet closes the connection.</summary>
+    public const string ProtocolError = MqttNetLogBridge.ProtocolError;
+
+    /// <summary>More CONNECTs from one client than <c>Gateway:Mqtt:ConnectLimitPerWindow</c> per window.</summary>
+    public const string ConnectRateLimited = "connect_rate_limited";
+
+    /// <summary>A client on the TLS port that did not complete a TLS handshake.</summary>
+    public const string TlsHandshakeFailed = "tls_handshake_failed";
+
+    /// <summary>A connected device whose registry entry was disabled or removed: disconnected at once.</summary>
+    public const string DeviceRevoked = "device_revoked";
+}
