@@ -12,6 +12,22 @@ public sealed class StoreOptions
     /// <summary>Events written in one transaction (one fsync) at most.</summary>
     public int MaxBatchSize { get; init; } = 2_000;
 
+    /// <summary>
+    /// Disk quota for telemetry: payload bytes of the telemetry rows kept (forwarded or not); 0 = no quota.
+    /// Over it, forwarded telemetry is pruned first, then unforwarded telemetry is evicted oldest first and
+    /// counted (<c>gateway_evicted_total{reason="quota"}</c>). Alarms are never evicted (DESIGN.md invariant 4).
+    /// </summary>
+    public long MaxTelemetryBytes { get; init; }
+
+    /// <summary>Forwarded rows (both lanes) are pruned this long after the upstream confirmed them; their ids stay (dedup).</summary>
+    public int ForwardedRetentionSeconds { get; init; } = 86_400;
+
+    /// <summary>How long the id of a pruned or evicted row still deduplicates a device's resend.</summary>
+    public int DedupWindowSeconds { get; init; } = 7 * 86_400;
+
+    /// <summary>How often the retention prune runs.</summary>
+    public int MaintenanceIntervalSeconds { get; init; } = 60;
+
     public string DatabasePath => Path.Combine(DataDirectory, "events.db");
 
     public IEnumerable<string> Validate()
@@ -29,6 +45,21 @@ public sealed class StoreOptions
         if (MaxBatchSize < 1)
         {
             yield return "Gateway:Store:MaxBatchSize must be >= 1";
+        }
+
+        if (MaxTelemetryBytes < 0)
+        {
+            yield return "Gateway:Store:MaxTelemetryBytes must be >= 0 (0 = no quota)";
+        }
+
+        if (ForwardedRetentionSeconds < 1 || DedupWindowSeconds < ForwardedRetentionSeconds)
+        {
+            yield return "Gateway:Store:ForwardedRetentionSeconds must be >= 1 and DedupWindowSeconds >= ForwardedRetentionSeconds";
+        }
+
+        if (MaintenanceIntervalSeconds < 1)
+        {
+            yield return "Gateway:Store:MaintenanceIntervalSeconds must be >= 1";
         }
     }
 }

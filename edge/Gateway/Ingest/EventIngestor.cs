@@ -15,13 +15,15 @@ public sealed class EventIngestor
     private readonly GatewayMetrics _metrics;
     private readonly ILogger<EventIngestor> _logger;
     private readonly TimeProvider _time;
+    private readonly ClockSkewMonitor? _skew;
 
-    public EventIngestor(IEventStore store, GatewayMetrics metrics, ILogger<EventIngestor> logger, TimeProvider time)
+    public EventIngestor(IEventStore store, GatewayMetrics metrics, ILogger<EventIngestor> logger, TimeProvider time, ClockSkewMonitor? skew = null)
     {
         _store = store;
         _metrics = metrics;
         _logger = logger;
         _time = time;
+        _skew = skew;
     }
 
     /// <param name="topicDeviceId">The device the topic (and, on the embedded broker, the login) says sent it.</param>
@@ -43,6 +45,13 @@ public sealed class EventIngestor
 
         // Valid UTF-8 was checked by the decoder, so this round-trips byte for byte.
         var record = EventRecord.FromDevice(deviceEvent, System.Text.Encoding.UTF8.GetString(payload), receivedAt);
+        // A wrong device clock is flagged, never a reason to drop: the gateway's receive time is the trusted one.
+        var skew = _skew?.Check(record.DeviceId, record.Id, record.DeviceTimestampUnixMilliseconds, receivedAt);
+        if (skew is not null)
+        {
+            record = record with { ClockSkewMilliseconds = skew };
+        }
+
         AppendOutcome outcome;
         try
         {

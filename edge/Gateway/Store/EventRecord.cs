@@ -29,6 +29,9 @@ public sealed record EventRecord
     /// <summary>The device's JSON exactly as received.</summary>
     public required string Payload { get; init; }
 
+    /// <summary>Device ts - gateway rx when the gateway flagged the device clock as wrong; null when within tolerance.</summary>
+    public long? ClockSkewMilliseconds { get; init; }
+
     /// <summary>Store order (SQLite rowid); 0 before the event is stored.</summary>
     public long StoreSequence { get; init; }
 

@@ -14,6 +14,7 @@ namespace Eldercare.Edge.Gateway.Store;
 /// (https://www.sqlite.org/pragma.html#pragma_synchronous: NORMAL in WAL mode may lose the last commits).
 /// Forward-state updates go through the same writer, so there is one writer connection and no lock
 /// contention; reads use their own connection (WAL readers do not block the writer).
+/// Quota, retention and the dedup window of removed ids: <see cref="StoreHousekeeping"/>, in the same transactions.
 /// </summary>
 public sealed class SqliteEventStore : IEventStore, IAsyncDisposable
 {
@@ -25,22 +26,30 @@ public sealed class SqliteEventStore : IEventStore, IAsyncDisposable
     private readonly SemaphoreSlim _readerLock = new(1, 1);
     private readonly WakeSignal _newEvents = new();
     private readonly Task _writerLoop;
+    private readonly StoreHousekeeping _housekeeping;
+    private readonly StoreMetrics _metrics;
+    private readonly CancellationTokenSource _stopMaintenance = new();
+    private readonly Task _maintenanceLoop;
     private long _pending;
     private int _queueDepth;
 
-    private SqliteEventStore(StoreOptions options, ILogger logger, SqliteConnection writer, SqliteConnection reader, long pending)
+    private SqliteEventStore(StoreOptions options, ILogger logger, SqliteConnection writer, SqliteConnection reader, long pending, StoreMetrics metrics)
     {
         _options = options;
         _logger = logger;
         _writer = writer;
         _reader = reader;
         _pending = pending;
+        _metrics = metrics;
+        _housekeeping = new StoreHousekeeping(writer, options);
+        _metrics.SetTelemetryBytes(_housekeeping.TelemetryBytes);
         _queue = Channel.CreateBounded<WriteRequest>(new BoundedChannelOptions(options.QueueCapacity)
         {
             SingleReader = true,
             FullMode = BoundedChannelFullMode.Wait,
         });
         _writerLoop = Task.Run(WriterLoopAsync);
+        _maintenanceLoop = Task.Run(MaintenanceLoopAsync);
     }
 
     public long PendingCount => Interlocked.Read(ref _pending);
@@ -52,7 +61,9 @@ public sealed class SqliteEventStore : IEventStore, IAsyncDisposable
 
     private long _commits;
 
-    public static SqliteEventStore Open(StoreOptions options, ILogger logger)
+    public StoreMetrics Metrics => _metrics;
+
+    public static SqliteEventStore Open(StoreOptions options, ILogger logger, StoreMetrics? metrics = null)
     {
         Directory.CreateDirectory(options.DataDirectory);
         var connectionString = new SqliteConnectionStringBuilder
@@ -82,6 +93,8 @@ public sealed class SqliteEventStore : IEventStore, IAsyncDisposable
               forwarded_at INTEGER);
             CREATE INDEX IF NOT EXISTS events_pending ON events(lane, seq_no) WHERE forwarded = 0;
             """);
+        StoreHousekeeping.CreateSchema(writer);
+        AddColumnIfMissing(writer, "skew_ms", "INTEGER");
 
         long pending;
         using (var count = writer.CreateCommand())
@@ -93,7 +106,7 @@ public sealed class SqliteEventStore : IEventStore, IAsyncDisposable
         var reader = new SqliteConnection(connectionString);
         reader.Open();
         Execute(reader, "PRAGMA busy_timeout=5000;");
-        return new SqliteEventStore(options, logger, writer, reader, pending);
+        return new SqliteEventStore(options, logger, writer, reader, pending, metrics ?? new StoreMetrics());
     }
 
     public async Task<AppendOutcome> AppendAsync(EventRecord record, CancellationToken cancellationToken)
@@ -134,7 +147,7 @@ public sealed class SqliteEventStore : IEventStore, IAsyncDisposable
         {
             using var command = _reader.CreateCommand();
             // lane 0 = alarm sorts first; the partial index events_pending serves this order directly.
-            command.CommandText = "SELECT seq_no, id, lane, dev, boot, seq, type, ts, rx, payload FROM events WHERE forwarded = 0 ORDER BY lane, seq_no LIMIT $n";
+            command.CommandText = "SELECT seq_no, id, lane, dev, boot, seq, type, ts, rx, payload, skew_ms FROM events WHERE forwarded = 0 ORDER BY lane, seq_no LIMIT $n";
             command.Parameters.AddWithValue("$n", maxCount);
             var result = new List<EventRecord>();
             using var rows = command.ExecuteReader();
@@ -152,6 +165,7 @@ public sealed class SqliteEventStore : IEventStore, IAsyncDisposable
                     DeviceTimestampUnixMilliseconds = rows.GetInt64(7),
                     ReceivedUnixMilliseconds = rows.GetInt64(8),
                     Payload = rows.GetString(9),
+                    ClockSkewMilliseconds = rows.IsDBNull(10) ? null : rows.GetInt64(10),
                 });
             }
 
@@ -167,6 +181,9 @@ public sealed class SqliteEventStore : IEventStore, IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        await _stopMaintenance.CancelAsync().ConfigureAwait(false);
+        await _maintenanceLoop.ConfigureAwait(false);
+        _stopMaintenance.Dispose();
         _queue.Writer.TryComplete();
         await _writerLoop.ConfigureAwait(false);
         _writer.Dispose();
@@ -179,7 +196,8 @@ public sealed class SqliteEventStore : IEventStore, IAsyncDisposable
     {
         var batch = new List<WriteRequest>(_options.MaxBatchSize);
         using var insert = _writer.CreateCommand();
-        insert.CommandText = "INSERT OR IGNORE INTO events(id, lane, dev, boot, seq, type, ts, rx, payload) VALUES($id, $lane, $dev, $boot, $seq, $type, $ts, $rx, $payload)";
+        // An id in tombstones (pruned after forwarding, or evicted) is still a duplicate: no second delivery.
+        insert.CommandText = "INSERT OR IGNORE INTO events(id, lane, dev, boot, seq, type, ts, rx, payload, skew_ms) SELECT $id, $lane, $dev, $boot, $seq, $type, $ts, $rx, $payload, $skew WHERE NOT EXISTS (SELECT 1 FROM tombstones WHERE id = $id)";
         var pId = insert.Parameters.Add("$id", SqliteType.Text);
         var pLane = insert.Parameters.Add("$lane", SqliteType.Integer);
         var pDev = insert.Parameters.Add("$dev", SqliteType.Text);
@@ -189,6 +207,7 @@ public sealed class SqliteEventStore : IEventStore, IAsyncDisposable
         var pTs = insert.Parameters.Add("$ts", SqliteType.Integer);
         var pRx = insert.Parameters.Add("$rx", SqliteType.Integer);
         var pPayload = insert.Parameters.Add("$payload", SqliteType.Text);
+        var pSkew = insert.Parameters.Add("$skew", SqliteType.Integer);
         using var mark = _writer.CreateCommand();
         mark.CommandText = "UPDATE events SET forwarded = $state, forwarded_at = $at WHERE id = $id AND forwarded = 0";
         var mState = mark.Parameters.Add("$state", SqliteType.Integer);
@@ -206,6 +225,8 @@ public sealed class SqliteEventStore : IEventStore, IAsyncDisposable
             Interlocked.Add(ref _queueDepth, -batch.Count);
             var stored = 0;
             var marked = 0;
+            var removed = new HousekeepingResult();
+            var now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
             try
             {
                 using var transaction = _writer.BeginTransaction();
@@ -225,25 +246,40 @@ public sealed class SqliteEventStore : IEventStore, IAsyncDisposable
                         pTs.Value = r.DeviceTimestampUnixMilliseconds;
                         pRx.Value = r.ReceivedUnixMilliseconds;
                         pPayload.Value = r.Payload;
+                        pSkew.Value = (object?)r.ClockSkewMilliseconds ?? DBNull.Value;
                         append.Outcome = insert.ExecuteNonQuery() == 1 ? AppendOutcome.Stored : AppendOutcome.Duplicate;
                         stored += append.Outcome == AppendOutcome.Stored ? 1 : 0;
+                        if (append.Outcome == AppendOutcome.Stored && !r.IsAlarm)
+                        {
+                            _housekeeping.TelemetryBytes += System.Text.Encoding.UTF8.GetByteCount(r.Payload);
+                        }
                     }
                     else if (request is MarkRequest markRequest)
                     {
                         var changed = 0;
                         mState.Value = (int)markRequest.State;
-                        mAt.Value = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+                        mAt.Value = now;
                         foreach (var id in markRequest.Ids)
                         {
                             mId.Value = id;
-                            changed += mark.ExecuteNonQuery();
+                            var one = mark.ExecuteNonQuery();
+                            changed += one;
+                            if (one == 0 && markRequest.State == ForwardState.Forwarded)
+                            {
+                                _housekeeping.RelabelDelivered(transaction, id);
+                            }
                         }
 
                         markRequest.Changed = changed;
                         marked += changed;
                     }
+                    else if (request is MaintenanceRequest)
+                    {
+                        removed.Add(_housekeeping.PruneExpired(transaction, now));
+                    }
                 }
 
+                removed.Add(_housekeeping.EnforceQuota(transaction, now));
                 transaction.Commit();
             }
             catch (Exception exception)
@@ -256,11 +292,13 @@ public sealed class SqliteEventStore : IEventStore, IAsyncDisposable
                     request.Fail(exception);
                 }
 
+                _housekeeping.Reload();
                 continue;
             }
 
             Interlocked.Increment(ref _commits);
-            Interlocked.Add(ref _pending, stored - marked);
+            Interlocked.Add(ref _pending, stored - marked - removed.Evicted);
+            Report(removed);
             foreach (var request in batch)
             {
                 request.Complete();
@@ -270,6 +308,58 @@ public sealed class SqliteEventStore : IEventStore, IAsyncDisposable
             {
                 _newEvents.Set();
             }
+        }
+    }
+
+    private void Report(HousekeepingResult removed)
+    {
+        _metrics.SetTelemetryBytes(_housekeeping.TelemetryBytes);
+        if (removed.Evicted > 0)
+        {
+            _metrics.CountEvicted(removed.Evicted);
+            // One line per commit, not per event: at fleet rate a line per event would be the next disk problem.
+            _logger.LogWarning("evicted {Count} telemetry events (reason=quota, quota {Quota} bytes): oldest {First} .. newest {Last}",
+                removed.Evicted, _options.MaxTelemetryBytes, removed.FirstEvictedId, removed.LastEvictedId);
+        }
+
+        if (removed.Pruned > 0)
+        {
+            _metrics.CountPruned(removed.Pruned);
+            _logger.LogDebug("pruned {Count} forwarded rows (ids kept for dedup)", removed.Pruned);
+        }
+    }
+
+    private async Task MaintenanceLoopAsync()
+    {
+        using var timer = new PeriodicTimer(TimeSpan.FromSeconds(_options.MaintenanceIntervalSeconds));
+        try
+        {
+            while (await timer.WaitForNextTickAsync(_stopMaintenance.Token).ConfigureAwait(false))
+            {
+                var request = new MaintenanceRequest();
+                Interlocked.Increment(ref _queueDepth);
+                await _queue.Writer.WriteAsync(request, _stopMaintenance.Token).ConfigureAwait(false);
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            // Store closing.
+        }
+        catch (ChannelClosedException)
+        {
+            // Store closing.
+        }
+    }
+
+    /// <summary>Schema upgrade of a store created by an older gateway (no data rewritten).</summary>
+    private static void AddColumnIfMissing(SqliteConnection connection, string column, string type)
+    {
+        using var check = connection.CreateCommand();
+        check.CommandText = "SELECT COUNT(*) FROM pragma_table_info('events') WHERE name = $name";
+        check.Parameters.AddWithValue("$name", column);
+        if ((long)check.ExecuteScalar()! == 0)
+        {
+            Execute(connection, $"ALTER TABLE events ADD COLUMN {column} {type}");
         }
     }
 
@@ -299,6 +389,18 @@ public sealed class SqliteEventStore : IEventStore, IAsyncDisposable
         public override void Complete() => Completion.TrySetResult(Outcome);
 
         public override void Fail(Exception exception) => Completion.TrySetException(exception);
+    }
+
+    /// <summary>Retention prune and dedup-window expiry, run by the writer like any other write.</summary>
+    private sealed class MaintenanceRequest : WriteRequest
+    {
+        public override void Complete()
+        {
+        }
+
+        public override void Fail(Exception exception)
+        {
+        }
     }
 
     private sealed class MarkRequest(IReadOnlyCollection<string> ids, ForwardState state) : WriteRequest

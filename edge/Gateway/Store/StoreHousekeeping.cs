@@ -1,0 +1,230 @@
+using Eldercare.Edge.Gateway.Configuration;
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Logging;
+
+namespace Eldercare.Edge.Gateway.Store;
+
+/// <summary>
+/// Keeps the store bounded, on the writer connection inside the writer's own transactions (so a removal
+/// commits with the batch that caused it, or not at all):
+/// <list type="bullet">
+/// <item><b>Quota</b> (<see cref="StoreOptions.MaxTelemetryBytes"/>): when the telemetry payload bytes exceed
+/// it, forwarded telemetry is pruned oldest first, then unforwarded telemetry is <b>evicted</b> oldest first
+/// (store order), each eviction counted with reason <c>quota</c> and logged. Alarm rows are never selected:
+/// an alarm is never evicted or expired (DESIGN.md invariant 4).</item>
+/// <item><b>Retention</b>: rows the upstream confirmed are pruned after <see cref="StoreOptions.ForwardedRetentionSeconds"/>.</item>
+/// <item><b>Dedup window</b>: every removed row leaves its id in <c>tombstones</c> (id, lane, store order, reason,
+/// time), and an append of a tombstoned id is a duplicate, so a device's late resend of a pruned or evicted
+/// event is acknowledged and not forwarded a second time. Tombstones go after <see cref="StoreOptions.DedupWindowSeconds"/>:
+/// a device resends only what is in its outbox, i.e. until its PUBACK, which is seconds to hours, not days.</item>
+/// </list>
+/// </summary>
+internal sealed class StoreHousekeeping
+{
+    public const string ReasonQuota = "quota";
+    public const string ReasonForwarded = "forwarded";
+    private const int Chunk = 256;
+
+    private readonly SqliteConnection _writer;
+    private readonly StoreOptions _options;
+
+    public StoreHousekeeping(SqliteConnection writer, StoreOptions options)
+    {
+        _writer = writer;
+        _options = options;
+        TelemetryBytes = ReadTelemetryBytes();
+    }
+
+    /// <summary>Payload bytes of the telemetry rows in the table (kept in step by the writer loop).</summary>
+    public long TelemetryBytes { get; set; }
+
+    public static void CreateSchema(SqliteConnection connection)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = """
+            CREATE TABLE IF NOT EXISTS tombstones(
+              id TEXT PRIMARY KEY,
+              lane INTEGER NOT NULL,
+              seq_no INTEGER NOT NULL,
+              reason TEXT NOT NULL,
+              at INTEGER NOT NULL) WITHOUT ROWID;
+            CREATE INDEX IF NOT EXISTS events_lane_order ON events(lane, seq_no);
+            CREATE INDEX IF NOT EXISTS events_forwarded_at ON events(forwarded_at) WHERE forwarded <> 0;
+            CREATE INDEX IF NOT EXISTS tombstones_at ON tombstones(at);
+            """;
+        command.ExecuteNonQuery();
+    }
+
+    /// <summary>Brings telemetry under the quota; call inside the writer's transaction after the batch's inserts.</summary>
+    public HousekeepingResult EnforceQuota(SqliteTransaction transaction, long nowUnixMilliseconds)
+    {
+        var result = new HousekeepingResult();
+        if (_options.MaxTelemetryBytes <= 0 || TelemetryBytes <= _options.MaxTelemetryBytes)
+        {
+            return result;
+        }
+
+        // Delivered telemetry goes first (no loss), then the oldest undelivered telemetry (counted loss).
+        RemoveOldest(transaction, "lane = 1 AND forwarded <> 0", ReasonForwarded, nowUnixMilliseconds, result);
+        RemoveOldest(transaction, "lane = 1 AND forwarded = 0", ReasonQuota, nowUnixMilliseconds, result);
+        return result;
+    }
+
+    /// <summary>Retention prune and dedup-window expiry; call inside a writer transaction.</summary>
+    public HousekeepingResult PruneExpired(SqliteTransaction transaction, long nowUnixMilliseconds)
+    {
+        var result = new HousekeepingResult();
+        var forwardedBefore = nowUnixMilliseconds - (_options.ForwardedRetentionSeconds * 1000L);
+        using (var select = _writer.CreateCommand())
+        {
+            select.Transaction = transaction;
+            select.CommandText = "SELECT seq_no, id, lane, length(CAST(payload AS BLOB)) FROM events WHERE forwarded <> 0 AND forwarded_at < $before LIMIT 10000";
+            select.Parameters.AddWithValue("$before", forwardedBefore);
+            var rows = ReadRows(select);
+            Remove(transaction, rows, ReasonForwarded, nowUnixMilliseconds, result);
+        }
+
+        using var expire = _writer.CreateCommand();
+        expire.Transaction = transaction;
+        expire.CommandText = "DELETE FROM tombstones WHERE at < $before";
+        expire.Parameters.AddWithValue("$before", nowUnixMilliseconds - (_options.DedupWindowSeconds * 1000L));
+        result.TombstonesExpired = expire.ExecuteNonQuery();
+        return result;
+    }
+
+    /// <summary>An upstream confirmation for an id no longer in <c>events</c>: if it was evicted while its batch
+    /// was in flight, it did reach the cloud after all; the tombstone says so (the counter is not decremented).</summary>
+    public int RelabelDelivered(SqliteTransaction transaction, string id)
+    {
+        using var command = _writer.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = "UPDATE tombstones SET reason = 'forwarded' WHERE id = $id AND reason = 'quota'";
+        command.Parameters.AddWithValue("$id", id);
+        return command.ExecuteNonQuery();
+    }
+
+    /// <summary>Recomputes <see cref="TelemetryBytes"/> from the table (after a failed commit).</summary>
+    public void Reload() => TelemetryBytes = ReadTelemetryBytes();
+
+    private long ReadTelemetryBytes()
+    {
+        using var command = _writer.CreateCommand();
+        command.CommandText = "SELECT COALESCE(SUM(length(CAST(payload AS BLOB))), 0) FROM events WHERE lane = 1";
+        return (long)command.ExecuteScalar()!;
+    }
+
+    private void RemoveOldest(SqliteTransaction transaction, string where, string reason, long now, HousekeepingResult result)
+    {
+        using var select = _writer.CreateCommand();
+        select.Transaction = transaction;
+        select.CommandText = $"SELECT seq_no, id, lane, length(CAST(payload AS BLOB)) FROM events WHERE {where} ORDER BY seq_no LIMIT {Chunk}";
+        while (TelemetryBytes > _options.MaxTelemetryBytes)
+        {
+            var rows = ReadRows(select);
+            if (rows.Count == 0)
+            {
+                return;
+            }
+
+            // Only as many as needed: oldest first until under the quota.
+            var take = new List<Row>(rows.Count);
+            var bytes = TelemetryBytes;
+            foreach (var row in rows)
+            {
+                if (bytes <= _options.MaxTelemetryBytes)
+                {
+                    break;
+                }
+
+                take.Add(row);
+                bytes -= row.Bytes;
+            }
+
+            Remove(transaction, take, reason, now, result);
+        }
+    }
+
+    private void Remove(SqliteTransaction transaction, List<Row> rows, string reason, long now, HousekeepingResult result)
+    {
+        if (rows.Count == 0)
+        {
+            return;
+        }
+
+        using var tombstone = _writer.CreateCommand();
+        tombstone.Transaction = transaction;
+        tombstone.CommandText = "INSERT OR REPLACE INTO tombstones(id, lane, seq_no, reason, at) VALUES($id, $lane, $seq, $reason, $at)";
+        var tId = tombstone.Parameters.Add("$id", SqliteType.Text);
+        var tLane = tombstone.Parameters.Add("$lane", SqliteType.Integer);
+        var tSeq = tombstone.Parameters.Add("$seq", SqliteType.Integer);
+        tombstone.Parameters.AddWithValue("$reason", reason);
+        tombstone.Parameters.AddWithValue("$at", now);
+        using var delete = _writer.CreateCommand();
+        delete.Transaction = transaction;
+        delete.CommandText = "DELETE FROM events WHERE seq_no = $seq";
+        var dSeq = delete.Parameters.Add("$seq", SqliteType.Integer);
+        foreach (var row in rows)
+        {
+            tId.Value = row.Id;
+            tLane.Value = row.Lane;
+            tSeq.Value = row.StoreSequence;
+            tombstone.ExecuteNonQuery();
+            dSeq.Value = row.StoreSequence;
+            delete.ExecuteNonQuery();
+            if (row.Lane == 1)
+            {
+                TelemetryBytes -= row.Bytes;
+            }
+
+            if (reason == ReasonQuota)
+            {
+                result.Evicted++;
+                result.FirstEvictedId ??= row.Id;
+                result.LastEvictedId = row.Id;
+            }
+            else
+            {
+                result.Pruned++;
+            }
+        }
+    }
+
+    private static List<Row> ReadRows(SqliteCommand select)
+    {
+        var rows = new List<Row>();
+        using var reader = select.ExecuteReader();
+        while (reader.Read())
+        {
+            rows.Add(new Row(reader.GetInt64(0), reader.GetString(1), reader.GetInt32(2), reader.GetInt64(3)));
+        }
+
+        return rows;
+    }
+
+    private readonly record struct Row(long StoreSequence, string Id, int Lane, long Bytes);
+}
+
+/// <summary>What one housekeeping pass removed (reported after the commit).</summary>
+internal sealed class HousekeepingResult
+{
+    /// <summary>Unforwarded telemetry evicted for the quota (a counted loss).</summary>
+    public int Evicted { get; set; }
+
+    /// <summary>Forwarded rows pruned (not a loss).</summary>
+    public int Pruned { get; set; }
+
+    public int TombstonesExpired { get; set; }
+
+    public string? FirstEvictedId { get; set; }
+
+    public string? LastEvictedId { get; set; }
+
+    public void Add(HousekeepingResult other)
+    {
+        Evicted += other.Evicted;
+        Pruned += other.Pruned;
+        TombstonesExpired += other.TombstonesExpired;
+        FirstEvictedId ??= other.FirstEvictedId;
+        LastEvictedId = other.LastEvictedId ?? LastEvictedId;
+    }
+}
