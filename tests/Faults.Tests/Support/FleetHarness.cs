@@ -118,7 +118,8 @@ public sealed class FleetHarness : IAsyncDisposable
     {
         Console.WriteLine($"[{Scenario}] seed={_options.Seed} devices={_options.DeviceCount} eventsPerDevice={_options.EventsPerDevice}");
         var ids = Enumerable.Range(1, _options.DeviceCount).Select(DeviceId).ToList();
-        DeviceRegistryFile.Upsert(_directory.File("devices.json"), ids.Select(id => SecretHasher.CreateRecord(id, SecretOf(id), iterations: 1000)).ToList());
+        var registered = Enumerable.Range(1, _options.DeviceCount + _options.ExtraRegisteredDevices).Select(DeviceId).ToList();
+        DeviceRegistryFile.Upsert(_directory.File("devices.json"), registered.Select(id => SecretHasher.CreateRecord(id, SecretOf(id), iterations: 1000)).ToList());
         if (_options.ExternalMosquitto)
         {
             if (!MosquittoProcess.IsInstalled)
@@ -126,7 +127,7 @@ public sealed class FleetHarness : IAsyncDisposable
                 Assert.Inconclusive("mosquitto is not installed (apt-get install -y mosquitto)");
             }
 
-            var users = ids.ToDictionary(id => id, SecretOf);
+            var users = registered.ToDictionary(id => id, SecretOf);
             users[GatewayUser] = GatewayPassword;
             _mosquitto = await MosquittoProcess.StartAsync(users).ConfigureAwait(false);
         }
@@ -135,16 +136,23 @@ public sealed class FleetHarness : IAsyncDisposable
         await StartGatewayAsync().ConfigureAwait(false);
         for (var i = 0; i < ids.Count; i++)
         {
-            var port = _options.DevicePortOverride?.Invoke(i) ?? BrokerPort;
-            var pendant = new VirtualPendant(new VirtualPendantOptions(ids[i], SecretOf(ids[i]), "127.0.0.1", port, DeviceDataDirectory)
-            {
-                // One heartbeat at boot; the load comes from Raise so the count is known.
-                HeartbeatIntervalSeconds = 3600,
-                ClockSkewMilliseconds = _options.ClockSkewMilliseconds?.Invoke(i) ?? 0,
-            });
-            Attach(pendant);
-            Devices.Add(pendant);
+            // One heartbeat at boot (interval 1 h); the load comes from Raise so the count is known.
+            Devices.Add(CreatePendant(i));
         }
+    }
+
+    /// <summary>A pendant for fleet device <paramref name="index"/> (0-based) over the fleet's data dir, not started:
+    /// after a power cut, the same device booting again (same id, same flash).</summary>
+    public VirtualPendant CreatePendant(int index, int? port = null)
+    {
+        var id = DeviceId(index + 1);
+        var pendant = new VirtualPendant(new VirtualPendantOptions(id, SecretOf(id), "127.0.0.1", port ?? _options.DevicePortOverride?.Invoke(index) ?? BrokerPort, DeviceDataDirectory)
+        {
+            HeartbeatIntervalSeconds = 3600,
+            ClockSkewMilliseconds = _options.ClockSkewMilliseconds?.Invoke(index) ?? 0,
+        });
+        Attach(pendant);
+        return pendant;
     }
 
     /// <summary>Records the device's acknowledgements (a new pendant over the same data dir after a reboot too).</summary>
@@ -258,13 +266,7 @@ public sealed class FleetHarness : IAsyncDisposable
                 var type = random.Next(100) < _options.AlarmPercent
                     ? (random.Next(2) == 0 ? EventTypes.Sos : EventTypes.Fall)
                     : EventTypes.Heartbeat;
-                var boot = device.BootEpoch;
-                var seq = device.Raise(type);
-                if (seq > 0)
-                {
-                    var id = DeviceEvent.MakeId(device.DeviceId, boot, seq);
-                    _raised[id] = new SentEvent(id, device.DeviceId, boot, seq, type, EventTypes.LaneOf(type));
-                }
+                Raise(device, type);
             }
 
             raised += burst;
@@ -278,6 +280,22 @@ public sealed class FleetHarness : IAsyncDisposable
             // Devices do not all fire at once: a little spread between bursts (load shape, not synchronisation).
             await Task.Delay(random.Next(0, 30), cancellationToken).ConfigureAwait(false);
         }
+    }
+
+    /// <summary>Raises one event on <paramref name="device"/> and records it; null when the outbox refused it.</summary>
+    public SentEvent? Raise(VirtualPendant device, string type)
+    {
+        var boot = device.BootEpoch;
+        var seq = device.Raise(type);
+        if (seq <= 0)
+        {
+            return null;
+        }
+
+        var id = DeviceEvent.MakeId(device.DeviceId, boot, seq);
+        var sent = new SentEvent(id, device.DeviceId, boot, seq, type, EventTypes.LaneOf(type));
+        _raised[id] = sent;
+        return sent;
     }
 
     /// <summary>Completes when at least <paramref name="count"/> distinct events were acknowledged.</summary>
@@ -327,7 +345,7 @@ public sealed class FleetHarness : IAsyncDisposable
     private void OnDelivered(string deviceId, OutboxEntry entry)
     {
         var id = DeviceEvent.MakeId(deviceId, entry.BootEpoch, entry.Sequence);
-        _acknowledged.TryAdd(id, new SentEvent(id, deviceId, entry.BootEpoch, entry.Sequence, entry.Type, EventTypes.LaneOf(entry.Type)));
+        _acknowledged.TryAdd(id, new SentEvent(id, deviceId, entry.BootEpoch, entry.Sequence, entry.Type, EventTypes.LaneOf(entry.Type)) { AckedAtMilliseconds = _clock.ElapsedMilliseconds });
     }
 
     public async ValueTask DisposeAsync()
@@ -360,6 +378,9 @@ public sealed class FleetHarness : IAsyncDisposable
 /// <summary>An event a device created: its id and where it belongs.</summary>
 public sealed record SentEvent(string Id, string Dev, int Boot, int Seq, string Type, string Lane)
 {
+    /// <summary>When the device saw the PUBACK (harness clock), for "alarms overtake queued telemetry".</summary>
+    public long AckedAtMilliseconds { get; init; }
+
     public bool IsAlarm => Lane == EventTypes.AlarmLane;
 }
 

@@ -36,4 +36,7 @@ public sealed record FleetOptions
     public Func<int, int>? DevicePortOverride { get; init; }
 
     public int Seed { get; init; } = Environment.TickCount;
+
+    /// <summary>Devices registered at the gateway (and mosquitto) beyond the fleet, for hand-driven clients: <c>pendant-0101</c>...</summary>
+    public int ExtraRegisteredDevices { get; init; } = 2;
 }

@@ -7,7 +7,7 @@ namespace Eldercare.Faults.Tests.Support;
 /// The end-of-run check of DESIGN.md's reliability invariants 3 and 4, against what the cloud stub stored:
 /// <list type="bullet">
 /// <item>Exactly once: every id a device saw acknowledged is at the cloud in one row, unless the gateway
-/// dropped it with a counted reason (telemetry only; ids read from the gateway's <c>dropped</c> table).</item>
+/// dropped it with a counted reason (telemetry only; ids read from the gateway's <c>tombstones</c> table).</item>
 /// <item>Alarms: every acknowledged alarm is at the cloud (no reason excuses an alarm).</item>
 /// <item>Order: for each device and lane, the cloud's arrival order (its rowid, the order of
 /// <c>GET /api/v1/events</c>) lists the events in strictly increasing (boot epoch, seq): the order the
@@ -77,7 +77,7 @@ public static class FleetVerifier
         return violations;
     }
 
-    /// <summary>Ids the gateway dropped on purpose, with the reason (its <c>dropped</c> table; empty if none).</summary>
+    /// <summary>Ids the gateway dropped on purpose, with the reason (its <c>tombstones</c> table, reason other than <c>forwarded</c>; empty if none).</summary>
     public static Dictionary<string, string> ReadDropped(string databasePath)
     {
         var result = new Dictionary<string, string>(StringComparer.Ordinal);
@@ -89,14 +89,14 @@ public static class FleetVerifier
         using var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = databasePath, Mode = SqliteOpenMode.ReadOnly, Pooling = false }.ToString());
         connection.Open();
         using var exists = connection.CreateCommand();
-        exists.CommandText = "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = 'dropped'";
+        exists.CommandText = "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = 'tombstones'";
         if ((long)exists.ExecuteScalar()! == 0)
         {
             return result;
         }
 
         using var command = connection.CreateCommand();
-        command.CommandText = "SELECT id, reason FROM dropped WHERE reason <> 'retention'";
+        command.CommandText = "SELECT id, reason FROM tombstones WHERE reason <> 'forwarded'";
         using var rows = command.ExecuteReader();
         while (rows.Read())
         {
