@@ -5,15 +5,16 @@
 #                            Type "sos pendant-0003" (or cancel/fall) to press buttons; Ctrl-C stops all.
 #   ./run.sh --smoke         same for a bounded time: presses SOS on one device and exits 0
 #                            only if that SOS reached the cloud stub exactly once.
-# Options: --devices N (default 20), --heartbeat-seconds S (default 30).
+# Options: --devices N (default 20), --heartbeat-seconds S (default 30), --no-build (use the last Release build).
 # Ports (env): MQTT_PORT (1883), CLOUD_PORT (5080), GATEWAY_HTTP_PORT (8080); --smoke picks free ones.
 set -euo pipefail
 cd "$(dirname "$0")"
 
-smoke=0; devices=20; heartbeat=30
+smoke=0; devices=20; heartbeat=30; build=1
 while [ $# -gt 0 ]; do
   case "$1" in
     --smoke) smoke=1 ;;
+    --no-build) build=0 ;;
     --devices) devices="$2"; shift ;;
     --heartbeat-seconds) heartbeat="$2"; shift ;;
     -h|--help) sed -n '2,10p' "$0"; exit 0 ;;
@@ -36,11 +37,16 @@ run_dir="$root/.run"
 if [ "$smoke" -eq 1 ]; then run_dir="$root/.run/smoke-$$"; fi
 rm -rf "$run_dir"; mkdir -p "$run_dir"
 
-echo "building (Release)..."
-dotnet build Devices.sln -c Release -nologo -v quiet -clp:ErrorsOnly >"$run_dir/build.log" 2>&1 || { cat "$run_dir/build.log"; exit 1; }
 gateway_dll="$root/edge/Gateway/bin/Release/net10.0/Eldercare.Edge.Gateway.dll"
 cloud_dll="$root/cloud-stub/CloudStub/bin/Release/net10.0/Eldercare.CloudStub.dll"
 device_dll="$root/firmware/VirtualDevice/bin/Release/net10.0/Eldercare.VirtualDevice.dll"
+if [ "$build" -eq 1 ]; then
+  echo "building (Release)..."
+  dotnet build Devices.sln -c Release -nologo -v quiet -clp:ErrorsOnly >"$run_dir/build.log" 2>&1 || { cat "$run_dir/build.log"; exit 1; }
+fi
+for dll in "$gateway_dll" "$cloud_dll" "$device_dll"; do
+  [ -f "$dll" ] || { echo "run.sh: $dll is missing; run without --no-build" >&2; exit 1; }
+done
 
 port_free() { ! (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 free_port() { local p; for _ in $(seq 1 200); do p=$((20000 + RANDOM % 30000)); if port_free "$p"; then echo "$p"; return; fi; done; echo "no free port" >&2; exit 1; }
