@@ -20,7 +20,9 @@ public sealed class SecurityStack : IAsyncDisposable
     public const string GatewayPassword = "gw-secret-7c1f";
 
     private readonly TempDirectory _directory;
+    private readonly SemaphoreSlim _goodGate = new(1, 1);
     private int _goodSeq;
+    private Device? _good;
 
     private SecurityStack(TempDirectory directory, CloudStubHost cloud, GatewayHost gateway, int mqttPort, LogCapture log, MosquittoProcess? mosquitto, string registryPath)
     {
@@ -104,7 +106,28 @@ public sealed class SecurityStack : IAsyncDisposable
     {
         var seq = Interlocked.Increment(ref _goodSeq) + 1000 * Random.Shared.Next(1, 1000);
         var sos = Device.Event(GoodDevice, seq);
-        await using var good = await ConnectAsync(GoodDevice).ConfigureAwait(false);
+        // One long-lived connection, as a real pendant has (reconnecting per check would itself trip the connect limit).
+        await _goodGate.WaitAsync().ConfigureAwait(false);
+        Device good;
+        try
+        {
+            if (_good is null || !_good.Client.IsConnected)
+            {
+                if (_good is not null)
+                {
+                    await _good.DisposeAsync().ConfigureAwait(false);
+                }
+
+                _good = await ConnectAsync(GoodDevice).ConfigureAwait(false);
+            }
+
+            good = _good;
+        }
+        finally
+        {
+            _goodGate.Release();
+        }
+
         var ack = await good.PublishAsync(sos).WaitAsync(timeout ?? TimeSpan.FromSeconds(10)).ConfigureAwait(false);
         Assert.IsTrue(ack.IsSuccess, $"good device's SOS not acknowledged: {ack.ReasonCode}");
         await Eventually.WaitAsync(async () => (await Cloud.Database.QueryAsync(GoodDevice, null).ConfigureAwait(false)).Any(e => e.Id == sos.Id),
@@ -138,6 +161,11 @@ public sealed class SecurityStack : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        if (_good is not null)
+        {
+            await _good.DisposeAsync().ConfigureAwait(false);
+        }
+
         await Gateway.StopAsync().ConfigureAwait(false);
         await Gateway.DisposeAsync().ConfigureAwait(false);
         await Cloud.StopAsync().ConfigureAwait(false);

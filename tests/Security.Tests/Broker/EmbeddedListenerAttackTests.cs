@@ -1,0 +1,250 @@
+using Eldercare.Edge.Gateway.Broker;
+using Eldercare.Firmware.Core.Events;
+using Eldercare.Security.Tests.Support;
+using MQTTnet;
+using MQTTnet.Protocol;
+
+namespace Eldercare.Security.Tests.Broker;
+
+/// <summary>
+/// Attacks on the embedded broker below the payload: foreign and wildcard topics, foreign subscriptions, QoS 2,
+/// bad credentials, garbage and oversized packets, a connect flood. Each: reason counted and logged with who,
+/// nothing stored, the offender's connection closed where the protocol says so, the good device served.
+/// </summary>
+[TestClass]
+[TestCategory("Security")]
+public sealed class EmbeddedListenerAttackTests
+{
+    private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(15);
+    private static SecurityStack? _stack;
+    private static int _next;
+
+    private static SecurityStack Stack => _stack!;
+
+    private static string NextAttacker() => $"intruder-{Interlocked.Increment(ref _next):d4}";
+
+    [ClassInitialize]
+    public static async Task StartAsync(TestContext context) =>
+        _stack = await SecurityStack.StartAsync(false, Enumerable.Range(1, 60).Select(i => $"intruder-{i:d4}").Append("victim-0001"),
+            "--Gateway:Mqtt:ConnectLimitPerWindow=20", "--Gateway:Mqtt:ConnectWindowSeconds=60", "--Gateway:Mqtt:ConnectTimeoutSeconds=2");
+
+    [ClassCleanup]
+    public static async Task StopAsync()
+    {
+        if (_stack is not null)
+        {
+            await _stack.DisposeAsync();
+        }
+    }
+
+    [TestMethod]
+    [DataRow("eldercare/v1/devices/victim-0001/events", DisplayName = "another device's events")]
+    [DataRow("eldercare/v1/devices/victim-0001/status", DisplayName = "another device's status")]
+    [DataRow("eldercare/v1/devices/+/events", DisplayName = "single-level wildcard")]
+    [DataRow("eldercare/v1/devices/#", DisplayName = "multi-level wildcard")]
+    [DataRow("eldercare/v1/devices/{self}/../victim-0001/events", DisplayName = "dot-dot path")]
+    [DataRow("eldercare/v1/devices/{self}/events/extra", DisplayName = "extra level")]
+    [DataRow("eldercare/v1/devices/{self}/commands", DisplayName = "own downlink topic")]
+    [DataRow("/eldercare/v1/devices/{self}/events", DisplayName = "leading slash")]
+    public async Task Publish_ForbiddenTopic_RejectedConnectionClosedNothingStored(string topic)
+    {
+        var attacker = NextAttacker();
+        topic = topic.Replace("{self}", attacker, StringComparison.Ordinal);
+        var before = Stack.Gateway.Metrics.Rejected(RejectReasons.TopicNotAllowed) + Stack.Gateway.Metrics.Rejected(BrokerRejectReasons.ProtocolError);
+        await using var raw = await RawMqtt.OpenAsync(Stack.MqttPort);
+        await raw.SendAsync(RawMqtt.Connect(attacker, attacker, SecurityStack.SecretOf(attacker)));
+        var connack = await raw.ReadAsync(Timeout);
+        Assert.IsNotNull(connack);
+        Assert.AreEqual(0x20, connack[0]);
+        Assert.AreEqual(0, connack[^1], "accepted");
+
+        await raw.SendAsync(RawMqtt.Publish(topic, EventCodec.Encode(Device.Event("victim-0001", 1)), qos: 1));
+
+        Assert.IsTrue(await raw.WaitClosedAsync(Timeout), "the offender's connection is closed without PUBACK");
+        await Eldercare.TestSupport.Eventually.WaitAsync(
+            () => Stack.Gateway.Metrics.Rejected(RejectReasons.TopicNotAllowed) + Stack.Gateway.Metrics.Rejected(BrokerRejectReasons.ProtocolError) > before,
+            Timeout, "topic_not_allowed or protocol_error counted");
+        await Stack.Log.WaitForLineAsync(Timeout, "rejected " + attacker);
+        Assert.AreEqual(0, Stack.StoredCount("victim-0001"));
+        Assert.AreEqual(0, Stack.StoredCount(attacker));
+        await Stack.AssertGoodAlarmArrivesAsync();
+    }
+
+    [TestMethod]
+    [DataRow("eldercare/v1/devices/victim-0001/commands")]
+    [DataRow("eldercare/v1/devices/+/commands")]
+    [DataRow("eldercare/v1/devices/#")]
+    [DataRow("#")]
+    [DataRow("eldercare/v1/devices/+/events")]
+    public async Task Subscribe_ForeignOrWildcardFilter_NotAuthorizedAndCounted(string filter)
+    {
+        var attacker = NextAttacker();
+        var before = Stack.Gateway.Metrics.Rejected(RejectReasons.TopicNotAllowed);
+        await using var device = await Stack.ConnectAsync(attacker);
+
+        var result = await device.Client.SubscribeAsync(new MqttClientSubscribeOptionsBuilder().WithTopicFilter(filter, MqttQualityOfServiceLevel.AtLeastOnce).Build());
+
+        Assert.AreEqual(MqttClientSubscribeResultCode.NotAuthorized, result.Items.Single().ResultCode);
+        await Stack.AssertRejectedAsync(attacker, RejectReasons.TopicNotAllowed, before);
+        await Stack.AssertGoodAlarmArrivesAsync();
+    }
+
+    [TestMethod]
+    public async Task Publish_Qos2_RejectedQosNotSupportedConnectionClosed()
+    {
+        var attacker = NextAttacker();
+        var before = Stack.Gateway.Metrics.Rejected(BrokerRejectReasons.QosNotSupported);
+        await using var device = await Stack.ConnectAsync(attacker);
+
+        try
+        {
+            await device.PublishRawAsync(EventCodec.Encode(Device.Event(attacker, 1)), TopicAcl.EventsTopic(attacker), MqttQualityOfServiceLevel.ExactlyOnce).WaitAsync(Timeout);
+        }
+        catch (MQTTnet.Exceptions.MqttCommunicationException)
+        {
+            // Expected: closed instead of PUBREC.
+        }
+
+        await device.Disconnected.WaitAsync(Timeout);
+        await Stack.AssertRejectedAsync(attacker, BrokerRejectReasons.QosNotSupported, before);
+        Assert.AreEqual(0, Stack.StoredCount(attacker));
+        await Stack.AssertGoodAlarmArrivesAsync();
+    }
+
+    [TestMethod]
+    [DataRow("unknown", RejectReasons.UnknownDevice, DisplayName = "unknown device")]
+    [DataRow("wrong", RejectReasons.BadCredentials, DisplayName = "wrong password")]
+    [DataRow("empty", RejectReasons.BadCredentials, DisplayName = "empty password")]
+    [DataRow("clientid", RejectReasons.BadCredentials, DisplayName = "client id is not the username")]
+    [DataRow("notanid", RejectReasons.UnknownDevice, DisplayName = "username is not a device id")]
+    public async Task Connect_BadCredentials_RefusedCountedLogged(string kind, string reason)
+    {
+        var attacker = NextAttacker();
+        var (user, password, clientId) = kind switch
+        {
+            "unknown" => ("ghost-9999", "whatever", "ghost-9999"),
+            "wrong" => (attacker, "not-the-secret", attacker),
+            "empty" => (attacker, string.Empty, attacker),
+            "clientid" => (attacker, SecurityStack.SecretOf(attacker), "victim-0001"),
+            _ => ("../Admin", "x", "../Admin"),
+        };
+        var before = Stack.Gateway.Metrics.Rejected(reason);
+
+        var (device, result) = await Device.TryConnectAsync(Stack.MqttPort, user, password, clientId: clientId);
+        await using (device)
+        {
+            Assert.AreNotEqual(MqttClientConnectResultCode.Success, result.ResultCode);
+        }
+
+        await Stack.AssertRejectedAsync(user, reason, before);
+        await Stack.AssertGoodAlarmArrivesAsync();
+    }
+
+    [TestMethod]
+    [DataRow(new byte[] { 0x47, 0x45, 0x54, 0x20, 0x2F, 0x20, 0x48, 0x54, 0x54, 0x50, 0x2F, 0x31, 0x2E, 0x31, 0x0D, 0x0A, 0x0D, 0x0A }, BrokerRejectReasons.ProtocolError, DisplayName = "HTTP request")]
+    [DataRow(new byte[] { 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF }, BrokerRejectReasons.PacketTooLarge, DisplayName = "invalid remaining length")]
+    [DataRow(new byte[] { 0x10, 0x05, 0, 0, 0, 0, 0 }, BrokerRejectReasons.ProtocolError, DisplayName = "short CONNECT")]
+    [DataRow(new byte[] { 0x82, 0x02, 0x00, 0x01 }, BrokerRejectReasons.ProtocolError, DisplayName = "SUBSCRIBE before CONNECT")]
+    public async Task RawBytes_NotMqtt_ConnectionClosedAndCounted(byte[] garbage, string reason)
+    {
+        var before = Stack.Gateway.Metrics.Rejected(reason);
+        await using var raw = await RawMqtt.OpenAsync(Stack.MqttPort);
+
+        await raw.SendAsync(garbage);
+
+        // ConnectTimeoutSeconds=2 here: a half packet is closed by the timeout, the rest at once.
+        Assert.IsTrue(await raw.WaitClosedAsync(Timeout), "closed");
+        await Stack.AssertRejectedAsync("127.0.0.1:", reason, before);
+        await Stack.AssertGoodAlarmArrivesAsync();
+    }
+
+    [TestMethod]
+    public async Task Packet_AnnouncingHundredsOfMegabytes_CutAfterHeaderWithoutAllocating()
+    {
+        var before = Stack.Gateway.Metrics.Rejected(BrokerRejectReasons.PacketTooLarge);
+        var allocatedBefore = GC.GetTotalAllocatedBytes(precise: false);
+        var sockets = new List<RawMqtt>();
+        try
+        {
+            // Eight connections each announcing a 256 MB CONNECT made MQTTnet's own listener allocate 2.1 GB.
+            for (var i = 0; i < 8; i++)
+            {
+                var raw = await RawMqtt.OpenAsync(Stack.MqttPort);
+                sockets.Add(raw);
+                await raw.SendAsync([0x10, 0xFF, 0xFF, 0xFF, 0x7F, 0x00, 0x04]);
+            }
+
+            foreach (var raw in sockets)
+            {
+                Assert.IsTrue(await raw.WaitClosedAsync(Timeout), "cut after the header");
+            }
+        }
+        finally
+        {
+            foreach (var raw in sockets)
+            {
+                await raw.DisposeAsync();
+            }
+        }
+
+        await Eldercare.TestSupport.Eventually.WaitAsync(() => Stack.Gateway.Metrics.Rejected(BrokerRejectReasons.PacketTooLarge) >= before + 8, Timeout, "8 packet_too_large");
+        await Stack.Log.WaitForLineAsync(Timeout, "rejected 127.0.0.1:", BrokerRejectReasons.PacketTooLarge, "bytes announced");
+        Assert.IsLessThan(256L * 1024 * 1024, GC.GetTotalAllocatedBytes(precise: false) - allocatedBefore, "no announced body was allocated");
+        await Stack.AssertGoodAlarmArrivesAsync();
+    }
+
+    [TestMethod]
+    public async Task Publish_OneMegabytePayload_RefusedAsPacketTooLargeConnectionClosed()
+    {
+        var attacker = NextAttacker();
+        var before = Stack.Gateway.Metrics.Rejected(BrokerRejectReasons.PacketTooLarge);
+        await using var device = await Stack.ConnectAsync(attacker);
+
+        try
+        {
+            await device.PublishRawAsync(new byte[1024 * 1024], TopicAcl.EventsTopic(attacker)).WaitAsync(Timeout);
+        }
+        catch (MQTTnet.Exceptions.MqttCommunicationException)
+        {
+            // Expected: the gateway cut the connection.
+        }
+
+        await device.Disconnected.WaitAsync(Timeout);
+        await Stack.AssertRejectedAsync("127.0.0.1:", BrokerRejectReasons.PacketTooLarge, before);
+        Assert.AreEqual(0, Stack.StoredCount(attacker));
+        await Stack.AssertGoodAlarmArrivesAsync();
+    }
+
+    [TestMethod]
+    public async Task Connect_FloodFromOneClient_RateLimitedCountedOthersServed()
+    {
+        var attacker = NextAttacker();
+        var before = Stack.Gateway.Metrics.Rejected(BrokerRejectReasons.ConnectRateLimited);
+        var refused = 0;
+        var accepted = 0;
+
+        // Bounded: 60 connect/disconnect cycles (limit here 20 per 60 s), wrong and right passwords mixed.
+        for (var i = 0; i < 60; i++)
+        {
+            var (device, result) = await Device.TryConnectAsync(Stack.MqttPort, attacker, i % 2 == 0 ? SecurityStack.SecretOf(attacker) : "guess-" + i);
+            await using (device)
+            {
+                if (result.ResultCode == MqttClientConnectResultCode.QuotaExceeded)
+                {
+                    refused++;
+                }
+                else if (result.ResultCode == MqttClientConnectResultCode.Success)
+                {
+                    accepted++;
+                }
+            }
+        }
+
+        Assert.AreEqual(40, refused, "everything past the limit refused before hashing");
+        Assert.AreEqual(10, accepted);
+        Assert.AreEqual(before + 40, Stack.Gateway.Metrics.Rejected(BrokerRejectReasons.ConnectRateLimited));
+        await Stack.Log.WaitForLineAsync(Timeout, "rejected " + attacker, BrokerRejectReasons.ConnectRateLimited);
+        Assert.AreEqual(1, Stack.Log.Lines.Count(l => l.Contains("rejected " + attacker + " " + BrokerRejectReasons.ConnectRateLimited, StringComparison.Ordinal)), "logged once per window");
+        await Stack.AssertGoodAlarmArrivesAsync();
+    }
+}
