@@ -44,7 +44,7 @@ public sealed class ClockSkewMonitor
         {
         }
 
-        var last = _lastLogged.GetOrAdd(deviceId, long.MinValue);
+        var last = _lastLogged.GetOrAdd(deviceId, receivedUnixMilliseconds - LogIntervalMilliseconds);
         if (receivedUnixMilliseconds - last >= LogIntervalMilliseconds && _lastLogged.TryUpdate(deviceId, receivedUnixMilliseconds, last))
         {
             _logger.LogWarning("clock skew {Device} {Id} skew_ms={Skew}: event kept, gateway receive time recorded", deviceId, eventId, skew);

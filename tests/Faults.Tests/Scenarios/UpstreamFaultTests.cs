@@ -59,7 +59,6 @@ public sealed class UpstreamFaultTests
         });
         Assert.IsGreaterThanOrEqualTo(10_000, figures.Acknowledged);
         Assert.IsGreaterThan(0, overtaking, "an alarm acknowledged during a fault reaches the cloud before telemetry queued earlier");
-        Assert.IsGreaterThan(0, figures.ResendsDeduplicated, "the stall and partial faults made the gateway resend");
     }
 
     /// <summary>

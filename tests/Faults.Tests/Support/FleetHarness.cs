@@ -66,6 +66,12 @@ public sealed class FleetHarness : IAsyncDisposable
 
     public MosquittoProcess? Mosquitto => _mosquitto;
 
+    /// <summary>With <see cref="FleetOptions.ThroughCuttingProxy"/>: the proxy every device connects through.</summary>
+    public CuttingTcpProxy? Proxy { get; private set; }
+
+    /// <summary>The port devices connect to: the proxy when there is one, else the broker.</summary>
+    public int DevicePort => Proxy?.Port ?? BrokerPort;
+
     public ManagedProcess? Cloud { get; private set; }
 
     public ManagedProcess? Gateway { get; private set; }
@@ -134,6 +140,10 @@ public sealed class FleetHarness : IAsyncDisposable
 
         await StartCloudAsync().ConfigureAwait(false);
         await StartGatewayAsync().ConfigureAwait(false);
+        if (_options.ThroughCuttingProxy)
+        {
+            Proxy = new CuttingTcpProxy(BrokerPort);
+        }
         for (var i = 0; i < ids.Count; i++)
         {
             // One heartbeat at boot (interval 1 h); the load comes from Raise so the count is known.
@@ -146,7 +156,7 @@ public sealed class FleetHarness : IAsyncDisposable
     public VirtualPendant CreatePendant(int index, int? port = null)
     {
         var id = DeviceId(index + 1);
-        var pendant = new VirtualPendant(new VirtualPendantOptions(id, SecretOf(id), "127.0.0.1", port ?? _options.DevicePortOverride?.Invoke(index) ?? BrokerPort, DeviceDataDirectory)
+        var pendant = new VirtualPendant(new VirtualPendantOptions(id, SecretOf(id), "127.0.0.1", port ?? DevicePort, DeviceDataDirectory)
         {
             HeartbeatIntervalSeconds = 3600,
             ClockSkewMilliseconds = _options.ClockSkewMilliseconds?.Invoke(index) ?? 0,
@@ -353,6 +363,11 @@ public sealed class FleetHarness : IAsyncDisposable
         foreach (var device in Devices)
         {
             await device.DisposeAsync().ConfigureAwait(false);
+        }
+
+        if (Proxy is not null)
+        {
+            await Proxy.DisposeAsync().ConfigureAwait(false);
         }
 
         foreach (var run in _gatewayRuns)

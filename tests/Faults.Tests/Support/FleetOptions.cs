@@ -32,8 +32,8 @@ public sealed record FleetOptions
     /// <summary>Clock skew per device index (scenario 7); null = correct clocks.</summary>
     public Func<int, long>? ClockSkewMilliseconds { get; init; }
 
-    /// <summary>The port devices connect to instead of the broker (a cutting proxy in front of it); null = the broker.</summary>
-    public Func<int, int>? DevicePortOverride { get; init; }
+    /// <summary>Devices connect through a <see cref="CuttingTcpProxy"/> in front of the broker (scenario 6).</summary>
+    public bool ThroughCuttingProxy { get; init; }
 
     public int Seed { get; init; } = Environment.TickCount;
 
