@@ -18,6 +18,10 @@ namespace Eldercare.Firmware.Core.Falls
         private readonly int _refractorySamples;
         private readonly int _sampleRateHertz;
         private readonly float[] _lastFeatures;
+        private readonly float[] _postureWeights;
+        private readonly float _postureBias;
+        private readonly bool _postureTrigger;
+        private bool _lastWasPosture;
 
         private long _refractoryUntilIndex;
         private int _lastConfidencePerMille;
@@ -42,6 +46,14 @@ namespace Eldercare.Firmware.Core.Falls
             }
 
             _bias = options.Bias;
+            _postureTrigger = options.PostureTrigger;
+            _postureWeights = new float[PostureFeatures.Count];
+            for (int i = 0; i < _postureWeights.Length; i++)
+            {
+                _postureWeights[i] = options.PostureWeights[i];
+            }
+
+            _postureBias = options.PostureBias;
             _sampleRateHertz = options.SampleRateHertz;
             _refractorySamples = options.ToSamples(options.RefractoryMilliseconds);
             _lastFeatures = new float[FallFeatures.Count];
@@ -81,7 +93,7 @@ namespace Eldercare.Firmware.Core.Falls
         /// <summary>Bytes of state (ring, weights, fields), for the cost report.</summary>
         public int StateBytes
         {
-            get { return _extractor.StateBytes + (8 * FallFeatures.Count) + 64; }
+            get { return _extractor.StateBytes + (8 * FallFeatures.Count) + (4 * PostureFeatures.Count) + 72; }
         }
 
         /// <summary>Forgets all history; the next sample gets index 0.</summary>
@@ -94,6 +106,7 @@ namespace Eldercare.Firmware.Core.Falls
             _lastImpactSampleIndex = -1;
             _lastScore = 0f;
             _lastTiltDegrees = 0f;
+            _lastWasPosture = false;
             for (int i = 0; i < _lastFeatures.Length; i++)
             {
                 _lastFeatures[i] = 0f;
@@ -109,35 +122,55 @@ namespace Eldercare.Firmware.Core.Falls
             }
 
             long index = _extractor.SampleCount - 1;
-            if (_extractor.CandidatePeakIndex <= _refractoryUntilIndex)
+            if (_extractor.ImpactReady && _extractor.CandidatePeakIndex > _refractoryUntilIndex)
             {
-                return false;
+                float[] features = _extractor.Features;
+                float score = _bias;
+                for (int i = 0; i < features.Length; i++)
+                {
+                    score += _weights[i] * features[i];
+                }
+
+                if (score >= 0f)
+                {
+                    Confirm(index, score, _extractor.CandidatePeakIndex, _extractor.CandidateTiltDegrees, features, false);
+                    return true;
+                }
             }
 
-            float[] features = _extractor.Features;
-            float score = _bias;
-            for (int i = 0; i < features.Length; i++)
+            PostureTracker posture = _extractor.Posture;
+            if (_postureTrigger && _extractor.PostureReady && posture.CandidatePeakIndex > _refractoryUntilIndex)
             {
-                score += _weights[i] * features[i];
+                float[] features = posture.Features;
+                float score = _postureBias;
+                for (int i = 0; i < features.Length; i++)
+                {
+                    score += _postureWeights[i] * features[i];
+                }
+
+                if (score >= 0f)
+                {
+                    Confirm(index, score, posture.CandidatePeakIndex, posture.CandidateTiltDegrees, features, true);
+                    return true;
+                }
             }
 
-            if (score < 0f)
-            {
-                return false;
-            }
+            return false;
+        }
 
+        private void Confirm(long index, float score, long peakIndex, float tiltDegrees, float[] features, bool posture)
+        {
             _lastScore = score;
             _lastConfidencePerMille = ConfidencePerMille(score);
             _lastDetectionSampleIndex = index;
-            _lastImpactSampleIndex = _extractor.CandidatePeakIndex;
-            _lastTiltDegrees = _extractor.CandidateTiltDegrees;
+            _lastImpactSampleIndex = peakIndex;
+            _lastTiltDegrees = tiltDegrees;
+            _lastWasPosture = posture;
             _refractoryUntilIndex = index + _refractorySamples;
-            for (int i = 0; i < features.Length; i++)
+            for (int i = 0; i < _lastFeatures.Length; i++)
             {
-                _lastFeatures[i] = features[i];
+                _lastFeatures[i] = i < features.Length ? features[i] : 0f;
             }
-
-            return true;
         }
 
         /// <summary>
@@ -149,6 +182,17 @@ namespace Eldercare.Firmware.Core.Falls
             if (_lastDetectionSampleIndex < 0)
             {
                 return "none";
+            }
+
+            if (_lastWasPosture)
+            {
+                // Impact-free posture candidate: relative activity of the change and after it.
+                return "trigger=posture"
+                    + ";tilt=" + Fixed(_lastTiltDegrees, 0)
+                    + ";move=" + Fixed((float)Math.Exp((double)_lastFeatures[PostureFeatures.TransitionActivityLog]) - 0.01f, 2)
+                    + ";still=" + Fixed((float)Math.Exp((double)_lastFeatures[PostureFeatures.AfterActivityLog]) - 0.01f, 3)
+                    + ";conf=" + _lastConfidencePerMille.ToString()
+                    + ";lag=" + Fixed((_lastDetectionSampleIndex - _lastImpactSampleIndex) / (float)_sampleRateHertz, 2) + "s";
             }
 
             float postStd = (float)Math.Exp((double)_lastFeatures[FallFeatures.PostStandardDeviationLog]) - 0.01f;

@@ -24,8 +24,14 @@ namespace Eldercare.Firmware.Core.Falls
             PostWindowEndMilliseconds = 1800;
             RefractoryMilliseconds = 10000;
             UprightAxis = -1;
+            SelfCalibratingUpright = false;
             Weights = new float[FallFeatures.Count];
             Bias = 0f;
+            PostureTrigger = false;
+            PostureMinimumAngleDegrees = 45;
+            PostureStillActivity = 0.1f;
+            PostureWeights = new float[PostureFeatures.Count];
+            PostureBias = 0f;
         }
 
         /// <summary>"waist", "neck" or "wrist".</summary>
@@ -53,11 +59,37 @@ namespace Eldercare.Firmware.Core.Falls
         public int RefractoryMilliseconds { get; set; }
 
         /// <summary>
-        /// Device axis (0 = x, 1 = y, 2 = z) that points along the body when the wearer stands:
-        /// fixed by the mounting (belt clip, the cord of a pendant, the forearm under a watch),
-        /// not by the wearer; its sign does not matter. -1 = unknown (posture features neutral).
+        /// Optional fixed mounting hint: the device axis (0 = x, 1 = y, 2 = z) that points along
+        /// the body when the wearer stands, sign-free. -1 (the default, and what the fitted
+        /// profiles use) = not fixed: with <see cref="SelfCalibratingUpright"/> the detector
+        /// learns the axis from walking, otherwise the upright features stay neutral. A value
+        /// of 0..2 overrides the self-calibration (only for a known, fixed mounting).
         /// </summary>
         public int UprightAxis { get; set; }
+
+        /// <summary>
+        /// Learn the body axis on the device: the mean gravity direction while the wearer walks
+        /// (<see cref="PostureTracker"/>), so the way the device is mounted does not matter.
+        /// </summary>
+        public bool SelfCalibratingUpright { get; set; }
+
+        /// <summary>
+        /// Second, impact-free candidate: the trunk turns to a new, still orientation within
+        /// about two seconds (<see cref="PostureTracker"/>), scored by <see cref="PostureWeights"/>.
+        /// </summary>
+        public bool PostureTrigger { get; set; }
+
+        /// <summary>Smallest angle between the orientations before and after that opens a posture candidate.</summary>
+        public int PostureMinimumAngleDegrees { get; set; }
+
+        /// <summary>Largest relative activity (std of |a|^2 / mean |a|^2 per half second) that counts as still after the change.</summary>
+        public float PostureStillActivity { get; set; }
+
+        /// <summary>Logistic weights of a posture candidate, one per <see cref="PostureFeatures"/> index.</summary>
+        public float[] PostureWeights { get; set; }
+
+        /// <summary>Logistic bias of a posture candidate; a fall is a score at or above 0.</summary>
+        public float PostureBias { get; set; }
 
         /// <summary>Logistic weights, one per <see cref="FallFeatures"/> index.</summary>
         public float[] Weights { get; set; }
@@ -137,6 +169,34 @@ namespace Eldercare.Firmware.Core.Falls
             if (!(Bias > -1e30f && Bias < 1e30f))
             {
                 return "Bias must be finite";
+            }
+
+            if (PostureMinimumAngleDegrees < 10 || PostureMinimumAngleDegrees > 170)
+            {
+                return "PostureMinimumAngleDegrees must be 10..170";
+            }
+
+            if (!(PostureStillActivity > 0f && PostureStillActivity < 10f))
+            {
+                return "PostureStillActivity must be above 0 and below 10";
+            }
+
+            if (PostureWeights == null || PostureWeights.Length != PostureFeatures.Count)
+            {
+                return "PostureWeights must have one entry per posture feature";
+            }
+
+            for (int i = 0; i < PostureWeights.Length; i++)
+            {
+                if (!(PostureWeights[i] > -1e30f && PostureWeights[i] < 1e30f))
+                {
+                    return "PostureWeights must be finite";
+                }
+            }
+
+            if (!(PostureBias > -1e30f && PostureBias < 1e30f))
+            {
+                return "PostureBias must be finite";
             }
 
             return null;

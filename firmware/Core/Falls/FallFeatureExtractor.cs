@@ -30,6 +30,9 @@ namespace Eldercare.Firmware.Core.Falls
         private readonly int _impactHalfSamples;
         private readonly float[] _features;
         private readonly int _uprightAxis;
+        private readonly PostureTracker _posture;
+        private bool _impactReady;
+        private bool _postureReady;
 
         private long _sampleIndex;
         private int _slot;
@@ -72,7 +75,26 @@ namespace Eldercare.Firmware.Core.Falls
             _y = new short[_capacity];
             _z = new short[_capacity];
             _features = new float[FallFeatures.Count];
+            _posture = new PostureTracker(options);
             Reset();
+        }
+
+        /// <summary>Block statistics, self-calibrated body axis and posture candidates.</summary>
+        public PostureTracker Posture
+        {
+            get { return _posture; }
+        }
+
+        /// <summary>True when the sample just added completed an impact candidate (<see cref="Features"/> ready).</summary>
+        public bool ImpactReady
+        {
+            get { return _impactReady; }
+        }
+
+        /// <summary>True when the sample just added completed a posture candidate (<see cref="PostureTracker.Features"/> ready).</summary>
+        public bool PostureReady
+        {
+            get { return _postureReady; }
         }
 
         /// <summary>Features of the last candidate, indexed by <see cref="FallFeatures"/>. Overwritten by the next candidate.</summary>
@@ -102,7 +124,7 @@ namespace Eldercare.Firmware.Core.Falls
         /// <summary>Bytes of state this instance holds (arrays and fields), for the cost report.</summary>
         public int StateBytes
         {
-            get { return (3 * 2 * _capacity) + (4 * FallFeatures.Count) + 160; }
+            get { return (3 * 2 * _capacity) + (4 * FallFeatures.Count) + 160 + _posture.StateBytes; }
         }
 
         /// <summary>Forgets everything; the next sample gets index 0.</summary>
@@ -115,6 +137,9 @@ namespace Eldercare.Firmware.Core.Falls
             _decisionIndex = -1;
             _candidatePeakIndex = -1;
             _tiltDegrees = 0f;
+            _impactReady = false;
+            _postureReady = false;
+            _posture.Reset();
             for (int i = 0; i < _features.Length; i++)
             {
                 _features[i] = 0f;
@@ -122,8 +147,9 @@ namespace Eldercare.Firmware.Core.Falls
         }
 
         /// <summary>
-        /// Adds one sample in g. Returns true on the sample where a candidate's features are
-        /// ready in <see cref="Features"/> (that sample is index <see cref="SampleCount"/> - 1).
+        /// Adds one sample in g. Returns true on a sample that completed a candidate: an impact
+        /// candidate (<see cref="ImpactReady"/>, features in <see cref="Features"/>) and/or a
+        /// posture candidate (<see cref="PostureReady"/>); that sample is index <see cref="SampleCount"/> - 1.
         /// </summary>
         public bool AddSample(float xG, float yG, float zG)
         {
@@ -139,6 +165,8 @@ namespace Eldercare.Firmware.Core.Falls
             }
 
             float squared = (xG * xG) + (yG * yG) + (zG * zG);
+            _postureReady = _posture.AddSample(xG, yG, zG, squared, index);
+            _impactReady = false;
             if (squared >= _thresholdSquared && (_peakIndex < 0 || squared > _peakSquared))
             {
                 // A larger |a| before the decision re-anchors the candidate: a fall often
@@ -150,12 +178,13 @@ namespace Eldercare.Firmware.Core.Falls
 
             if (_peakIndex < 0 || index != _decisionIndex)
             {
-                return false;
+                return _postureReady;
             }
 
             ComputeFeatures(index);
             _candidatePeakIndex = _peakIndex;
             _peakIndex = -1;
+            _impactReady = true;
             return true;
         }
 
@@ -265,8 +294,14 @@ namespace Eldercare.Firmware.Core.Falls
 
         private float UprightCosine(float x, float y, float z)
         {
+            if (_uprightAxis < 0)
+            {
+                // Self-calibrated body axis (0.5 when calibration is off or has not seen walking).
+                return _posture.UprightCosine(x, y, z);
+            }
+
             float normSquared = (x * x) + (y * y) + (z * z);
-            if (_uprightAxis < 0 || normSquared < 1e-6f)
+            if (normSquared < 1e-6f)
             {
                 return 0.5f;
             }

@@ -23,10 +23,11 @@ namespace Eldercare.Firmware.Core.Falls
         internal static FallDetectorOptions Waist()
         {
             FallDetectorOptions options = new FallDetectorOptions("waist");
-            options.UprightAxis = 1;
+            options.UprightAxis = -1;
+            options.SelfCalibratingUpright = true;
             options.ImpactThresholdG = 1.6f;
-            options.Weights = new float[] { 0.15005505f, 1.2822714f, -12.213795f, 1.2819064f, 0.10326395f, -0.5106451f, -0.0862983f, -2.6680853f, 4.3381433f, 7.655577f, 1.680001f, -8.183227f };
-            options.Bias = 10.2273655f;
+            options.Weights = new float[] { -0.4612201f, 0.90979004f, -12.05469f, 1.8398241f, -0.939101f, -0.27705935f, -0.25583145f, 0.042351585f, 8.739448f, 6.9542136f, 1.3688104f, -3.125933f };
+            options.Bias = 6.709658f;
             return options;
         }
 
@@ -40,9 +41,14 @@ namespace Eldercare.Firmware.Core.Falls
         {
             FallDetectorOptions options = new FallDetectorOptions("neck");
             options.UprightAxis = -1;
+            options.PostureTrigger = true;
+            options.PostureMinimumAngleDegrees = 35;
+            options.PostureStillActivity = 0.1f;
             options.ImpactThresholdG = 1.4f;
             options.Weights = new float[] { 3.4083316f, -2.5972612f, -1.0111364f, -2.2998517f, -4.2769985f, -0.88140744f, -0.36922437f, -3.3392005f, 4.8677263f, 2.8389895f, 0f, 0f };
             options.Bias = 0.37855533f;
+            options.PostureWeights = new float[] { -0.36254022f, 3.222737f, 0.75066274f, 0.92950237f, 4.1019225f, 0f, 0f };
+            options.PostureBias = 2.8904793f;
             return options;
         }
 

@@ -2,14 +2,19 @@ using Eldercare.Firmware.Core.Falls;
 
 namespace Eldercare.Firmware.Tools.FallEval;
 
-/// <summary>The impact candidates of one trial, as the core <see cref="FallFeatureExtractor"/> saw them.</summary>
-public sealed class Candidates(Trial trial, List<float[]> features, List<long> peakIndices)
+/// <summary>
+/// The candidates of one trial as the core <see cref="FallFeatureExtractor"/> saw them: impact
+/// candidates (<see cref="FallFeatures"/>) and impact-free posture candidates (<see cref="PostureFeatures"/>).
+/// </summary>
+public sealed class Candidates(Trial trial, List<float[]> features, List<long> peakIndices, List<float[]> postureFeatures)
 {
     public Trial Trial { get; } = trial;
 
     public List<float[]> Features { get; } = features;
 
     public List<long> PeakIndices { get; } = peakIndices;
+
+    public List<float[]> PostureFeatures { get; } = postureFeatures;
 
     /// <summary>Streams every trial through the core extractor (same code and numbers as the device).</summary>
     public static Candidates[] Extract(IReadOnlyList<Trial> trials, FallDetectorOptions template)
@@ -23,16 +28,25 @@ public sealed class Candidates(Trial trial, List<float[]> features, List<long> p
             var extractor = new FallFeatureExtractor(options);
             var features = new List<float[]>();
             var peaks = new List<long>();
+            var posture = new List<float[]>();
             for (int s = 0; s < trial.Length; s++)
             {
                 if (extractor.AddSample(trial.X[s] / 1000f, trial.Y[s] / 1000f, trial.Z[s] / 1000f))
                 {
-                    features.Add((float[])extractor.Features.Clone());
-                    peaks.Add(extractor.CandidatePeakIndex);
+                    if (extractor.ImpactReady && extractor.CandidatePeakIndex >= trial.Offset)
+                    {
+                        features.Add((float[])extractor.Features.Clone());
+                        peaks.Add(extractor.CandidatePeakIndex);
+                    }
+
+                    if (extractor.PostureReady && extractor.Posture.CandidatePeakIndex >= trial.Offset)
+                    {
+                        posture.Add((float[])extractor.Posture.Features.Clone());
+                    }
                 }
             }
 
-            result[i] = new Candidates(trial, features, peaks);
+            result[i] = new Candidates(trial, features, peaks, posture);
         });
         return result;
     }
@@ -47,7 +61,13 @@ public sealed class Candidates(Trial trial, List<float[]> features, List<long> p
         PostWindowEndMilliseconds = source.PostWindowEndMilliseconds,
         RefractoryMilliseconds = source.RefractoryMilliseconds,
         UprightAxis = source.UprightAxis,
+        SelfCalibratingUpright = source.SelfCalibratingUpright,
         Weights = (float[])source.Weights.Clone(),
         Bias = source.Bias,
+        PostureTrigger = source.PostureTrigger,
+        PostureMinimumAngleDegrees = source.PostureMinimumAngleDegrees,
+        PostureStillActivity = source.PostureStillActivity,
+        PostureWeights = (float[])source.PostureWeights.Clone(),
+        PostureBias = source.PostureBias,
     };
 }

@@ -26,7 +26,7 @@ public static class Evaluator
         string description = string.Empty;
         for (int i = 0; i < trial.Length; i++)
         {
-            if (detector.AddSample(trial.X[i] / 1000f, trial.Y[i] / 1000f, trial.Z[i] / 1000f))
+            if (detector.AddSample(trial.X[i] / 1000f, trial.Y[i] / 1000f, trial.Z[i] / 1000f) && detector.LastImpactSampleIndex >= trial.Offset)
             {
                 detections++;
                 if (detections == 1)

@@ -16,9 +16,40 @@ public static class LogisticTrainer
     public sealed record Model(float[] Weights, float Bias, double TrainSensitivity, double TrainSpecificity);
 
     public static Model Fit(IReadOnlyList<Candidates> training, double l2 = 1.0, double specificityWeight = 1.0, int rounds = 3)
+        => Fit(training, c => c.Features, FallFeatures.Count, FallFeatures.PeakG, null, l2, specificityWeight, rounds);
+
+    /// <summary>
+    /// The posture stage: fitted on the posture candidates; its threshold maximises the
+    /// training trials' sensitivity + weight * specificity of "impact model fired OR posture
+    /// score above the threshold" (<paramref name="impactFired"/>: the impact model's training decisions).
+    /// </summary>
+    public static Model FitPosture(IReadOnlyList<Candidates> training, Func<Candidates, bool> impactFired, double l2 = 1.0, double specificityWeight = 1.0)
+        => Fit(training, c => c.PostureFeatures, PostureFeatures.Count, PostureFeatures.TransitionActivityLog, impactFired, l2, specificityWeight, 3);
+
+    /// <summary>True when the model fires on at least one of the trial's candidates (refractory ignored).</summary>
+    public static bool Fires(Model model, List<float[]> candidates)
     {
-        int d = FallFeatures.Count;
-        var all = training.SelectMany(c => c.Features).ToList();
+        foreach (float[] f in candidates)
+        {
+            double score = model.Bias;
+            for (int k = 0; k < f.Length; k++)
+            {
+                score += model.Weights[k] * f[k];
+            }
+
+            if (score >= 0)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private static Model Fit(IReadOnlyList<Candidates> training, Func<Candidates, List<float[]>> select, int d, int initialFeature,
+        Func<Candidates, bool>? alreadyFired, double l2, double specificityWeight, int rounds)
+    {
+        var all = training.SelectMany(select).ToList();
         if (all.Count == 0)
         {
             throw new InvalidOperationException("no impact candidates in the training trials");
@@ -45,11 +76,15 @@ public static class LogisticTrainer
             return x;
         }
 
-        var negatives = training.Where(c => !c.Trial.IsFall).SelectMany(c => c.Features).Select(Standardise).ToList();
-        var fallSets = training.Where(c => c.Trial.IsFall && c.Features.Count > 0)
-            .Select(c => c.Features.Select(Standardise).ToList()).ToList();
-        var falls = training.Where(c => c.Trial.IsFall && c.Features.Count > 0).ToList();
-        var positives = falls.Select(c => Standardise(c.Features[IndexOfMax(c.Features.Select(f => (double)f[FallFeatures.PeakG]).ToList())])).ToList();
+        var negatives = training.Where(c => !c.Trial.IsFall).SelectMany(select).Select(Standardise).ToList();
+        var fallSets = training.Where(c => c.Trial.IsFall && select(c).Count > 0)
+            .Select(c => select(c).Select(Standardise).ToList()).ToList();
+        var falls = training.Where(c => c.Trial.IsFall && select(c).Count > 0).ToList();
+        var positives = falls.Select(c => Standardise(select(c)[IndexOfMax(select(c).Select(f => (double)f[initialFeature]).ToList())])).ToList();
+        if (positives.Count == 0 || negatives.Count == 0)
+        {
+            throw new InvalidOperationException("training candidates lack falls or ADLs");
+        }
 
         double[] w = new double[d + 1];
         for (int round = 0; round < rounds; round++)
@@ -61,10 +96,21 @@ public static class LogisticTrainer
         w = Newton(positives, negatives, l2);
 
         // Trial scores on the training trials, then the threshold.
-        var scored = training.Select(c => (c.Trial.IsFall, Score: c.Features.Count == 0
+        var scored = training.Select(c => (c.Trial.IsFall, Score: select(c).Count == 0
             ? double.NegativeInfinity
-            : c.Features.Max(f => Dot(w, Standardise(f))))).ToList();
+            : select(c).Max(f => Dot(w, Standardise(f))))).ToList();
+        double highest = scored.Where(s => !double.IsNegativeInfinity(s.Score)).Select(s => s.Score).DefaultIfEmpty(0).Max();
+        if (alreadyFired is not null)
+        {
+            // Trials the impact stage already detects count as fired at every threshold.
+            scored = [.. training.Select((c, i) => (scored[i].IsFall, alreadyFired(c) ? highest + 1e6 : scored[i].Score))];
+        }
+
         (double threshold, double sens, double spec) = ChooseThreshold(scored, specificityWeight);
+        if (threshold > highest)
+        {
+            threshold = highest + 1; // the posture stage adds nothing on the training trials: never fires on them
+        }
 
         // Back to raw features: score = b + sum w_k (f_k - mean_k) / scale_k - threshold.
         var weights = new float[d];

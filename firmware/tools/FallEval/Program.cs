@@ -5,10 +5,11 @@ using Eldercare.Firmware.Core.Falls;
 namespace Eldercare.Firmware.Tools.FallEval;
 
 /// <summary>
-/// fall-eval DATA_DIR [--placement waist|neck|wrist] [--cv K] [--fit] [--subjects A,B] [--list]
+/// fall-eval DATA_DIR [--placement waist|neck|wrist] [--cv K] [--fit] [--subjects A,B] [--list] [--rotate SEED]
 /// Default: stream every trial through the committed detector profile and print the tables;
 /// --cv K: leave-subjects-out cross-validation (fit on K-1 folds, stream the held-out fold);
-/// --fit: fit on every trial given and print the constants for FallPlacementProfiles.cs.
+/// --fit: fit on every trial given and print the constants for FallPlacementProfiles.cs;
+/// --rotate SEED: turn every trial by one fixed random 3D rotation first (device mounted another way).
 /// The last line is always "sensitivity=0.xxxx specificity=0.xxxx trials=N".
 /// </summary>
 public static class Program
@@ -27,9 +28,16 @@ public static class Program
         var specificityWeight = new Option<double>("--spec-weight") { Description = "Weight of specificity when the threshold is chosen on training trials", DefaultValueFactory = _ => 1.0 };
         var impact = new Option<float?>("--impact-g") { Description = "Override the profile's impact threshold (exploration; the committed value is in the profile)" };
         var upright = new Option<int?>("--upright-axis") { Description = "Override the profile's upright axis, -1..2 (exploration)" };
+        var rotate = new Option<int?>("--rotate") { Description = "Rotate every trial by one fixed random 3D rotation drawn from this seed (mounting check)" };
+        var posture = new Option<bool?>("--posture") { Description = "Override the profile's impact-free posture trigger, true/false (exploration)" };
+        var calibrate = new Option<bool?>("--self-calibrate") { Description = "Override the profile's self-calibrating upright axis, true/false (exploration)" };
+        var postureAngle = new Option<int?>("--posture-angle") { Description = "Override the posture trigger's minimum angle in degrees (exploration)" };
+        var postureStill = new Option<float?>("--posture-still") { Description = "Override the posture trigger's stillness limit (exploration)" };
+        var warmup = new Option<string?>("--warmup") { Description = "Put this many seconds of the same subject's walking (ACTIVITY:SECONDS, e.g. Walking:10 or D01:10) before every trial; only the trial is scored" };
+        var nested = new Option<bool>("--nested") { Description = "With --cv: pick the posture trigger's angle and stillness inside each training fold (inner leave-subjects-out CV)" };
         var root = new RootCommand("Evaluates the firmware fall detector on recorded trials, streaming them sample by sample.")
         {
-            dataDirectory, placement, folds, fit, subjects, list, specificityWeight, impact, upright,
+            dataDirectory, placement, folds, fit, subjects, list, specificityWeight, impact, upright, rotate, posture, calibrate, postureAngle, postureStill, nested, warmup,
         };
         root.SetAction(parse =>
         {
@@ -44,7 +52,46 @@ public static class Program
                     throw new DataFormatException($"{parse.GetValue(dataDirectory)}: trials.csv lists no trials");
                 }
 
-                return Execute(output, trials, parse.GetValue(placement)!, parse.GetValue(impact), parse.GetValue(upright), parse.GetValue(folds), parse.GetValue(fit), parse.GetValue(list), parse.GetValue(specificityWeight));
+                if (parse.GetValue(rotate) is { } seed)
+                {
+                    double[] m = Rotation.FromSeed(seed);
+                    output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"rotated: every trial turned by the fixed rotation of seed {seed}: [{string.Join(' ', m.Select(v => v.ToString("F3", CultureInfo.InvariantCulture)))}]"));
+                    trials = Rotation.Apply(trials, m);
+                }
+
+                if (parse.GetValue(warmup) is { } warm)
+                {
+                    trials = AddWarmup(output, trials, warm);
+                }
+
+                FallDetectorOptions profile = FallDetectorOptions.ForPlacement(parse.GetValue(placement)!);
+                if (parse.GetValue(posture) is { } p)
+                {
+                    profile.PostureTrigger = p;
+                }
+
+                if (parse.GetValue(calibrate) is { } cal)
+                {
+                    profile.SelfCalibratingUpright = cal;
+                }
+
+                if (parse.GetValue(postureAngle) is { } angle)
+                {
+                    profile.PostureMinimumAngleDegrees = angle;
+                }
+
+                if (parse.GetValue(postureStill) is { } still)
+                {
+                    profile.PostureStillActivity = still;
+                }
+
+                string? reason = profile.Validate();
+                if (reason is not null)
+                {
+                    throw new DataFormatException("options: " + reason);
+                }
+
+                return Execute(output, trials, profile, parse.GetValue(placement)!, parse.GetValue(impact), parse.GetValue(upright), parse.GetValue(folds), parse.GetValue(fit), parse.GetValue(list), parse.GetValue(specificityWeight), parse.GetValue(nested));
             }
             catch (DataFormatException ex)
             {
@@ -55,9 +102,8 @@ public static class Program
         return root.Parse(args).Invoke(new InvocationConfiguration { Output = output, Error = error });
     }
 
-    private static int Execute(TextWriter output, List<Trial> trials, string placement, float? impactG, int? uprightAxis, int folds, bool fit, bool list, double specificityWeight)
+    private static int Execute(TextWriter output, List<Trial> trials, FallDetectorOptions profile, string placement, float? impactG, int? uprightAxis, int folds, bool fit, bool list, double specificityWeight, bool nested)
     {
-        FallDetectorOptions profile = FallDetectorOptions.ForPlacement(placement);
         if (uprightAxis is { } axis)
         {
             profile.UprightAxis = axis;
@@ -69,27 +115,40 @@ public static class Program
         }
 
         var c = CultureInfo.InvariantCulture;
-        output.WriteLine(string.Create(c, $"placement={placement} trials={trials.Count} subjects={trials.Select(t => t.Subject).Distinct().Count()} impact>={profile.ImpactThresholdG:F2}g post={profile.PostWindowStartMilliseconds}..{profile.PostWindowEndMilliseconds}ms"));
+        output.WriteLine(string.Create(c, $"placement={placement} trials={trials.Count} subjects={trials.Select(t => t.Subject).Distinct().Count()} impact>={profile.ImpactThresholdG:F2}g post={profile.PostWindowStartMilliseconds}..{profile.PostWindowEndMilliseconds}ms upright={(profile.UprightAxis >= 0 ? "axis " + profile.UprightAxis : profile.SelfCalibratingUpright ? "self-calibrated" : "none")} posture={(profile.PostureTrigger ? string.Create(c, $"on >={profile.PostureMinimumAngleDegrees}deg still<={profile.PostureStillActivity:F2}") : "off")}"));
         TrialResult[] results;
         if (folds > 0)
         {
-            results = CrossValidate(output, trials, profile, folds, specificityWeight);
+            results = CrossValidate(output, trials, profile, folds, specificityWeight, nested);
             Report.Print(output, $"leave-subjects-out cross-validation, {folds} folds (held-out subjects only)", results, list);
         }
         else if (fit)
         {
-            var model = LogisticTrainer.Fit(Candidates.Extract(trials, profile), specificityWeight: specificityWeight);
-            output.WriteLine(string.Create(c, $"fitted on all {trials.Count} trials; training trial score sens={model.TrainSensitivity:F4} spec={model.TrainSpecificity:F4} (optimistic: seen data)"));
+            if (nested && profile.PostureTrigger)
+            {
+                // The posture gate chosen the way --cv --nested does, by a 5-fold leave-subjects-out CV on these trials.
+                var none = trials.Select(t => t.Subject).Distinct().ToDictionary(s => s, _ => 0, StringComparer.Ordinal);
+                profile = ChoosePostureGate(trials, profile, Math.Min(5, none.Count), specificityWeight, o => Candidates.Extract(trials, o), none, -1);
+                output.WriteLine(string.Create(c, $"inner CV chose posture >={profile.PostureMinimumAngleDegrees}deg still<={profile.PostureStillActivity:F2}"));
+            }
+
+            var fitted = FitAll(Candidates.Extract(trials, profile), profile, specificityWeight, out string summary);
+            output.WriteLine(string.Create(c, $"fitted on all {trials.Count} trials; training trial score {summary} (optimistic: seen data)"));
             output.WriteLine("constants for firmware/Core/Falls/FallPlacementProfiles.cs:");
-            output.WriteLine("options.Weights = new float[] { " + string.Join(", ", model.Weights.Select(w => w.ToString("R", c) + "f")) + " };");
-            output.WriteLine("options.Bias = " + model.Bias.ToString("R", c) + "f;");
-            var fitted = WithModel(profile, model);
+            output.WriteLine("options.Weights = new float[] { " + string.Join(", ", fitted.Weights.Select(w => w.ToString("R", c) + "f")) + " };");
+            output.WriteLine("options.Bias = " + fitted.Bias.ToString("R", c) + "f;");
+            if (fitted.PostureTrigger)
+            {
+                output.WriteLine("options.PostureWeights = new float[] { " + string.Join(", ", fitted.PostureWeights.Select(w => w.ToString("R", c) + "f")) + " };");
+                output.WriteLine("options.PostureBias = " + fitted.PostureBias.ToString("R", c) + "f;");
+            }
+
             results = Evaluator.Run(trials, _ => Candidates.Copy(fitted));
             Report.Print(output, "fitted model on its own training data (optimistic)", results, list);
         }
         else
         {
-            results = Evaluator.Run(trials, _ => FallDetectorOptions.ForPlacement(placement));
+            results = Evaluator.Run(trials, _ => Candidates.Copy(profile));
             Report.Print(output, "committed profile " + placement, results, list);
         }
 
@@ -101,9 +160,131 @@ public static class Program
     /// Subjects are dealt to folds round robin, elderly first, so elderly subjects (and the
     /// few who fell) spread over the folds. Each fold's model sees only the other folds.
     /// </summary>
-    public static TrialResult[] CrossValidate(TextWriter output, List<Trial> trials, FallDetectorOptions profile, int folds, double specificityWeight)
+    public static TrialResult[] CrossValidate(TextWriter output, List<Trial> trials, FallDetectorOptions profile, int folds, double specificityWeight, bool nested = false)
     {
-        var subjects = trials.GroupBy(t => t.Subject)
+        Dictionary<string, int> foldOf = AssignFolds(trials, folds, out List<string> subjects);
+        var c = CultureInfo.InvariantCulture;
+        var cache = new Dictionary<(int, float), Candidates[]>();
+        Candidates[] CandidatesFor(FallDetectorOptions o)
+        {
+            var key = (o.PostureMinimumAngleDegrees, o.PostureStillActivity);
+            lock (cache)
+            {
+                if (!cache.TryGetValue(key, out Candidates[]? found))
+                {
+                    found = Candidates.Extract(trials, o);
+                    cache[key] = found;
+                }
+
+                return found;
+            }
+        }
+
+        var results = new List<TrialResult>();
+        for (int fold = 0; fold < folds; fold++)
+        {
+            var trainingTrials = trials.Where(t => foldOf[t.Subject] != fold).ToList();
+            var test = trials.Where(t => foldOf[t.Subject] == fold).ToList();
+            FallDetectorOptions chosen = profile;
+            string choice = string.Empty;
+            if (nested && profile.PostureTrigger)
+            {
+                chosen = ChoosePostureGate(trainingTrials, profile, folds - 1, specificityWeight, CandidatesFor, foldOf, fold);
+                choice = string.Create(c, $" [inner CV chose posture >={chosen.PostureMinimumAngleDegrees}deg still<={chosen.PostureStillActivity:F2}]");
+            }
+
+            var training = CandidatesFor(chosen).Where(x => foldOf[x.Trial.Subject] != fold).ToList();
+            var options = FitAll(training, chosen, specificityWeight, out string summary);
+            TrialResult[] foldResults = Evaluator.Run(test, _ => Candidates.Copy(options));
+            Report.Summary s = Report.Summarise(foldResults);
+            string held = string.Join(',', subjects.Where(x => foldOf[x] == fold));
+            output.WriteLine(string.Create(c, $"fold {fold + 1}/{folds} held out {held}: train {summary} | test sens={s.Sensitivity:F3} spec={s.Specificity:F3} trials={s.Trials}{choice}"));
+            results.AddRange(foldResults);
+        }
+
+        return [.. results];
+    }
+
+    /// <summary>
+    /// --warmup ACTIVITY:SECONDS: every trial gets the first SECONDS of one of its subject's
+    /// ACTIVITY trials in front (another one than itself when there is one), unlabelled data the
+    /// device would have seen before. A subject without such a trial is left cold.
+    /// </summary>
+    private static List<Trial> AddWarmup(TextWriter output, List<Trial> trials, string spec)
+    {
+        string[] parts = spec.Split(':');
+        if (parts.Length != 2 || !int.TryParse(parts[1], NumberStyles.None, CultureInfo.InvariantCulture, out int seconds) || seconds < 1)
+        {
+            throw new DataFormatException($"--warmup '{spec}': expected ACTIVITY:SECONDS");
+        }
+
+        var walks = trials.Where(t => t.Activity == parts[0]).GroupBy(t => t.Subject).ToDictionary(g => g.Key, g => g.OrderBy(t => t.File, StringComparer.Ordinal).ToList(), StringComparer.Ordinal);
+        int cold = 0;
+        var result = new List<Trial>(trials.Count);
+        foreach (Trial t in trials)
+        {
+            if (!walks.TryGetValue(t.Subject, out List<Trial>? own))
+            {
+                cold++;
+                result.Add(t);
+                continue;
+            }
+
+            Trial source = own.FirstOrDefault(w => w.File != t.File) ?? own[0];
+            result.Add(t.WithWarmup(source, seconds * t.SampleRateHertz));
+        }
+
+        output.WriteLine($"warm-up: {seconds} s of the subject's {parts[0]} before every trial ({cold} trials of subjects without one left cold)");
+        return result;
+    }
+
+    /// <summary>Posture gates tried by --nested (minimum angle, stillness limit).</summary>
+    private static readonly (int Angle, float Still)[] s_postureGrid = [(35, 0.05f), (35, 0.1f), (45, 0.05f), (45, 0.1f), (55, 0.05f), (55, 0.1f), (45, 0.2f)];
+
+    /// <summary>
+    /// Inner leave-subjects-out CV on the training subjects of one outer fold only: every
+    /// posture gate of the grid is fitted on the inner training folds and scored (by streaming
+    /// the core detector) on the inner held-out folds; the gate with the best
+    /// sensitivity + weight * specificity wins (ties: the first, i.e. the stricter order of the grid).
+    /// </summary>
+    private static FallDetectorOptions ChoosePostureGate(List<Trial> training, FallDetectorOptions profile, int innerFolds, double specificityWeight,
+        Func<FallDetectorOptions, Candidates[]> candidatesFor, Dictionary<string, int> outerFoldOf, int outerFold)
+    {
+        Dictionary<string, int> inner = AssignFolds(training, innerFolds, out _);
+        FallDetectorOptions best = profile;
+        double bestObjective = double.NegativeInfinity;
+        foreach (var (angle, still) in s_postureGrid)
+        {
+            var o = Candidates.Copy(profile);
+            o.PostureMinimumAngleDegrees = angle;
+            o.PostureStillActivity = still;
+            Candidates[] all = candidatesFor(o).Where(x => outerFoldOf[x.Trial.Subject] != outerFold).ToArray();
+            var results = new List<TrialResult>();
+            for (int f = 0; f < innerFolds; f++)
+            {
+                var fitted = FitAll(all.Where(x => inner[x.Trial.Subject] != f).ToList(), o, specificityWeight, out _);
+                results.AddRange(Evaluator.Run(training.Where(t => inner[t.Subject] == f).ToList(), _ => Candidates.Copy(fitted)));
+            }
+
+            Report.Summary s = Report.Summarise(results);
+            double objective = s.Sensitivity + (specificityWeight * s.Specificity);
+            if (objective > bestObjective + 1e-12)
+            {
+                bestObjective = objective;
+                best = o;
+            }
+        }
+
+        return best;
+    }
+
+    /// <summary>
+    /// Subjects are dealt to folds round robin, elderly first, so elderly subjects (and the
+    /// few who fell) spread over the folds.
+    /// </summary>
+    private static Dictionary<string, int> AssignFolds(List<Trial> trials, int folds, out List<string> subjects)
+    {
+        subjects = trials.GroupBy(t => t.Subject)
             .OrderBy(g => g.First().AgeGroup == "elderly" ? 0 : 1)
             .ThenBy(g => g.Any(t => t.IsFall) ? 0 : 1)
             .ThenBy(g => g.Key, StringComparer.Ordinal)
@@ -113,31 +294,25 @@ public static class Program
             throw new DataFormatException($"--cv {folds}: only {subjects.Count} subjects");
         }
 
-        var foldOf = subjects.Select((s, i) => (s, i % folds)).ToDictionary(p => p.s, p => p.Item2, StringComparer.Ordinal);
-        Candidates[] candidates = Candidates.Extract(trials, profile);
-        var results = new List<TrialResult>();
-        var c = CultureInfo.InvariantCulture;
-        for (int fold = 0; fold < folds; fold++)
-        {
-            var training = candidates.Where(x => foldOf[x.Trial.Subject] != fold).ToList();
-            var test = trials.Where(t => foldOf[t.Subject] == fold).ToList();
-            var model = LogisticTrainer.Fit(training, specificityWeight: specificityWeight);
-            var options = WithModel(profile, model);
-            TrialResult[] foldResults = Evaluator.Run(test, _ => Candidates.Copy(options));
-            Report.Summary s = Report.Summarise(foldResults);
-            string held = string.Join(',', subjects.Where(x => foldOf[x] == fold));
-            output.WriteLine(string.Create(c, $"fold {fold + 1}/{folds} held out {held}: train sens={model.TrainSensitivity:F3} spec={model.TrainSpecificity:F3} | test sens={s.Sensitivity:F3} spec={s.Specificity:F3} trials={s.Trials}"));
-            results.AddRange(foldResults);
-        }
-
-        return [.. results];
+        return subjects.Select((s, i) => (s, i % folds)).ToDictionary(p => p.s, p => p.Item2, StringComparer.Ordinal);
     }
 
-    private static FallDetectorOptions WithModel(FallDetectorOptions profile, LogisticTrainer.Model model)
+    /// <summary>Fits the impact stage and, when the profile has it, the posture stage on the given training candidates.</summary>
+    private static FallDetectorOptions FitAll(IReadOnlyList<Candidates> training, FallDetectorOptions profile, double specificityWeight, out string summary)
     {
+        var model = LogisticTrainer.Fit(training, specificityWeight: specificityWeight);
         var options = Candidates.Copy(profile);
         options.Weights = (float[])model.Weights.Clone();
         options.Bias = model.Bias;
+        summary = string.Create(CultureInfo.InvariantCulture, $"sens={model.TrainSensitivity:F3} spec={model.TrainSpecificity:F3}");
+        if (profile.PostureTrigger)
+        {
+            var posture = LogisticTrainer.FitPosture(training, c => LogisticTrainer.Fires(model, c.Features), specificityWeight: specificityWeight);
+            options.PostureWeights = (float[])posture.Weights.Clone();
+            options.PostureBias = posture.Bias;
+            summary += string.Create(CultureInfo.InvariantCulture, $" (+posture: sens={posture.TrainSensitivity:F3} spec={posture.TrainSpecificity:F3})");
+        }
+
         return options;
     }
 }

@@ -56,10 +56,10 @@ public static class Report
         output.WriteLine("missed falls by activity: " + Counts(results.Where(r => r.Trial.IsFall && !r.Fired)));
         if (listFalseAlarms)
         {
-            foreach (var r in results.Where(r => r.Trial.IsFall != r.Fired))
+            foreach (var r in results.Where(r => r.Trial.IsFall != r.Fired || r.FirstDescription.StartsWith("trigger=posture", StringComparison.Ordinal)))
             {
                 double peak = Math.Sqrt(((double)r.Trial.X[r.Trial.PeakIndex] * r.Trial.X[r.Trial.PeakIndex]) + ((double)r.Trial.Y[r.Trial.PeakIndex] * r.Trial.Y[r.Trial.PeakIndex]) + ((double)r.Trial.Z[r.Trial.PeakIndex] * r.Trial.Z[r.Trial.PeakIndex])) / 1000;
-                output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {(r.Trial.IsFall ? "missed" : "false alarm")} {r.Trial.File} trial-peak={peak:F2}g {r.FirstDescription}"));
+                output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {(r.Trial.IsFall ? (r.Fired ? "detected" : "missed") : "false alarm")} {r.Trial.File} trial-peak={peak:F2}g {r.FirstDescription}"));
             }
         }
     }
