@@ -162,6 +162,19 @@ public sealed partial class FallEvalTests
 
     [TestMethod]
     [TestCategory("Integration")]
+    public void Run_OneSubjectRotated_SameScoresAsUnrotated()
+    {
+        string data = Path.Combine(SharedData.Datasets, "falls");
+        var (_, plain, _) = Run(data, "--placement", "waist", "--subjects", "SA03");
+        var (exit, rotated, error) = Run(data, "--placement", "waist", "--subjects", "SA03", "--rotate", "7");
+
+        Assert.AreEqual(0, exit, error);
+        Assert.Contains("rotated: every trial turned", rotated);
+        Assert.AreEqual(plain.TrimEnd().Split('\n')[^1], rotated.TrimEnd().Split('\n')[^1]);
+    }
+
+    [TestMethod]
+    [TestCategory("Integration")]
     public void Run_CrossValidationOnThreeSubjects_PrintsFoldsAndLastLine()
     {
         var (exit, output, error) = Run(Path.Combine(SharedData.Datasets, "umafall", "chest"), "--placement", "neck", "--cv", "3", "--subjects", "U02,U06,U07");

@@ -77,6 +77,34 @@ internal sealed class SyntheticTraces
         return this;
     }
 
+    /// <summary>
+    /// A brisk fall with no impact spike (a soft landing, or an impact the sensor stream did not
+    /// catch): standing to lying within <paramref name="seconds"/> with +-0.8 g of jolting.
+    /// </summary>
+    public SyntheticTraces TopplesWithoutImpact(double seconds)
+    {
+        int n = (int)(seconds * Hertz);
+        for (int i = 0; i < n; i++)
+        {
+            double angle = Math.PI / 2 * (i + 1) / n;
+            float jolt = 1f + Noise(0.8f);
+            Add((0.02f * jolt) + Noise(0.1f), (float)(-0.98 * Math.Cos(angle) * jolt), (float)(0.98 * Math.Sin(angle) * jolt));
+        }
+
+        return this;
+    }
+
+    /// <summary>The samples turned by a fixed rotation (row-major 3x3): the device mounted another way.</summary>
+    public static float[][] Rotate(float[][] samples, double[] m) =>
+    [
+        .. samples.Select(s => new[]
+        {
+            (float)((m[0] * s[0]) + (m[1] * s[1]) + (m[2] * s[2])),
+            (float)((m[3] * s[0]) + (m[4] * s[1]) + (m[5] * s[2])),
+            (float)((m[6] * s[0]) + (m[7] * s[1]) + (m[8] * s[2])),
+        }),
+    ];
+
     private SyntheticTraces Hold(double seconds, float x, float y, float z, float noise)
     {
         int n = (int)(seconds * Hertz);
