@@ -42,7 +42,7 @@ public sealed class MqttOptions
 
     /// <summary>Embedded broker: CONNECT attempts allowed per client per <see cref="ConnectWindowSeconds"/>; more are refused
     /// (<c>connect_rate_limited</c>) before any password hashing.</summary>
-    public int ConnectLimitPerWindow { get; init; } = 30;
+    public int ConnectLimitPerWindow { get; init; } = 60;
 
     public int ConnectWindowSeconds { get; init; } = 10;
 
