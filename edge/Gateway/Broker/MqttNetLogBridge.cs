@@ -27,6 +27,13 @@ public sealed class MqttNetLogBridge : IMqttNetLogger
 
     public void Publish(MqttNetLogLevel logLevel, string source, string message, object[] parameters, Exception exception)
     {
+        // MQTTnet publishes a Verbose line per packet (TX/RX with the packet's ToString): formatting them all
+        // was a measurable share of the gateway's CPU under load, so nothing is formatted unless it is used.
+        if (logLevel < MqttNetLogLevel.Warning && !_logger.IsEnabled(LogLevel.Debug))
+        {
+            return;
+        }
+
         var text = parameters is { Length: > 0 } ? SafeFormat(message, parameters) : message;
         if (source == "MqttClientSessionsManager" && logLevel >= MqttNetLogLevel.Warning && !IsGuardCut(exception))
         {
