@@ -1,6 +1,7 @@
 using Eldercare.Edge.Gateway.Configuration;
 using Eldercare.Edge.Gateway.Metrics;
 using Eldercare.Edge.Gateway.Store;
+using Eldercare.Firmware.Core.Events;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Polly;
@@ -79,14 +80,27 @@ public sealed class Forwarder : BackgroundService
         return total;
     }
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    /// <summary>
+    /// Two loops, one per lane, each in store order (so per-device order within a lane holds): an alarm never
+    /// waits for a 1,000-event telemetry POST in flight, it goes in its own request as soon as it is committed.
+    /// </summary>
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
+        Task.WhenAll(
+            Task.Run(() => RunLaneAsync(EventTypes.AlarmLane, stoppingToken), CancellationToken.None),
+            Task.Run(() => RunLaneAsync(EventTypes.TelemetryLane, stoppingToken), CancellationToken.None));
+
+    private async Task RunLaneAsync(string lane, CancellationToken stoppingToken)
     {
+        Func<CancellationToken, ValueTask<int>> sendOne = cancellationToken => SendOneBatchAsync(lane, cancellationToken);
         while (!stoppingToken.IsCancellationRequested)
         {
             try
             {
-                await DrainAsync(stoppingToken).ConfigureAwait(false);
-                await _store.WaitForNewEventsAsync(IdlePoll, stoppingToken).ConfigureAwait(false);
+                while (!stoppingToken.IsCancellationRequested && await _retry.ExecuteAsync(sendOne, stoppingToken).ConfigureAwait(false) >= 0)
+                {
+                }
+
+                await _store.WaitForNewEventsAsync(lane, IdlePoll, stoppingToken).ConfigureAwait(false);
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
             {
@@ -102,9 +116,13 @@ public sealed class Forwarder : BackgroundService
     }
 
     /// <summary>One batch: -1 when nothing is pending, else the number confirmed. Throws to trigger a retry.</summary>
-    private async ValueTask<int> SendOneBatchAsync(CancellationToken cancellationToken)
+    private ValueTask<int> SendOneBatchAsync(CancellationToken cancellationToken) => SendOneBatchAsync(null, cancellationToken);
+
+    private async ValueTask<int> SendOneBatchAsync(string? lane, CancellationToken cancellationToken)
     {
-        var batch = await _store.ReadPendingAsync(_options.BatchSize, cancellationToken).ConfigureAwait(false);
+        var batch = lane is null
+            ? await _store.ReadPendingAsync(_options.BatchSize, cancellationToken).ConfigureAwait(false)
+            : await _store.ReadPendingAsync(lane, _options.BatchSize, cancellationToken).ConfigureAwait(false);
         if (batch.Count == 0)
         {
             return -1;

@@ -19,6 +19,12 @@ public interface IEventStore
     /// <summary>Up to <paramref name="maxCount"/> pending events: the whole alarm lane before telemetry, each lane in store order.</summary>
     Task<IReadOnlyList<EventRecord>> ReadPendingAsync(int maxCount, CancellationToken cancellationToken);
 
+    /// <summary>Up to <paramref name="maxCount"/> pending events of one lane (<see cref="Eldercare.Firmware.Core.Events.EventTypes.AlarmLane"/> or telemetry), in store order.</summary>
+    Task<IReadOnlyList<EventRecord>> ReadPendingAsync(string lane, int maxCount, CancellationToken cancellationToken);
+
+    /// <summary>Like <see cref="WaitForNewEventsAsync(TimeSpan, CancellationToken)"/>, for events of one lane only.</summary>
+    Task WaitForNewEventsAsync(string lane, TimeSpan timeout, CancellationToken cancellationToken);
+
     /// <summary>Marks events done (or rejected upstream); returns how many were pending.</summary>
     Task<int> MarkAsync(IReadOnlyCollection<string> ids, ForwardState state, CancellationToken cancellationToken);
 

@@ -20,10 +20,9 @@ public sealed class SqliteEventStore : IEventStore, IAsyncDisposable
 {
     private readonly StoreOptions _options;
     private readonly ILogger _logger;
-    private readonly Channel<WriteRequest> _queue;
     // Alarms have their own queue, drained first by the writer: an SOS is committed in the next transaction
     // even when tens of thousands of telemetry appends are queued (its PUBACK still follows the commit).
-    private readonly Channel<WriteRequest> _alarmQueue;
+    private readonly WriteQueue<WriteRequest> _queue;
     // Set by every producer after writing to a queue; the writer thread sleeps on it only when both are empty.
     private readonly ManualResetEventSlim _work = new(false);
     private readonly TaskCompletionSource _writerDone = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -35,6 +34,7 @@ public sealed class SqliteEventStore : IEventStore, IAsyncDisposable
     private readonly SqliteConnection _reader;
     private readonly SemaphoreSlim _readerLock = new(1, 1);
     private readonly WakeSignal _newEvents = new();
+    private readonly WakeSignal _newAlarms = new();
     private readonly Thread _writerThread;
     private readonly StoreHousekeeping _housekeeping;
     private readonly StoreMetrics _metrics;
@@ -54,16 +54,7 @@ public sealed class SqliteEventStore : IEventStore, IAsyncDisposable
         _metrics = metrics;
         _housekeeping = new StoreHousekeeping(writer, options);
         _metrics.SetTelemetryBytes(_housekeeping.TelemetryBytes);
-        _queue = Channel.CreateBounded<WriteRequest>(new BoundedChannelOptions(options.QueueCapacity)
-        {
-            SingleReader = true,
-            FullMode = BoundedChannelFullMode.Wait,
-        });
-        _alarmQueue = Channel.CreateBounded<WriteRequest>(new BoundedChannelOptions(options.QueueCapacity)
-        {
-            SingleReader = true,
-            FullMode = BoundedChannelFullMode.Wait,
-        });
+        _queue = new WriteQueue<WriteRequest>(options.QueueCapacity, _work.Set);
         // Dedicated threads: the writer blocks in SQLite (statements, fsync) and must neither hold a thread-pool
         // thread (MQTTnet's connections run there) nor wait for one to be scheduled when work is queued.
         _writerThread = new Thread(WriterLoop) { IsBackground = true, Name = "store-writer" };
@@ -147,13 +138,7 @@ public sealed class SqliteEventStore : IEventStore, IAsyncDisposable
         Interlocked.Increment(ref _queueDepth);
         try
         {
-            var queue = record.IsAlarm ? _alarmQueue : _queue;
-            if (!queue.Writer.TryWrite(request))
-            {
-                await queue.Writer.WriteAsync(request, cancellationToken).ConfigureAwait(false);
-            }
-
-            _work.Set();
+            await _queue.EnqueueAsync(request, record.IsAlarm, cancellationToken).ConfigureAwait(false);
         }
         catch
         {
@@ -174,20 +159,32 @@ public sealed class SqliteEventStore : IEventStore, IAsyncDisposable
 
         var request = new MarkRequest(ids, state);
         Interlocked.Increment(ref _queueDepth);
-        await _queue.Writer.WriteAsync(request, cancellationToken).ConfigureAwait(false);
-        _work.Set();
+        await _queue.EnqueueAsync(request, alarm: false, cancellationToken).ConfigureAwait(false);
         return await request.Completion.Task.ConfigureAwait(false);
     }
 
-    public async Task<IReadOnlyList<EventRecord>> ReadPendingAsync(int maxCount, CancellationToken cancellationToken)
+    public Task<IReadOnlyList<EventRecord>> ReadPendingAsync(int maxCount, CancellationToken cancellationToken) =>
+        ReadPendingCoreAsync(null, maxCount, cancellationToken);
+
+    public Task<IReadOnlyList<EventRecord>> ReadPendingAsync(string lane, int maxCount, CancellationToken cancellationToken) =>
+        ReadPendingCoreAsync(lane == EventTypes.AlarmLane ? 0 : 1, maxCount, cancellationToken);
+
+    private async Task<IReadOnlyList<EventRecord>> ReadPendingCoreAsync(int? lane, int maxCount, CancellationToken cancellationToken)
     {
         await _readerLock.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
             using var command = _reader.CreateCommand();
             // lane 0 = alarm sorts first; the partial index events_pending serves this order directly.
-            command.CommandText = "SELECT seq_no, id, lane, dev, boot, seq, type, ts, rx, payload, skew_ms FROM events WHERE forwarded = 0 ORDER BY lane, seq_no LIMIT $n";
+            command.CommandText = lane is null
+                ? "SELECT seq_no, id, lane, dev, boot, seq, type, ts, rx, payload, skew_ms FROM events WHERE forwarded = 0 ORDER BY lane, seq_no LIMIT $n"
+                : "SELECT seq_no, id, lane, dev, boot, seq, type, ts, rx, payload, skew_ms FROM events WHERE forwarded = 0 AND lane = $lane ORDER BY seq_no LIMIT $n";
             command.Parameters.AddWithValue("$n", maxCount);
+            if (lane is not null)
+            {
+                command.Parameters.AddWithValue("$lane", lane.Value);
+            }
+
             var result = new List<EventRecord>();
             using var rows = command.ExecuteReader();
             while (rows.Read())
@@ -218,13 +215,15 @@ public sealed class SqliteEventStore : IEventStore, IAsyncDisposable
 
     public Task WaitForNewEventsAsync(TimeSpan timeout, CancellationToken cancellationToken) => _newEvents.WaitAsync(timeout, cancellationToken);
 
+    public Task WaitForNewEventsAsync(string lane, TimeSpan timeout, CancellationToken cancellationToken) =>
+        (lane == EventTypes.AlarmLane ? _newAlarms : _newEvents).WaitAsync(timeout, cancellationToken);
+
     public async ValueTask DisposeAsync()
     {
         await _stopMaintenance.CancelAsync().ConfigureAwait(false);
         await _maintenanceLoop.ConfigureAwait(false);
         _stopMaintenance.Dispose();
-        _queue.Writer.TryComplete();
-        _alarmQueue.Writer.TryComplete();
+        _queue.Close();
         _stopping = true;
         _work.Set();
         await _writerDone.Task.ConfigureAwait(false);
@@ -237,6 +236,7 @@ public sealed class SqliteEventStore : IEventStore, IAsyncDisposable
         _checkpointWake.Dispose();
         _readerLock.Dispose();
         _newEvents.Dispose();
+        _newAlarms.Dispose();
     }
 
     private void WriterLoop()
@@ -275,15 +275,17 @@ public sealed class SqliteEventStore : IEventStore, IAsyncDisposable
             // Reset before looking: a producer that writes after the look sets the event after the reset.
             _work.Reset();
             batch.Clear();
-            while (batch.Count < _options.MaxBatchSize && _alarmQueue.Reader.TryRead(out var alarm))
+            while (batch.Count < _options.MaxBatchSize && _queue.TryDequeueAlarm(out var alarm))
             {
                 batch.Add(alarm);
             }
 
-            while (batch.Count < _options.MaxBatchSize && _queue.Reader.TryRead(out var request))
+            while (batch.Count < _options.MaxBatchSize && _queue.TryDequeueOther(out var request))
             {
                 batch.Add(request);
             }
+
+            _queue.SignalRoom();
 
             if (batch.Count == 0)
             {
@@ -298,6 +300,7 @@ public sealed class SqliteEventStore : IEventStore, IAsyncDisposable
 
             Interlocked.Add(ref _queueDepth, -batch.Count);
             var stored = 0;
+            var storedAlarms = 0;
             var marked = 0;
             var removed = new HousekeepingResult();
             var now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
@@ -313,6 +316,7 @@ public sealed class SqliteEventStore : IEventStore, IAsyncDisposable
                         var r = append.Record;
                         append.Outcome = insert.Execute(r) ? AppendOutcome.Stored : AppendOutcome.Duplicate;
                         stored += append.Outcome == AppendOutcome.Stored ? 1 : 0;
+                        storedAlarms += append.Outcome == AppendOutcome.Stored && r.IsAlarm ? 1 : 0;
                         if (append.Outcome == AppendOutcome.Stored && !r.IsAlarm)
                         {
                             _housekeeping.TelemetryBytes += System.Text.Encoding.UTF8.GetByteCount(r.Payload);
@@ -370,6 +374,11 @@ public sealed class SqliteEventStore : IEventStore, IAsyncDisposable
             if (stored > 0)
             {
                 _newEvents.Set();
+            }
+
+            if (storedAlarms > 0)
+            {
+                _newAlarms.Set();
             }
         }
     }
@@ -432,8 +441,7 @@ public sealed class SqliteEventStore : IEventStore, IAsyncDisposable
             {
                 var request = new MaintenanceRequest();
                 Interlocked.Increment(ref _queueDepth);
-                await _queue.Writer.WriteAsync(request, _stopMaintenance.Token).ConfigureAwait(false);
-                _work.Set();
+                await _queue.EnqueueAsync(request, alarm: false, _stopMaintenance.Token).ConfigureAwait(false);
             }
         }
         catch (OperationCanceledException)
