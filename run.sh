@@ -62,8 +62,14 @@ fi
 pids=()
 cleanup() {
   trap - INT TERM EXIT
+  if [ -f "$run_dir/follower.pid" ]; then pids+=("$(cat "$run_dir/follower.pid")"); fi
   for pid in "${pids[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
-  for pid in "${pids[@]}"; do wait "$pid" 2>/dev/null || true; done
+  # Give each process 10 s to stop cleanly, then SIGKILL: Ctrl-C must never hang.
+  for pid in "${pids[@]}"; do
+    for _ in $(seq 1 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.2; done
+    kill -KILL "$pid" 2>/dev/null || true
+    wait "$pid" 2>/dev/null || true
+  done
 }
 trap cleanup EXIT
 trap 'echo; echo "stopping..."; exit 130' INT TERM
@@ -98,14 +104,15 @@ pids+=($!)
 wait_for_line "$run_dir/gateway.log" "gateway ready" 30
 
 # Alarms as they reach the cloud, live.
-tail --pid=$$ -n +1 -F "$run_dir/cloud.log" 2>/dev/null | grep --line-buffered "^ALARM" | sed -u 's/^/[cloud] /' &
+( echo "$BASHPID" >"$run_dir/follower.pid"; exec tail -n +1 -F "$run_dir/cloud.log" 2>/dev/null ) | grep --line-buffered "^ALARM" | sed -u 's/^/[cloud] /' &
 pids+=($!)
 
 if [ "$smoke" -eq 0 ]; then
   echo "running: $devices pendants, heartbeat every ${heartbeat}s. Logs in $run_dir."
   echo "type 'sos pendant-0003', 'cancel pendant-0003', 'fall pendant-0003', or Ctrl-C to stop."
+  # A background job's stdin is /dev/null unless redirected: hand it the terminal so commands can be typed.
   dotnet "$device_dll" run --broker "127.0.0.1:$mqtt_port" --devices "$run_dir/devices.csv" \
-    --data-dir "$run_dir/devices" --heartbeat-seconds "$heartbeat" | sed -u 's/^/[devices] /' &
+    --data-dir "$run_dir/devices" --heartbeat-seconds "$heartbeat" <&0 &
   devices_pid=$!
   pids+=($devices_pid)
   wait "$devices_pid" || true
@@ -123,7 +130,7 @@ pids+=($devices_pid)
 count_sos() {
   local body
   body=$(curl -sf "http://127.0.0.1:$cloud_port/api/v1/events?dev=$sos_device&type=sos") || { echo 0; return; }
-  grep -o '"id"' <<<"$body" | wc -l
+  printf '%s' "$body" | grep -o '"id"' | wc -l || true
 }
 deadline=$((SECONDS + 30)); n=0
 while [ $SECONDS -lt $deadline ]; do
