@@ -49,7 +49,7 @@ for dll in "$gateway_dll" "$cloud_dll" "$device_dll"; do
 done
 
 port_free() { ! (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
-free_port() { local p; for _ in $(seq 1 200); do p=$((20000 + RANDOM % 30000)); if port_free "$p"; then echo "$p"; return; fi; done; echo "no free port" >&2; exit 1; }
+free_port() { local p; for _ in $(seq 1 200); do p=$((15000 + RANDOM % 17000)); if port_free "$p"; then echo "$p"; return; fi; done; echo "no free port" >&2; exit 1; }
 if [ "$smoke" -eq 1 ]; then
   mqtt_port=$(free_port); cloud_port=$(free_port); http_port=$(free_port)
 else

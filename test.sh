@@ -31,7 +31,9 @@ if ! dotnet build Devices.sln -c Release -nologo -v quiet -clp:ErrorsOnly; then
   exit 1
 fi
 
-args=(--solution Devices.sln -c Release --no-build --results-directory "$results" --report-trx --ignore-exit-code 8)
+# One test project at a time: the Faults, Security and EndToEnd tiers each start real brokers,
+# gateways and fleets; run side by side on 2 cores they would measure each other's load.
+args=(--solution Devices.sln -c Release --no-build --results-directory "$results" --report-trx --ignore-exit-code 8 --max-parallel-test-modules 1)
 [ -n "$category" ] && args+=(--filter "TestCategory=$category")
 echo "running tests${category:+ (category $category)}..."
 dotnet test "${args[@]}"

@@ -9,24 +9,45 @@ public static class FreePort
     private static readonly object Gate = new();
     private static readonly HashSet<int> Handed = [];
 
+    // Below the kernel's ephemeral range (ip_local_port_range, 32768-60999 on Debian): a port picked
+    // there and released can be taken by any outgoing connection (a fleet of test devices makes
+    // thousands) before the server binds it. Random, so parallel test processes rarely collide.
+    private const int RangeStart = 15000;
+    private const int RangeEnd = 32000;
+
     /// <summary>A port that was free a moment ago and was not handed out before in this process.</summary>
     public static int Next()
     {
         lock (Gate)
         {
-            for (var attempt = 0; attempt < 100; attempt++)
+            for (var attempt = 0; attempt < 200; attempt++)
             {
-                using var listener = new TcpListener(IPAddress.Loopback, 0);
-                listener.Start();
-                var port = ((IPEndPoint)listener.LocalEndpoint).Port;
-                listener.Stop();
-                if (Handed.Add(port))
+                var port = Random.Shared.Next(RangeStart, RangeEnd);
+                if (Handed.Contains(port) || !CanBind(port))
                 {
-                    return port;
+                    continue;
                 }
+
+                Handed.Add(port);
+                return port;
             }
 
             throw new InvalidOperationException("no free loopback port found");
+        }
+    }
+
+    private static bool CanBind(int port)
+    {
+        try
+        {
+            using var listener = new TcpListener(IPAddress.Loopback, port);
+            listener.Start();
+            listener.Stop();
+            return true;
+        }
+        catch (SocketException)
+        {
+            return false;
         }
     }
 

@@ -28,6 +28,11 @@ public sealed class Forwarder : BackgroundService
     private readonly ILogger<Forwarder> _logger;
     private readonly ResiliencePipeline _retry;
 
+    // True while the alarm lane has events it has not delivered yet (true until its first read). The
+    // telemetry lane holds back then, so after an outage the backlog of alarms reaches the platform
+    // before any buffered telemetry; a telemetry POST already in flight does not delay an alarm.
+    private volatile bool _alarmBacklog = true;
+
     public Forwarder(IEventStore store, IUpstream upstream, ForwarderOptions options, GatewayMetrics metrics, ILogger<Forwarder> logger, TimeProvider? time = null)
     {
         _store = store;
@@ -120,9 +125,22 @@ public sealed class Forwarder : BackgroundService
 
     private async ValueTask<int> SendOneBatchAsync(string? lane, CancellationToken cancellationToken)
     {
+        if (lane == EventTypes.TelemetryLane)
+        {
+            while (_alarmBacklog)
+            {
+                await Task.Delay(5, cancellationToken).ConfigureAwait(false);
+            }
+        }
+
         var batch = lane is null
             ? await _store.ReadPendingAsync(_options.BatchSize, cancellationToken).ConfigureAwait(false)
             : await _store.ReadPendingAsync(lane, _options.BatchSize, cancellationToken).ConfigureAwait(false);
+        if (lane == EventTypes.AlarmLane)
+        {
+            _alarmBacklog = batch.Count > 0;
+        }
+
         if (batch.Count == 0)
         {
             return -1;
