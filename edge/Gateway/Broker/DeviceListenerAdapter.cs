@@ -19,6 +19,12 @@ namespace Eldercare.Edge.Gateway.Broker;
 /// </summary>
 public sealed class DeviceListenerAdapter : IMqttServerAdapter
 {
+    // The packet writer of each connection encodes what the gateway sends (CONNACK, PUBACK, SUBACK, downlinks): a few
+    // bytes each. MQTTnet's own 4 KB start x 10,000 connections was ~40 MB of the gateway's RSS; the writer grows on
+    // demand (doubling) and Cleanup() shrinks it back to the retained maximum after a large downlink.
+    internal const int InitialWriteBufferBytes = 128;
+    internal const int MaxRetainedWriteBufferBytes = 4096;
+
     private readonly IPEndPoint _endpoint;
     private readonly X509Certificate2? _certificate;
     private readonly int _maxPacketBytes;
@@ -126,7 +132,7 @@ public sealed class DeviceListenerAdapter : IMqttServerAdapter
 
             var guarded = new PacketSizeGuardStream(stream, _maxPacketBytes, size => _onTooLarge(remote, size));
             var channel = new MqttTcpChannel(guarded, remote, socket.LocalEndPoint, null);
-            var formatter = new MqttPacketFormatterAdapter(new MqttBufferWriter(4096, 65535));
+            var formatter = new MqttPacketFormatterAdapter(new MqttBufferWriter(InitialWriteBufferBytes, MaxRetainedWriteBufferBytes));
             using var adapter = new MqttChannelAdapter(channel, formatter, _logger!);
             var handler = ClientHandler;
             if (handler is not null)
