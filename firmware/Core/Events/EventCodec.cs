@@ -200,7 +200,7 @@ namespace Eldercare.Firmware.Core.Events
                 {
                     if (!NumberParser.TryParseUnitPerMille(number, out confidence))
                     {
-                        return DecodeResult.Reject(RejectReasons.BadField, "conf must be a decimal 0..1, got " + Shorten(number));
+                        return DecodeResult.Reject(RejectReasons.BadField, "conf must be a number 0..1 (no exponent), got " + Shorten(number));
                     }
 
                     continue;

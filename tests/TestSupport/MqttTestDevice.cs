@@ -1,23 +1,26 @@
-using Eldercare.Edge.Gateway.Broker;
+using Eldercare.Firmware.Core.Apps;
 using Eldercare.Firmware.Core.Events;
 using MQTTnet;
 using MQTTnet.Formatter;
 using MQTTnet.Protocol;
 
-namespace Eldercare.Security.Tests.Support;
+namespace Eldercare.TestSupport;
 
-/// <summary>An MQTTnet device for the attacks that a real client library can send.</summary>
-public sealed class Device : IAsyncDisposable
+/// <summary>
+/// A bare MQTT device for broker tests: it can misbehave on purpose (wrong topics, raw payloads, QoS 2),
+/// which the firmware's virtual device never does.
+/// </summary>
+public sealed class MqttTestDevice : IAsyncDisposable
 {
-    private readonly TaskCompletionSource _disconnected = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly TaskCompletionSource<MqttClientDisconnectedEventArgs> _disconnected = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-    private Device(string id, IMqttClient client)
+    private MqttTestDevice(string id, IMqttClient client)
     {
         Id = id;
         Client = client;
-        client.DisconnectedAsync += _ =>
+        client.DisconnectedAsync += args =>
         {
-            _disconnected.TrySetResult();
+            _disconnected.TrySetResult(args);
             return Task.CompletedTask;
         };
     }
@@ -26,9 +29,10 @@ public sealed class Device : IAsyncDisposable
 
     public IMqttClient Client { get; }
 
-    public Task Disconnected => _disconnected.Task;
+    /// <summary>Completes when the broker (or the network) closed the connection.</summary>
+    public Task<MqttClientDisconnectedEventArgs> Disconnected => _disconnected.Task;
 
-    public static async Task<(Device Device, MqttClientConnectResult Result)> TryConnectAsync(int port, string id, string password,
+    public static async Task<(MqttTestDevice Device, MqttClientConnectResult Result)> TryConnectAsync(int port, string id, string password,
         MqttProtocolVersion version = MqttProtocolVersion.V500, string? clientId = null, MqttClientTlsOptions? tls = null)
     {
         var client = new MqttClientFactory().CreateMqttClient();
@@ -43,12 +47,12 @@ public sealed class Device : IAsyncDisposable
             builder = builder.WithTlsOptions(tls);
         }
 
-        var device = new Device(id, client);
+        var device = new MqttTestDevice(id, client);
         var result = await client.ConnectAsync(builder.Build()).ConfigureAwait(false);
         return (device, result);
     }
 
-    public static async Task<Device> ConnectAsync(int port, string id, string password, MqttProtocolVersion version = MqttProtocolVersion.V500, MqttClientTlsOptions? tls = null)
+    public static async Task<MqttTestDevice> ConnectAsync(int port, string id, string password, MqttProtocolVersion version = MqttProtocolVersion.V500, MqttClientTlsOptions? tls = null)
     {
         var (device, result) = await TryConnectAsync(port, id, password, version, tls: tls).ConfigureAwait(false);
         if (result.ResultCode != MqttClientConnectResultCode.Success)
@@ -63,7 +67,7 @@ public sealed class Device : IAsyncDisposable
     public static DeviceEvent Event(string device, int seq, string type = EventTypes.Sos) =>
         new(device, 1, seq, type, DateTimeOffset.UtcNow.ToUnixTimeMilliseconds());
 
-    public Task<MqttClientPublishResult> PublishAsync(DeviceEvent e) => PublishRawAsync(EventCodec.Encode(e), TopicAcl.EventsTopic(Id));
+    public Task<MqttClientPublishResult> PublishAsync(DeviceEvent e, string? topic = null) => PublishRawAsync(EventCodec.Encode(e), topic ?? Topics.Events(Id));
 
     public Task<MqttClientPublishResult> PublishRawAsync(byte[] payload, string topic, MqttQualityOfServiceLevel qos = MqttQualityOfServiceLevel.AtLeastOnce) =>
         Client.PublishAsync(new MqttApplicationMessageBuilder().WithTopic(topic).WithPayload(payload).WithQualityOfServiceLevel(qos).Build());
