@@ -97,6 +97,10 @@ public sealed class FleetScenario(BenchEnvironment environment, BenchSettings se
 
         var stormLatency = new LatencyRecorder();
         var idleLatency = new LatencyRecorder();
+        // Where a storm alarm's time goes: device publish -> gateway rx (MQTTnet receive, ingest) and gateway rx ->
+        // stub cloudRx (store commit, forwarder, HTTP). Same host clock; rx and cloudRx are whole milliseconds.
+        var stormToGateway = new LatencyRecorder();
+        var stormGatewayToStub = new LatencyRecorder();
         foreach (var e in stored.EnumerateArray())
         {
             var id = e.GetProperty("id").GetString()!;
@@ -105,13 +109,19 @@ public sealed class FleetScenario(BenchEnvironment environment, BenchSettings se
                 // cloudRx is whole milliseconds; the send time is fractional: clamp the sub-millisecond negative.
                 var latency = Math.Max(0, e.GetProperty("cloudRx").GetInt64() - sentAt);
                 (idleAlarmIds.Contains(id) ? idleLatency : stormLatency).RecordMilliseconds(latency);
+                if (!idleAlarmIds.Contains(id))
+                {
+                    var gatewayRx = e.GetProperty("rx").GetInt64();
+                    stormToGateway.RecordMilliseconds(Math.Max(0, gatewayRx - sentAt));
+                    stormGatewayToStub.RecordMilliseconds(Math.Max(0, e.GetProperty("cloudRx").GetInt64() - gatewayRx));
+                }
             }
         }
 
         var p50 = stormLatency.PercentileMilliseconds(50);
         var p99 = stormLatency.PercentileMilliseconds(99);
         var gatewayCpuPercent = 100 * cpu.Used["gateway"] / Math.Max(0.001, cpu.WallSeconds);
-        report.Note($"fleet {size}: connected in {connectSeconds:F1} s; idle RSS {rssIdleStart:F0} MB before connects, {rssConnected:F0} MB connected; storm: {stormDevices.Count} reconnects in {reconnectSeconds:F1} s, {burstEvents} events flushed in {stormSeconds:F1} s ({burstRate:F0}/s, acked {fleet.Acknowledged - acknowledgedBefore} incl. heartbeats, failed {fleet.Failed} {fleet.LastError}); alarms at the stub {stored.GetArrayLength()}/{alarmCount}: idle p50 {idleLatency.PercentileMilliseconds(50):F1} / p99 {idleLatency.PercentileMilliseconds(99):F1} ms, storm p50 {p50:F1} / p99 {p99:F1} / max {stormLatency.MaxMilliseconds():F1} ms (n={stormLatency.Count}); gateway CPU {gatewayCpuPercent:F0}% during the storm; threads {ProcStat.ThreadCount(gateway.Id)}");
+        report.Note($"fleet {size}: connected in {connectSeconds:F1} s; idle RSS {rssIdleStart:F0} MB before connects, {rssConnected:F0} MB connected; storm: {stormDevices.Count} reconnects in {reconnectSeconds:F1} s, {burstEvents} events flushed in {stormSeconds:F1} s ({burstRate:F0}/s, acked {fleet.Acknowledged - acknowledgedBefore} incl. heartbeats, failed {fleet.Failed} {fleet.LastError}); alarms at the stub {stored.GetArrayLength()}/{alarmCount}: idle p50 {idleLatency.PercentileMilliseconds(50):F1} / p99 {idleLatency.PercentileMilliseconds(99):F1} ms, storm p50 {p50:F1} / p99 {p99:F1} / max {stormLatency.MaxMilliseconds():F1} ms (n={stormLatency.Count}; publish -> gateway rx p50 {stormToGateway.PercentileMilliseconds(50):F1} / p99 {stormToGateway.PercentileMilliseconds(99):F1} ms, gateway rx -> stub p50 {stormGatewayToStub.PercentileMilliseconds(50):F1} / p99 {stormGatewayToStub.PercentileMilliseconds(99):F1} ms); gateway CPU {gatewayCpuPercent:F0}% during the storm; threads {ProcStat.ThreadCount(gateway.Id)}");
         report.AddScalingRow(size, connectSeconds, burstRate, p50, p99, stormLatency.MaxMilliseconds(), rssConnected, rssPeak, gatewayCpuPercent);
         if (size == settings.FleetSizes.Max())
         {
