@@ -17,7 +17,7 @@ while [ $# -gt 0 ]; do
     --no-build) build=0 ;;
     --devices) devices="$2"; shift ;;
     --heartbeat-seconds) heartbeat="$2"; shift ;;
-    -h|--help) sed -n '2,10p' "$0"; exit 0 ;;
+    -h|--help) sed -n "2,9p" "$0" | sed "s/^# \{0,1\}//"; exit 0 ;;
     *) echo "run.sh: unknown option '$1' (try --help)" >&2; exit 2 ;;
   esac
   shift
