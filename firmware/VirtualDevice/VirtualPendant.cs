@@ -111,7 +111,7 @@ public sealed class VirtualPendant : IAsyncDisposable
     {
         lock (_tickLock)
         {
-            return _app.Raise(type, -1, -1, null);
+            return _app.Raise(type, Eldercare.Firmware.Core.Events.DeviceEvent.Absent, Eldercare.Firmware.Core.Events.DeviceEvent.Absent, null);
         }
     }
 
