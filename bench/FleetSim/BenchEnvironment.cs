@@ -157,6 +157,12 @@ public sealed class BenchEnvironment
     public static async Task<double> GatewayMetricAsync(HttpClient http, string gatewayUrl, string name)
     {
         var text = await http.GetStringAsync(gatewayUrl + "/metrics").ConfigureAwait(false);
+        return ParseMetric(text, name);
+    }
+
+    /// <summary>One value from Prometheus text; NaN when absent.</summary>
+    public static double ParseMetric(string text, string name)
+    {
         foreach (var line in text.Split('\n'))
         {
             if (line.StartsWith(name + " ", StringComparison.Ordinal))

@@ -31,11 +31,29 @@ public sealed class FleetScenario(BenchEnvironment environment, BenchSettings se
         using var background = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var heartbeats = fleet.HeartbeatAsync(fleet.Devices, settings.HeartbeatInterval, background.Token);
         var rssPeak = 0.0;
+        var storming = false;
+        var queueSamples = new List<(double Gateway, double Waiting, double Local)>();
         var sampler = Task.Run(async () =>
         {
             while (!background.IsCancellationRequested)
             {
                 rssPeak = Math.Max(rssPeak, gateway.ResidentMegabytes());
+                if (Volatile.Read(ref storming))
+                {
+                    // Where a storm's backlog waits: the gateway's thread pool queue, its telemetry admission, this process's queue.
+                    try
+                    {
+                        var text = await http.GetStringAsync(gatewayUrl + "/metrics").ConfigureAwait(false);
+                        lock (queueSamples)
+                        {
+                            queueSamples.Add((BenchEnvironment.ParseMetric(text, "gateway_threadpool_queue"), BenchEnvironment.ParseMetric(text, "gateway_telemetry_waiting"), ThreadPool.PendingWorkItemCount));
+                        }
+                    }
+                    catch (HttpRequestException)
+                    {
+                    }
+                }
+
                 await Task.Delay(200, CancellationToken.None).ConfigureAwait(false);
             }
         }, CancellationToken.None);
@@ -50,6 +68,9 @@ public sealed class FleetScenario(BenchEnvironment environment, BenchSettings se
         }
 
         var rssConnected = gateway.ResidentMegabytes();
+        var memory = ProcStat.MemoryBreakdown(gateway.Id);
+        var gcHeapMb = await BenchEnvironment.GatewayMetricAsync(http, gatewayUrl, "gateway_gc_heap_bytes").ConfigureAwait(false) / 1048576.0;
+        var gcCommittedMb = await BenchEnvironment.GatewayMetricAsync(http, gatewayUrl, "gateway_gc_committed_bytes").ConfigureAwait(false) / 1048576.0;
         var idleAlarmIds = fleet.AlarmSendTimes.Keys.ToHashSet(StringComparer.Ordinal);
 
         // Storm: everyone else drops, reboots, reconnects and flushes; alarms keep coming from the others.
@@ -64,12 +85,14 @@ public sealed class FleetScenario(BenchEnvironment environment, BenchSettings se
         using var stormAlarms = CancellationTokenSource.CreateLinkedTokenSource(background.Token);
         var alarmsDuringStorm = fleet.AlarmsAsync(alarmDevices, settings.AlarmsPerSecond, stormAlarms.Token);
         cpu.Start();
+        Volatile.Write(ref storming, true);
         var storm = Stopwatch.StartNew();
         await fleet.ReconnectAndFlushAsync(stormDevices, settings.ConnectConcurrency, settings.BurstEventsPerDevice, settings.Window, cancellationToken).ConfigureAwait(false);
         var reconnectSeconds = storm.Elapsed.TotalSeconds;
         await fleet.WaitForFlushesAsync(cancellationToken).ConfigureAwait(false);
         var stormSeconds = storm.Elapsed.TotalSeconds;
         cpu.Stop();
+        Volatile.Write(ref storming, false);
         stormAlarms.Cancel();
         await alarmsDuringStorm.ConfigureAwait(false);
         var burstEvents = (long)stormDevices.Count * settings.BurstEventsPerDevice;
@@ -118,10 +141,17 @@ public sealed class FleetScenario(BenchEnvironment environment, BenchSettings se
             }
         }
 
+        string queues;
+        lock (queueSamples)
+        {
+            queues = queueSamples.Count == 0 ? "no samples" : string.Create(System.Globalization.CultureInfo.InvariantCulture,
+                $"gateway thread pool queue mean {queueSamples.Average(q => q.Gateway):F0} / max {queueSamples.Max(q => q.Gateway):F0}, telemetry waiting for admission mean {queueSamples.Average(q => q.Waiting):F0} / max {queueSamples.Max(q => q.Waiting):F0}, simulator thread pool queue mean {queueSamples.Average(q => q.Local):F0} / max {queueSamples.Max(q => q.Local):F0} ({queueSamples.Count} samples)");
+        }
+
         var p50 = stormLatency.PercentileMilliseconds(50);
         var p99 = stormLatency.PercentileMilliseconds(99);
         var gatewayCpuPercent = 100 * cpu.Used["gateway"] / Math.Max(0.001, cpu.WallSeconds);
-        report.Note($"fleet {size}: connected in {connectSeconds:F1} s; idle RSS {rssIdleStart:F0} MB before connects, {rssConnected:F0} MB connected; storm: {stormDevices.Count} reconnects in {reconnectSeconds:F1} s, {burstEvents} events flushed in {stormSeconds:F1} s ({burstRate:F0}/s, acked {fleet.Acknowledged - acknowledgedBefore} incl. heartbeats, failed {fleet.Failed} {fleet.LastError}); alarms at the stub {stored.GetArrayLength()}/{alarmCount}: idle p50 {idleLatency.PercentileMilliseconds(50):F1} / p99 {idleLatency.PercentileMilliseconds(99):F1} ms, storm p50 {p50:F1} / p99 {p99:F1} / max {stormLatency.MaxMilliseconds():F1} ms (n={stormLatency.Count}; publish -> gateway rx p50 {stormToGateway.PercentileMilliseconds(50):F1} / p99 {stormToGateway.PercentileMilliseconds(99):F1} ms, gateway rx -> stub p50 {stormGatewayToStub.PercentileMilliseconds(50):F1} / p99 {stormGatewayToStub.PercentileMilliseconds(99):F1} ms); gateway CPU {gatewayCpuPercent:F0}% during the storm; threads {ProcStat.ThreadCount(gateway.Id)}");
+        report.Note($"fleet {size}: connected in {connectSeconds:F1} s; idle RSS {rssIdleStart:F0} MB before connects, {rssConnected:F0} MB connected ({memory}; GC heap {gcHeapMb:F0} MB, GC committed {gcCommittedMb:F0} MB); storm: {stormDevices.Count} reconnects in {reconnectSeconds:F1} s, {burstEvents} events flushed in {stormSeconds:F1} s ({burstRate:F0}/s, acked {fleet.Acknowledged - acknowledgedBefore} incl. heartbeats, failed {fleet.Failed} {fleet.LastError}); alarms at the stub {stored.GetArrayLength()}/{alarmCount}: idle p50 {idleLatency.PercentileMilliseconds(50):F1} / p99 {idleLatency.PercentileMilliseconds(99):F1} ms, storm p50 {p50:F1} / p99 {p99:F1} / max {stormLatency.MaxMilliseconds():F1} ms (n={stormLatency.Count}; publish -> gateway rx p50 {stormToGateway.PercentileMilliseconds(50):F1} / p99 {stormToGateway.PercentileMilliseconds(99):F1} ms, gateway rx -> stub p50 {stormGatewayToStub.PercentileMilliseconds(50):F1} / p99 {stormGatewayToStub.PercentileMilliseconds(99):F1} ms); gateway CPU {gatewayCpuPercent:F0}% during the storm; {queues}; threads {ProcStat.ThreadCount(gateway.Id)}");
         report.AddScalingRow(size, connectSeconds, burstRate, p50, p99, stormLatency.MaxMilliseconds(), rssConnected, rssPeak, gatewayCpuPercent);
         if (size == settings.FleetSizes.Max())
         {

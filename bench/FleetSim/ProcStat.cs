@@ -12,6 +12,10 @@ public static class ProcStat
 
     public static double PeakResidentMegabytes(int pid) => StatusKilobytes(pid, "VmHWM:") / 1024.0;
 
+    /// <summary>VmRSS split as the kernel counts it: anonymous (heaps, stacks), file-backed (code, mapped files), shared memory.</summary>
+    public static string MemoryBreakdown(int pid) => string.Create(System.Globalization.CultureInfo.InvariantCulture,
+        $"anon {StatusKilobytes(pid, "RssAnon:") / 1024.0:F0} MB, file {StatusKilobytes(pid, "RssFile:") / 1024.0:F0} MB, shmem {StatusKilobytes(pid, "RssShmem:") / 1024.0:F0} MB");
+
     public static long ThreadCount(int pid) => StatusKilobytes(pid, "Threads:");
 
     public static long VoluntaryContextSwitches(int pid) => StatusKilobytes(pid, "voluntary_ctxt_switches:");

@@ -168,6 +168,7 @@ public sealed class EmbeddedBroker : IHostedService, IAsyncDisposable
         }
 
         args.SessionItems[DeviceItemKey] = args.UserName;
+        _ingestor.SessionStarted(args.UserName!);
         _metrics.CountConnectionAccepted();
     }
 

@@ -2,6 +2,7 @@ using System.Net.Http.Json;
 using System.Net.Security;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
+using System.Text.Json;
 using System.Text.Json.Serialization;
 using Eldercare.Edge.Gateway.Configuration;
 using Eldercare.Edge.Gateway.Store;
@@ -68,24 +69,65 @@ public sealed class HttpUpstream : IUpstream
 
     public async Task<UpstreamAnswer> SendAsync(IReadOnlyList<EventRecord> batch, CancellationToken cancellationToken)
     {
+        using var request = CreateRequest(batch);
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(_options.RequestTimeoutMilliseconds);
+        using var response = await _http.SendAsync(request, timeout.Token).ConfigureAwait(false);
+        EnsureOk(response);
+        var answer = await response.Content.ReadFromJsonAsync<AnswerBody>(timeout.Token).ConfigureAwait(false);
+        return ToAnswer(answer);
+    }
+
+    /// <summary>Synchronous I/O end to end (HTTP/1.1 on SocketsHttpHandler): no thread pool work item on the way.</summary>
+    public UpstreamAnswer Send(IReadOnlyList<EventRecord> batch, CancellationToken cancellationToken)
+    {
+        using var request = CreateRequest(batch);
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(_options.RequestTimeoutMilliseconds);
+        using var response = _http.Send(request, HttpCompletionOption.ResponseContentRead, timeout.Token);
+        EnsureOk(response);
+        using var stream = response.Content.ReadAsStream(timeout.Token);
+        AnswerBody? answer;
+        try
+        {
+            answer = JsonSerializer.Deserialize<AnswerBody>(stream);
+        }
+        catch (JsonException exception)
+        {
+            throw new UpstreamException($"upstream answered 200 with a body that is not the expected JSON: {exception.Message}");
+        }
+
+        return ToAnswer(answer);
+    }
+
+    private HttpRequestMessage CreateRequest(IReadOnlyList<EventRecord> batch)
+    {
         var body = new BatchBody(_options.GatewayId, batch.Select(e => new EventBody(
             e.Id, e.DeviceId, e.Type, e.Lane, e.BootEpoch, e.Sequence, e.DeviceTimestampUnixMilliseconds, e.ReceivedUnixMilliseconds, e.Payload, e.ClockSkewMilliseconds)).ToList());
-        using var request = new HttpRequestMessage(HttpMethod.Post, _options.EventsUri) { Content = JsonContent.Create(body) };
+        var request = new HttpRequestMessage(HttpMethod.Post, _options.EventsUri) { Content = JsonContent.Create(body) };
         if (!string.IsNullOrEmpty(_options.ApiKey))
         {
             request.Headers.Add("X-Api-Key", _options.ApiKey);
         }
 
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        timeout.CancelAfter(_options.RequestTimeoutMilliseconds);
-        using var response = await _http.SendAsync(request, timeout.Token).ConfigureAwait(false);
+        return request;
+    }
+
+    private static void EnsureOk(HttpResponseMessage response)
+    {
         if ((int)response.StatusCode != 200)
         {
             throw new UpstreamException($"upstream answered {(int)response.StatusCode} {response.ReasonPhrase}");
         }
+    }
 
-        var answer = await response.Content.ReadFromJsonAsync<AnswerBody>(timeout.Token).ConfigureAwait(false)
-            ?? throw new UpstreamException("upstream answered 200 with an empty body");
+    private static UpstreamAnswer ToAnswer(AnswerBody? answer)
+    {
+        if (answer is null)
+        {
+            throw new UpstreamException("upstream answered 200 with an empty body");
+        }
+
         var accepted = new List<string>((answer.Stored?.Count ?? 0) + (answer.Duplicates?.Count ?? 0));
         accepted.AddRange(answer.Stored ?? []);
         accepted.AddRange(answer.Duplicates ?? []);

@@ -6,4 +6,11 @@ namespace Eldercare.Edge.Gateway.Forwarding;
 public interface IUpstream
 {
     Task<UpstreamAnswer> SendAsync(IReadOnlyList<EventRecord> batch, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// The same, blocking the calling thread: the alarm lane runs on its own thread so that an alarm's request
+    /// never waits in the thread pool's queue behind a storm's work. Override with real synchronous I/O.
+    /// </summary>
+    UpstreamAnswer Send(IReadOnlyList<EventRecord> batch, CancellationToken cancellationToken) =>
+        SendAsync(batch, cancellationToken).GetAwaiter().GetResult();
 }

@@ -121,6 +121,7 @@ public sealed class GatewayHost : IAsyncDisposable
         services.AddSingleton<StoreMetrics>();
         services.AddSingleton(ingestOptions);
         services.AddSingleton<ClockSkewMonitor>();
+        services.AddSingleton<TelemetryAdmission>();
         services.AddSingleton<IEventStore>(sp =>
         {
             var store = SqliteEventStore.Open(options.Store, sp.GetRequiredService<ILoggerFactory>().CreateLogger<SqliteEventStore>(), sp.GetRequiredService<StoreMetrics>());

@@ -16,9 +16,12 @@ public sealed class EventIngestor
     private readonly ILogger<EventIngestor> _logger;
     private readonly TimeProvider _time;
     private readonly ClockSkewMonitor? _skew;
+    private readonly TelemetryAdmission _admission;
 
-    public EventIngestor(IEventStore store, GatewayMetrics metrics, ILogger<EventIngestor> logger, TimeProvider time, ClockSkewMonitor? skew = null)
+    public EventIngestor(IEventStore store, GatewayMetrics metrics, ILogger<EventIngestor> logger, TimeProvider time, ClockSkewMonitor? skew = null, TelemetryAdmission? admission = null)
     {
+        _admission = admission ?? new TelemetryAdmission(new IngestOptions(), time);
+        metrics.TelemetryWaiting = () => _admission.Waiting;
         _store = store;
         _metrics = metrics;
         _logger = logger;
@@ -53,8 +56,15 @@ public sealed class EventIngestor
         }
 
         AppendOutcome outcome;
+        TelemetryAdmission.Slot slot = default;
         try
         {
+            // An SOS or a fall never queues behind a storm's backlog; neither does a settled device's heartbeat.
+            if (!record.IsAlarm && !_admission.TryFastLane(topicDeviceId))
+            {
+                slot = await _admission.EnterBulkAsync(cancellationToken).ConfigureAwait(false);
+            }
+
             outcome = await _store.AppendAsync(record, cancellationToken).ConfigureAwait(false);
         }
         catch (Exception exception) when (exception is not OperationCanceledException)
@@ -62,6 +72,10 @@ public sealed class EventIngestor
             _metrics.CountStoreFailure();
             _logger.LogError("not stored {Id}: {Error}", record.Id, exception.Message);
             return new IngestResult(IngestOutcome.StoreFailed, record.Id, null, exception.Message);
+        }
+        finally
+        {
+            slot.Dispose();
         }
 
         if (outcome == AppendOutcome.Duplicate)
@@ -76,6 +90,9 @@ public sealed class EventIngestor
         _logger.Log(record.IsAlarm ? LogLevel.Information : LogLevel.Debug, "stored {Id}", record.Id);
         return new IngestResult(IngestOutcome.Stored, record.Id, null, null);
     }
+
+    /// <summary>A device's connection was accepted (embedded broker): its first events are an outbox flush.</summary>
+    public void SessionStarted(string deviceId) => _admission.SessionStarted(deviceId);
 
     /// <summary>Counts and logs a rejection decided elsewhere (ACL, credentials) in the same format.</summary>
     public void ReportRejected(string deviceId, string reason, string detail)

@@ -10,8 +10,37 @@ public sealed class IngestOptions
     /// </summary>
     public long MaxClockSkewMilliseconds { get; init; } = 300_000;
 
+    /// <summary>
+    /// Bulk telemetry (outbox flushes, chatty devices) being stored at once; the rest wait, unacknowledged, so
+    /// their devices send nothing more (window 1) and a reconnect storm's backlog waits here, not in the thread
+    /// pool's queue in front of an alarm. Alarms never take a slot (<see cref="TelemetryAdmission"/>).
+    /// Sized so that group commits stay large (measured in bench/results.md).
+    /// </summary>
+    public int TelemetryConcurrency { get; init; } = 512;
+
+    /// <summary>A connection this young is still flushing its outbox: its telemetry takes the bulk lane.</summary>
+    public int SettledAfterSeconds { get; init; } = 10;
+
+    /// <summary>A settled device's telemetry skips the bulk lane at most once per this interval (heartbeats do).</summary>
+    public int FastLaneIntervalMilliseconds { get; init; } = 1000;
+
     public IEnumerable<string> Validate()
     {
+        if (TelemetryConcurrency < 1)
+        {
+            yield return "Gateway:Ingest:TelemetryConcurrency must be >= 1";
+        }
+
+        if (SettledAfterSeconds < 0)
+        {
+            yield return "Gateway:Ingest:SettledAfterSeconds must be >= 0";
+        }
+
+        if (FastLaneIntervalMilliseconds < 0)
+        {
+            yield return "Gateway:Ingest:FastLaneIntervalMilliseconds must be >= 0";
+        }
+
         if (MaxClockSkewMilliseconds < 1)
         {
             yield return "Gateway:Ingest:MaxClockSkewMilliseconds must be >= 1";

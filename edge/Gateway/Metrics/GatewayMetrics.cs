@@ -44,6 +44,9 @@ public sealed class GatewayMetrics
 
     public Func<long> Pending { get; set; } = () => 0;
 
+    /// <summary>Telemetry events received and waiting for an ingest slot (not acknowledged yet).</summary>
+    public Func<long> TelemetryWaiting { get; set; } = () => 0;
+
     public void CountReceived() => Interlocked.Increment(ref _received);
 
     public void CountStored() => Interlocked.Increment(ref _stored);
@@ -89,6 +92,13 @@ public sealed class GatewayMetrics
         Counter(text, "gateway_connections_accepted_total", "Device connections accepted.", ConnectionsAccepted);
         Gauge(text, "gateway_store_queue_depth", "Appends waiting for the group commit.", QueueDepth());
         Gauge(text, "gateway_pending_events", "Events stored and not yet forwarded.", Pending());
+        Gauge(text, "gateway_telemetry_waiting", "Telemetry events waiting for an ingest slot (alarms never wait).", TelemetryWaiting());
+        Gauge(text, "gateway_threadpool_queue", "Work items waiting in the .NET thread pool.", ThreadPool.PendingWorkItemCount);
+        Gauge(text, "gateway_threadpool_threads", "Threads in the .NET thread pool.", ThreadPool.ThreadCount);
+        var gc = GC.GetGCMemoryInfo();
+        Gauge(text, "gateway_gc_heap_bytes", "Managed heap size after the last garbage collection.", gc.HeapSizeBytes);
+        Gauge(text, "gateway_gc_committed_bytes", "Memory the garbage collector has committed.", gc.TotalCommittedBytes);
+        Gauge(text, "gateway_gc_fragmented_bytes", "Free space inside the managed heap after the last collection.", gc.FragmentedBytes);
         return text.ToString();
     }
 

@@ -85,7 +85,9 @@ public sealed class DeviceAuthenticator : IDisposable
         bool ok;
         try
         {
-            ok = SecretHasher.Verify(record, secret);
+            // Off the I/O thread: socket continuations may run inline (edge/README.md "Performance"), and 100,000
+            // PBKDF2 iterations take ~50 ms that no other connection should wait for.
+            ok = await Task.Run(() => SecretHasher.Verify(record, secret), cancellationToken).ConfigureAwait(false);
         }
         finally
         {

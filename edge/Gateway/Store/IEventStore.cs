@@ -22,6 +22,13 @@ public interface IEventStore
     /// <summary>Up to <paramref name="maxCount"/> pending events of one lane (<see cref="Eldercare.Firmware.Core.Events.EventTypes.AlarmLane"/> or telemetry), in store order.</summary>
     Task<IReadOnlyList<EventRecord>> ReadPendingAsync(string lane, int maxCount, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Like <see cref="ReadPendingAsync(string, int, CancellationToken)"/>, only events stored after
+    /// <paramref name="afterStoreSequence"/> (<see cref="EventRecord.StoreSequence"/>): the forwarder reads its next
+    /// batch while the previous one is still in flight.
+    /// </summary>
+    Task<IReadOnlyList<EventRecord>> ReadPendingAsync(string lane, long afterStoreSequence, int maxCount, CancellationToken cancellationToken);
+
     /// <summary>Like <see cref="WaitForNewEventsAsync(TimeSpan, CancellationToken)"/>, for events of one lane only.</summary>
     Task WaitForNewEventsAsync(string lane, TimeSpan timeout, CancellationToken cancellationToken);
 

@@ -33,6 +33,9 @@ public sealed class SqliteEventStore : IEventStore, IAsyncDisposable
     private volatile bool _stopping;
     private readonly SqliteConnection _reader;
     private readonly SemaphoreSlim _readerLock = new(1, 1);
+    /// <summary>Non-alarm requests committed together with alarms at most (the rest go in the next batch).</summary>
+    private const int AlarmBatchCompanions = 64;
+
     private readonly WakeSignal _newEvents = new();
     private readonly WakeSignal _newAlarms = new();
     private readonly Thread _writerThread;
@@ -169,7 +172,10 @@ public sealed class SqliteEventStore : IEventStore, IAsyncDisposable
     public Task<IReadOnlyList<EventRecord>> ReadPendingAsync(string lane, int maxCount, CancellationToken cancellationToken) =>
         ReadPendingCoreAsync(lane == EventTypes.AlarmLane ? 0 : 1, maxCount, cancellationToken);
 
-    private async Task<IReadOnlyList<EventRecord>> ReadPendingCoreAsync(int? lane, int maxCount, CancellationToken cancellationToken)
+    public Task<IReadOnlyList<EventRecord>> ReadPendingAsync(string lane, long afterStoreSequence, int maxCount, CancellationToken cancellationToken) =>
+        ReadPendingCoreAsync(lane == EventTypes.AlarmLane ? 0 : 1, maxCount, cancellationToken, afterStoreSequence);
+
+    private async Task<IReadOnlyList<EventRecord>> ReadPendingCoreAsync(int? lane, int maxCount, CancellationToken cancellationToken, long afterStoreSequence = 0)
     {
         await _readerLock.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
@@ -178,8 +184,9 @@ public sealed class SqliteEventStore : IEventStore, IAsyncDisposable
             // lane 0 = alarm sorts first; the partial index events_pending serves this order directly.
             command.CommandText = lane is null
                 ? "SELECT seq_no, id, lane, dev, boot, seq, type, ts, rx, payload, skew_ms FROM events WHERE forwarded = 0 ORDER BY lane, seq_no LIMIT $n"
-                : "SELECT seq_no, id, lane, dev, boot, seq, type, ts, rx, payload, skew_ms FROM events WHERE forwarded = 0 AND lane = $lane ORDER BY seq_no LIMIT $n";
+                : "SELECT seq_no, id, lane, dev, boot, seq, type, ts, rx, payload, skew_ms FROM events WHERE forwarded = 0 AND lane = $lane AND seq_no > $after ORDER BY seq_no LIMIT $n";
             command.Parameters.AddWithValue("$n", maxCount);
+            command.Parameters.AddWithValue("$after", afterStoreSequence);
             if (lane is not null)
             {
                 command.Parameters.AddWithValue("$lane", lane.Value);
@@ -280,7 +287,9 @@ public sealed class SqliteEventStore : IEventStore, IAsyncDisposable
                 batch.Add(alarm);
             }
 
-            while (batch.Count < _options.MaxBatchSize && _queue.TryDequeueOther(out var request))
+            // A batch with alarms carries few others: the alarm's commit waits for every row in its transaction.
+            var limit = batch.Count > 0 ? Math.Min(_options.MaxBatchSize, batch.Count + AlarmBatchCompanions) : _options.MaxBatchSize;
+            while (batch.Count < limit && _queue.TryDequeueOther(out var request))
             {
                 batch.Add(request);
             }

@@ -138,6 +138,83 @@ public sealed class ForwarderTests
         }
     }
 
+    [TestMethod]
+    public async Task Run_TelemetryPipelinedWithPartialAnswersAndFailures_EachEventOnceInStoreOrder()
+    {
+        // 1,000 heartbeats from 10 devices in batches of 50, read ahead while a batch is in flight. Every third
+        // answer takes only the first half of the batch and two attempts fail outright: the rest of a batch must
+        // go again before anything stored after it, and nothing accepted may be sent twice.
+        for (var seq = 1; seq <= 100; seq++)
+        {
+            for (var d = 0; d < 10; d++)
+            {
+                await _store.AppendAsync(TestEvents.Record($"p-{d}", seq, EventTypes.Heartbeat), CancellationToken.None);
+            }
+        }
+
+        var answers = 0;
+        var accepted = new List<string>();
+        _upstream.Answer = batch =>
+        {
+            var take = Interlocked.Increment(ref answers) % 3 == 0 ? (batch.Count + 1) / 2 : batch.Count;
+            var ids = batch.Take(take).Select(e => e.Id).ToList();
+            lock (accepted)
+            {
+                accepted.AddRange(ids);
+            }
+
+            return new UpstreamAnswer(ids, []);
+        };
+        _upstream.BeforeAnswer = attempt => attempt is 4 or 9 ? throw new UpstreamException("fake outage") : Task.CompletedTask;
+
+        var forwarder = NewForwarder(batchSize: 50);
+        await forwarder.StartAsync(CancellationToken.None);
+        try
+        {
+            await Eventually.WaitAsync(() => _store.PendingCount == 0, TimeSpan.FromSeconds(20), "all telemetry forwarded");
+        }
+        finally
+        {
+            await forwarder.StopAsync(CancellationToken.None);
+        }
+
+        Assert.AreEqual(0, _store.PendingCount);
+        Assert.HasCount(1000, accepted);
+        Assert.AreEqual(1000, accepted.Distinct().Count(), "an accepted event was sent again");
+        Assert.AreEqual(1000, _metrics.Forwarded);
+        // Per device, the accepted order is the store order.
+        foreach (var group in accepted.GroupBy(id => id.Split(':')[0]))
+        {
+            CollectionAssert.AreEqual(Enumerable.Range(1, 100).ToList(), group.Select(id => int.Parse(id.Split(':')[2], System.Globalization.CultureInfo.InvariantCulture)).ToList(), $"order of {group.Key}");
+        }
+    }
+
+    [TestMethod]
+    public async Task Run_AlarmWhileTelemetryBacklogDrains_AlarmForwardedOnItsOwnThread()
+    {
+        for (var seq = 1; seq <= 300; seq++)
+        {
+            await _store.AppendAsync(TestEvents.Record("p-1", seq, EventTypes.Heartbeat), CancellationToken.None);
+        }
+
+        var forwarder = NewForwarder(batchSize: 50);
+        await forwarder.StartAsync(CancellationToken.None);
+        try
+        {
+            await _store.AppendAsync(TestEvents.Record("p-2", 1, EventTypes.Sos), CancellationToken.None);
+            await Eventually.WaitAsync(() => _store.PendingCount == 0, TimeSpan.FromSeconds(20), "all forwarded");
+        }
+        finally
+        {
+            await forwarder.StopAsync(CancellationToken.None);
+        }
+
+        var sos = _upstream.Batches.Where(b => b.Any(e => e.Type == EventTypes.Sos)).ToList();
+        Assert.HasCount(1, sos, "the alarm went in exactly one request");
+        Assert.IsTrue(sos[0].All(e => e.Type == EventTypes.Sos), "an alarm request carries alarms only");
+        Assert.AreEqual(301, _metrics.Forwarded);
+    }
+
     private Forwarder NewForwarder(int batchSize = 500) =>
         new(_store, _upstream, new ForwarderOptions { BatchSize = batchSize, MaxBackoffMilliseconds = 50 }, _metrics, NullLogger<Forwarder>.Instance);
 }
