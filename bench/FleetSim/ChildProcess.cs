@@ -64,7 +64,7 @@ public sealed partial class ChildProcess : IAsyncDisposable
         var child = new ChildProcess(process, name);
         process.OutputDataReceived += (_, e) => child.OnLine(e.Data);
         process.ErrorDataReceived += (_, e) => child.OnLine(e.Data);
-        process.Start();
+        SimulatorPriority.OnLauncher(process.Start);
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
         return child;

@@ -35,6 +35,9 @@ public sealed class IngestScenario(BenchEnvironment environment, BenchSettings s
 
         var cpu = new CpuWindow(new() { ["gateway"] = gateway.Id, ["stub"] = stub.Id, ["generator"] = Environment.ProcessId });
         var writesBefore = ProcStat.WriteBytes(gateway.Id);
+        var allocatedBefore = await BenchEnvironment.GatewayMetricAsync(http, gatewayUrl, "gateway_allocated_bytes_total").ConfigureAwait(false);
+        var pauseBefore = await BenchEnvironment.GatewayMetricAsync(http, gatewayUrl, "gateway_gc_pause_seconds_total").ConfigureAwait(false);
+        var gcBefore = await BenchEnvironment.GatewayMetricAsync(http, gatewayUrl, "gateway_gc_collections_total").ConfigureAwait(false);
         cpu.Start();
         var watch = Stopwatch.StartNew();
         var flushes = fleet.Devices.Select(d => fleet.FlushAsync(d, settings.IngestEventsPerDevice, settings.Window, Eldercare.Firmware.Core.Events.EventTypes.Heartbeat, cancellationToken)).ToList();
@@ -51,10 +54,13 @@ public sealed class IngestScenario(BenchEnvironment environment, BenchSettings s
         cpu.Stop();
         var atStub = await BenchEnvironment.StubEventCountAsync(http, stubUrl).ConfigureAwait(false);
         var writes = ProcStat.WriteBytes(gateway.Id) - writesBefore;
+        var allocatedPerEvent = (await BenchEnvironment.GatewayMetricAsync(http, gatewayUrl, "gateway_allocated_bytes_total").ConfigureAwait(false) - allocatedBefore) / total;
+        var gcPauseSeconds = await BenchEnvironment.GatewayMetricAsync(http, gatewayUrl, "gateway_gc_pause_seconds_total").ConfigureAwait(false) - pauseBefore;
+        var collections = await BenchEnvironment.GatewayMetricAsync(http, gatewayUrl, "gateway_gc_collections_total").ConfigureAwait(false) - gcBefore;
         var stored = await BenchEnvironment.GatewayMetricAsync(http, gatewayUrl, "gateway_stored_total").ConfigureAwait(false);
         var duplicates = await BenchEnvironment.GatewayMetricAsync(http, gatewayUrl, "gateway_duplicates_total").ConfigureAwait(false);
         report.Note($"ingest (gateway): {ids.Count} connections x {settings.IngestEventsPerDevice} events, window {settings.Window}: acknowledged {fleet.Acknowledged}/{total} in {acknowledgedSeconds:F2} s, at the cloud stub {atStub}/{total} after {endToEndSeconds:F2} s; gateway stored {stored}, duplicates {duplicates}, failed publishes {fleet.Failed} {fleet.LastError}");
-        report.Note($"ingest (gateway) CPU: {cpu.Describe()} over {cpu.WallSeconds:F2} s; gateway wrote {writes / (1024.0 * 1024):F1} MiB to disk");
+        report.Note($"ingest (gateway) CPU: {cpu.Describe()} over {cpu.WallSeconds:F2} s; gateway wrote {writes / (1024.0 * 1024):F1} MiB to disk, allocated {allocatedPerEvent:F0} B per event on the managed heap, {collections:F0} garbage collections pausing it {gcPauseSeconds:F2} s in total");
         report.Note($"ingest (gateway) PUBACK latency: p50 {fleet.AckLatency.PercentileMilliseconds(50):F1} ms, p99 {fleet.AckLatency.PercentileMilliseconds(99):F1} ms, max {fleet.AckLatency.MaxMilliseconds():F1} ms");
         var acknowledgedRate = fleet.Acknowledged == total ? total / acknowledgedSeconds : double.NaN;
         report.Add("ingest_acked_events_per_s", acknowledgedRate, "all PUBACKs (each after fsync) received");

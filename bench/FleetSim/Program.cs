@@ -21,6 +21,8 @@ bench.SetAction(async (parse, cancellationToken) =>
     var factory = new MqttClientFactory();
     var elapsed = Stopwatch.StartNew();
     ThreadPool.SetMinThreads(64, 64);
+    SimulatorPriority.Lower(10);
+    report.Note($"simulator (and mosquitto's QoS 1 subscriber) at nice {SimulatorPriority.Nice}; gateway, cloud stub and mosquitto at nice 0 (bench/README.md \"Method\")");
 
     var ids = Enumerable.Range(0, settings.TotalDevices).Select(i => $"bench-{i:00000}").ToList();
     RegistryWriter.Write(environment.RegistryPath, ids, settings.RegistryIterations);

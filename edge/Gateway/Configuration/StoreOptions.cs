@@ -10,7 +10,7 @@ public sealed class StoreOptions
     public int QueueCapacity { get; init; } = 20_000;
 
     /// <summary>Events written in one transaction (one fsync) at most.</summary>
-    public int MaxBatchSize { get; init; } = 2_000;
+    public int MaxBatchSize { get; init; } = 256;
 
     /// <summary>
     /// Disk quota for telemetry: payload bytes of the telemetry rows kept (forwarded or not); 0 = no quota.

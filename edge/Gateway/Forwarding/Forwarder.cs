@@ -132,7 +132,7 @@ public sealed class Forwarder : BackgroundService
                 {
                 }
 
-                _store.WaitForNewEventsAsync(EventTypes.AlarmLane, IdlePoll, stoppingToken).GetAwaiter().GetResult();
+                _store.WaitForNewEvents(EventTypes.AlarmLane, IdlePoll, stoppingToken);
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
             {
@@ -147,12 +147,12 @@ public sealed class Forwarder : BackgroundService
     }
 
     /// <summary>
-    /// <see cref="SendOneBatchAsync(string?, CancellationToken)"/> for the alarm lane, blocking: the store's tasks
-    /// are waited on (their completion wakes this thread directly, no thread pool hop) and the HTTP I/O is synchronous.
+    /// <see cref="SendOneBatchAsync(string?, CancellationToken)"/> for the alarm lane, blocking: the store's read and
+    /// the wait for its commit (a task's blocking wait is woken directly, no thread pool hop) and synchronous HTTP I/O.
     /// </summary>
     private int SendOneAlarmBatch(CancellationToken cancellationToken)
     {
-        var batch = _store.ReadPendingAsync(EventTypes.AlarmLane, _options.BatchSize, cancellationToken).GetAwaiter().GetResult();
+        var batch = _store.ReadPending(EventTypes.AlarmLane, _options.BatchSize, cancellationToken);
         _alarmBacklog = batch.Count > 0;
         if (batch.Count == 0)
         {
@@ -160,10 +160,10 @@ public sealed class Forwarder : BackgroundService
         }
 
         var (accepted, rejected) = Evaluate(batch, _upstream.Send(batch, cancellationToken));
-        _store.MarkAsync(accepted, ForwardState.Forwarded, CancellationToken.None).GetAwaiter().GetResult();
+        _store.MarkAlarmsAsync(accepted, ForwardState.Forwarded, CancellationToken.None).GetAwaiter().GetResult();
         if (rejected.Count > 0)
         {
-            _store.MarkAsync(rejected.Select(r => r.Id).ToList(), ForwardState.RejectedUpstream, CancellationToken.None).GetAwaiter().GetResult();
+            _store.MarkAlarmsAsync(rejected.Select(r => r.Id).ToList(), ForwardState.RejectedUpstream, CancellationToken.None).GetAwaiter().GetResult();
         }
 
         return Confirmed(accepted, rejected);

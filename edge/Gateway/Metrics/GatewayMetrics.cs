@@ -95,12 +95,20 @@ public sealed class GatewayMetrics
         Gauge(text, "gateway_telemetry_waiting", "Telemetry events waiting for an ingest slot (alarms never wait).", TelemetryWaiting());
         Gauge(text, "gateway_threadpool_queue", "Work items waiting in the .NET thread pool.", ThreadPool.PendingWorkItemCount);
         Gauge(text, "gateway_threadpool_threads", "Threads in the .NET thread pool.", ThreadPool.ThreadCount);
+        Counter(text, "gateway_gc_pause_seconds_total", "Time the runtime paused all threads for garbage collection.", GC.GetTotalPauseDuration().TotalSeconds);
+        Counter(text, "gateway_allocated_bytes_total", "Bytes allocated on the managed heap since start.", GC.GetTotalAllocatedBytes());
+        Counter(text, "gateway_gc_collections_total", "Garbage collections of any generation.", GC.CollectionCount(0));
+        Counter(text, "gateway_gc_gen2_collections_total", "Full (generation 2) garbage collections.", GC.CollectionCount(2));
         var gc = GC.GetGCMemoryInfo();
         Gauge(text, "gateway_gc_heap_bytes", "Managed heap size after the last garbage collection.", gc.HeapSizeBytes);
         Gauge(text, "gateway_gc_committed_bytes", "Memory the garbage collector has committed.", gc.TotalCommittedBytes);
         Gauge(text, "gateway_gc_fragmented_bytes", "Free space inside the managed heap after the last collection.", gc.FragmentedBytes);
         return text.ToString();
     }
+
+    private static void Counter(StringBuilder text, string name, string help, double value) =>
+        text.Append("# HELP ").Append(name).Append(' ').Append(help).Append("\n# TYPE ").Append(name).Append(" counter\n")
+            .Append(name).Append(' ').Append(value.ToString("0.###", CultureInfo.InvariantCulture)).Append('\n');
 
     private static void Counter(StringBuilder text, string name, string help, long value) =>
         text.Append("# HELP ").Append(name).Append(' ').Append(help).Append("\n# TYPE ").Append(name).Append(" counter\n")

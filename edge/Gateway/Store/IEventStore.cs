@@ -29,11 +29,26 @@ public interface IEventStore
     /// </summary>
     Task<IReadOnlyList<EventRecord>> ReadPendingAsync(string lane, long afterStoreSequence, int maxCount, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// <see cref="ReadPendingAsync(string, int, CancellationToken)"/>, blocking: for the alarm lane's own thread,
+    /// so an alarm's read never waits in the thread pool's queue.
+    /// </summary>
+    IReadOnlyList<EventRecord> ReadPending(string lane, int maxCount, CancellationToken cancellationToken);
+
+    /// <summary><see cref="WaitForNewEventsAsync(string, TimeSpan, CancellationToken)"/>, blocking (woken directly by the commit).</summary>
+    void WaitForNewEvents(string lane, TimeSpan timeout, CancellationToken cancellationToken);
+
     /// <summary>Like <see cref="WaitForNewEventsAsync(TimeSpan, CancellationToken)"/>, for events of one lane only.</summary>
     Task WaitForNewEventsAsync(string lane, TimeSpan timeout, CancellationToken cancellationToken);
 
     /// <summary>Marks events done (or rejected upstream); returns how many were pending.</summary>
     Task<int> MarkAsync(IReadOnlyCollection<string> ids, ForwardState state, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// <see cref="MarkAsync(IReadOnlyCollection{string}, ForwardState, CancellationToken)"/> for the alarm lane: the
+    /// marks take the writer's priority queue, so the next alarm's POST does not wait for a telemetry batch's commit.
+    /// </summary>
+    Task<int> MarkAlarmsAsync(IReadOnlyCollection<string> ids, ForwardState state, CancellationToken cancellationToken);
 
     /// <summary>Completes when something was stored after the call began, or at the timeout (whichever first).</summary>
     Task WaitForNewEventsAsync(TimeSpan timeout, CancellationToken cancellationToken);

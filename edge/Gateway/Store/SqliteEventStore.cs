@@ -153,7 +153,13 @@ public sealed class SqliteEventStore : IEventStore, IAsyncDisposable
         return await request.Completion.Task.ConfigureAwait(false);
     }
 
-    public async Task<int> MarkAsync(IReadOnlyCollection<string> ids, ForwardState state, CancellationToken cancellationToken)
+    public Task<int> MarkAsync(IReadOnlyCollection<string> ids, ForwardState state, CancellationToken cancellationToken) =>
+        MarkCoreAsync(ids, state, urgent: false, cancellationToken);
+
+    public Task<int> MarkAlarmsAsync(IReadOnlyCollection<string> ids, ForwardState state, CancellationToken cancellationToken) =>
+        MarkCoreAsync(ids, state, urgent: true, cancellationToken);
+
+    private async Task<int> MarkCoreAsync(IReadOnlyCollection<string> ids, ForwardState state, bool urgent, CancellationToken cancellationToken)
     {
         if (ids.Count == 0)
         {
@@ -162,7 +168,7 @@ public sealed class SqliteEventStore : IEventStore, IAsyncDisposable
 
         var request = new MarkRequest(ids, state);
         Interlocked.Increment(ref _queueDepth);
-        await _queue.EnqueueAsync(request, alarm: false, cancellationToken).ConfigureAwait(false);
+        await _queue.EnqueueAsync(request, alarm: urgent, cancellationToken).ConfigureAwait(false);
         return await request.Completion.Task.ConfigureAwait(false);
     }
 
@@ -175,49 +181,70 @@ public sealed class SqliteEventStore : IEventStore, IAsyncDisposable
     public Task<IReadOnlyList<EventRecord>> ReadPendingAsync(string lane, long afterStoreSequence, int maxCount, CancellationToken cancellationToken) =>
         ReadPendingCoreAsync(lane == EventTypes.AlarmLane ? 0 : 1, maxCount, cancellationToken, afterStoreSequence);
 
-    private async Task<IReadOnlyList<EventRecord>> ReadPendingCoreAsync(int? lane, int maxCount, CancellationToken cancellationToken, long afterStoreSequence = 0)
+    public IReadOnlyList<EventRecord> ReadPending(string lane, int maxCount, CancellationToken cancellationToken)
     {
-        await _readerLock.WaitAsync(cancellationToken).ConfigureAwait(false);
+        _readerLock.Wait(cancellationToken);
         try
         {
-            using var command = _reader.CreateCommand();
-            // lane 0 = alarm sorts first; the partial index events_pending serves this order directly.
-            command.CommandText = lane is null
-                ? "SELECT seq_no, id, lane, dev, boot, seq, type, ts, rx, payload, skew_ms FROM events WHERE forwarded = 0 ORDER BY lane, seq_no LIMIT $n"
-                : "SELECT seq_no, id, lane, dev, boot, seq, type, ts, rx, payload, skew_ms FROM events WHERE forwarded = 0 AND lane = $lane AND seq_no > $after ORDER BY seq_no LIMIT $n";
-            command.Parameters.AddWithValue("$n", maxCount);
-            command.Parameters.AddWithValue("$after", afterStoreSequence);
-            if (lane is not null)
-            {
-                command.Parameters.AddWithValue("$lane", lane.Value);
-            }
-
-            var result = new List<EventRecord>();
-            using var rows = command.ExecuteReader();
-            while (rows.Read())
-            {
-                result.Add(new EventRecord
-                {
-                    StoreSequence = rows.GetInt64(0),
-                    Id = rows.GetString(1),
-                    Lane = rows.GetInt32(2) == 0 ? EventTypes.AlarmLane : EventTypes.TelemetryLane,
-                    DeviceId = rows.GetString(3),
-                    BootEpoch = rows.GetInt32(4),
-                    Sequence = rows.GetInt32(5),
-                    Type = rows.GetString(6),
-                    DeviceTimestampUnixMilliseconds = rows.GetInt64(7),
-                    ReceivedUnixMilliseconds = rows.GetInt64(8),
-                    Payload = rows.GetString(9),
-                    ClockSkewMilliseconds = rows.IsDBNull(10) ? null : rows.GetInt64(10),
-                });
-            }
-
-            return result;
+            return ReadPendingCore(lane == EventTypes.AlarmLane ? 0 : 1, maxCount, 0);
         }
         finally
         {
             _readerLock.Release();
         }
+    }
+
+    public void WaitForNewEvents(string lane, TimeSpan timeout, CancellationToken cancellationToken) =>
+        (lane == EventTypes.AlarmLane ? _newAlarms : _newEvents).Wait(timeout, cancellationToken);
+
+    private async Task<IReadOnlyList<EventRecord>> ReadPendingCoreAsync(int? lane, int maxCount, CancellationToken cancellationToken, long afterStoreSequence = 0)
+    {
+        await _readerLock.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            return ReadPendingCore(lane, maxCount, afterStoreSequence);
+        }
+        finally
+        {
+            _readerLock.Release();
+        }
+    }
+
+    private List<EventRecord> ReadPendingCore(int? lane, int maxCount, long afterStoreSequence)
+    {
+        using var command = _reader.CreateCommand();
+        // lane 0 = alarm sorts first; the partial index events_pending serves this order directly.
+        command.CommandText = lane is null
+            ? "SELECT seq_no, id, lane, dev, boot, seq, type, ts, rx, payload, skew_ms FROM events WHERE forwarded = 0 ORDER BY lane, seq_no LIMIT $n"
+            : "SELECT seq_no, id, lane, dev, boot, seq, type, ts, rx, payload, skew_ms FROM events WHERE forwarded = 0 AND lane = $lane AND seq_no > $after ORDER BY seq_no LIMIT $n";
+        command.Parameters.AddWithValue("$n", maxCount);
+        command.Parameters.AddWithValue("$after", afterStoreSequence);
+        if (lane is not null)
+        {
+            command.Parameters.AddWithValue("$lane", lane.Value);
+        }
+
+        var result = new List<EventRecord>();
+        using var rows = command.ExecuteReader();
+        while (rows.Read())
+        {
+            result.Add(new EventRecord
+            {
+                StoreSequence = rows.GetInt64(0),
+                Id = rows.GetString(1),
+                Lane = rows.GetInt32(2) == 0 ? EventTypes.AlarmLane : EventTypes.TelemetryLane,
+                DeviceId = rows.GetString(3),
+                BootEpoch = rows.GetInt32(4),
+                Sequence = rows.GetInt32(5),
+                Type = rows.GetString(6),
+                DeviceTimestampUnixMilliseconds = rows.GetInt64(7),
+                ReceivedUnixMilliseconds = rows.GetInt64(8),
+                Payload = rows.GetString(9),
+                ClockSkewMilliseconds = rows.IsDBNull(10) ? null : rows.GetInt64(10),
+            });
+        }
+
+        return result;
     }
 
     public Task WaitForNewEventsAsync(TimeSpan timeout, CancellationToken cancellationToken) => _newEvents.WaitAsync(timeout, cancellationToken);

@@ -26,5 +26,8 @@ public sealed class WakeSignal : IDisposable
     public async Task WaitAsync(TimeSpan timeout, CancellationToken cancellationToken) =>
         await _semaphore.WaitAsync(timeout, cancellationToken).ConfigureAwait(false);
 
+    /// <summary>Blocking wait for a dedicated thread: woken directly by <see cref="Set"/>, no thread pool hop.</summary>
+    public void Wait(TimeSpan timeout, CancellationToken cancellationToken) => _semaphore.Wait(timeout, cancellationToken);
+
     public void Dispose() => _semaphore.Dispose();
 }
