@@ -111,6 +111,55 @@ public abstract class EventStoreContractTests
     }
 
     [TestMethod]
+    public async Task ReadPending_AfterStoreSequence_OnlyLaterEventsOfThatLaneInOrder()
+    {
+        var store = await OpenAsync(DirectoryPath);
+        for (var seq = 1; seq <= 6; seq++)
+        {
+            await store.AppendAsync(TestEvents.Record("pendant-1", seq, seq == 3 ? EventTypes.Sos : EventTypes.Heartbeat), CancellationToken.None);
+        }
+
+        var first = await store.ReadPendingAsync(EventTypes.TelemetryLane, 0, 2, CancellationToken.None);
+        var rest = await store.ReadPendingAsync(EventTypes.TelemetryLane, first[^1].StoreSequence, 10, CancellationToken.None);
+
+        CollectionAssert.AreEqual(new[] { 1, 2 }, first.Select(e => e.Sequence).ToArray());
+        CollectionAssert.AreEqual(new[] { 4, 5, 6 }, rest.Select(e => e.Sequence).ToArray(), "the alarm is not in the telemetry lane; nothing before the cursor");
+        await CloseAsync(store);
+    }
+
+    [TestMethod]
+    public async Task ReadPendingBlockingAndMarkAlarms_SameResultAsTheAsyncCalls()
+    {
+        var store = await OpenAsync(DirectoryPath);
+        await store.AppendAsync(TestEvents.Record("pendant-1", 1, EventTypes.Sos), CancellationToken.None);
+        await store.AppendAsync(TestEvents.Record("pendant-1", 2, EventTypes.Heartbeat), CancellationToken.None);
+        await store.AppendAsync(TestEvents.Record("pendant-2", 1, EventTypes.Fall), CancellationToken.None);
+
+        var alarms = store.ReadPending(EventTypes.AlarmLane, 10, CancellationToken.None);
+        var changed = await store.MarkAlarmsAsync(alarms.Select(a => a.Id).ToList(), ForwardState.Forwarded, CancellationToken.None);
+
+        CollectionAssert.AreEqual(new[] { "pendant-1:1:1", "pendant-2:1:1" }, alarms.Select(a => a.Id).ToArray());
+        Assert.AreEqual(2, changed);
+        Assert.IsEmpty(store.ReadPending(EventTypes.AlarmLane, 10, CancellationToken.None));
+        Assert.AreEqual(1, store.PendingCount);
+        await CloseAsync(store);
+    }
+
+    [TestMethod]
+    public async Task WaitForNewEventsBlocking_AlarmCommitted_WakesBeforeTimeout()
+    {
+        var store = await OpenAsync(DirectoryPath);
+        var waited = System.Diagnostics.Stopwatch.StartNew();
+        var waiter = Task.Factory.StartNew(() => store.WaitForNewEvents(EventTypes.AlarmLane, TimeSpan.FromSeconds(20), CancellationToken.None), TaskCreationOptions.LongRunning);
+        await Task.Delay(100);
+        await store.AppendAsync(TestEvents.Record("pendant-1", 1, EventTypes.Sos), CancellationToken.None);
+
+        await waiter.WaitAsync(TimeSpan.FromSeconds(10));
+        Assert.IsLessThan(10_000, waited.ElapsedMilliseconds, "woken by the commit, not the 20 s timeout");
+        await CloseAsync(store);
+    }
+
+    [TestMethod]
     public async Task Append_ManyConcurrent_AllStoredPayloadUnchanged()
     {
         var store = await OpenAsync(DirectoryPath);
