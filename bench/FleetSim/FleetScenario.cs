@@ -86,6 +86,7 @@ public sealed class FleetScenario(BenchEnvironment environment, BenchSettings se
         var alarmsDuringStorm = fleet.AlarmsAsync(alarmDevices, settings.AlarmsPerSecond, stormAlarms.Token);
         var pauseBefore = await BenchEnvironment.GatewayMetricAsync(http, gatewayUrl, "gateway_gc_pause_seconds_total").ConfigureAwait(false);
         var gen2Before = await BenchEnvironment.GatewayMetricAsync(http, gatewayUrl, "gateway_gc_gen2_collections_total").ConfigureAwait(false);
+        var gcBefore = await BenchEnvironment.GatewayMetricAsync(http, gatewayUrl, "gateway_gc_collections_total").ConfigureAwait(false);
         cpu.Start();
         Volatile.Write(ref storming, true);
         var storm = Stopwatch.StartNew();
@@ -97,6 +98,7 @@ public sealed class FleetScenario(BenchEnvironment environment, BenchSettings se
         Volatile.Write(ref storming, false);
         var gcPauseMs = 1000 * (await BenchEnvironment.GatewayMetricAsync(http, gatewayUrl, "gateway_gc_pause_seconds_total").ConfigureAwait(false) - pauseBefore);
         var gen2 = await BenchEnvironment.GatewayMetricAsync(http, gatewayUrl, "gateway_gc_gen2_collections_total").ConfigureAwait(false) - gen2Before;
+        var collections = await BenchEnvironment.GatewayMetricAsync(http, gatewayUrl, "gateway_gc_collections_total").ConfigureAwait(false) - gcBefore;
         stormAlarms.Cancel();
         await alarmsDuringStorm.ConfigureAwait(false);
         var burstEvents = (long)stormDevices.Count * settings.BurstEventsPerDevice;
@@ -155,7 +157,7 @@ public sealed class FleetScenario(BenchEnvironment environment, BenchSettings se
         var p50 = stormLatency.PercentileMilliseconds(50);
         var p99 = stormLatency.PercentileMilliseconds(99);
         var gatewayCpuPercent = 100 * cpu.Used["gateway"] / Math.Max(0.001, cpu.WallSeconds);
-        report.Note($"fleet {size}: connected in {connectSeconds:F1} s; idle RSS {rssIdleStart:F0} MB before connects, {rssConnected:F0} MB connected ({memory}; GC heap {gcHeapMb:F0} MB, GC committed {gcCommittedMb:F0} MB); storm: {stormDevices.Count} reconnects in {reconnectSeconds:F1} s, {burstEvents} events flushed in {stormSeconds:F1} s ({burstRate:F0}/s, acked {fleet.Acknowledged - acknowledgedBefore} incl. heartbeats, failed {fleet.Failed} {fleet.LastError}); alarms at the stub {stored.GetArrayLength()}/{alarmCount}: idle p50 {idleLatency.PercentileMilliseconds(50):F1} / p99 {idleLatency.PercentileMilliseconds(99):F1} ms, storm p50 {p50:F1} / p99 {p99:F1} / max {stormLatency.MaxMilliseconds():F1} ms (n={stormLatency.Count}; publish -> gateway rx p50 {stormToGateway.PercentileMilliseconds(50):F1} / p99 {stormToGateway.PercentileMilliseconds(99):F1} ms, gateway rx -> stub p50 {stormGatewayToStub.PercentileMilliseconds(50):F1} / p99 {stormGatewayToStub.PercentileMilliseconds(99):F1} ms); gateway CPU {gatewayCpuPercent:F0}% during the storm; gateway GC pauses {gcPauseMs:F0} ms in total, {gen2:F0} full collections; {queues}; threads {ProcStat.ThreadCount(gateway.Id)}");
+        report.Note($"fleet {size}: connected in {connectSeconds:F1} s; idle RSS {rssIdleStart:F0} MB before connects, {rssConnected:F0} MB connected ({memory}; GC heap {gcHeapMb:F0} MB, GC committed {gcCommittedMb:F0} MB); storm: {stormDevices.Count} reconnects in {reconnectSeconds:F1} s, {burstEvents} events flushed in {stormSeconds:F1} s ({burstRate:F0}/s, acked {fleet.Acknowledged - acknowledgedBefore} incl. heartbeats, failed {fleet.Failed} {fleet.LastError}); alarms at the stub {stored.GetArrayLength()}/{alarmCount}: idle p50 {idleLatency.PercentileMilliseconds(50):F1} / p99 {idleLatency.PercentileMilliseconds(99):F1} ms, storm p50 {p50:F1} / p99 {p99:F1} / max {stormLatency.MaxMilliseconds():F1} ms (n={stormLatency.Count}; publish -> gateway rx p50 {stormToGateway.PercentileMilliseconds(50):F1} / p99 {stormToGateway.PercentileMilliseconds(99):F1} ms, gateway rx -> stub p50 {stormGatewayToStub.PercentileMilliseconds(50):F1} / p99 {stormGatewayToStub.PercentileMilliseconds(99):F1} ms); gateway CPU {gatewayCpuPercent:F0}% during the storm; gateway GC pauses {gcPauseMs:F0} ms in total over {collections:F0} collections ({gen2:F0} full); {queues}; threads {ProcStat.ThreadCount(gateway.Id)}");
         report.AddScalingRow(size, connectSeconds, burstRate, p50, p99, stormLatency.MaxMilliseconds(), rssConnected, rssPeak, gatewayCpuPercent);
         if (size == settings.FleetSizes.Max())
         {

@@ -1,10 +1,17 @@
 using System.Globalization;
 using Microsoft.Diagnostics.Runtime;
 
-// Usage: HeapStats <pid> [top N]. Suspends the process while it walks the heap (seconds for ~100 MB).
+// Usage: HeapStats <pid> [top N]: live heap by type. Suspends the process while it walks the heap (seconds for ~100 MB).
+//        HeapStats alloc <trace.nettrace> [top N]: allocations by type from a dotnet-trace file recorded with the
+//        runtime's GC keyword at verbose level (AllocationTick: one event per ~100 KB allocated, so bytes are sampled).
+if (args.Length >= 2 && args[0] == "alloc")
+{
+    return AllocationReport.Print(args[1], args.Length > 2 && int.TryParse(args[2], out var t) ? t : 30);
+}
+
 if (args.Length < 1 || !int.TryParse(args[0], out var pid))
 {
-    Console.Error.WriteLine("usage: HeapStats <pid> [top]");
+    Console.Error.WriteLine("usage: HeapStats <pid> [top] | HeapStats alloc <trace.nettrace> [top]");
     return 2;
 }
 

@@ -46,8 +46,8 @@ public sealed class EventIngestor
             return Reject(topicDeviceId, RejectReasons.DeviceMismatch, $"event dev '{deviceEvent.DeviceId}' published on the topic of '{topicDeviceId}'");
         }
 
-        // Valid UTF-8 was checked by the decoder, so this round-trips byte for byte.
-        var record = EventRecord.FromDevice(deviceEvent, System.Text.Encoding.UTF8.GetString(payload), receivedAt);
+        // Valid UTF-8 was checked by the decoder (which kept the text it decoded), so it round-trips byte for byte.
+        var record = EventRecord.FromDevice(deviceEvent, decoded.Text ?? System.Text.Encoding.UTF8.GetString(payload), receivedAt);
         // A wrong device clock is flagged, never a reason to drop: the gateway's receive time is the trusted one.
         var skew = _skew?.Check(record.DeviceId, record.Id, record.DeviceTimestampUnixMilliseconds, receivedAt);
         if (skew is not null)

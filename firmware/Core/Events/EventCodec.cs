@@ -106,7 +106,9 @@ namespace Eldercare.Firmware.Core.Events
                 return DecodeResult.Reject(RejectReasons.MalformedJson, "payload is not valid UTF-8");
             }
 
-            return DecodeText(Utf8.GetString(payload, length));
+            string text = Utf8.GetString(payload, length);
+            DecodeResult result = DecodeText(text);
+            return result.Ok ? DecodeResult.Success(result.Event, text) : result;
         }
 
         private static DecodeResult DecodeText(string text)

@@ -135,6 +135,24 @@ namespace Eldercare.Firmware.Core.Events
             }
 
             _position++;
+            // Fast path, the common case: no escape and no control character before the closing quote,
+            // so the value is a plain substring (one allocation instead of a builder and its buffer).
+            for (int i = _position; i < _text.Length; i++)
+            {
+                char plain = _text[i];
+                if (plain == '"')
+                {
+                    value = _text.Substring(_position, i - _position);
+                    _position = i + 1;
+                    return true;
+                }
+
+                if (plain == '\\' || plain < ' ')
+                {
+                    break;
+                }
+            }
+
             StringBuilder builder = new StringBuilder();
             while (_position < _text.Length)
             {
