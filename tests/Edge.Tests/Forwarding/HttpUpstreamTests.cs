@@ -1,0 +1,51 @@
+using System.Net.Http.Json;
+using Eldercare.CloudStub;
+using Eldercare.Edge.Gateway.Configuration;
+using Eldercare.Edge.Gateway.Forwarding;
+using Eldercare.Edge.Tests.Support;
+using Eldercare.Firmware.Core.Events;
+using Eldercare.TestSupport;
+
+namespace Eldercare.Edge.Tests.Forwarding;
+
+/// <summary>The synchronous path (the alarm lane's) against the real cloud stub, answer for answer like the async one.</summary>
+[TestClass]
+[TestCategory("Integration")]
+public sealed class HttpUpstreamTests
+{
+    [TestMethod]
+    public async Task Send_Synchronous_SameAnswersAsSendAsyncAndOutageThrows()
+    {
+        using var directory = new TempDirectory("upstream");
+        await using var stub = CloudStubHost.Create(["--urls=http://127.0.0.1:0", $"--CloudStub:DataDirectory={directory.Path}", "--CloudStub:PrintAlarms=false"], contentRoot: directory.Path);
+        await stub.StartAsync();
+        using var http = new HttpClient(HttpUpstream.CreateHandler(new UpstreamTlsOptions())) { Timeout = Timeout.InfiniteTimeSpan };
+        var upstream = new HttpUpstream(http, new ForwarderOptions { CloudUrl = stub.Url });
+        var first = new[] { TestEvents.Record("pendant-1", 1, EventTypes.Sos), TestEvents.Record("pendant-1", 2, EventTypes.Fall) };
+
+        var sent = await Task.Run(() => upstream.Send(first, CancellationToken.None));
+        var again = await Task.Run(() => upstream.Send(first, CancellationToken.None));
+        var viaAsync = await upstream.SendAsync([TestEvents.Record("pendant-1", 3, EventTypes.Sos)], CancellationToken.None);
+
+        CollectionAssert.AreEquivalent(new[] { "pendant-1:1:1", "pendant-1:1:2" }, sent.Accepted.ToArray());
+        CollectionAssert.AreEquivalent(new[] { "pendant-1:1:1", "pendant-1:1:2" }, again.Accepted.ToArray(), "duplicates count as accepted");
+        Assert.HasCount(1, viaAsync.Accepted);
+
+        using var admin = new HttpClient { BaseAddress = new Uri(stub.Url) };
+        (await admin.PostAsJsonAsync("/admin/fault", new { mode = "fail" })).EnsureSuccessStatusCode();
+        var outage = await Task.Run(() =>
+        {
+            try
+            {
+                upstream.Send([TestEvents.Record("pendant-1", 4, EventTypes.Sos)], CancellationToken.None);
+                return null;
+            }
+            catch (UpstreamException exception)
+            {
+                return exception;
+            }
+        });
+        Assert.IsNotNull(outage, "a 503 from the upstream is an exception (retry), not an answer");
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+    }
+}
