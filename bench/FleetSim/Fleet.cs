@@ -158,16 +158,22 @@ public sealed class Fleet
         }
     }
 
-    /// <summary>Alarms at <paramref name="perSecond"/> from <paramref name="devices"/> in turn until cancelled.</summary>
-    public async Task AlarmsAsync(IReadOnlyList<SimDevice> devices, double perSecond, CancellationToken cancellationToken)
+    /// <summary>
+    /// Alarms at <paramref name="perSecond"/> from <paramref name="devices"/> in turn until cancelled. They are raised
+    /// on a thread of their own at normal priority (<see cref="SimulatorPriority"/> keeps the rest of the simulator at
+    /// nice 10): each alarm device stands for a separate pendant, so its publish must not wait for the simulator's
+    /// other 10,000 devices. The publish is written on that thread (MQTTnet writes synchronously when the socket
+    /// takes it); only the PUBACK is handled elsewhere.
+    /// </summary>
+    public Task AlarmsAsync(IReadOnlyList<SimDevice> devices, double perSecond, CancellationToken cancellationToken)
     {
-        var started = _clock.Elapsed;
-        long sent = 0;
-        var next = 0;
-        using var timer = new PeriodicTimer(TimeSpan.FromMilliseconds(5));
-        try
+        var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var thread = new Thread(() =>
         {
-            while (await timer.WaitForNextTickAsync(cancellationToken).ConfigureAwait(false))
+            var started = _clock.Elapsed;
+            long sent = 0;
+            var next = 0;
+            while (!cancellationToken.WaitHandle.WaitOne(5))
             {
                 var due = (long)((_clock.Elapsed - started).TotalSeconds * perSecond);
                 for (; sent < due; sent++)
@@ -177,10 +183,20 @@ public sealed class Fleet
                     _ = RaiseAlarmAsync(device, cancellationToken);
                 }
             }
-        }
-        catch (OperationCanceledException)
+
+            done.TrySetResult();
+        })
         {
-        }
+            IsBackground = true,
+            Name = SimulatorPriority.NormalPriorityThreadName,
+        };
+        SimulatorPriority.OnLauncher(() =>
+        {
+            // Created from the launcher (nice 0), so the new thread starts at nice 0 too.
+            thread.Start();
+            return true;
+        });
+        return done.Task;
     }
 
     /// <summary>One SOS; its send time is kept for the publish -> cloud latency.</summary>

@@ -13,6 +13,9 @@ namespace Eldercare.Bench.FleetSim;
 /// </summary>
 public static partial class SimulatorPriority
 {
+    /// <summary>Threads with this name (the alarm senders) are left at nice 0 as well.</summary>
+    public const string NormalPriorityThreadName = "bench-alarms";
+
     private const string LauncherName = "bench-launcher";
     private static readonly BlockingCollection<Action> Work = [];
     private static int _started;
@@ -84,7 +87,8 @@ public static partial class SimulatorPriority
         {
             try
             {
-                if (File.ReadAllText(Path.Combine(task, "comm")).Trim() == LauncherName)
+                var name = File.ReadAllText(Path.Combine(task, "comm")).Trim();
+                if (name == LauncherName || name == NormalPriorityThreadName)
                 {
                     continue;
                 }
