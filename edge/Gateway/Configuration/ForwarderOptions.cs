@@ -23,6 +23,12 @@ public sealed class ForwarderOptions
 
     public int RequestTimeoutMilliseconds { get; init; } = 10_000;
 
+    /// <summary>
+    /// Telemetry POSTs in flight at once, each stream owning a fixed share of the devices (so per-device order
+    /// holds at the cloud): the upstream parses and stores two batches at a time during a drain. 1..8.
+    /// </summary>
+    public int TelemetryStreams { get; init; } = 2;
+
     public Uri EventsUri => new(new Uri(CloudUrl.TrimEnd('/') + "/"), "api/v1/events");
 
     public IEnumerable<string> Validate()
@@ -45,6 +51,11 @@ public sealed class ForwarderOptions
         if (RequestTimeoutMilliseconds < 100)
         {
             yield return "Gateway:Forwarder:RequestTimeoutMilliseconds must be >= 100";
+        }
+
+        if (TelemetryStreams is < 1 or > 8)
+        {
+            yield return $"Gateway:Forwarder:TelemetryStreams must be 1..8, got {TelemetryStreams}";
         }
 
         if (string.IsNullOrWhiteSpace(GatewayId))

@@ -33,11 +33,6 @@ public sealed class Forwarder : BackgroundService
     // before any buffered telemetry; a telemetry POST already in flight does not delay an alarm.
     private volatile bool _alarmBacklog = true;
 
-    // Telemetry lane pipeline state (its loop only): last store sequence sent, the next batch being read, the
-    // marks of the last confirmed batch being committed.
-    private long _telemetryCursor;
-    private Task<IReadOnlyList<EventRecord>>? _telemetryPrefetch;
-    private Task? _telemetryMarks;
 
     public Forwarder(IEventStore store, IUpstream upstream, ForwarderOptions options, GatewayMetrics metrics, ILogger<Forwarder> logger, TimeProvider? time = null)
     {
@@ -116,9 +111,59 @@ public sealed class Forwarder : BackgroundService
             Name = "forwarder-alarms",
         };
         alarmThread.Start();
+        // One wake-up from the store reaches every telemetry stream (each has its own sticky signal).
+        var streams = Enumerable.Range(0, _options.TelemetryStreams).Select(shard => new TelemetryStream(shard)).ToList();
+        var relay = Task.Run(async () =>
+        {
+            try
+            {
+                while (!stoppingToken.IsCancellationRequested)
+                {
+                    await _store.WaitForNewEventsAsync(EventTypes.TelemetryLane, IdlePoll, stoppingToken).ConfigureAwait(false);
+                    streams.ForEach(s => s.Wake.Set());
+                }
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+            }
+        }, CancellationToken.None);
         return Task.WhenAll(
-            alarmLaneDone.Task,
-            Task.Run(() => RunLaneAsync(EventTypes.TelemetryLane, stoppingToken), CancellationToken.None));
+            streams.Select(s => Task.Run(() => RunTelemetryStreamAsync(s, stoppingToken), CancellationToken.None))
+                .Append(alarmLaneDone.Task)
+                .Append(relay));
+    }
+
+    private async Task RunTelemetryStreamAsync(TelemetryStream stream, CancellationToken stoppingToken)
+    {
+        Func<CancellationToken, ValueTask<int>> sendOne = cancellationToken => SendTelemetryBatchAsync(stream, cancellationToken);
+        try
+        {
+            while (!stoppingToken.IsCancellationRequested)
+            {
+                try
+                {
+                    while (!stoppingToken.IsCancellationRequested && await _retry.ExecuteAsync(sendOne, stoppingToken).ConfigureAwait(false) >= 0)
+                    {
+                    }
+
+                    await stream.Wake.WaitAsync(IdlePoll, stoppingToken).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+                {
+                    return;
+                }
+                catch (Exception exception)
+                {
+                    // A bug, not an outage (outages are retried inside the pipeline): log, go on.
+                    _logger.LogError(exception, "forwarder loop error (telemetry stream {Shard})", stream.Shard);
+                    await Task.Delay(_options.MaxBackoffMilliseconds, stoppingToken).ConfigureAwait(false);
+                }
+            }
+        }
+        finally
+        {
+            stream.Wake.Dispose();
+        }
     }
 
     private void RunAlarmLane(CancellationToken stoppingToken)
@@ -172,77 +217,82 @@ public sealed class Forwarder : BackgroundService
     /// <summary>
     /// The telemetry lane, pipelined: while a batch is in flight the next one is read (after the last store
     /// sequence sent) and the previous batch's marks are committed, so the upstream, not the gateway's own
-    /// SQLite work, sets the pace of a drain. One POST in flight at a time, so per-device order holds at the
-    /// cloud. After anything unusual (failure, a partial answer, an empty read) the cursor goes back to the
-    /// lowest pending event, once the earlier marks are committed, so nothing is skipped or sent twice.
+    /// SQLite work, sets the pace of a drain. The lane runs as <see cref="ForwarderOptions.TelemetryStreams"/>
+    /// streams, each owning a fixed share of the devices (<see cref="IEventStore.ReadPendingAsync(string, int, int, long, int, CancellationToken)"/>)
+    /// with one POST in flight at a time, so per-device order holds at the cloud while the upstream works on
+    /// two batches at once. After anything unusual (failure, a partial answer, an empty read) a stream's cursor
+    /// goes back to its lowest pending event, once its earlier marks are committed: nothing skipped or sent twice.
     /// </summary>
-    private async ValueTask<int> SendTelemetryBatchAsync(CancellationToken cancellationToken)
+    private async ValueTask<int> SendTelemetryBatchAsync(TelemetryStream stream, CancellationToken cancellationToken)
     {
         while (_alarmBacklog)
         {
             await Task.Delay(5, cancellationToken).ConfigureAwait(false);
         }
 
-        if (_telemetryCursor == 0)
+        if (stream.Cursor == 0)
         {
-            await FlushTelemetryMarksAsync().ConfigureAwait(false);
+            await FlushTelemetryMarksAsync(stream).ConfigureAwait(false);
         }
 
         IReadOnlyList<EventRecord> batch;
         try
         {
-            batch = _telemetryPrefetch is { } prefetch
+            batch = stream.Prefetch is { } prefetch
                 ? await prefetch.ConfigureAwait(false)
-                : await _store.ReadPendingAsync(EventTypes.TelemetryLane, _telemetryCursor, _options.BatchSize, cancellationToken).ConfigureAwait(false);
+                : await ReadStreamAsync(stream, stream.Cursor, cancellationToken).ConfigureAwait(false);
         }
         catch
         {
-            _telemetryCursor = 0;
+            stream.Cursor = 0;
             throw;
         }
         finally
         {
-            _telemetryPrefetch = null;
+            stream.Prefetch = null;
         }
 
         if (batch.Count == 0)
         {
-            await FlushTelemetryMarksAsync().ConfigureAwait(false);
-            _telemetryCursor = 0;
+            await FlushTelemetryMarksAsync(stream).ConfigureAwait(false);
+            stream.Cursor = 0;
             return -1;
         }
 
-        _telemetryCursor = batch[^1].StoreSequence;
-        var after = _telemetryCursor;
-        var next = Task.Run(() => _store.ReadPendingAsync(EventTypes.TelemetryLane, after, _options.BatchSize, cancellationToken), cancellationToken);
+        stream.Cursor = batch[^1].StoreSequence;
+        var after = stream.Cursor;
+        var next = Task.Run(() => ReadStreamAsync(stream, after, cancellationToken), cancellationToken);
         List<string> accepted;
         List<UpstreamRejection> rejected;
         try
         {
             (accepted, rejected) = Evaluate(batch, await _upstream.SendAsync(batch, cancellationToken).ConfigureAwait(false));
-            await FlushTelemetryMarksAsync().ConfigureAwait(false);
+            await FlushTelemetryMarksAsync(stream).ConfigureAwait(false);
         }
         catch
         {
             await DiscardAsync(next).ConfigureAwait(false);
-            _telemetryCursor = 0;
+            stream.Cursor = 0;
             throw;
         }
 
-        _telemetryMarks = MarkAnswerAsync(accepted, rejected);
+        stream.Marks = MarkAnswerAsync(accepted, rejected);
         if (accepted.Count + rejected.Count < batch.Count)
         {
             // Partial answer: the rest of this batch goes again, before anything stored after it.
             await DiscardAsync(next).ConfigureAwait(false);
-            _telemetryCursor = 0;
+            stream.Cursor = 0;
         }
         else
         {
-            _telemetryPrefetch = next;
+            stream.Prefetch = next;
         }
 
         return Confirmed(accepted, rejected);
     }
+
+    private Task<IReadOnlyList<EventRecord>> ReadStreamAsync(TelemetryStream stream, long after, CancellationToken cancellationToken) =>
+        _store.ReadPendingAsync(EventTypes.TelemetryLane, stream.Shard, _options.TelemetryStreams, after, _options.BatchSize, cancellationToken);
 
     private async Task MarkAnswerAsync(List<string> accepted, List<UpstreamRejection> rejected)
     {
@@ -253,21 +303,21 @@ public sealed class Forwarder : BackgroundService
         }
     }
 
-    private async Task FlushTelemetryMarksAsync()
+    private static async Task FlushTelemetryMarksAsync(TelemetryStream stream)
     {
-        if (_telemetryMarks is not { } marks)
+        if (stream.Marks is not { } marks)
         {
             return;
         }
 
-        _telemetryMarks = null;
+        stream.Marks = null;
         try
         {
             await marks.ConfigureAwait(false);
         }
         catch
         {
-            _telemetryCursor = 0;
+            stream.Cursor = 0;
             throw;
         }
     }
@@ -316,55 +366,13 @@ public sealed class Forwarder : BackgroundService
         return accepted.Count;
     }
 
-    private async Task RunLaneAsync(string lane, CancellationToken stoppingToken)
+    /// <summary>
+    /// One batch of <see cref="DrainAsync"/> (both lanes, alarms first): -1 when nothing is pending, else the number
+    /// confirmed. Throws to trigger a retry.
+    /// </summary>
+    private async ValueTask<int> SendOneBatchAsync(CancellationToken cancellationToken)
     {
-        Func<CancellationToken, ValueTask<int>> sendOne = lane == EventTypes.TelemetryLane
-            ? SendTelemetryBatchAsync
-            : cancellationToken => SendOneBatchAsync(lane, cancellationToken);
-        while (!stoppingToken.IsCancellationRequested)
-        {
-            try
-            {
-                while (!stoppingToken.IsCancellationRequested && await _retry.ExecuteAsync(sendOne, stoppingToken).ConfigureAwait(false) >= 0)
-                {
-                }
-
-                await _store.WaitForNewEventsAsync(lane, IdlePoll, stoppingToken).ConfigureAwait(false);
-            }
-            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-            {
-                return;
-            }
-            catch (Exception exception)
-            {
-                // A bug, not an outage (outages are retried inside DrainAsync): log, go on.
-                _logger.LogError(exception, "forwarder loop error");
-                await Task.Delay(_options.MaxBackoffMilliseconds, stoppingToken).ConfigureAwait(false);
-            }
-        }
-    }
-
-    /// <summary>One batch: -1 when nothing is pending, else the number confirmed. Throws to trigger a retry.</summary>
-    private ValueTask<int> SendOneBatchAsync(CancellationToken cancellationToken) => SendOneBatchAsync(null, cancellationToken);
-
-    private async ValueTask<int> SendOneBatchAsync(string? lane, CancellationToken cancellationToken)
-    {
-        if (lane == EventTypes.TelemetryLane)
-        {
-            while (_alarmBacklog)
-            {
-                await Task.Delay(5, cancellationToken).ConfigureAwait(false);
-            }
-        }
-
-        var batch = lane is null
-            ? await _store.ReadPendingAsync(_options.BatchSize, cancellationToken).ConfigureAwait(false)
-            : await _store.ReadPendingAsync(lane, _options.BatchSize, cancellationToken).ConfigureAwait(false);
-        if (lane == EventTypes.AlarmLane)
-        {
-            _alarmBacklog = batch.Count > 0;
-        }
-
+        var batch = await _store.ReadPendingAsync(_options.BatchSize, cancellationToken).ConfigureAwait(false);
         if (batch.Count == 0)
         {
             return -1;
@@ -378,5 +386,20 @@ public sealed class Forwarder : BackgroundService
         }
 
         return Confirmed(accepted, rejected);
+    }
+
+    /// <summary>One telemetry stream's pipeline state: its share of the devices, the last store sequence sent, the
+    /// next batch being read, the marks of the last confirmed batch being committed. Used by its own loop only.</summary>
+    private sealed class TelemetryStream(int shard)
+    {
+        public int Shard { get; } = shard;
+
+        public WakeSignal Wake { get; } = new();
+
+        public long Cursor { get; set; }
+
+        public Task<IReadOnlyList<EventRecord>>? Prefetch { get; set; }
+
+        public Task? Marks { get; set; }
     }
 }

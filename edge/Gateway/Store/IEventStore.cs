@@ -24,10 +24,12 @@ public interface IEventStore
 
     /// <summary>
     /// Like <see cref="ReadPendingAsync(string, int, CancellationToken)"/>, only events stored after
-    /// <paramref name="afterStoreSequence"/> (<see cref="EventRecord.StoreSequence"/>): the forwarder reads its next
-    /// batch while the previous one is still in flight.
+    /// <paramref name="afterStoreSequence"/> (<see cref="EventRecord.StoreSequence"/>) and only of the devices in
+    /// share <paramref name="shard"/> of <paramref name="shards"/> (a device is always in the same share: the code
+    /// of the last character of its id modulo <paramref name="shards"/>). The forwarder reads its next batch while
+    /// the previous one is in flight, one stream per share.
     /// </summary>
-    Task<IReadOnlyList<EventRecord>> ReadPendingAsync(string lane, long afterStoreSequence, int maxCount, CancellationToken cancellationToken);
+    Task<IReadOnlyList<EventRecord>> ReadPendingAsync(string lane, int shard, int shards, long afterStoreSequence, int maxCount, CancellationToken cancellationToken);
 
     /// <summary>
     /// <see cref="ReadPendingAsync(string, int, CancellationToken)"/>, blocking: for the alarm lane's own thread,

@@ -178,15 +178,20 @@ public sealed class SqliteEventStore : IEventStore, IAsyncDisposable
     public Task<IReadOnlyList<EventRecord>> ReadPendingAsync(string lane, int maxCount, CancellationToken cancellationToken) =>
         ReadPendingCoreAsync(lane == EventTypes.AlarmLane ? 0 : 1, maxCount, cancellationToken);
 
-    public Task<IReadOnlyList<EventRecord>> ReadPendingAsync(string lane, long afterStoreSequence, int maxCount, CancellationToken cancellationToken) =>
-        ReadPendingCoreAsync(lane == EventTypes.AlarmLane ? 0 : 1, maxCount, cancellationToken, afterStoreSequence);
+    public Task<IReadOnlyList<EventRecord>> ReadPendingAsync(string lane, int shard, int shards, long afterStoreSequence, int maxCount, CancellationToken cancellationToken)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(shards, 1);
+        ArgumentOutOfRangeException.ThrowIfNegative(shard);
+        ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(shard, shards);
+        return ReadPendingCoreAsync(lane == EventTypes.AlarmLane ? 0 : 1, maxCount, cancellationToken, afterStoreSequence, shard, shards);
+    }
 
     public IReadOnlyList<EventRecord> ReadPending(string lane, int maxCount, CancellationToken cancellationToken)
     {
         _readerLock.Wait(cancellationToken);
         try
         {
-            return ReadPendingCore(lane == EventTypes.AlarmLane ? 0 : 1, maxCount, 0);
+            return ReadPendingCore(lane == EventTypes.AlarmLane ? 0 : 1, maxCount, 0, 0, 1);
         }
         finally
         {
@@ -197,12 +202,12 @@ public sealed class SqliteEventStore : IEventStore, IAsyncDisposable
     public void WaitForNewEvents(string lane, TimeSpan timeout, CancellationToken cancellationToken) =>
         (lane == EventTypes.AlarmLane ? _newAlarms : _newEvents).Wait(timeout, cancellationToken);
 
-    private async Task<IReadOnlyList<EventRecord>> ReadPendingCoreAsync(int? lane, int maxCount, CancellationToken cancellationToken, long afterStoreSequence = 0)
+    private async Task<IReadOnlyList<EventRecord>> ReadPendingCoreAsync(int? lane, int maxCount, CancellationToken cancellationToken, long afterStoreSequence = 0, int shard = 0, int shards = 1)
     {
         await _readerLock.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            return ReadPendingCore(lane, maxCount, afterStoreSequence);
+            return ReadPendingCore(lane, maxCount, afterStoreSequence, shard, shards);
         }
         finally
         {
@@ -210,15 +215,20 @@ public sealed class SqliteEventStore : IEventStore, IAsyncDisposable
         }
     }
 
-    private List<EventRecord> ReadPendingCore(int? lane, int maxCount, long afterStoreSequence)
+    private List<EventRecord> ReadPendingCore(int? lane, int maxCount, long afterStoreSequence, int shard, int shards)
     {
         using var command = _reader.CreateCommand();
-        // lane 0 = alarm sorts first; the partial index events_pending serves this order directly.
+        // lane 0 = alarm sorts first; the partial index events_pending serves this order directly. A share of the
+        // devices is selected by the last character of the id (fixed per device, no extra column or index).
         command.CommandText = lane is null
             ? "SELECT seq_no, id, lane, dev, boot, seq, type, ts, rx, payload, skew_ms FROM events WHERE forwarded = 0 ORDER BY lane, seq_no LIMIT $n"
-            : "SELECT seq_no, id, lane, dev, boot, seq, type, ts, rx, payload, skew_ms FROM events WHERE forwarded = 0 AND lane = $lane AND seq_no > $after ORDER BY seq_no LIMIT $n";
+            : shards == 1
+                ? "SELECT seq_no, id, lane, dev, boot, seq, type, ts, rx, payload, skew_ms FROM events WHERE forwarded = 0 AND lane = $lane AND seq_no > $after ORDER BY seq_no LIMIT $n"
+                : "SELECT seq_no, id, lane, dev, boot, seq, type, ts, rx, payload, skew_ms FROM events WHERE forwarded = 0 AND lane = $lane AND seq_no > $after AND unicode(substr(dev, -1)) % $shards = $shard ORDER BY seq_no LIMIT $n";
         command.Parameters.AddWithValue("$n", maxCount);
         command.Parameters.AddWithValue("$after", afterStoreSequence);
+        command.Parameters.AddWithValue("$shards", shards);
+        command.Parameters.AddWithValue("$shard", shard);
         if (lane is not null)
         {
             command.Parameters.AddWithValue("$lane", lane.Value);

@@ -119,11 +119,41 @@ public abstract class EventStoreContractTests
             await store.AppendAsync(TestEvents.Record("pendant-1", seq, seq == 3 ? EventTypes.Sos : EventTypes.Heartbeat), CancellationToken.None);
         }
 
-        var first = await store.ReadPendingAsync(EventTypes.TelemetryLane, 0, 2, CancellationToken.None);
-        var rest = await store.ReadPendingAsync(EventTypes.TelemetryLane, first[^1].StoreSequence, 10, CancellationToken.None);
+        var first = await store.ReadPendingAsync(EventTypes.TelemetryLane, 0, 1, 0, 2, CancellationToken.None);
+        var rest = await store.ReadPendingAsync(EventTypes.TelemetryLane, 0, 1, first[^1].StoreSequence, 10, CancellationToken.None);
 
         CollectionAssert.AreEqual(new[] { 1, 2 }, first.Select(e => e.Sequence).ToArray());
         CollectionAssert.AreEqual(new[] { 4, 5, 6 }, rest.Select(e => e.Sequence).ToArray(), "the alarm is not in the telemetry lane; nothing before the cursor");
+        await CloseAsync(store);
+    }
+
+    [TestMethod]
+    public async Task ReadPending_Shares_EachDeviceInExactlyOneShareAllEventsCovered()
+    {
+        var store = await OpenAsync(DirectoryPath);
+        var devices = new[] { "pendant-1", "pendant-2", "watch-a", "watch-b", "kiosk-0009", "p-x" };
+        foreach (var device in devices)
+        {
+            for (var seq = 1; seq <= 3; seq++)
+            {
+                await store.AppendAsync(TestEvents.Record(device, seq, EventTypes.Heartbeat), CancellationToken.None);
+            }
+        }
+
+        var shares = new List<IReadOnlyList<Gateway.Store.EventRecord>>();
+        for (var shard = 0; shard < 3; shard++)
+        {
+            shares.Add(await store.ReadPendingAsync(EventTypes.TelemetryLane, shard, 3, 0, 100, CancellationToken.None));
+        }
+
+        Assert.AreEqual(18, shares.Sum(s => s.Count), "every pending event is in some share");
+        foreach (var device in devices)
+        {
+            Assert.AreEqual(1, shares.Count(s => s.Any(e => e.DeviceId == device)), $"{device} is in exactly one share");
+        }
+
+        Assert.IsTrue(shares.All(s => s.Select(e => e.StoreSequence).SequenceEqual(s.Select(e => e.StoreSequence).Order())), "store order within a share");
+        await Assert.ThrowsExactlyAsync<ArgumentOutOfRangeException>(() => store.ReadPendingAsync(EventTypes.TelemetryLane, 3, 3, 0, 10, CancellationToken.None));
         await CloseAsync(store);
     }
 
