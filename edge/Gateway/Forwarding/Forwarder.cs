@@ -10,8 +10,9 @@ using Polly.Retry;
 namespace Eldercare.Edge.Gateway.Forwarding;
 
 /// <summary>
-/// Sends stored events upstream in batches, alarm lane first, each lane in store order (so per-device
-/// order holds within a lane). Each retry re-reads the batch, so an alarm that arrived during an outage
+/// Sends stored events upstream in batches, alarm lane first: the alarm lane in store order on its own thread,
+/// the telemetry lane as streams that each own a fixed share of the devices and send it in store order (so
+/// per-device order holds within a lane). Each retry re-reads the batch, so an alarm that arrived during an outage
 /// overtakes the telemetry that was queued before it. Retries never end (an acknowledged event is never
 /// given up) and back off exponentially with jitter, capped at <see cref="ForwarderOptions.MaxBackoffMilliseconds"/>
 /// so delivery resumes within about that long after the upstream returns. Wakes on each commit.
