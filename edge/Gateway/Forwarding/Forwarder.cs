@@ -136,34 +136,28 @@ public sealed class Forwarder : BackgroundService
 
     private async Task RunTelemetryStreamAsync(TelemetryStream stream, CancellationToken stoppingToken)
     {
+        // The stream's wake signal is not disposed: the relay may still set it while the gateway stops.
         Func<CancellationToken, ValueTask<int>> sendOne = cancellationToken => SendTelemetryBatchAsync(stream, cancellationToken);
-        try
+        while (!stoppingToken.IsCancellationRequested)
         {
-            while (!stoppingToken.IsCancellationRequested)
+            try
             {
-                try
+                while (!stoppingToken.IsCancellationRequested && await _retry.ExecuteAsync(sendOne, stoppingToken).ConfigureAwait(false) >= 0)
                 {
-                    while (!stoppingToken.IsCancellationRequested && await _retry.ExecuteAsync(sendOne, stoppingToken).ConfigureAwait(false) >= 0)
-                    {
-                    }
+                }
 
-                    await stream.Wake.WaitAsync(IdlePoll, stoppingToken).ConfigureAwait(false);
-                }
-                catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-                {
-                    return;
-                }
-                catch (Exception exception)
-                {
-                    // A bug, not an outage (outages are retried inside the pipeline): log, go on.
-                    _logger.LogError(exception, "forwarder loop error (telemetry stream {Shard})", stream.Shard);
-                    await Task.Delay(_options.MaxBackoffMilliseconds, stoppingToken).ConfigureAwait(false);
-                }
+                await stream.Wake.WaitAsync(IdlePoll, stoppingToken).ConfigureAwait(false);
             }
-        }
-        finally
-        {
-            stream.Wake.Dispose();
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception exception)
+            {
+                // A bug, not an outage (outages are retried inside the pipeline): log, go on.
+                _logger.LogError(exception, "forwarder loop error (telemetry stream {Shard})", stream.Shard);
+                await Task.Delay(_options.MaxBackoffMilliseconds, stoppingToken).ConfigureAwait(false);
+            }
         }
     }
 
