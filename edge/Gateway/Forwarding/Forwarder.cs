@@ -200,10 +200,10 @@ public sealed class Forwarder : BackgroundService
         }
 
         var (accepted, rejected) = Evaluate(batch, _upstream.Send(batch, cancellationToken));
-        _store.MarkAlarmsAsync(accepted, ForwardState.Forwarded, CancellationToken.None).GetAwaiter().GetResult();
+        _store.MarkAlarms(accepted, ForwardState.Forwarded, CancellationToken.None);
         if (rejected.Count > 0)
         {
-            _store.MarkAlarmsAsync(rejected.Select(r => r.Id).ToList(), ForwardState.RejectedUpstream, CancellationToken.None).GetAwaiter().GetResult();
+            _store.MarkAlarms(rejected.Select(r => r.Id).ToList(), ForwardState.RejectedUpstream, CancellationToken.None);
         }
 
         return Confirmed(accepted, rejected);
@@ -289,6 +289,7 @@ public sealed class Forwarder : BackgroundService
     private Task<IReadOnlyList<EventRecord>> ReadStreamAsync(TelemetryStream stream, long after, CancellationToken cancellationToken) =>
         _store.ReadPendingAsync(EventTypes.TelemetryLane, stream.Shard, _options.TelemetryStreams, after, _options.BatchSize, cancellationToken);
 
+    /// <summary>Writes the answer: accepted ids forwarded, rejected ids rejected upstream (kept, never resent).</summary>
     private async Task MarkAnswerAsync(List<string> accepted, List<UpstreamRejection> rejected)
     {
         await _store.MarkAsync(accepted, ForwardState.Forwarded, CancellationToken.None).ConfigureAwait(false);
@@ -374,12 +375,7 @@ public sealed class Forwarder : BackgroundService
         }
 
         var (accepted, rejected) = Evaluate(batch, await _upstream.SendAsync(batch, cancellationToken).ConfigureAwait(false));
-        await _store.MarkAsync(accepted, ForwardState.Forwarded, CancellationToken.None).ConfigureAwait(false);
-        if (rejected.Count > 0)
-        {
-            await _store.MarkAsync(rejected.Select(r => r.Id).ToList(), ForwardState.RejectedUpstream, CancellationToken.None).ConfigureAwait(false);
-        }
-
+        await MarkAnswerAsync(accepted, rejected).ConfigureAwait(false);
         return Confirmed(accepted, rejected);
     }
 

@@ -47,10 +47,11 @@ public interface IEventStore
     Task<int> MarkAsync(IReadOnlyCollection<string> ids, ForwardState state, CancellationToken cancellationToken);
 
     /// <summary>
-    /// <see cref="MarkAsync(IReadOnlyCollection{string}, ForwardState, CancellationToken)"/> for the alarm lane: the
-    /// marks take the writer's priority queue, so the next alarm's POST does not wait for a telemetry batch's commit.
+    /// <see cref="MarkAsync(IReadOnlyCollection{string}, ForwardState, CancellationToken)"/> for the alarm lane's own
+    /// thread, blocking: the marks take the writer's priority queue and the wait is woken by the commit itself, so the
+    /// next alarm's POST waits neither for a telemetry batch's commit nor for the thread pool.
     /// </summary>
-    Task<int> MarkAlarmsAsync(IReadOnlyCollection<string> ids, ForwardState state, CancellationToken cancellationToken);
+    int MarkAlarms(IReadOnlyCollection<string> ids, ForwardState state, CancellationToken cancellationToken);
 
     /// <summary>Completes when something was stored after the call began, or at the timeout (whichever first).</summary>
     Task WaitForNewEventsAsync(TimeSpan timeout, CancellationToken cancellationToken);

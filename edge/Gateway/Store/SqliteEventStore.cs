@@ -156,8 +156,24 @@ public sealed class SqliteEventStore : IEventStore, IAsyncDisposable
     public Task<int> MarkAsync(IReadOnlyCollection<string> ids, ForwardState state, CancellationToken cancellationToken) =>
         MarkCoreAsync(ids, state, urgent: false, cancellationToken);
 
-    public Task<int> MarkAlarmsAsync(IReadOnlyCollection<string> ids, ForwardState state, CancellationToken cancellationToken) =>
-        MarkCoreAsync(ids, state, urgent: true, cancellationToken);
+    public int MarkAlarms(IReadOnlyCollection<string> ids, ForwardState state, CancellationToken cancellationToken)
+    {
+        if (ids.Count == 0)
+        {
+            return 0;
+        }
+
+        var request = new MarkRequest(ids, state);
+        Interlocked.Increment(ref _queueDepth);
+        var enqueued = _queue.EnqueueAsync(request, alarm: true, cancellationToken);
+        if (!enqueued.IsCompletedSuccessfully)
+        {
+            enqueued.AsTask().GetAwaiter().GetResult();
+        }
+
+        // A blocking wait on the completion is woken by the writer itself (no thread pool hop).
+        return request.Completion.Task.GetAwaiter().GetResult();
+    }
 
     private async Task<int> MarkCoreAsync(IReadOnlyCollection<string> ids, ForwardState state, bool urgent, CancellationToken cancellationToken)
     {

@@ -166,7 +166,7 @@ public abstract class EventStoreContractTests
         await store.AppendAsync(TestEvents.Record("pendant-2", 1, EventTypes.Fall), CancellationToken.None);
 
         var alarms = store.ReadPending(EventTypes.AlarmLane, 10, CancellationToken.None);
-        var changed = await store.MarkAlarmsAsync(alarms.Select(a => a.Id).ToList(), ForwardState.Forwarded, CancellationToken.None);
+        var changed = await Task.Run(() => store.MarkAlarms(alarms.Select(a => a.Id).ToList(), ForwardState.Forwarded, CancellationToken.None));
 
         CollectionAssert.AreEqual(new[] { "pendant-1:1:1", "pendant-2:1:1" }, alarms.Select(a => a.Id).ToArray());
         Assert.AreEqual(2, changed);
