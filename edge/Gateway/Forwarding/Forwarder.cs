@@ -187,8 +187,8 @@ public sealed class Forwarder : BackgroundService
     }
 
     /// <summary>
-    /// <see cref="SendOneBatchAsync(string?, CancellationToken)"/> for the alarm lane, blocking: the store's read and
-    /// the wait for its commit (a task's blocking wait is woken directly, no thread pool hop) and synchronous HTTP I/O.
+    /// One batch of the alarm lane, blocking: the store's read, synchronous HTTP I/O and the marks' wait for their
+    /// commit (woken by the writer directly, no thread pool hop). -1 when nothing is pending; throws to retry.
     /// </summary>
     private int SendOneAlarmBatch(CancellationToken cancellationToken)
     {
