@@ -121,7 +121,12 @@ public sealed class GatewayHost : IAsyncDisposable
         services.AddSingleton<StoreMetrics>();
         services.AddSingleton(ingestOptions);
         services.AddSingleton<ClockSkewMonitor>();
-        services.AddSingleton<TelemetryAdmission>();
+        services.AddSingleton(sp =>
+        {
+            var admission = new TelemetryAdmission(ingestOptions, sp.GetRequiredService<TimeProvider>());
+            sp.GetRequiredService<GatewayMetrics>().TelemetryWaiting = () => admission.Waiting;
+            return admission;
+        });
         services.AddSingleton<IEventStore>(sp =>
         {
             var store = SqliteEventStore.Open(options.Store, sp.GetRequiredService<ILoggerFactory>().CreateLogger<SqliteEventStore>(), sp.GetRequiredService<StoreMetrics>());

@@ -21,7 +21,6 @@ public sealed class EventIngestor
     public EventIngestor(IEventStore store, GatewayMetrics metrics, ILogger<EventIngestor> logger, TimeProvider time, ClockSkewMonitor? skew = null, TelemetryAdmission? admission = null)
     {
         _admission = admission ?? new TelemetryAdmission(new IngestOptions(), time);
-        metrics.TelemetryWaiting = () => _admission.Waiting;
         _store = store;
         _metrics = metrics;
         _logger = logger;

@@ -153,8 +153,18 @@ public sealed class SqliteEventStore : IEventStore, IAsyncDisposable
         return await request.Completion.Task.ConfigureAwait(false);
     }
 
-    public Task<int> MarkAsync(IReadOnlyCollection<string> ids, ForwardState state, CancellationToken cancellationToken) =>
-        MarkCoreAsync(ids, state, urgent: false, cancellationToken);
+    public async Task<int> MarkAsync(IReadOnlyCollection<string> ids, ForwardState state, CancellationToken cancellationToken)
+    {
+        if (ids.Count == 0)
+        {
+            return 0;
+        }
+
+        var request = new MarkRequest(ids, state);
+        Interlocked.Increment(ref _queueDepth);
+        await _queue.EnqueueAsync(request, alarm: false, cancellationToken).ConfigureAwait(false);
+        return await request.Completion.Task.ConfigureAwait(false);
+    }
 
     public int MarkAlarms(IReadOnlyCollection<string> ids, ForwardState state, CancellationToken cancellationToken)
     {
@@ -165,27 +175,9 @@ public sealed class SqliteEventStore : IEventStore, IAsyncDisposable
 
         var request = new MarkRequest(ids, state);
         Interlocked.Increment(ref _queueDepth);
-        var enqueued = _queue.EnqueueAsync(request, alarm: true, cancellationToken);
-        if (!enqueued.IsCompletedSuccessfully)
-        {
-            enqueued.AsTask().GetAwaiter().GetResult();
-        }
-
+        _queue.EnqueueAsync(request, alarm: true, cancellationToken).AsTask().GetAwaiter().GetResult();
         // A blocking wait on the completion is woken by the writer itself (no thread pool hop).
         return request.Completion.Task.GetAwaiter().GetResult();
-    }
-
-    private async Task<int> MarkCoreAsync(IReadOnlyCollection<string> ids, ForwardState state, bool urgent, CancellationToken cancellationToken)
-    {
-        if (ids.Count == 0)
-        {
-            return 0;
-        }
-
-        var request = new MarkRequest(ids, state);
-        Interlocked.Increment(ref _queueDepth);
-        await _queue.EnqueueAsync(request, alarm: urgent, cancellationToken).ConfigureAwait(false);
-        return await request.Completion.Task.ConfigureAwait(false);
     }
 
     public Task<IReadOnlyList<EventRecord>> ReadPendingAsync(int maxCount, CancellationToken cancellationToken) =>

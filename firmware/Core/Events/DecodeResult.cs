@@ -28,13 +28,8 @@ namespace Eldercare.Firmware.Core.Events
         /// <summary>Human-readable explanation when rejected, else null.</summary>
         public string Detail { get; private set; }
 
-        /// <summary>The payload as text (valid UTF-8, decoded once) when <see cref="Ok"/> and it came from bytes, else null.</summary>
+        /// <summary>The payload as text (valid UTF-8, decoded once) when <see cref="Ok"/>, else null.</summary>
         public string Text { get; private set; }
-
-        public static DecodeResult Success(DeviceEvent deviceEvent)
-        {
-            return new DecodeResult(deviceEvent, null, null);
-        }
 
         public static DecodeResult Success(DeviceEvent deviceEvent, string text)
         {

@@ -106,9 +106,7 @@ namespace Eldercare.Firmware.Core.Events
                 return DecodeResult.Reject(RejectReasons.MalformedJson, "payload is not valid UTF-8");
             }
 
-            string text = Utf8.GetString(payload, length);
-            DecodeResult result = DecodeText(text);
-            return result.Ok ? DecodeResult.Success(result.Event, text) : result;
+            return DecodeText(Utf8.GetString(payload, length));
         }
 
         private static DecodeResult DecodeText(string text)
@@ -258,7 +256,7 @@ namespace Eldercare.Firmware.Core.Events
             e.ConfidencePerMille = confidence;
             e.ReferenceSequence = (int)reference;
             e.Info = info;
-            return DecodeResult.Success(e);
+            return DecodeResult.Success(e, text);
         }
 
         /// <summary>Device ids: 1-32 of a-z, 0-9, '-', not starting with '-'. Safe in topics, file names and logs.</summary>
