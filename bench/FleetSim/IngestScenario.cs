@@ -32,6 +32,16 @@ public sealed class IngestScenario(BenchEnvironment environment, BenchSettings s
         await using var gatewayProcess = gateway;
         var fleet = new Fleet("127.0.0.1", mqttPort, Fleet.Create(factory, ids.Select(id => (id, RegistryWriter.SecretOf(id))), bootEpoch: 1));
         await fleet.ConnectAsync(fleet.Devices, settings.ConnectConcurrency, cancellationToken).ConfigureAwait(false);
+        var warmup = (long)ids.Count * settings.IngestWarmupEventsPerDevice;
+        await Task.WhenAll(fleet.Devices.Select(d => fleet.FlushAsync(d, settings.IngestWarmupEventsPerDevice, settings.Window, Eldercare.Firmware.Core.Events.EventTypes.Heartbeat, cancellationToken))).ConfigureAwait(false);
+        var warmWatch = Stopwatch.StartNew();
+        while (warmWatch.Elapsed < Deadline && await BenchEnvironment.GatewayMetricAsync(http, gatewayUrl, "gateway_forwarded_total").ConfigureAwait(false) < warmup)
+        {
+            await Task.Delay(10, cancellationToken).ConfigureAwait(false);
+        }
+
+        fleet.AckLatency.Reset();
+        var acknowledgedWarm = fleet.Acknowledged;
 
         var cpu = new CpuWindow(new() { ["gateway"] = gateway.Id, ["stub"] = stub.Id, ["generator"] = Environment.ProcessId });
         var writesBefore = ProcStat.WriteBytes(gateway.Id);
@@ -45,32 +55,33 @@ public sealed class IngestScenario(BenchEnvironment environment, BenchSettings s
         var acknowledgedSeconds = watch.Elapsed.TotalSeconds;
         // The gateway counts an event forwarded once the stub answered for it: a cheap counter to poll
         // (COUNT(*) at the stub would compete with the stub's own inserts). Checked at the stub afterwards.
-        while (watch.Elapsed < Deadline && await BenchEnvironment.GatewayMetricAsync(http, gatewayUrl, "gateway_forwarded_total").ConfigureAwait(false) < total)
+        while (watch.Elapsed < Deadline && await BenchEnvironment.GatewayMetricAsync(http, gatewayUrl, "gateway_forwarded_total").ConfigureAwait(false) < warmup + total)
         {
             await Task.Delay(10, cancellationToken).ConfigureAwait(false);
         }
 
         var endToEndSeconds = watch.Elapsed.TotalSeconds;
         cpu.Stop();
-        var atStub = await BenchEnvironment.StubEventCountAsync(http, stubUrl).ConfigureAwait(false);
+        var atStub = await BenchEnvironment.StubEventCountAsync(http, stubUrl).ConfigureAwait(false) - warmup;
+        var acknowledged = fleet.Acknowledged - acknowledgedWarm;
         var writes = ProcStat.WriteBytes(gateway.Id) - writesBefore;
         var allocatedPerEvent = (await BenchEnvironment.GatewayMetricAsync(http, gatewayUrl, "gateway_allocated_bytes_total").ConfigureAwait(false) - allocatedBefore) / total;
         var gcPauseSeconds = await BenchEnvironment.GatewayMetricAsync(http, gatewayUrl, "gateway_gc_pause_seconds_total").ConfigureAwait(false) - pauseBefore;
         var collections = await BenchEnvironment.GatewayMetricAsync(http, gatewayUrl, "gateway_gc_collections_total").ConfigureAwait(false) - gcBefore;
         var stored = await BenchEnvironment.GatewayMetricAsync(http, gatewayUrl, "gateway_stored_total").ConfigureAwait(false);
         var duplicates = await BenchEnvironment.GatewayMetricAsync(http, gatewayUrl, "gateway_duplicates_total").ConfigureAwait(false);
-        report.Note($"ingest (gateway): {ids.Count} connections x {settings.IngestEventsPerDevice} events, window {settings.Window}: acknowledged {fleet.Acknowledged}/{total} in {acknowledgedSeconds:F2} s, at the cloud stub {atStub}/{total} after {endToEndSeconds:F2} s; gateway stored {stored}, duplicates {duplicates}, failed publishes {fleet.Failed} {fleet.LastError}");
+        report.Note($"ingest (gateway): {ids.Count} connections x {settings.IngestEventsPerDevice} events (after {settings.IngestWarmupEventsPerDevice} each to warm up, not counted), window {settings.Window}: acknowledged {acknowledged}/{total} in {acknowledgedSeconds:F2} s, at the cloud stub {atStub}/{total} after {endToEndSeconds:F2} s; gateway stored {stored}, duplicates {duplicates}, failed publishes {fleet.Failed} {fleet.LastError}");
         report.Note($"ingest (gateway) CPU: {cpu.Describe()} over {cpu.WallSeconds:F2} s; gateway wrote {writes / (1024.0 * 1024):F1} MiB to disk, allocated {allocatedPerEvent:F0} B per event on the managed heap, {collections:F0} garbage collections pausing it {gcPauseSeconds:F2} s in total");
         report.Note($"ingest (gateway) PUBACK latency: p50 {fleet.AckLatency.PercentileMilliseconds(50):F1} ms, p99 {fleet.AckLatency.PercentileMilliseconds(99):F1} ms, max {fleet.AckLatency.MaxMilliseconds():F1} ms");
-        var acknowledgedRate = fleet.Acknowledged == total ? total / acknowledgedSeconds : double.NaN;
+        var acknowledgedRate = acknowledged == total ? total / acknowledgedSeconds : double.NaN;
         report.Add("ingest_acked_events_per_s", acknowledgedRate, "all PUBACKs (each after fsync) received");
         report.Add("gateway_cpu_us_per_event", 1e6 * cpu.Used["gateway"] / total, "gateway CPU time / events, during the ingest run");
         report.Add("stub_cpu_us_per_event", 1e6 * cpu.Used["stub"] / total, "cloud stub CPU time / events");
         report.Add("generator_cpu_us_per_event", 1e6 * cpu.Used["generator"] / total, "fleet simulator CPU time / events (same in the mosquitto run)");
         await fleet.DisconnectAsync(fleet.Devices, 200).ConfigureAwait(false);
-        if (atStub < total || fleet.Acknowledged < total)
+        if (atStub < total || acknowledged < total)
         {
-            report.Add("ingest_events_per_s", $"LOSS(acked {fleet.Acknowledged}, at stub {atStub} of {total})");
+            report.Add("ingest_events_per_s", $"LOSS(acked {acknowledged}, at stub {atStub} of {total})");
             return double.NaN;
         }
 
@@ -87,6 +98,8 @@ public sealed class IngestScenario(BenchEnvironment environment, BenchSettings s
         using var sink = factory.CreateMqttClient();
         var received = new HashSet<string>(StringComparer.Ordinal);
         long messages = 0;
+        var warmup = (long)ids.Count * settings.IngestWarmupEventsPerDevice;
+        var warm = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var all = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         sink.ApplicationMessageReceivedAsync += args =>
         {
@@ -94,7 +107,12 @@ public sealed class IngestScenario(BenchEnvironment environment, BenchSettings s
             lock (received)
             {
                 messages++;
-                if (received.Add(payload) && received.Count == total)
+                if (received.Add(payload) && received.Count == warmup)
+                {
+                    warm.TrySetResult();
+                }
+
+                if (received.Count == warmup + total)
                 {
                     all.TrySetResult();
                 }
@@ -108,6 +126,13 @@ public sealed class IngestScenario(BenchEnvironment environment, BenchSettings s
 
         var fleet = new Fleet("127.0.0.1", port, Fleet.Create(factory, ids.Select(id => (id, RegistryWriter.SecretOf(id))), bootEpoch: 1));
         await fleet.ConnectAsync(fleet.Devices, settings.ConnectConcurrency, cancellationToken).ConfigureAwait(false);
+        await Task.WhenAll(fleet.Devices.Select(d => fleet.FlushAsync(d, settings.IngestWarmupEventsPerDevice, settings.Window, Eldercare.Firmware.Core.Events.EventTypes.Heartbeat, cancellationToken))).ConfigureAwait(false);
+        if (warmup > 0)
+        {
+            await Task.WhenAny(warm.Task, Task.Delay(Deadline, cancellationToken)).ConfigureAwait(false);
+        }
+
+        var acknowledgedWarm = fleet.Acknowledged;
         var cpu = new CpuWindow(new() { ["mosquitto"] = broker.Id, ["generator+subscriber"] = Environment.ProcessId });
         cpu.Start();
         var watch = Stopwatch.StartNew();
@@ -119,15 +144,17 @@ public sealed class IngestScenario(BenchEnvironment environment, BenchSettings s
         long got;
         lock (received)
         {
-            got = received.Count;
+            got = received.Count - warmup;
         }
 
-        report.Note($"mosquitto relay: acknowledged {fleet.Acknowledged}/{total} in {acknowledgedSeconds:F2} s, subscriber got {got} distinct ({Interlocked.Read(ref messages)} messages) after {endToEndSeconds:F2} s; CPU: {cpu.Describe()}");
+        var acknowledged = fleet.Acknowledged - acknowledgedWarm;
+
+        report.Note($"mosquitto relay (after the same warm-up): acknowledged {acknowledged}/{total} in {acknowledgedSeconds:F2} s, subscriber got {got} distinct ({Interlocked.Read(ref messages)} messages) after {endToEndSeconds:F2} s; CPU: {cpu.Describe()}");
         await fleet.DisconnectAsync(fleet.Devices, 200).ConfigureAwait(false);
         await sink.DisconnectAsync().ConfigureAwait(false);
-        if (got < total || fleet.Acknowledged < total)
+        if (got < total || acknowledged < total)
         {
-            report.Add("mosquitto_relay_events_per_s", $"LOSS(acked {fleet.Acknowledged}, subscriber {got} of {total})");
+            report.Add("mosquitto_relay_events_per_s", $"LOSS(acked {acknowledged}, subscriber {got} of {total})");
             return double.NaN;
         }
 

@@ -28,6 +28,15 @@ public sealed class LatencyRecorder
         }
     }
 
+    /// <summary>Forgets what was recorded (after a warm-up).</summary>
+    public void Reset()
+    {
+        lock (_gate)
+        {
+            _histogram.Reset();
+        }
+    }
+
     public void RecordMilliseconds(double milliseconds) => RecordMicroseconds(milliseconds * 1000.0);
 
     /// <summary>Percentile in milliseconds (0 when empty).</summary>

@@ -7,6 +7,13 @@ public sealed class MqttOptions
 {
     public BrokerMode Mode { get; init; } = BrokerMode.Embedded;
 
+    /// <summary>
+    /// Embedded broker: which server speaks MQTT to the devices. <see cref="BrokerEngine.Lean"/> (default): the
+    /// gateway's device listener on MQTTnet's packet formatter; <see cref="BrokerEngine.MqttNetServer"/>: MQTTnet's
+    /// full server (persistent sessions, routing), measured side by side in edge/README.md "Performance".
+    /// </summary>
+    public BrokerEngine Engine { get; init; } = BrokerEngine.Lean;
+
     /// <summary>Embedded broker: address to listen on.</summary>
     public string BindAddress { get; init; } = "0.0.0.0";
 

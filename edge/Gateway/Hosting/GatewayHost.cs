@@ -143,7 +143,17 @@ public sealed class GatewayHost : IAsyncDisposable
         services.AddSingleton<IUpstream>(_ => new HttpUpstream(new HttpClient(HttpUpstream.CreateHandler(upstreamTls)) { Timeout = Timeout.InfiniteTimeSpan }, options.Forwarder));
         services.AddSingleton<Forwarder>();
         services.AddHostedService(sp => sp.GetRequiredService<Forwarder>());
-        if (options.Mqtt.Mode == BrokerMode.Embedded)
+        if (options.Mqtt.Mode == BrokerMode.Embedded && options.Mqtt.Engine == BrokerEngine.Lean)
+        {
+            services.AddSingleton(sp =>
+            {
+                var broker = ActivatorUtilities.CreateInstance<DeviceBroker>(sp);
+                sp.GetRequiredService<GatewayMetrics>().DevicesConnected = () => broker.ConnectedDevices;
+                return broker;
+            });
+            services.AddHostedService(sp => sp.GetRequiredService<DeviceBroker>());
+        }
+        else if (options.Mqtt.Mode == BrokerMode.Embedded)
         {
             services.AddSingleton<EmbeddedBroker>();
             services.AddHostedService(sp => sp.GetRequiredService<EmbeddedBroker>());

@@ -47,6 +47,9 @@ public sealed class GatewayMetrics
     /// <summary>Telemetry events received and waiting for an ingest slot (not acknowledged yet).</summary>
     public Func<long> TelemetryWaiting { get; set; } = () => 0;
 
+    /// <summary>Devices logged in on the embedded broker's lean listener now (0 in the other modes).</summary>
+    public Func<long> DevicesConnected { get; set; } = () => 0;
+
     public void CountReceived() => Interlocked.Increment(ref _received);
 
     public void CountStored() => Interlocked.Increment(ref _stored);
@@ -92,6 +95,7 @@ public sealed class GatewayMetrics
         Counter(text, "gateway_connections_accepted_total", "Device connections accepted.", ConnectionsAccepted);
         Gauge(text, "gateway_store_queue_depth", "Appends waiting for the group commit.", QueueDepth());
         Gauge(text, "gateway_pending_events", "Events stored and not yet forwarded.", Pending());
+        Gauge(text, "gateway_devices_connected", "Devices connected and logged in (embedded broker, lean listener).", DevicesConnected());
         Gauge(text, "gateway_telemetry_waiting", "Telemetry events waiting for an ingest slot (alarms never wait).", TelemetryWaiting());
         Gauge(text, "gateway_threadpool_queue", "Work items waiting in the .NET thread pool.", ThreadPool.PendingWorkItemCount);
         Gauge(text, "gateway_threadpool_threads", "Threads in the .NET thread pool.", ThreadPool.ThreadCount);

@@ -7,17 +7,33 @@ using MQTTnet.Protocol;
 
 namespace Eldercare.Edge.Tests.Integration;
 
-/// <summary>The default path: device -> embedded broker -> SQLite -> forwarder -> cloud stub, all real, in this process.</summary>
+/// <summary>The default path: device -> embedded broker (the lean device listener) -> SQLite -> forwarder -> cloud stub, all real, in this process.</summary>
 [TestClass]
 [TestCategory("Integration")]
-public sealed class EmbeddedBrokerTests
+public sealed class EmbeddedBrokerTests : EmbeddedBrokerContract
+{
+    protected override string[] EngineArgs => [];
+}
+
+/// <summary>The same contract on MQTTnet's full server (<c>Gateway:Mqtt:Engine=MqttNetServer</c>), kept as the fallback engine.</summary>
+[TestClass]
+[TestCategory("Integration")]
+public sealed class MqttNetServerEngineTests : EmbeddedBrokerContract
+{
+    protected override string[] EngineArgs => ["--Gateway:Mqtt:Engine=MqttNetServer"];
+}
+
+/// <summary>What either engine of the embedded broker must do (the tests run once per engine).</summary>
+public abstract class EmbeddedBrokerContract
 {
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(10);
+
+    protected abstract string[] EngineArgs { get; }
 
     [TestMethod]
     public async Task Sos_PublishedQos1_StoredOnDiskBeforePubAckAndForwardedOnce()
     {
-        await using var stack = await EdgeStack.StartEmbeddedAsync(["pendant-0001"]);
+        await using var stack = await EdgeStack.StartEmbeddedAsync(["pendant-0001"], EngineArgs);
         await using var device = await stack.ConnectDeviceAsync("pendant-0001");
         var sos = TestEvents.Make("pendant-0001", seq: 1);
 
@@ -36,7 +52,7 @@ public sealed class EmbeddedBrokerTests
     [TestMethod]
     public async Task Sos_PublishedTwiceWithSameId_ReachesCloudOnce()
     {
-        await using var stack = await EdgeStack.StartEmbeddedAsync(["pendant-0002"]);
+        await using var stack = await EdgeStack.StartEmbeddedAsync(["pendant-0002"], EngineArgs);
         await using var device = await stack.ConnectDeviceAsync("pendant-0002");
         var sos = TestEvents.Make("pendant-0002", seq: 7);
 
@@ -57,7 +73,7 @@ public sealed class EmbeddedBrokerTests
     [TestMethod]
     public async Task Publish_EventOfAnotherDeviceOnOwnTopic_RejectedAndDisconnected()
     {
-        await using var stack = await EdgeStack.StartEmbeddedAsync(["pendant-0003", "pendant-0004"]);
+        await using var stack = await EdgeStack.StartEmbeddedAsync(["pendant-0003", "pendant-0004"], EngineArgs);
         await using var spoofer = await stack.ConnectDeviceAsync("pendant-0003");
         var forged = TestEvents.Make("pendant-0004", seq: 1);
 
@@ -73,7 +89,7 @@ public sealed class EmbeddedBrokerTests
     [TestMethod]
     public async Task Publish_OnAnotherDevicesTopic_ConnectionClosedNothingStored()
     {
-        await using var stack = await EdgeStack.StartEmbeddedAsync(["pendant-0005", "pendant-0006"]);
+        await using var stack = await EdgeStack.StartEmbeddedAsync(["pendant-0005", "pendant-0006"], EngineArgs);
         await using var spoofer = await stack.ConnectDeviceAsync("pendant-0005");
         await using var victim = await stack.ConnectDeviceAsync("pendant-0006");
 
@@ -98,7 +114,7 @@ public sealed class EmbeddedBrokerTests
     [TestMethod]
     public async Task Connect_WrongPassword_RefusedAndCounted()
     {
-        await using var stack = await EdgeStack.StartEmbeddedAsync(["pendant-0007"]);
+        await using var stack = await EdgeStack.StartEmbeddedAsync(["pendant-0007"], EngineArgs);
 
         var (device, result) = await TestDevice.TryConnectAsync(stack.MqttPort, "pendant-0007", "not-the-secret");
         await using (device)
@@ -111,7 +127,7 @@ public sealed class EmbeddedBrokerTests
     [TestMethod]
     public async Task Connect_UnknownDeviceOrClientIdNotUsername_Refused()
     {
-        await using var stack = await EdgeStack.StartEmbeddedAsync(["pendant-0008"]);
+        await using var stack = await EdgeStack.StartEmbeddedAsync(["pendant-0008"], EngineArgs);
 
         var (stranger, strangerResult) = await TestDevice.TryConnectAsync(stack.MqttPort, "pendant-9999", "whatever");
         var (renamed, renamedResult) = await TestDevice.TryConnectAsync(stack.MqttPort, "pendant-0008", EdgeStack.SecretOf("pendant-0008"), clientId: "other-id");
@@ -127,7 +143,7 @@ public sealed class EmbeddedBrokerTests
     [TestMethod]
     public async Task Publish_MalformedPayload_Mqtt5PayloadFormatInvalid_Mqtt311AcknowledgedAndDropped()
     {
-        await using var stack = await EdgeStack.StartEmbeddedAsync(["pendant-0009", "pendant-0010"]);
+        await using var stack = await EdgeStack.StartEmbeddedAsync(["pendant-0009", "pendant-0010"], EngineArgs);
         await using var v5 = await stack.ConnectDeviceAsync("pendant-0009");
         await using var v311 = await stack.ConnectDeviceAsync("pendant-0010", MqttProtocolVersion.V311);
         var garbage = "{\"v\":1,"u8.ToArray();
@@ -145,7 +161,7 @@ public sealed class EmbeddedBrokerTests
     [TestMethod]
     public async Task Subscribe_AnotherDevicesCommands_NotAuthorized()
     {
-        await using var stack = await EdgeStack.StartEmbeddedAsync(["pendant-0011"]);
+        await using var stack = await EdgeStack.StartEmbeddedAsync(["pendant-0011"], EngineArgs);
         await using var device = await stack.ConnectDeviceAsync("pendant-0011");
 
         var result = await device.Client.SubscribeAsync(new MqttClientSubscribeOptionsBuilder()
