@@ -34,6 +34,11 @@ public sealed class Forwarder : BackgroundService
     // before any buffered telemetry; a telemetry POST already in flight does not delay an alarm.
     private volatile bool _alarmBacklog = true;
 
+    // The alarm lane's read cursor (store sequence of the last batch answered in full) and its latest queued marks;
+    // used by the alarm lane's thread only (SendOneAlarmBatch).
+    private long _alarmCursor;
+    private Task<int>? _alarmMarks;
+
 
     public Forwarder(IEventStore store, IUpstream upstream, ForwarderOptions options, GatewayMetrics metrics, ILogger<Forwarder> logger, TimeProvider? time = null)
     {
@@ -187,26 +192,70 @@ public sealed class Forwarder : BackgroundService
     }
 
     /// <summary>
-    /// One batch of the alarm lane, blocking: the store's read, synchronous HTTP I/O and the marks' wait for their
-    /// commit (woken by the writer directly, no thread pool hop). -1 when nothing is pending; throws to retry.
+    /// One batch of the alarm lane, blocking: the store's read (its own connection), synchronous HTTP I/O. The
+    /// marks are queued, not waited for: the next alarms are read after the store sequence of the last batch the
+    /// upstream answered in full, so an alarm that arrives while the previous batch's marks commit is sent at once.
+    /// After a failure, a partial answer or an empty read, the marks sent so far are waited for and the cursor
+    /// returns to the start, so whatever was not confirmed is read and sent again (in store order: per-device order
+    /// holds, one POST at a time). -1 when nothing is pending; throws to retry.
     /// </summary>
     private int SendOneAlarmBatch(CancellationToken cancellationToken)
     {
-        var batch = _store.ReadPending(EventTypes.AlarmLane, _options.BatchSize, cancellationToken);
+        var batch = _store.ReadPendingAlarms(_alarmCursor, _options.BatchSize);
+        if (batch.Count == 0 && _alarmCursor != 0)
+        {
+            SettleAlarmMarks();
+            batch = _store.ReadPendingAlarms(0, _options.BatchSize);
+        }
+
         _alarmBacklog = batch.Count > 0;
         if (batch.Count == 0)
         {
             return -1;
         }
 
-        var (accepted, rejected) = Evaluate(batch, _upstream.Send(batch, cancellationToken));
-        _store.MarkAlarms(accepted, ForwardState.Forwarded, CancellationToken.None);
+        List<string> accepted;
+        List<UpstreamRejection> rejected;
+        try
+        {
+            (accepted, rejected) = Evaluate(batch, _upstream.Send(batch, cancellationToken));
+        }
+        catch
+        {
+            SettleAlarmMarks();
+            throw;
+        }
+
+        _alarmMarks = _store.QueueAlarmMarks(accepted, ForwardState.Forwarded, CancellationToken.None);
         if (rejected.Count > 0)
         {
-            _store.MarkAlarms(rejected.Select(r => r.Id).ToList(), ForwardState.RejectedUpstream, CancellationToken.None);
+            _alarmMarks = _store.QueueAlarmMarks(rejected.Select(r => r.Id).ToList(), ForwardState.RejectedUpstream, CancellationToken.None);
+        }
+
+        if (accepted.Count + rejected.Count == batch.Count)
+        {
+            _alarmCursor = batch[^1].StoreSequence;
+        }
+        else
+        {
+            // Part of the batch was not answered: read again from the start once these marks are in.
+            SettleAlarmMarks();
         }
 
         return Confirmed(accepted, rejected);
+    }
+
+    /// <summary>
+    /// Waits until the alarm marks queued so far are committed (they commit in order, so the last one is enough),
+    /// then returns the cursor to the start. A failed mark throws here (retried): its alarms are still pending and
+    /// are read again from the start.
+    /// </summary>
+    private void SettleAlarmMarks()
+    {
+        var marks = _alarmMarks;
+        _alarmMarks = null;
+        _alarmCursor = 0;
+        marks?.GetAwaiter().GetResult();
     }
 
     /// <summary>

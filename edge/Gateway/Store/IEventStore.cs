@@ -53,6 +53,18 @@ public interface IEventStore
     /// </summary>
     int MarkAlarms(IReadOnlyCollection<string> ids, ForwardState state, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// <see cref="MarkAlarms"/> without waiting for the commit: queued on the writer's priority queue, the task
+    /// completes when the marks are committed. The alarm lane sends the next alarms meanwhile (read after its cursor).
+    /// </summary>
+    Task<int> QueueAlarmMarks(IReadOnlyCollection<string> ids, ForwardState state, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Pending alarms stored after <paramref name="afterStoreSequence"/>, in store order, blocking, on a read
+    /// connection of their own (never waiting behind a telemetry read): for the alarm lane's thread.
+    /// </summary>
+    IReadOnlyList<EventRecord> ReadPendingAlarms(long afterStoreSequence, int maxCount);
+
     /// <summary>Completes when something was stored after the call began, or at the timeout (whichever first).</summary>
     Task WaitForNewEventsAsync(TimeSpan timeout, CancellationToken cancellationToken);
 }

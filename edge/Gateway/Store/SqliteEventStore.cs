@@ -32,6 +32,11 @@ public sealed class SqliteEventStore : IEventStore, IAsyncDisposable
     private readonly ManualResetEventSlim _checkpointWake = new(false);
     private volatile bool _stopping;
     private readonly SqliteConnection _reader;
+
+    // The alarm lane's own read connection (WAL readers do not block each other): its read never waits behind a
+    // telemetry stream reading 1,000 rows on _reader. Used by the alarm lane's single thread, under its own lock.
+    private readonly SqliteConnection _alarmReader;
+    private readonly object _alarmReaderLock = new();
     private readonly SemaphoreSlim _readerLock = new(1, 1);
     /// <summary>Non-alarm requests committed together with alarms at most (the rest go in the next batch).</summary>
     private const int AlarmBatchCompanions = 64;
@@ -46,8 +51,9 @@ public sealed class SqliteEventStore : IEventStore, IAsyncDisposable
     private long _pending;
     private int _queueDepth;
 
-    private SqliteEventStore(StoreOptions options, ILogger logger, SqliteConnection writer, SqliteConnection reader, SqliteConnection checkpointer, long pending, StoreMetrics metrics)
+    private SqliteEventStore(StoreOptions options, ILogger logger, SqliteConnection writer, SqliteConnection reader, SqliteConnection alarmReader, SqliteConnection checkpointer, long pending, StoreMetrics metrics)
     {
+        _alarmReader = alarmReader;
         _options = options;
         _logger = logger;
         _writer = writer;
@@ -129,10 +135,13 @@ public sealed class SqliteEventStore : IEventStore, IAsyncDisposable
         var reader = new SqliteConnection(connectionString);
         reader.Open();
         Execute(reader, "PRAGMA busy_timeout=5000; PRAGMA cache_size=-8192;");
+        var alarmReader = new SqliteConnection(connectionString);
+        alarmReader.Open();
+        Execute(alarmReader, "PRAGMA busy_timeout=5000; PRAGMA cache_size=-2048;");
         var checkpointer = new SqliteConnection(connectionString);
         checkpointer.Open();
         Execute(checkpointer, "PRAGMA busy_timeout=5000; PRAGMA synchronous=FULL;");
-        return new SqliteEventStore(options, logger, writer, reader, checkpointer, pending, metrics ?? new StoreMetrics());
+        return new SqliteEventStore(options, logger, writer, reader, alarmReader, checkpointer, pending, metrics ?? new StoreMetrics());
     }
 
     public async Task<AppendOutcome> AppendAsync(EventRecord record, CancellationToken cancellationToken)
@@ -166,18 +175,22 @@ public sealed class SqliteEventStore : IEventStore, IAsyncDisposable
         return await request.Completion.Task.ConfigureAwait(false);
     }
 
-    public int MarkAlarms(IReadOnlyCollection<string> ids, ForwardState state, CancellationToken cancellationToken)
+    public int MarkAlarms(IReadOnlyCollection<string> ids, ForwardState state, CancellationToken cancellationToken) =>
+        // A blocking wait on the completion is woken by the writer itself (no thread pool hop).
+        QueueAlarmMarks(ids, state, cancellationToken).GetAwaiter().GetResult();
+
+    public Task<int> QueueAlarmMarks(IReadOnlyCollection<string> ids, ForwardState state, CancellationToken cancellationToken)
     {
         if (ids.Count == 0)
         {
-            return 0;
+            return Task.FromResult(0);
         }
 
         var request = new MarkRequest(ids, state);
         Interlocked.Increment(ref _queueDepth);
+        // Blocks only while the write queue is over its capacity (backpressure), like any enqueue.
         _queue.EnqueueAsync(request, alarm: true, cancellationToken).AsTask().GetAwaiter().GetResult();
-        // A blocking wait on the completion is woken by the writer itself (no thread pool hop).
-        return request.Completion.Task.GetAwaiter().GetResult();
+        return request.Completion.Task;
     }
 
     public Task<IReadOnlyList<EventRecord>> ReadPendingAsync(int maxCount, CancellationToken cancellationToken) =>
@@ -192,6 +205,14 @@ public sealed class SqliteEventStore : IEventStore, IAsyncDisposable
         ArgumentOutOfRangeException.ThrowIfNegative(shard);
         ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(shard, shards);
         return ReadPendingCoreAsync(lane == EventTypes.AlarmLane ? 0 : 1, maxCount, cancellationToken, afterStoreSequence, shard, shards);
+    }
+
+    public IReadOnlyList<EventRecord> ReadPendingAlarms(long afterStoreSequence, int maxCount)
+    {
+        lock (_alarmReaderLock)
+        {
+            return ReadPendingCore(0, maxCount, afterStoreSequence, 0, 1, _alarmReader);
+        }
     }
 
     public IReadOnlyList<EventRecord> ReadPending(string lane, int maxCount, CancellationToken cancellationToken)
@@ -223,9 +244,9 @@ public sealed class SqliteEventStore : IEventStore, IAsyncDisposable
         }
     }
 
-    private List<EventRecord> ReadPendingCore(int? lane, int maxCount, long afterStoreSequence, int shard, int shards)
+    private List<EventRecord> ReadPendingCore(int? lane, int maxCount, long afterStoreSequence, int shard, int shards, SqliteConnection? connection = null)
     {
-        using var command = _reader.CreateCommand();
+        using var command = (connection ?? _reader).CreateCommand();
         // lane 0 = alarm sorts first; the partial index events_pending serves this order directly. A share of the
         // devices is selected by the last character of the id (fixed per device, no extra column or index).
         command.CommandText = lane is null
@@ -284,6 +305,11 @@ public sealed class SqliteEventStore : IEventStore, IAsyncDisposable
         _checkpointer.Dispose();
         _writer.Dispose();
         _reader.Dispose();
+        lock (_alarmReaderLock)
+        {
+            _alarmReader.Dispose();
+        }
+
         _work.Dispose();
         _checkpointWake.Dispose();
         _readerLock.Dispose();

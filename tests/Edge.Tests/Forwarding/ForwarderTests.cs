@@ -190,6 +190,53 @@ public sealed class ForwarderTests
     }
 
     [TestMethod]
+    public async Task Run_AlarmsArrivingWithPartialAnswersAndFailures_EachAlarmOnceInStoreOrder()
+    {
+        // The alarm lane reads after its cursor while the previous batch's marks commit: 300 alarms from 10 devices
+        // arrive while it runs, every third answer takes only the first half of the batch and two attempts fail.
+        // The rest of a batch must go again before anything stored after it, and nothing accepted twice.
+        var answers = 0;
+        var accepted = new List<string>();
+        _upstream.Answer = batch =>
+        {
+            var take = Interlocked.Increment(ref answers) % 3 == 0 ? (batch.Count + 1) / 2 : batch.Count;
+            var ids = batch.Take(take).Select(e => e.Id).ToList();
+            lock (accepted)
+            {
+                accepted.AddRange(ids);
+            }
+
+            return new UpstreamAnswer(ids, []);
+        };
+        _upstream.BeforeAnswer = attempt => attempt is 4 or 9 ? throw new UpstreamException("fake outage") : Task.CompletedTask;
+
+        var forwarder = NewForwarder(batchSize: 20);
+        await forwarder.StartAsync(CancellationToken.None);
+        try
+        {
+            for (var seq = 1; seq <= 30; seq++)
+            {
+                await Task.WhenAll(Enumerable.Range(0, 10).Select(d => _store.AppendAsync(TestEvents.Record($"p-{d}", seq, seq % 2 == 0 ? EventTypes.Sos : EventTypes.Fall), CancellationToken.None)));
+            }
+
+            await Eventually.WaitAsync(() => _store.PendingCount == 0, TimeSpan.FromSeconds(20), "all alarms forwarded");
+        }
+        finally
+        {
+            await forwarder.StopAsync(CancellationToken.None);
+        }
+
+        Assert.HasCount(300, accepted);
+        Assert.AreEqual(300, accepted.Distinct().Count(), "an accepted alarm was sent again");
+        Assert.AreEqual(300, _metrics.Forwarded);
+        Assert.IsTrue(_upstream.Batches.All(b => b.All(e => e.Lane == EventTypes.AlarmLane)));
+        foreach (var group in accepted.GroupBy(id => id.Split(':')[0]))
+        {
+            CollectionAssert.AreEqual(Enumerable.Range(1, 30).ToList(), group.Select(id => int.Parse(id.Split(':')[2], System.Globalization.CultureInfo.InvariantCulture)).ToList(), $"order of {group.Key}");
+        }
+    }
+
+    [TestMethod]
     public async Task Run_AlarmWhileTelemetryBacklogDrains_AlarmForwardedOnItsOwnThread()
     {
         for (var seq = 1; seq <= 300; seq++)

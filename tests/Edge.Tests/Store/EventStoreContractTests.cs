@@ -176,6 +176,27 @@ public abstract class EventStoreContractTests
     }
 
     [TestMethod]
+    public async Task ReadPendingAlarmsAfterCursor_AndQueuedMarks_CompleteAtTheirCommit()
+    {
+        var store = await OpenAsync(DirectoryPath);
+        await store.AppendAsync(TestEvents.Record("pendant-1", 1, EventTypes.Sos), CancellationToken.None);
+        await store.AppendAsync(TestEvents.Record("pendant-1", 2, EventTypes.Heartbeat), CancellationToken.None);
+        await store.AppendAsync(TestEvents.Record("pendant-2", 1, EventTypes.Fall), CancellationToken.None);
+        await store.AppendAsync(TestEvents.Record("pendant-3", 1, EventTypes.Sos), CancellationToken.None);
+
+        var first = store.ReadPendingAlarms(0, 2);
+        var marks = store.QueueAlarmMarks(first.Select(a => a.Id).ToList(), ForwardState.Forwarded, CancellationToken.None);
+        var next = store.ReadPendingAlarms(first[^1].StoreSequence, 10);
+
+        CollectionAssert.AreEqual(new[] { "pendant-1:1:1", "pendant-2:1:1" }, first.Select(a => a.Id).ToArray());
+        CollectionAssert.AreEqual(new[] { "pendant-3:1:1" }, next.Select(a => a.Id).ToArray(), "only alarms after the cursor, telemetry never");
+        Assert.AreEqual(2, await marks.WaitAsync(TimeSpan.FromSeconds(10)));
+        CollectionAssert.AreEqual(new[] { "pendant-3:1:1" }, store.ReadPendingAlarms(0, 10).Select(a => a.Id).ToArray(), "marked alarms are not pending");
+        Assert.AreEqual(0, await store.QueueAlarmMarks([], ForwardState.Forwarded, CancellationToken.None));
+        await CloseAsync(store);
+    }
+
+    [TestMethod]
     public async Task WaitForNewEventsBlocking_AlarmCommitted_WakesBeforeTimeout()
     {
         var store = await OpenAsync(DirectoryPath);
