@@ -29,6 +29,9 @@ public sealed class ForwarderOptions
     /// </summary>
     public int TelemetryStreams { get; init; } = 2;
 
+    /// <summary>Linux nice value of the alarm lane's thread, -20..19 (as <c>Gateway:Store:WriterNice</c>); 0 leaves it.</summary>
+    public int AlarmLaneNice { get; init; } = -10;
+
     public Uri EventsUri => new(new Uri(CloudUrl.TrimEnd('/') + "/"), "api/v1/events");
 
     public IEnumerable<string> Validate()
@@ -51,6 +54,11 @@ public sealed class ForwarderOptions
         if (RequestTimeoutMilliseconds < 100)
         {
             yield return "Gateway:Forwarder:RequestTimeoutMilliseconds must be >= 100";
+        }
+
+        if (AlarmLaneNice is < -20 or > 19)
+        {
+            yield return $"Gateway:Forwarder:AlarmLaneNice must be -20..19, got {AlarmLaneNice}";
         }
 
         if (TelemetryStreams is < 1 or > 8)

@@ -13,6 +13,12 @@ public sealed class StoreOptions
     public int MaxBatchSize { get; init; } = 256;
 
     /// <summary>
+    /// Linux nice value of the writer thread (every alarm waits for its commit), -20..19; 0 leaves it as the process.
+    /// Raising it needs CAP_SYS_NICE or LimitNICE (edge/README.md "Performance"); without, a warning and no change.
+    /// </summary>
+    public int WriterNice { get; init; } = -10;
+
+    /// <summary>
     /// Disk quota for telemetry: payload bytes of the telemetry rows kept (forwarded or not); 0 = no quota.
     /// Over it, forwarded telemetry is pruned first, then unforwarded telemetry is evicted oldest first and
     /// counted (<c>gateway_evicted_total{reason="quota"}</c>). Alarms are never evicted (DESIGN.md invariant 4).
@@ -40,6 +46,11 @@ public sealed class StoreOptions
         if (QueueCapacity < 1)
         {
             yield return "Gateway:Store:QueueCapacity must be >= 1";
+        }
+
+        if (WriterNice is < -20 or > 19)
+        {
+            yield return $"Gateway:Store:WriterNice must be -20..19, got {WriterNice}";
         }
 
         if (MaxBatchSize < 1)

@@ -105,6 +105,12 @@ public sealed class Forwarder : BackgroundService
         {
             try
             {
+                var refused = Hosting.ThreadNice.TrySetCurrentThread(_options.AlarmLaneNice);
+                if (refused is not null)
+                {
+                    _logger.LogWarning("alarm lane stays at the process's priority (nice {Nice} refused: {Reason})", _options.AlarmLaneNice, refused);
+                }
+
                 RunAlarmLane(stoppingToken);
             }
             finally

@@ -321,6 +321,12 @@ public sealed class SqliteEventStore : IEventStore, IAsyncDisposable
     {
         try
         {
+            var refused = Hosting.ThreadNice.TrySetCurrentThread(_options.WriterNice);
+            if (refused is not null)
+            {
+                _logger.LogWarning("store writer stays at the process's priority (nice {Nice} refused: {Reason})", _options.WriterNice, refused);
+            }
+
             RunWriter();
         }
         catch (Exception exception)

@@ -32,6 +32,8 @@ public sealed class GatewayOptionsTests
     [DataRow("Gateway:Forwarder:CloudUrl", "ftp://x", "CloudUrl")]
     [DataRow("Gateway:Forwarder:CloudUrl", "nonsense", "CloudUrl")]
     [DataRow("Gateway:Forwarder:BatchSize", "1001", "BatchSize")]
+    [DataRow("Gateway:Store:WriterNice", "-21", "WriterNice")]
+    [DataRow("Gateway:Forwarder:AlarmLaneNice", "20", "AlarmLaneNice")]
     [DataRow("Gateway:Registry:Path", "/nonexistent/devices.json", "does not exist")]
     public void Validate_BadValue_NamesTheKey(string key, string value, string expectedFragment)
     {
@@ -49,6 +51,17 @@ public sealed class GatewayOptionsTests
             () => GatewayHost.Create(["--Gateway:Mqtt:Port=abc"], contentRoot: directory.Path));
 
         Assert.Contains("Gateway:Mqtt:Port", exception.Message);
+    }
+
+    [TestMethod]
+    public void Create_UnknownBrokerEngine_ConfigurationExceptionWithKey()
+    {
+        using var directory = new TempDirectory("options");
+
+        var exception = Assert.ThrowsExactly<GatewayConfigurationException>(
+            () => GatewayHost.Create(["--Gateway:Mqtt:Engine=Mosquitto"], contentRoot: directory.Path));
+
+        Assert.Contains("Gateway:Mqtt:Engine", exception.Message);
     }
 
     [TestMethod]
