@@ -43,34 +43,46 @@ public sealed class EventsDatabase : IDisposable
         }
     }
 
-    /// <summary>Stores the events in one transaction; returns which were new and which were already there.</summary>
+    /// <summary>
+    /// Rows per transaction: a 1,000-event upload is stored in chunks and the lock is released between them, so a
+    /// request carrying one alarm waits for one chunk (~1-3 ms), not for the whole upload. Each chunk is atomic;
+    /// a stub killed between chunks has stored part of a batch it never answered, and the resend finds those ids
+    /// as duplicates (INSERT OR IGNORE): stored once either way.
+    /// </summary>
+    public const int ChunkSize = 128;
+
+    /// <summary>Stores the events (transactions of <see cref="ChunkSize"/>); returns which were new and which were already there.</summary>
     public async Task<(List<IncomingEvent> Stored, List<string> Duplicates)> StoreAsync(string gateway, IReadOnlyList<IncomingEvent> events, long cloudReceivedUnixMilliseconds)
     {
         var stored = new List<IncomingEvent>(events.Count);
         var duplicates = new List<string>();
-        await _lock.WaitAsync().ConfigureAwait(false);
-        try
+        for (var start = 0; start < events.Count; start += ChunkSize)
         {
-            using var transaction = _connection.BeginTransaction();
-            var insert = _insert ??= new RawInsert(_connection);
-            for (var i = 0; i < events.Count; i++)
+            await _lock.WaitAsync().ConfigureAwait(false);
+            try
             {
-                var e = events[i];
-                if (insert.Execute(e, gateway, cloudReceivedUnixMilliseconds))
+                using var transaction = _connection.BeginTransaction();
+                var insert = _insert ??= new RawInsert(_connection);
+                var end = Math.Min(events.Count, start + ChunkSize);
+                for (var i = start; i < end; i++)
                 {
-                    stored.Add(e);
+                    var e = events[i];
+                    if (insert.Execute(e, gateway, cloudReceivedUnixMilliseconds))
+                    {
+                        stored.Add(e);
+                    }
+                    else
+                    {
+                        duplicates.Add(e.Id);
+                    }
                 }
-                else
-                {
-                    duplicates.Add(e.Id);
-                }
-            }
 
-            transaction.Commit();
-        }
-        finally
-        {
-            _lock.Release();
+                transaction.Commit();
+            }
+            finally
+            {
+                _lock.Release();
+            }
         }
 
         return (stored, duplicates);

@@ -63,6 +63,35 @@ public sealed class CloudStubTests
     }
 
     [TestMethod]
+    public async Task Post_UploadOfSeveralChunksWithAnAlarmPostedMeanwhile_EachStoredOnceInOrder()
+    {
+        var s = await StartAsync();
+        try
+        {
+            // 1,000 events = 8 chunks of EventsDatabase.ChunkSize; an alarm posted meanwhile is stored too (it may
+            // take the lock between two chunks), and a resend of the upload finds every event a duplicate.
+            var upload = Enumerable.Range(1, 1000).Select(i => Event("p-2", i, "heartbeat")).ToArray();
+            var uploading = PostAsync(s.Http, upload);
+            var alarm = await PostAsync(s.Http, Event("p-3", 1));
+            var first = await uploading;
+            var again = await PostAsync(s.Http, upload);
+            var listed = await s.Http.GetFromJsonAsync<JsonElement>("/api/v1/events?dev=p-2");
+
+            Assert.AreEqual(1, alarm.GetProperty("stored").GetArrayLength());
+            Assert.AreEqual(1000, first.GetProperty("stored").GetArrayLength());
+            Assert.AreEqual(1000, again.GetProperty("duplicates").GetArrayLength());
+            Assert.AreEqual(0, again.GetProperty("stored").GetArrayLength());
+            CollectionAssert.AreEqual(
+                Enumerable.Range(1, 1000).ToList(),
+                listed.EnumerateArray().Select(e => e.GetProperty("seq").GetInt32()).ToList(), "stored in the upload's order");
+        }
+        finally
+        {
+            await StopAsync(s);
+        }
+    }
+
+    [TestMethod]
     public async Task Post_EventBreakingIdRule_RejectedOthersStored()
     {
         var s = await StartAsync();
