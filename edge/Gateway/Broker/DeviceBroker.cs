@@ -55,6 +55,9 @@ public sealed class DeviceBroker : IHostedService, IAsyncDisposable
         _authenticator.Replaced += OnRegistryReplaced;
     }
 
+    /// <summary>The name .NET gives its socket engine (epoll) threads on Linux.</summary>
+    internal const string SocketEngineThreadName = ".NET Sockets";
+
     internal int MaxPacketBytes => _options.MaxPacketBytes;
 
     internal TimeSpan ConnectTimeout => TimeSpan.FromSeconds(_options.ConnectTimeoutSeconds);
@@ -73,6 +76,18 @@ public sealed class DeviceBroker : IHostedService, IAsyncDisposable
         if (_options.TlsPort != 0)
         {
             Listen(new IPEndPoint(address, _options.TlsPort), tls: true);
+        }
+
+        // The runtime's socket engine threads read and decode every device's packets (inline completions,
+        // Program.cs), an SOS among them: above bulk work they take a ready socket sooner (storm: publish -> rx p99
+        // ~61-65 -> 26-37 ms). They exist once the listeners' first accept is pending.
+        if (_options.SocketThreadsNice != 0)
+        {
+            var (set, refused) = Hosting.ThreadNice.TrySetThreadsNamed(SocketEngineThreadName, _options.SocketThreadsNice);
+            if (refused is not null || set == 0)
+            {
+                _logger.LogWarning("socket threads stay at the process's priority (nice {Nice}: {Set} set, {Reason})", _options.SocketThreadsNice, set, refused ?? "no socket engine thread found");
+            }
         }
 
         var connectTimeoutMs = _options.ConnectTimeoutSeconds * 1000L;

@@ -14,6 +14,12 @@ public sealed class MqttOptions
     /// </summary>
     public BrokerEngine Engine { get; init; } = BrokerEngine.Lean;
 
+    /// <summary>
+    /// Lean engine: Linux nice value of the runtime's socket threads, which read and decode every device's packets
+    /// (an SOS among them), -20..19; 0 leaves them. Needs CAP_SYS_NICE or LimitNICE, else a warning and no change.
+    /// </summary>
+    public int SocketThreadsNice { get; init; } = -10;
+
     /// <summary>Embedded broker: address to listen on.</summary>
     public string BindAddress { get; init; } = "0.0.0.0";
 
@@ -78,6 +84,11 @@ public sealed class MqttOptions
             if (!IPAddress.TryParse(BindAddress, out _))
             {
                 yield return $"Gateway:Mqtt:BindAddress '{BindAddress}' is not an IP address";
+            }
+
+            if (SocketThreadsNice is < -20 or > 19)
+            {
+                yield return $"Gateway:Mqtt:SocketThreadsNice must be -20..19, got {SocketThreadsNice}";
             }
 
             if (MaxPendingMessagesPerClient < 1)

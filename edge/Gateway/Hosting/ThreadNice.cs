@@ -44,6 +44,53 @@ public static class ThreadNice
         }
     }
 
+    /// <summary>
+    /// Sets the nice value of every thread of this process whose name (Linux <c>comm</c>, 15 characters) is
+    /// <paramref name="threadName"/>, e.g. the runtime's socket engine threads ".NET Sockets". Returns how many were
+    /// set and why the others were not.
+    /// </summary>
+    public static (int Set, string? Refused) TrySetThreadsNamed(string threadName, int nice)
+    {
+        if (nice == 0 || !OperatingSystem.IsLinux())
+        {
+            return (0, nice == 0 ? null : "thread priorities are set on Linux only");
+        }
+
+        var set = 0;
+        string? refused = null;
+        foreach (var task in Directory.EnumerateDirectories("/proc/self/task"))
+        {
+            string comm;
+            try
+            {
+                comm = File.ReadAllText(Path.Combine(task, "comm")).TrimEnd('\n');
+            }
+            catch (IOException)
+            {
+                continue; // the thread ended meanwhile
+            }
+
+            if (comm != threadName || !int.TryParse(Path.GetFileName(task), out var tid))
+            {
+                continue;
+            }
+
+            if (setpriority(PrioProcess, tid, nice) == 0)
+            {
+                set++;
+            }
+            else
+            {
+                var errno = Marshal.GetLastPInvokeError();
+                refused = errno == 13 || errno == 1
+                    ? $"not permitted (errno {errno}): grant CAP_SYS_NICE or LimitNICE={nice} to the service"
+                    : $"setpriority failed (errno {errno})";
+            }
+        }
+
+        return (set, refused);
+    }
+
     [DllImport("libc", SetLastError = true)]
     private static extern int setpriority(int which, int who, int prio);
 

@@ -33,6 +33,7 @@ public sealed class GatewayOptionsTests
     [DataRow("Gateway:Forwarder:CloudUrl", "nonsense", "CloudUrl")]
     [DataRow("Gateway:Forwarder:BatchSize", "1001", "BatchSize")]
     [DataRow("Gateway:Store:WriterNice", "-21", "WriterNice")]
+    [DataRow("Gateway:Mqtt:SocketThreadsNice", "-30", "SocketThreadsNice")]
     [DataRow("Gateway:Forwarder:AlarmLaneNice", "20", "AlarmLaneNice")]
     [DataRow("Gateway:Registry:Path", "/nonexistent/devices.json", "does not exist")]
     public void Validate_BadValue_NamesTheKey(string key, string value, string expectedFragment)

@@ -60,6 +60,34 @@ public sealed class ThreadNiceTests
     }
 
     [TestMethod]
+    public void TrySetThreadsNamed_OnlyThreadsOfThatName()
+    {
+        if (!OperatingSystem.IsLinux())
+        {
+            Assert.Inconclusive("Linux only");
+        }
+
+        using var release = new ManualResetEventSlim();
+        var niceThere = new int[2];
+        var threads = Enumerable.Range(0, 2).Select(i => new Thread(() =>
+        {
+            release.Wait();
+            niceThere[i] = NiceOfThisThread();
+        })
+        { Name = "nice-test-" + i }).ToList();
+        threads.ForEach(t => t.Start());
+
+        var (set, refused) = ThreadNice.TrySetThreadsNamed("nice-test-1", 9);
+        release.Set();
+        threads.ForEach(t => t.Join());
+
+        Assert.IsNull(refused);
+        Assert.AreEqual(1, set);
+        Assert.AreEqual(9, niceThere[1]);
+        Assert.AreNotEqual(9, niceThere[0]);
+    }
+
+    [TestMethod]
     public void TrySetCurrentThread_Zero_LeavesThePriority() => Assert.IsNull(ThreadNice.TrySetCurrentThread(0));
 
     /// <summary>Field 19 of /proc/thread-self/stat (after the parenthesised command name).</summary>

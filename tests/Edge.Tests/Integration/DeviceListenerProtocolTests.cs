@@ -155,6 +155,28 @@ public sealed class DeviceListenerProtocolTests
         await Eventually.WaitAsync(() => stack.Gateway.Metrics.ToPrometheusText().Contains("gateway_devices_connected 1\n", StringComparison.Ordinal), Timeout, "one left");
     }
 
+    [TestMethod]
+    [DoNotParallelize] // the socket threads are the process's: another gateway starting meanwhile would set them too
+    public async Task Start_SocketEngineThreadsRaisedToTheConfiguredNice()
+    {
+        if (!OperatingSystem.IsLinux() || Environment.UserName != "root")
+        {
+            Assert.Inconclusive("needs Linux and CAP_SYS_NICE (root) to raise a priority");
+        }
+
+        await using var stack = await EdgeStack.StartEmbeddedAsync(["pendant-0111"], "--Gateway:Mqtt:SocketThreadsNice=-4");
+        await using var device = await RawDevice.ConnectAsync(stack.MqttPort, "pendant-0111");
+
+        var nices = Directory.EnumerateDirectories("/proc/self/task")
+            .Where(t => File.ReadAllText(Path.Combine(t, "comm")).TrimEnd('\n') == DeviceBroker.SocketEngineThreadName)
+            .Select(t => File.ReadAllText(Path.Combine(t, "stat")))
+            .Select(stat => int.Parse(stat[(stat.LastIndexOf(')') + 2)..].Split(' ')[16], System.Globalization.CultureInfo.InvariantCulture))
+            .ToList();
+
+        Assert.IsNotEmpty(nices, "socket engine threads found");
+        Assert.IsTrue(nices.All(n => n == -4), string.Join(",", nices));
+    }
+
     /// <summary>A device speaking MQTT 3.1.1 over a bare socket, packet by packet.</summary>
     private sealed class RawDevice : IAsyncDisposable
     {
