@@ -68,8 +68,8 @@ public sealed class CloudStubTests
         var s = await StartAsync();
         try
         {
-            // 1,000 events = 8 chunks of EventsDatabase.ChunkSize; an alarm posted meanwhile is stored too (it may
-            // take the lock between two chunks), and a resend of the upload finds every event a duplicate.
+            // 1,000 events = 8 chunks of EventsDatabase.ChunkSize; an alarm posted meanwhile is stored too (it is let
+            // in between two chunks), and a resend of the upload finds every event a duplicate.
             var upload = Enumerable.Range(1, 1000).Select(i => Event("p-2", i, "heartbeat")).ToArray();
             var uploading = PostAsync(s.Http, upload);
             var alarm = await PostAsync(s.Http, Event("p-3", 1));
