@@ -39,6 +39,7 @@ internal sealed class DeviceConnection
     private long _acceptedAt;
     private long _lastReceivedAt;
     private long _packetStartedAt;
+    private volatile bool _connectReceived;
     private int _closed;
 
     public DeviceConnection(DeviceBroker broker, Socket socket, X509Certificate2? certificate)
@@ -89,7 +90,9 @@ internal sealed class DeviceConnection
 
         if (!IsConnected)
         {
-            if (now - _acceptedAt > connectTimeoutMs)
+            // The deadline is for the CONNECT to arrive; its check (PBKDF2, queued behind other first connects in
+            // a reconnect storm) may take longer and is not cut short.
+            if (!_connectReceived && now - _acceptedAt > connectTimeoutMs)
             {
                 _broker.ReportProtocolError(Remote, $"no CONNECT within {connectTimeoutMs / 1000} s: connection closed");
                 Abort();
@@ -325,7 +328,9 @@ internal sealed class DeviceConnection
                 formatter = new MqttPacketFormatterAdapter(new MqttBufferWriter(128, 4096));
                 formatter.DetectProtocolVersion(received);
                 ProtocolVersion = formatter.ProtocolVersion;
-                return formatter.Decode(received);
+                var connect = formatter.Decode(received);
+                _connectReceived = true;
+                return connect;
             }
 
             formatter = PacketFormatters.For(ProtocolVersion);
@@ -433,14 +438,16 @@ internal sealed class DeviceConnection
     }
 
     /// <summary>Sends one packet; sends are serialised (the loop's answers and, later, downlinks).</summary>
-    public Task SendAsync(MqttPacket packet) => SendAsync(packet, PacketFormatters.For(ProtocolVersion));
+    public Task SendAsync(MqttPacket packet) => SendAsync(packet, null);
 
-    private async Task SendAsync(MqttPacket packet, MqttPacketFormatterAdapter formatter)
+    private async Task SendAsync(MqttPacket packet, MqttPacketFormatterAdapter? formatter)
     {
         await _sendLock.WaitAsync().ConfigureAwait(false);
         byte[]? rented = null;
         try
         {
+            // Taken after the wait: the wait may resume on another thread, and a thread's formatter is its own.
+            formatter ??= PacketFormatters.For(ProtocolVersion);
             // Encoded into the formatter's buffer and copied out at once: the formatter may be shared by the thread.
             var buffer = formatter.Encode(packet);
             rented = ArrayPool<byte>.Shared.Rent(buffer.Length);

@@ -1,6 +1,8 @@
 using System.Net.Sockets;
 using System.Text;
 using Eldercare.Edge.Gateway.Broker;
+using Eldercare.Edge.Gateway.Registry;
+using Microsoft.Extensions.DependencyInjection;
 using Eldercare.Edge.Tests.Support;
 using Eldercare.Firmware.Core.Events;
 using Eldercare.TestSupport;
@@ -126,6 +128,21 @@ public sealed class DeviceListenerProtocolTests
         Assert.IsNull(await device.ReadPacketAsync(Timeout), "closed");
         Assert.AreEqual(before + 1, stack.Gateway.Metrics.Rejected(BrokerRejectReasons.ProtocolError));
         Assert.AreEqual(0, stack.Gateway.Metrics.Received);
+    }
+
+    [TestMethod]
+    public async Task Connect_CheckSlowerThanTheConnectTimeout_StillAccepted()
+    {
+        // The timeout is for the CONNECT to arrive. Its check may take longer (PBKDF2 queued behind a reconnect
+        // storm's first connects): here one check of 4,000,000 iterations takes well over the 1 s timeout.
+        await using var stack = await EdgeStack.StartEmbeddedAsync(["pendant-0112"], "--Gateway:Mqtt:ConnectTimeoutSeconds=1");
+        DeviceRegistryFile.Upsert(stack.RegistryPath, [SecretHasher.CreateRecord("pendant-0113", EdgeStack.SecretOf("pendant-0113"), iterations: 4_000_000)]);
+        await Eventually.WaitAsync(() => stack.Gateway.Services.GetRequiredService<DeviceAuthenticator>().TryGetDevice("pendant-0113", out _), Timeout, "registry reloaded");
+        var started = DateTime.UtcNow;
+
+        await using var device = await RawDevice.ConnectAsync(stack.MqttPort, "pendant-0113");
+
+        Assert.IsGreaterThan(1.0, (DateTime.UtcNow - started).TotalSeconds, "the check took longer than the connect timeout");
     }
 
     [TestMethod]

@@ -35,6 +35,9 @@ public sealed class EdgeStack : IAsyncDisposable
 
     public string DatabasePath => Path.Combine(DataDirectory, "events.db");
 
+    /// <summary>The registry file the gateway watches (edits apply without a restart).</summary>
+    public string RegistryPath => Path.Combine(_directory.Path, "devices.json");
+
     public static string SecretOf(string deviceId) => "secret-" + deviceId;
 
     /// <summary>Embedded broker stack with the given devices registered (secret = <see cref="SecretOf"/>).</summary>
