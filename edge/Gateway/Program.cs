@@ -38,8 +38,22 @@ await using (host)
         return 1;
     }
 
-    Console.WriteLine(host.ReadyLine);
-    await host.WaitForShutdownAsync();
+    // External mode: ready once the broker holds the gateway's subscription. Before it, mosquitto keeps nothing for
+    // the gateway (no session yet), so a device's PUBACKed event would be dropped: whoever waits for "ready" (an
+    // installer's script, the tests) must not start devices earlier.
+    var subscribed = host.WaitUntilSubscribedAsync();
+    var shutdown = host.WaitForShutdownAsync();
+    if (await Task.WhenAny(subscribed, Task.Delay(TimeSpan.FromSeconds(2))) != subscribed)
+    {
+        Console.WriteLine("gateway waiting for the external broker to take its subscription");
+    }
+
+    if (await Task.WhenAny(subscribed, shutdown) == subscribed)
+    {
+        Console.WriteLine(host.ReadyLine);
+    }
+
+    await shutdown;
 }
 
 return 0;
