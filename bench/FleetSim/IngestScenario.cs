@@ -13,6 +13,9 @@ public sealed class IngestScenario(BenchEnvironment environment, BenchSettings s
 {
     private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(120);
 
+    // Warm-up rounds the gateway needed (the mosquitto run repeats as many).
+    private int _warmupRounds;
+
     public async Task RunAsync(IReadOnlyList<string> deviceIds, CancellationToken cancellationToken)
     {
         var ids = deviceIds.Take(settings.IngestDevices).ToList();
@@ -32,12 +35,31 @@ public sealed class IngestScenario(BenchEnvironment environment, BenchSettings s
         await using var gatewayProcess = gateway;
         var fleet = new Fleet("127.0.0.1", mqttPort, Fleet.Create(factory, ids.Select(id => (id, RegistryWriter.SecretOf(id))), bootEpoch: 1));
         await fleet.ConnectAsync(fleet.Devices, settings.ConnectConcurrency, cancellationToken).ConfigureAwait(false);
-        var warmup = (long)ids.Count * settings.IngestWarmupEventsPerDevice;
-        await Task.WhenAll(fleet.Devices.Select(d => fleet.FlushAsync(d, settings.IngestWarmupEventsPerDevice, settings.Window, Eldercare.Firmware.Core.Events.EventTypes.Heartbeat, cancellationToken))).ConfigureAwait(false);
-        var warmWatch = Stopwatch.StartNew();
-        while (warmWatch.Elapsed < Deadline && await BenchEnvironment.GatewayMetricAsync(http, gatewayUrl, "gateway_forwarded_total").ConfigureAwait(false) < warmup)
+        // Warm-up rounds until the JIT has settled (tiered compilation with PGO goes on for seconds after start):
+        // a round whose JIT time is under 3% of its wall time, at most MaxWarmupRounds. The mosquitto run gets the
+        // same number of rounds.
+        var warmup = 0L;
+        _warmupRounds = 0;
+        while (_warmupRounds < settings.MaxWarmupRounds)
         {
-            await Task.Delay(10, cancellationToken).ConfigureAwait(false);
+            var jitBefore = await BenchEnvironment.GatewayMetricAsync(http, gatewayUrl, "gateway_jit_seconds_total").ConfigureAwait(false);
+            var methodsBefore = await BenchEnvironment.GatewayMetricAsync(http, gatewayUrl, "gateway_jit_methods_total").ConfigureAwait(false);
+            var round = Stopwatch.StartNew();
+            await Task.WhenAll(fleet.Devices.Select(d => fleet.FlushAsync(d, settings.IngestWarmupEventsPerDevice, settings.Window, Eldercare.Firmware.Core.Events.EventTypes.Heartbeat, cancellationToken))).ConfigureAwait(false);
+            warmup += (long)ids.Count * settings.IngestWarmupEventsPerDevice;
+            while (round.Elapsed < Deadline && await BenchEnvironment.GatewayMetricAsync(http, gatewayUrl, "gateway_forwarded_total").ConfigureAwait(false) < warmup)
+            {
+                await Task.Delay(10, cancellationToken).ConfigureAwait(false);
+            }
+
+            _warmupRounds++;
+            var jitShare = (await BenchEnvironment.GatewayMetricAsync(http, gatewayUrl, "gateway_jit_seconds_total").ConfigureAwait(false) - jitBefore) / round.Elapsed.TotalSeconds;
+            var methods = await BenchEnvironment.GatewayMetricAsync(http, gatewayUrl, "gateway_jit_methods_total").ConfigureAwait(false) - methodsBefore;
+            report.Note($"ingest (gateway) warm-up round {_warmupRounds}: {ids.Count * settings.IngestWarmupEventsPerDevice} events in {round.Elapsed.TotalSeconds:F1} s, JIT {100 * jitShare:F1}% of it ({methods:F0} methods compiled)");
+            if (jitShare < 0.03)
+            {
+                break;
+            }
         }
 
         fleet.AckLatency.Reset();
@@ -70,7 +92,7 @@ public sealed class IngestScenario(BenchEnvironment environment, BenchSettings s
         var collections = await BenchEnvironment.GatewayMetricAsync(http, gatewayUrl, "gateway_gc_collections_total").ConfigureAwait(false) - gcBefore;
         var stored = await BenchEnvironment.GatewayMetricAsync(http, gatewayUrl, "gateway_stored_total").ConfigureAwait(false);
         var duplicates = await BenchEnvironment.GatewayMetricAsync(http, gatewayUrl, "gateway_duplicates_total").ConfigureAwait(false);
-        report.Note($"ingest (gateway): {ids.Count} connections x {settings.IngestEventsPerDevice} events (after {settings.IngestWarmupEventsPerDevice} each to warm up, not counted), window {settings.Window}: acknowledged {acknowledged}/{total} in {acknowledgedSeconds:F2} s, at the cloud stub {atStub}/{total} after {endToEndSeconds:F2} s; gateway stored {stored}, duplicates {duplicates}, failed publishes {fleet.Failed} {fleet.LastError}");
+        report.Note($"ingest (gateway): {ids.Count} connections x {settings.IngestEventsPerDevice} events (after {_warmupRounds} x {settings.IngestWarmupEventsPerDevice} each to warm up, not counted), window {settings.Window}: acknowledged {acknowledged}/{total} in {acknowledgedSeconds:F2} s, at the cloud stub {atStub}/{total} after {endToEndSeconds:F2} s; gateway stored {stored}, duplicates {duplicates}, failed publishes {fleet.Failed} {fleet.LastError}");
         report.Note($"ingest (gateway) CPU: {cpu.Describe()} over {cpu.WallSeconds:F2} s; gateway wrote {writes / (1024.0 * 1024):F1} MiB to disk, allocated {allocatedPerEvent:F0} B per event on the managed heap, {collections:F0} garbage collections pausing it {gcPauseSeconds:F2} s in total");
         report.Note($"ingest (gateway) PUBACK latency: p50 {fleet.AckLatency.PercentileMilliseconds(50):F1} ms, p99 {fleet.AckLatency.PercentileMilliseconds(99):F1} ms, max {fleet.AckLatency.MaxMilliseconds():F1} ms");
         var acknowledgedRate = acknowledged == total ? total / acknowledgedSeconds : double.NaN;
@@ -98,7 +120,7 @@ public sealed class IngestScenario(BenchEnvironment environment, BenchSettings s
         using var sink = factory.CreateMqttClient();
         var received = new HashSet<string>(StringComparer.Ordinal);
         long messages = 0;
-        var warmup = (long)ids.Count * settings.IngestWarmupEventsPerDevice;
+        var warmup = (long)ids.Count * settings.IngestWarmupEventsPerDevice * _warmupRounds;
         var warm = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var all = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         sink.ApplicationMessageReceivedAsync += args =>
@@ -126,7 +148,11 @@ public sealed class IngestScenario(BenchEnvironment environment, BenchSettings s
 
         var fleet = new Fleet("127.0.0.1", port, Fleet.Create(factory, ids.Select(id => (id, RegistryWriter.SecretOf(id))), bootEpoch: 1));
         await fleet.ConnectAsync(fleet.Devices, settings.ConnectConcurrency, cancellationToken).ConfigureAwait(false);
-        await Task.WhenAll(fleet.Devices.Select(d => fleet.FlushAsync(d, settings.IngestWarmupEventsPerDevice, settings.Window, Eldercare.Firmware.Core.Events.EventTypes.Heartbeat, cancellationToken))).ConfigureAwait(false);
+        for (var round = 0; round < _warmupRounds; round++)
+        {
+            await Task.WhenAll(fleet.Devices.Select(d => fleet.FlushAsync(d, settings.IngestWarmupEventsPerDevice, settings.Window, Eldercare.Firmware.Core.Events.EventTypes.Heartbeat, cancellationToken))).ConfigureAwait(false);
+        }
+
         if (warmup > 0)
         {
             await Task.WhenAny(warm.Task, Task.Delay(Deadline, cancellationToken)).ConfigureAwait(false);

@@ -25,9 +25,9 @@ public sealed class ForwarderOptions
 
     /// <summary>
     /// Telemetry POSTs in flight at once, each stream owning a fixed share of the devices (so per-device order
-    /// holds at the cloud): the upstream parses and stores two batches at a time during a drain. 1..8.
+    /// holds at the cloud): the upstream parses three batches at a time during a drain. 1..8.
     /// </summary>
-    public int TelemetryStreams { get; init; } = 2;
+    public int TelemetryStreams { get; init; } = 3;
 
     /// <summary>Linux nice value of the alarm lane's thread, -20..19 (as <c>Gateway:Store:WriterNice</c>); 0 leaves it.</summary>
     public int AlarmLaneNice { get; init; } = -10;

@@ -101,6 +101,8 @@ public sealed class GatewayMetrics
         Gauge(text, "gateway_threadpool_threads", "Threads in the .NET thread pool.", ThreadPool.ThreadCount);
         Counter(text, "gateway_gc_pause_seconds_total", "Time the runtime paused all threads for garbage collection.", GC.GetTotalPauseDuration().TotalSeconds);
         Counter(text, "gateway_allocated_bytes_total", "Bytes allocated on the managed heap since start.", GC.GetTotalAllocatedBytes());
+        Counter(text, "gateway_jit_methods_total", "Methods compiled by the JIT since start (tiering goes on for a while after start).", System.Runtime.JitInfo.GetCompiledMethodCount());
+        Counter(text, "gateway_jit_seconds_total", "Time spent compiling (JIT) since start.", System.Runtime.JitInfo.GetCompilationTime().TotalSeconds);
         Counter(text, "gateway_gc_collections_total", "Garbage collections of any generation.", GC.CollectionCount(0));
         Counter(text, "gateway_gc_gen2_collections_total", "Full (generation 2) garbage collections.", GC.CollectionCount(2));
         var gc = GC.GetGCMemoryInfo();
