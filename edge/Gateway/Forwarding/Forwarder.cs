@@ -111,6 +111,7 @@ public sealed class Forwarder : BackgroundService
                     _logger.LogWarning("alarm lane stays at the process's priority (nice {Nice} refused: {Reason})", _options.AlarmLaneNice, refused);
                 }
 
+                _upstream.Warm(stoppingToken);
                 RunAlarmLane(stoppingToken);
             }
             finally

@@ -13,4 +13,12 @@ public interface IUpstream
     /// </summary>
     UpstreamAnswer Send(IReadOnlyList<EventRecord> batch, CancellationToken cancellationToken) =>
         SendAsync(batch, cancellationToken).GetAwaiter().GetResult();
+
+    /// <summary>
+    /// Readies the path <see cref="Send"/> takes (connection, code) without sending an event, so that the first
+    /// alarm after a start does not pay for it. Never throws; nothing happens by default.
+    /// </summary>
+    void Warm(CancellationToken cancellationToken)
+    {
+    }
 }

@@ -48,4 +48,44 @@ public sealed class HttpUpstreamTests
         Assert.IsNotNull(outage, "a 503 from the upstream is an exception (retry), not an answer");
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
     }
+
+    [TestMethod]
+    public async Task Warm_OpensTheConnectionTheFirstSendUsesAndStoresNothing()
+    {
+        using var directory = new TempDirectory("upstream-warm");
+        await using var stub = CloudStubHost.Create(["--urls=http://127.0.0.1:0", $"--CloudStub:DataDirectory={directory.Path}", "--CloudStub:PrintAlarms=false"], contentRoot: directory.Path);
+        await stub.StartAsync();
+        var connects = 0;
+        var handler = HttpUpstream.CreateHandler(new UpstreamTlsOptions());
+        handler.ConnectCallback = async (context, cancellationToken) =>
+        {
+            Interlocked.Increment(ref connects);
+            var socket = new System.Net.Sockets.Socket(System.Net.Sockets.SocketType.Stream, System.Net.Sockets.ProtocolType.Tcp) { NoDelay = true };
+            await socket.ConnectAsync(context.DnsEndPoint, cancellationToken);
+            return new System.Net.Sockets.NetworkStream(socket, ownsSocket: true);
+        };
+        using var http = new HttpClient(handler) { Timeout = Timeout.InfiniteTimeSpan };
+        var upstream = new HttpUpstream(http, new ForwarderOptions { CloudUrl = stub.Url });
+        using var admin = new HttpClient { BaseAddress = new Uri(stub.Url) };
+
+        await Task.Run(() => upstream.Warm(CancellationToken.None));
+        var connectsAfterWarm = Volatile.Read(ref connects);
+        var afterWarm = await admin.GetFromJsonAsync<System.Text.Json.JsonElement>("/api/v1/events");
+        var sent = await Task.Run(() => upstream.Send([TestEvents.Record("pendant-1", 1, EventTypes.Sos)], CancellationToken.None));
+
+        Assert.AreEqual(1, connectsAfterWarm, "warming opened the connection");
+        Assert.AreEqual(0, afterWarm.GetArrayLength(), "warming sends no event");
+        Assert.HasCount(1, sent.Accepted);
+        Assert.AreEqual(1, connects, "the first send reused the warmed connection");
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+    }
+
+    [TestMethod]
+    public async Task Warm_UpstreamDown_ReturnsWithoutThrowing()
+    {
+        using var http = new HttpClient(HttpUpstream.CreateHandler(new UpstreamTlsOptions())) { Timeout = Timeout.InfiniteTimeSpan };
+        var upstream = new HttpUpstream(http, new ForwarderOptions { CloudUrl = $"http://127.0.0.1:{FreePort.Next()}", RequestTimeoutMilliseconds = 2000 });
+
+        await Task.Run(() => upstream.Warm(CancellationToken.None)).WaitAsync(TimeSpan.FromSeconds(10));
+    }
 }
