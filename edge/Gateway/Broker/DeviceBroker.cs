@@ -30,7 +30,7 @@ public sealed class DeviceBroker : IHostedService, IAsyncDisposable
     private readonly EventIngestor _ingestor;
     private readonly GatewayMetrics _metrics;
     private readonly ILogger<DeviceBroker> _logger;
-    private readonly ConnectRateLimiter _connectLimiter;
+    private readonly DevicePolicy _policy;
     private readonly X509Certificate2? _certificate;
     private readonly ConcurrentDictionary<DeviceConnection, byte> _connections = new();
     private readonly ConcurrentDictionary<string, DeviceConnection> _byClientId = new(StringComparer.Ordinal);
@@ -46,7 +46,7 @@ public sealed class DeviceBroker : IHostedService, IAsyncDisposable
         _ingestor = ingestor;
         _metrics = metrics;
         _logger = logger;
-        _connectLimiter = new ConnectRateLimiter(options.ConnectLimitPerWindow, TimeSpan.FromSeconds(options.ConnectWindowSeconds), time);
+        _policy = new DevicePolicy(options, authenticator, ingestor, metrics, time);
         if (options.TlsPort != 0)
         {
             _certificate = X509CertificateLoader.LoadPkcs12FromFile(options.TlsCertificatePath!, options.TlsCertificatePassword);
@@ -245,8 +245,7 @@ public sealed class DeviceBroker : IHostedService, IAsyncDisposable
             previous.Abort();
         }
 
-        _ingestor.SessionStarted(connection.DeviceId!);
-        _metrics.CountConnectionAccepted();
+        _policy.Connected(connection.DeviceId!);
     }
 
     internal void Closed(DeviceConnection connection)
@@ -260,35 +259,9 @@ public sealed class DeviceBroker : IHostedService, IAsyncDisposable
 
     internal async ValueTask<MqttConnectReasonCode> ValidateConnectAsync(DeviceConnection connection, MqttConnectPacket connect)
     {
-        var who = connect.Username ?? connect.ClientId ?? connection.Remote;
-        if (!_connectLimiter.TryAcquire(who, out var firstRefusal))
-        {
-            // Counted every time, logged once per window: a flood must not flood the log too.
-            if (firstRefusal)
-            {
-                _ingestor.ReportRejected(who, BrokerRejectReasons.ConnectRateLimited,
-                    $"more than {_options.ConnectLimitPerWindow} connects in {_options.ConnectWindowSeconds} s (further refusals this window counted, not logged)");
-            }
-            else
-            {
-                _metrics.CountRejected(BrokerRejectReasons.ConnectRateLimited);
-            }
-
-            return MqttConnectReasonCode.QuotaExceeded;
-        }
-
         var password = connect.Password is null ? null : Encoding.UTF8.GetString(connect.Password);
-        var result = await _authenticator.AuthenticateAsync(connect.ClientId, connect.Username, password, _stopping.Token).ConfigureAwait(false);
-        if (!result.Ok)
-        {
-            // The detail never contains the presented password.
-            _ingestor.ReportRejected(connect.Username ?? connect.ClientId ?? connection.Remote, result.Reason!, result.Detail!);
-            return result.Reason == RejectReasons.BadCredentials && _authenticator.TryGetDevice(connect.Username ?? string.Empty, out var d) && !d.Enabled
-                ? MqttConnectReasonCode.NotAuthorized
-                : MqttConnectReasonCode.BadUserNameOrPassword;
-        }
-
-        return string.IsNullOrEmpty(connect.ClientId) ? MqttConnectReasonCode.ClientIdentifierNotValid : MqttConnectReasonCode.Success;
+        var reason = await _policy.ValidateConnectAsync(connect.ClientId, connect.Username, password, connection.Remote, _stopping.Token).ConfigureAwait(false);
+        return reason == MqttConnectReasonCode.Success && string.IsNullOrEmpty(connect.ClientId) ? MqttConnectReasonCode.ClientIdentifierNotValid : reason;
     }
 
     /// <returns>The PUBACK's reason code (MQTT 5; 3.1.1 has none), its reason string, and whether to close instead.</returns>
@@ -296,49 +269,14 @@ public sealed class DeviceBroker : IHostedService, IAsyncDisposable
     internal async ValueTask<(MqttPubAckReasonCode Code, string? ReasonString, bool Close)> PublishAsync(
         DeviceConnection connection, string? topic, MqttQualityOfServiceLevel qos, ushort topicAlias, byte[] payload)
     {
-        var deviceId = connection.DeviceId!;
-        if (qos == MqttQualityOfServiceLevel.ExactlyOnce)
-        {
-            // Wire format v1 is QoS 1 only (dedup by event id does what QoS 2 would, without its extra round
-            // trip). MQTT 5 3.3.1.2: a publish above the server's Maximum QoS is a protocol error -> disconnect;
-            // for 3.1.1 there is no other way to refuse it. No PUBREC, nothing stored.
-            _ingestor.ReportRejected(deviceId, BrokerRejectReasons.QosNotSupported, $"QoS 2 publish to '{Shorten(topic)}': only QoS 1 is supported");
-            return (MqttPubAckReasonCode.ImplementationSpecificError, null, true);
-        }
-
-        if (topicAlias != 0)
+        if (topicAlias != 0 && qos != MqttQualityOfServiceLevel.ExactlyOnce)
         {
             // CONNACK said Topic Alias Maximum 0 (MQTT 5 3.3.2.3.4: an alias above it is a protocol error).
-            ReportProtocolError(deviceId, "topic alias used, none allowed: connection closed");
+            ReportProtocolError(connection.DeviceId!, "topic alias used, none allowed: connection closed");
             return (MqttPubAckReasonCode.ImplementationSpecificError, null, true);
         }
 
-        var kind = TopicAcl.ClassifyPublish(deviceId, topic ?? string.Empty);
-        if (kind == TopicKind.NotAllowed)
-        {
-            // Wire format: a publish to another device's topic closes the connection (no PUBACK).
-            _ingestor.ReportRejected(deviceId, RejectReasons.TopicNotAllowed, $"publish to '{Shorten(topic)}'");
-            return (MqttPubAckReasonCode.NotAuthorized, null, true);
-        }
-
-        if (kind == TopicKind.Status)
-        {
-            // online/offline presence: acknowledged; device health (last will -> offline alarm) comes later.
-            return (MqttPubAckReasonCode.Success, null, false);
-        }
-
-        var result = await _ingestor.IngestAsync(deviceId, payload, _stopping.Token).ConfigureAwait(false);
-        return result.Outcome switch
-        {
-            IngestOutcome.Stored or IngestOutcome.Duplicate => (MqttPubAckReasonCode.Success, null, false),
-            // MQTT 5 tells the device why. MQTT 3.1.1 has no PUBACK reason code, so the device sees a plain PUBACK:
-            // the bad event is acknowledged and dropped. It can never become valid, and refusing the ack would make
-            // the device resend it forever and jam its outbox. Another device's event is spoofing: closed.
-            IngestOutcome.Rejected when result.Reason == RejectReasons.DeviceMismatch => (MqttPubAckReasonCode.NotAuthorized, result.Reason, true),
-            IngestOutcome.Rejected => (MqttPubAckReasonCode.PayloadFormatInvalid, result.Reason, false),
-            // Not durable: no PUBACK at all, the device keeps the event and resends after reconnecting.
-            _ => (MqttPubAckReasonCode.UnspecifiedError, null, true),
-        };
+        return await _policy.PublishAsync(connection.DeviceId!, topic, qos, payload, _stopping.Token).ConfigureAwait(false);
     }
 
     internal MqttSubAckPacket Subscribe(DeviceConnection connection, MqttSubscribePacket subscribe)
@@ -347,9 +285,8 @@ public sealed class DeviceBroker : IHostedService, IAsyncDisposable
         var codes = new List<MqttSubscribeReasonCode>(subscribe.TopicFilters.Count);
         foreach (var filter in subscribe.TopicFilters)
         {
-            if (!TopicAcl.MaySubscribe(deviceId, filter.Topic))
+            if (!_policy.MaySubscribe(deviceId, filter.Topic))
             {
-                _ingestor.ReportRejected(deviceId, RejectReasons.TopicNotAllowed, $"subscribe to '{Shorten(filter.Topic)}'");
                 codes.Add(MqttSubscribeReasonCode.NotAuthorized);
             }
             else
@@ -361,6 +298,4 @@ public sealed class DeviceBroker : IHostedService, IAsyncDisposable
 
         return new MqttSubAckPacket { PacketIdentifier = subscribe.PacketIdentifier, ReasonCodes = codes };
     }
-
-    private static string Shorten(string? text) => text is null ? string.Empty : text.Length <= 80 ? text : text[..80] + "...";
 }

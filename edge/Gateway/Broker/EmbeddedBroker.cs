@@ -29,7 +29,7 @@ public sealed class EmbeddedBroker : IHostedService, IAsyncDisposable
     private readonly GatewayMetrics _metrics;
     private readonly ILogger<EmbeddedBroker> _logger;
     private readonly MqttServer _server;
-    private readonly ConnectRateLimiter _connectLimiter;
+    private readonly DevicePolicy _policy;
     private readonly X509Certificate2? _certificate;
 
     public EmbeddedBroker(MqttOptions options, DeviceAuthenticator authenticator, EventIngestor ingestor, GatewayMetrics metrics, ILogger<EmbeddedBroker> logger, TimeProvider time)
@@ -39,7 +39,7 @@ public sealed class EmbeddedBroker : IHostedService, IAsyncDisposable
         _ingestor = ingestor;
         _metrics = metrics;
         _logger = logger;
-        _connectLimiter = new ConnectRateLimiter(options.ConnectLimitPerWindow, TimeSpan.FromSeconds(options.ConnectWindowSeconds), time);
+        _policy = new DevicePolicy(options, authenticator, ingestor, metrics, time);
 
         var serverOptions = new MqttServerOptionsBuilder()
             // The listeners are ours (DeviceListenerAdapter below): MQTTnet's would let a header announce 256 MB.
@@ -138,110 +138,29 @@ public sealed class EmbeddedBroker : IHostedService, IAsyncDisposable
 
     private async Task ValidateConnectionAsync(ValidatingConnectionEventArgs args)
     {
-        var who = args.UserName ?? args.ClientId ?? "?";
-        if (!_connectLimiter.TryAcquire(who, out var firstRefusal))
+        args.ReasonCode = await _policy.ValidateConnectAsync(args.ClientId, args.UserName, args.Password, "?", args.CancellationToken).ConfigureAwait(false);
+        if (args.ReasonCode == MqttConnectReasonCode.Success)
         {
-            // Counted every time, logged once per window: a flood must not flood the log too.
-            if (firstRefusal)
-            {
-                _ingestor.ReportRejected(who, BrokerRejectReasons.ConnectRateLimited,
-                    $"more than {_options.ConnectLimitPerWindow} connects in {_options.ConnectWindowSeconds} s (further refusals this window counted, not logged)");
-            }
-            else
-            {
-                _metrics.CountRejected(BrokerRejectReasons.ConnectRateLimited);
-            }
-
-            args.ReasonCode = MqttConnectReasonCode.QuotaExceeded;
-            return;
+            args.SessionItems[DeviceItemKey] = args.UserName;
+            _policy.Connected(args.UserName!);
         }
-
-        var result = await _authenticator.AuthenticateAsync(args.ClientId, args.UserName, args.Password, args.CancellationToken).ConfigureAwait(false);
-        if (!result.Ok)
-        {
-            // The detail never contains the presented password.
-            _ingestor.ReportRejected(args.UserName ?? args.ClientId ?? "?", result.Reason!, result.Detail!);
-            args.ReasonCode = result.Reason == RejectReasons.BadCredentials && _authenticator.TryGetDevice(args.UserName ?? string.Empty, out var d) && !d.Enabled
-                ? MqttConnectReasonCode.NotAuthorized
-                : MqttConnectReasonCode.BadUserNameOrPassword;
-            return;
-        }
-
-        args.SessionItems[DeviceItemKey] = args.UserName;
-        _ingestor.SessionStarted(args.UserName!);
-        _metrics.CountConnectionAccepted();
     }
 
     private async Task InterceptPublishAsync(InterceptingPublishEventArgs args)
     {
         args.ProcessPublish = false;
-        var deviceId = args.UserName ?? args.ClientId;
-        var topic = args.ApplicationMessage.Topic;
-        if (args.ApplicationMessage.QualityOfServiceLevel == MqttQualityOfServiceLevel.ExactlyOnce)
-        {
-            // Wire format v1 is QoS 1 only (dedup by event id does what QoS 2 would, without its extra round
-            // trip). MQTT 5 3.3.1.2: a publish above the server's Maximum QoS is a protocol error -> disconnect;
-            // for 3.1.1 there is no other way to refuse it. No PUBREC, nothing stored.
-            _ingestor.ReportRejected(deviceId, BrokerRejectReasons.QosNotSupported, $"QoS 2 publish to '{Shorten(topic)}': only QoS 1 is supported");
-            args.Response.ReasonCode = MqttPubAckReasonCode.ImplementationSpecificError;
-            args.CloseConnection = true;
-            return;
-        }
-
-        var kind = TopicAcl.ClassifyPublish(deviceId, topic);
-        if (kind == TopicKind.NotAllowed)
-        {
-            // Wire format: a publish to another device's topic closes the connection (no PUBACK).
-            _ingestor.ReportRejected(deviceId, RejectReasons.TopicNotAllowed, $"publish to '{Shorten(topic)}'");
-            args.Response.ReasonCode = MqttPubAckReasonCode.NotAuthorized;
-            args.CloseConnection = true;
-            return;
-        }
-
-        if (kind == TopicKind.Status)
-        {
-            // online/offline presence: acknowledged; device health (last will -> offline alarm) comes later.
-            args.Response.ReasonCode = MqttPubAckReasonCode.Success;
-            return;
-        }
-
-        var payload = args.ApplicationMessage.Payload.ToArray();
-        var result = await _ingestor.IngestAsync(deviceId, payload, args.CancellationToken).ConfigureAwait(false);
-        switch (result.Outcome)
-        {
-            case IngestOutcome.Stored:
-            case IngestOutcome.Duplicate:
-                // Set explicitly: with no subscriber MQTTnet would answer NoMatchingSubscribers.
-                args.Response.ReasonCode = MqttPubAckReasonCode.Success;
-                break;
-            case IngestOutcome.Rejected:
-                // MQTT 5 tells the device why. MQTT 3.1.1 has no PUBACK reason code, so the device sees a
-                // plain PUBACK: the bad event is acknowledged and dropped. It can never become valid, and
-                // refusing the ack would make the device resend it forever and jam its outbox.
-                args.Response.ReasonCode = result.Reason == RejectReasons.DeviceMismatch
-                    ? MqttPubAckReasonCode.NotAuthorized
-                    : MqttPubAckReasonCode.PayloadFormatInvalid;
-                args.Response.ReasonString = result.Reason;
-                if (result.Reason == RejectReasons.DeviceMismatch)
-                {
-                    // Publishing another device's event is spoofing, not a bug: same treatment as a foreign topic.
-                    args.CloseConnection = true;
-                }
-
-                break;
-            default:
-                // Not durable: no PUBACK at all, the device keeps the event and resends after reconnecting.
-                args.CloseConnection = true;
-                break;
-        }
+        var (code, reasonString, close) = await _policy.PublishAsync(
+            args.UserName ?? args.ClientId, args.ApplicationMessage.Topic, args.ApplicationMessage.QualityOfServiceLevel,
+            args.ApplicationMessage.Payload.ToArray(), args.CancellationToken).ConfigureAwait(false);
+        args.Response.ReasonCode = code;
+        args.Response.ReasonString = reasonString;
+        args.CloseConnection = close;
     }
 
     private Task InterceptSubscriptionAsync(InterceptingSubscriptionEventArgs args)
     {
-        var deviceId = args.UserName ?? args.ClientId;
-        if (!TopicAcl.MaySubscribe(deviceId, args.TopicFilter.Topic))
+        if (!_policy.MaySubscribe(args.UserName ?? args.ClientId, args.TopicFilter.Topic))
         {
-            _ingestor.ReportRejected(deviceId, RejectReasons.TopicNotAllowed, $"subscribe to '{Shorten(args.TopicFilter.Topic)}'");
             args.ProcessSubscription = false;
             args.Response.ReasonCode = MqttSubscribeReasonCode.NotAuthorized;
         }
@@ -255,6 +174,4 @@ public sealed class EmbeddedBroker : IHostedService, IAsyncDisposable
         _logger.LogWarning("downlink dropped for {Device}: pending queue full ({Limit})", args.ReceiverClientId, _options.MaxPendingMessagesPerClient);
         return Task.CompletedTask;
     }
-
-    private static string Shorten(string? text) => text is null ? string.Empty : text.Length <= 80 ? text : text[..80] + "...";
 }

@@ -1,0 +1,127 @@
+using Eldercare.Edge.Gateway.Configuration;
+using Eldercare.Edge.Gateway.Ingest;
+using Eldercare.Edge.Gateway.Metrics;
+using Eldercare.Edge.Gateway.Registry;
+using Eldercare.Firmware.Core.Events;
+using MQTTnet.Protocol;
+
+namespace Eldercare.Edge.Gateway.Broker;
+
+/// <summary>
+/// What the embedded broker decides for a device, whichever engine speaks MQTT (<see cref="DeviceBroker"/> or
+/// <see cref="EmbeddedBroker"/>): whether a CONNECT is let in, what a PUBLISH gets (stored, then its PUBACK reason
+/// code, or the connection closed), whether a subscription is allowed. Every refusal is counted and logged once.
+/// </summary>
+public sealed class DevicePolicy
+{
+    private readonly MqttOptions _options;
+    private readonly DeviceAuthenticator _authenticator;
+    private readonly EventIngestor _ingestor;
+    private readonly GatewayMetrics _metrics;
+    private readonly ConnectRateLimiter _connectLimiter;
+
+    public DevicePolicy(MqttOptions options, DeviceAuthenticator authenticator, EventIngestor ingestor, GatewayMetrics metrics, TimeProvider time)
+    {
+        _options = options;
+        _authenticator = authenticator;
+        _ingestor = ingestor;
+        _metrics = metrics;
+        _connectLimiter = new ConnectRateLimiter(options.ConnectLimitPerWindow, TimeSpan.FromSeconds(options.ConnectWindowSeconds), time);
+    }
+
+    /// <summary>Rate limit (before any hashing), then the registry's check. Success, or the CONNACK's reason.</summary>
+    public async ValueTask<MqttConnectReasonCode> ValidateConnectAsync(string? clientId, string? userName, string? password, string remote, CancellationToken cancellationToken)
+    {
+        var who = userName ?? clientId ?? remote;
+        if (!_connectLimiter.TryAcquire(who, out var firstRefusal))
+        {
+            // Counted every time, logged once per window: a flood must not flood the log too.
+            if (firstRefusal)
+            {
+                _ingestor.ReportRejected(who, BrokerRejectReasons.ConnectRateLimited,
+                    $"more than {_options.ConnectLimitPerWindow} connects in {_options.ConnectWindowSeconds} s (further refusals this window counted, not logged)");
+            }
+            else
+            {
+                _metrics.CountRejected(BrokerRejectReasons.ConnectRateLimited);
+            }
+
+            return MqttConnectReasonCode.QuotaExceeded;
+        }
+
+        var result = await _authenticator.AuthenticateAsync(clientId, userName, password, cancellationToken).ConfigureAwait(false);
+        if (!result.Ok)
+        {
+            // The detail never contains the presented password.
+            _ingestor.ReportRejected(who, result.Reason!, result.Detail!);
+            return result.Reason == RejectReasons.BadCredentials && _authenticator.TryGetDevice(userName ?? string.Empty, out var d) && !d.Enabled
+                ? MqttConnectReasonCode.NotAuthorized
+                : MqttConnectReasonCode.BadUserNameOrPassword;
+        }
+
+        return MqttConnectReasonCode.Success;
+    }
+
+    /// <summary>A device logged in: its telemetry counts as a flush for a while (ingest admission), and it is counted.</summary>
+    public void Connected(string deviceId)
+    {
+        _ingestor.SessionStarted(deviceId);
+        _metrics.CountConnectionAccepted();
+    }
+
+    /// <returns>The PUBACK's reason code (MQTT 5; 3.1.1 has none), its reason string, and whether to close instead.</returns>
+    public async ValueTask<(MqttPubAckReasonCode Code, string? ReasonString, bool Close)> PublishAsync(
+        string deviceId, string? topic, MqttQualityOfServiceLevel qos, byte[] payload, CancellationToken cancellationToken)
+    {
+        if (qos == MqttQualityOfServiceLevel.ExactlyOnce)
+        {
+            // Wire format v1 is QoS 1 only (dedup by event id does what QoS 2 would, without its extra round
+            // trip). MQTT 5 3.3.1.2: a publish above the server's Maximum QoS is a protocol error -> disconnect;
+            // for 3.1.1 there is no other way to refuse it. No PUBREC, nothing stored.
+            _ingestor.ReportRejected(deviceId, BrokerRejectReasons.QosNotSupported, $"QoS 2 publish to '{Shorten(topic)}': only QoS 1 is supported");
+            return (MqttPubAckReasonCode.ImplementationSpecificError, null, true);
+        }
+
+        var kind = TopicAcl.ClassifyPublish(deviceId, topic ?? string.Empty);
+        if (kind == TopicKind.NotAllowed)
+        {
+            // Wire format: a publish to another device's topic closes the connection (no PUBACK).
+            _ingestor.ReportRejected(deviceId, RejectReasons.TopicNotAllowed, $"publish to '{Shorten(topic)}'");
+            return (MqttPubAckReasonCode.NotAuthorized, null, true);
+        }
+
+        if (kind == TopicKind.Status)
+        {
+            // online/offline presence: acknowledged; device health (last will -> offline alarm) comes later.
+            return (MqttPubAckReasonCode.Success, null, false);
+        }
+
+        var result = await _ingestor.IngestAsync(deviceId, payload, cancellationToken).ConfigureAwait(false);
+        return result.Outcome switch
+        {
+            // Set explicitly: with no subscriber MQTTnet's server would answer NoMatchingSubscribers.
+            IngestOutcome.Stored or IngestOutcome.Duplicate => (MqttPubAckReasonCode.Success, null, false),
+            // MQTT 5 tells the device why. MQTT 3.1.1 has no PUBACK reason code, so the device sees a plain PUBACK:
+            // the bad event is acknowledged and dropped. It can never become valid, and refusing the ack would make
+            // the device resend it forever and jam its outbox. Another device's event is spoofing: closed.
+            IngestOutcome.Rejected when result.Reason == RejectReasons.DeviceMismatch => (MqttPubAckReasonCode.NotAuthorized, result.Reason, true),
+            IngestOutcome.Rejected => (MqttPubAckReasonCode.PayloadFormatInvalid, result.Reason, false),
+            // Not durable: no PUBACK at all, the device keeps the event and resends after reconnecting.
+            _ => (MqttPubAckReasonCode.UnspecifiedError, null, true),
+        };
+    }
+
+    /// <summary>Only the device's own commands topic; a refusal is counted.</summary>
+    public bool MaySubscribe(string deviceId, string? filter)
+    {
+        if (TopicAcl.MaySubscribe(deviceId, filter))
+        {
+            return true;
+        }
+
+        _ingestor.ReportRejected(deviceId, RejectReasons.TopicNotAllowed, $"subscribe to '{Shorten(filter)}'");
+        return false;
+    }
+
+    private static string Shorten(string? text) => text is null ? string.Empty : text.Length <= 80 ? text : text[..80] + "...";
+}
