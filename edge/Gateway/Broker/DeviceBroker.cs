@@ -8,7 +8,6 @@ using Eldercare.Edge.Gateway.Configuration;
 using Eldercare.Edge.Gateway.Ingest;
 using Eldercare.Edge.Gateway.Metrics;
 using Eldercare.Edge.Gateway.Registry;
-using Eldercare.Firmware.Core.Events;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using MQTTnet.Packets;
@@ -28,7 +27,6 @@ public sealed class DeviceBroker : IHostedService, IAsyncDisposable
     private readonly MqttOptions _options;
     private readonly DeviceAuthenticator _authenticator;
     private readonly EventIngestor _ingestor;
-    private readonly GatewayMetrics _metrics;
     private readonly ILogger<DeviceBroker> _logger;
     private readonly DevicePolicy _policy;
     private readonly X509Certificate2? _certificate;
@@ -44,7 +42,6 @@ public sealed class DeviceBroker : IHostedService, IAsyncDisposable
         _options = options;
         _authenticator = authenticator;
         _ingestor = ingestor;
-        _metrics = metrics;
         _logger = logger;
         _policy = new DevicePolicy(options, authenticator, ingestor, metrics, time);
         if (options.TlsPort != 0)

@@ -5,7 +5,6 @@ using Eldercare.Edge.Gateway.Configuration;
 using Eldercare.Edge.Gateway.Ingest;
 using Eldercare.Edge.Gateway.Metrics;
 using Eldercare.Edge.Gateway.Registry;
-using Eldercare.Firmware.Core.Events;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using MQTTnet.Protocol;
