@@ -29,6 +29,12 @@ public sealed class ForwarderOptions
     /// </summary>
     public int TelemetryStreams { get; init; } = 3;
 
+    /// <summary>
+    /// Alarm POSTs in flight at once, each alarm stream on its own thread owning a fixed share of the devices (so a
+    /// device's alarms stay in order): an alarm does not wait for another share's POST. 1..8.
+    /// </summary>
+    public int AlarmStreams { get; init; } = 2;
+
     /// <summary>Linux nice value of the alarm lane's thread, -20..19 (as <c>Gateway:Store:WriterNice</c>); 0 leaves it.</summary>
     public int AlarmLaneNice { get; init; } = -10;
 
@@ -59,6 +65,11 @@ public sealed class ForwarderOptions
         if (AlarmLaneNice is < -20 or > 19)
         {
             yield return $"Gateway:Forwarder:AlarmLaneNice must be -20..19, got {AlarmLaneNice}";
+        }
+
+        if (AlarmStreams is < 1 or > 8)
+        {
+            yield return $"Gateway:Forwarder:AlarmStreams must be 1..8, got {AlarmStreams}";
         }
 
         if (TelemetryStreams is < 1 or > 8)

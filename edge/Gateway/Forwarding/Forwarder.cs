@@ -29,16 +29,8 @@ public sealed class Forwarder : BackgroundService
     private readonly ILogger<Forwarder> _logger;
     private readonly ResiliencePipeline _retry;
 
-    // True while the alarm lane has events it has not delivered yet (true until its first read). The
-    // telemetry lane holds back then, so after an outage the backlog of alarms reaches the platform
-    // before any buffered telemetry; a telemetry POST already in flight does not delay an alarm.
-    private volatile bool _alarmBacklog = true;
-
-    // The alarm lane's read cursor (store sequence of the last batch answered in full) and its latest queued marks;
-    // used by the alarm lane's thread only (SendOneAlarmBatch).
-    private long _alarmCursor;
-    private Task<int>? _alarmMarks;
-
+    // The alarm lane's streams, each on its own thread with a fixed share of the devices.
+    private readonly AlarmStream[] _alarmStreams;
 
     public Forwarder(IEventStore store, IUpstream upstream, ForwarderOptions options, GatewayMetrics metrics, ILogger<Forwarder> logger, TimeProvider? time = null)
     {
@@ -47,6 +39,7 @@ public sealed class Forwarder : BackgroundService
         _options = options;
         _metrics = metrics;
         _logger = logger;
+        _alarmStreams = Enumerable.Range(0, options.AlarmStreams).Select(shard => new AlarmStream(shard)).ToArray();
         var builder = new ResiliencePipelineBuilder();
         if (time is not null)
         {
@@ -98,32 +91,37 @@ public sealed class Forwarder : BackgroundService
     /// </summary>
     protected override Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        // The alarm lane blocks on its own thread (store waits, HTTP with synchronous I/O): under a reconnect storm
-        // the thread pool's queue holds ~1,000 items, and an alarm's every await would wait behind them.
-        var alarmLaneDone = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        var alarmThread = new Thread(() =>
+        // The alarm lane blocks on threads of its own (store waits, HTTP with synchronous I/O): under a reconnect
+        // storm the thread pool's queue holds ~1,000 items, and an alarm's every await would wait behind them.
+        // One thread per alarm stream: an alarm of one share of the devices does not wait for another share's POST.
+        var alarmLanesDone = _alarmStreams.Select(stream =>
         {
-            try
+            var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            var thread = new Thread(() =>
             {
-                var refused = Hosting.ThreadNice.TrySetCurrentThread(_options.AlarmLaneNice);
-                if (refused is not null)
+                try
                 {
-                    _logger.LogWarning("alarm lane stays at the process's priority (nice {Nice} refused: {Reason})", _options.AlarmLaneNice, refused);
-                }
+                    var refused = Hosting.ThreadNice.TrySetCurrentThread(_options.AlarmLaneNice);
+                    if (refused is not null && stream.Shard == 0)
+                    {
+                        _logger.LogWarning("alarm lane stays at the process's priority (nice {Nice} refused: {Reason})", _options.AlarmLaneNice, refused);
+                    }
 
-                _upstream.Warm(stoppingToken);
-                RunAlarmLane(stoppingToken);
-            }
-            finally
+                    _upstream.Warm(stoppingToken);
+                    RunAlarmLane(stream, stoppingToken);
+                }
+                finally
+                {
+                    done.TrySetResult();
+                }
+            })
             {
-                alarmLaneDone.TrySetResult();
-            }
-        })
-        {
-            IsBackground = true,
-            Name = "forwarder-alarms",
-        };
-        alarmThread.Start();
+                IsBackground = true,
+                Name = $"forwarder-alarms-{stream.Shard}",
+            };
+            thread.Start();
+            return done.Task;
+        }).ToList();
         // One wake-up from the store reaches every telemetry stream (each has its own sticky signal).
         var streams = Enumerable.Range(0, _options.TelemetryStreams).Select(shard => new TelemetryStream(shard)).ToList();
         var relay = Task.Run(async () =>
@@ -142,7 +140,7 @@ public sealed class Forwarder : BackgroundService
         }, CancellationToken.None);
         return Task.WhenAll(
             streams.Select(s => Task.Run(() => RunTelemetryStreamAsync(s, stoppingToken), CancellationToken.None))
-                .Append(alarmLaneDone.Task)
+                .Concat(alarmLanesDone)
                 .Append(relay));
     }
 
@@ -173,9 +171,9 @@ public sealed class Forwarder : BackgroundService
         }
     }
 
-    private void RunAlarmLane(CancellationToken stoppingToken)
+    private void RunAlarmLane(AlarmStream stream, CancellationToken stoppingToken)
     {
-        Func<CancellationToken, int> sendOne = cancellationToken => SendOneAlarmBatch(cancellationToken);
+        Func<CancellationToken, int> sendOne = cancellationToken => SendOneAlarmBatch(stream, cancellationToken);
         while (!stoppingToken.IsCancellationRequested)
         {
             try
@@ -184,7 +182,7 @@ public sealed class Forwarder : BackgroundService
                 {
                 }
 
-                _store.WaitForNewEvents(EventTypes.AlarmLane, IdlePoll, stoppingToken);
+                _store.WaitForNewAlarms(stream.Shard, IdlePoll, stoppingToken);
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
             {
@@ -192,30 +190,32 @@ public sealed class Forwarder : BackgroundService
             }
             catch (Exception exception)
             {
-                _logger.LogError(exception, "forwarder loop error (alarm lane)");
+                _logger.LogError(exception, "forwarder loop error (alarm stream {Shard})", stream.Shard);
                 stoppingToken.WaitHandle.WaitOne(_options.MaxBackoffMilliseconds);
             }
         }
     }
 
     /// <summary>
-    /// One batch of the alarm lane, blocking: the store's read (its own connection), synchronous HTTP I/O. The
+    /// One batch of an alarm stream, blocking: the store's read (its own connection), synchronous HTTP I/O. The
     /// marks are queued, not waited for: the next alarms are read after the store sequence of the last batch the
     /// upstream answered in full, so an alarm that arrives while the previous batch's marks commit is sent at once.
     /// After a failure, a partial answer or an empty read, the marks sent so far are waited for and the cursor
-    /// returns to the start, so whatever was not confirmed is read and sent again (in store order: per-device order
-    /// holds, one POST at a time). -1 when nothing is pending; throws to retry.
+    /// returns to the start, so whatever was not confirmed is read and sent again (in store order within the
+    /// stream's devices: per-device order holds, one POST per stream at a time). -1 when nothing is pending;
+    /// throws to retry.
     /// </summary>
-    private int SendOneAlarmBatch(CancellationToken cancellationToken)
+    private int SendOneAlarmBatch(AlarmStream stream, CancellationToken cancellationToken)
     {
-        var batch = _store.ReadPendingAlarms(_alarmCursor, _options.BatchSize);
-        if (batch.Count == 0 && _alarmCursor != 0)
+        var shards = _alarmStreams.Length;
+        var batch = _store.ReadPendingAlarms(stream.Shard, shards, stream.Cursor, _options.BatchSize);
+        if (batch.Count == 0 && stream.Cursor != 0)
         {
-            SettleAlarmMarks();
-            batch = _store.ReadPendingAlarms(0, _options.BatchSize);
+            SettleAlarmMarks(stream);
+            batch = _store.ReadPendingAlarms(stream.Shard, shards, 0, _options.BatchSize);
         }
 
-        _alarmBacklog = batch.Count > 0;
+        stream.Backlog = batch.Count > 0;
         if (batch.Count == 0)
         {
             return -1;
@@ -229,24 +229,24 @@ public sealed class Forwarder : BackgroundService
         }
         catch
         {
-            SettleAlarmMarks();
+            SettleAlarmMarks(stream);
             throw;
         }
 
-        _alarmMarks = _store.QueueAlarmMarks(accepted, ForwardState.Forwarded, CancellationToken.None);
+        stream.Marks = _store.QueueAlarmMarks(accepted, ForwardState.Forwarded, CancellationToken.None);
         if (rejected.Count > 0)
         {
-            _alarmMarks = _store.QueueAlarmMarks(rejected.Select(r => r.Id).ToList(), ForwardState.RejectedUpstream, CancellationToken.None);
+            stream.Marks = _store.QueueAlarmMarks(rejected.Select(r => r.Id).ToList(), ForwardState.RejectedUpstream, CancellationToken.None);
         }
 
         if (accepted.Count + rejected.Count == batch.Count)
         {
-            _alarmCursor = batch[^1].StoreSequence;
+            stream.Cursor = batch[^1].StoreSequence;
         }
         else
         {
             // Part of the batch was not answered: read again from the start once these marks are in.
-            SettleAlarmMarks();
+            SettleAlarmMarks(stream);
         }
 
         return Confirmed(accepted, rejected);
@@ -257,12 +257,31 @@ public sealed class Forwarder : BackgroundService
     /// then returns the cursor to the start. A failed mark throws here (retried): its alarms are still pending and
     /// are read again from the start.
     /// </summary>
-    private void SettleAlarmMarks()
+    private static void SettleAlarmMarks(AlarmStream stream)
     {
-        var marks = _alarmMarks;
-        _alarmMarks = null;
-        _alarmCursor = 0;
+        var marks = stream.Marks;
+        stream.Marks = null;
+        stream.Cursor = 0;
         marks?.GetAwaiter().GetResult();
+    }
+
+    /// <summary>True while an alarm stream has alarms it has not delivered yet (true until its first read): the
+    /// telemetry lane holds back then, so after an outage the backlog of alarms reaches the platform before any
+    /// buffered telemetry; a telemetry POST already in flight does not delay an alarm.</summary>
+    private bool AlarmBacklog
+    {
+        get
+        {
+            foreach (var stream in _alarmStreams)
+            {
+                if (stream.Backlog)
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
     }
 
     /// <summary>
@@ -276,7 +295,7 @@ public sealed class Forwarder : BackgroundService
     /// </summary>
     private async ValueTask<int> SendTelemetryBatchAsync(TelemetryStream stream, CancellationToken cancellationToken)
     {
-        while (_alarmBacklog)
+        while (AlarmBacklog)
         {
             await Task.Delay(5, cancellationToken).ConfigureAwait(false);
         }
@@ -433,6 +452,25 @@ public sealed class Forwarder : BackgroundService
         var (accepted, rejected) = Evaluate(batch, await _upstream.SendAsync(batch, cancellationToken).ConfigureAwait(false));
         await MarkAnswerAsync(accepted, rejected).ConfigureAwait(false);
         return Confirmed(accepted, rejected);
+    }
+
+    /// <summary>One alarm stream's state: its share of the devices, its read cursor (store sequence of the last batch
+    /// answered in full), its latest queued marks. Used by its own thread only, except <see cref="Backlog"/>.</summary>
+    private sealed class AlarmStream(int shard)
+    {
+        public int Shard { get; } = shard;
+
+        public long Cursor { get; set; }
+
+        public Task<int>? Marks { get; set; }
+
+        private volatile bool _backlog = true;
+
+        public bool Backlog
+        {
+            get => _backlog;
+            set => _backlog = value;
+        }
     }
 
     /// <summary>One telemetry stream's pipeline state: its share of the devices, the last store sequence sent, the

@@ -65,6 +65,17 @@ public interface IEventStore
     /// </summary>
     IReadOnlyList<EventRecord> ReadPendingAlarms(long afterStoreSequence, int maxCount);
 
+    /// <summary>
+    /// <see cref="ReadPendingAlarms(long, int)"/> for one alarm stream: only the devices of share
+    /// <paramref name="shard"/> of <paramref name="shards"/> (a device is always in the same share, as with the
+    /// telemetry streams), so several streams post alarms at once and each device's alarms stay in order.
+    /// </summary>
+    IReadOnlyList<EventRecord> ReadPendingAlarms(int shard, int shards, long afterStoreSequence, int maxCount);
+
+    /// <summary>Blocks until a commit stored alarms (or the timeout); each alarm stream waits with its own shard
+    /// number and every one of them is woken by such a commit.</summary>
+    void WaitForNewAlarms(int shard, TimeSpan timeout, CancellationToken cancellationToken);
+
     /// <summary>Completes when something was stored after the call began, or at the timeout (whichever first).</summary>
     Task WaitForNewEventsAsync(TimeSpan timeout, CancellationToken cancellationToken);
 }

@@ -39,10 +39,12 @@ public sealed class SqliteEventStore : IEventStore, IAsyncDisposable
     private readonly object _alarmReaderLock = new();
     private readonly SemaphoreSlim _readerLock = new(1, 1);
     /// <summary>Non-alarm requests committed together with alarms at most (the rest go in the next batch).</summary>
-    private const int AlarmBatchCompanions = 64;
+    private const int AlarmBatchCompanions = 16;
 
     private readonly WakeSignal _newEvents = new();
     private readonly WakeSignal _newAlarms = new();
+    // One signal per alarm stream of the forwarder (each thread waits on its own; a commit with alarms sets all).
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<int, WakeSignal> _alarmWakes = new();
     private readonly Thread _writerThread;
     private readonly StoreHousekeeping _housekeeping;
     private readonly StoreMetrics _metrics;
@@ -207,13 +209,22 @@ public sealed class SqliteEventStore : IEventStore, IAsyncDisposable
         return ReadPendingCoreAsync(lane == EventTypes.AlarmLane ? 0 : 1, maxCount, cancellationToken, afterStoreSequence, shard, shards);
     }
 
-    public IReadOnlyList<EventRecord> ReadPendingAlarms(long afterStoreSequence, int maxCount)
+    public IReadOnlyList<EventRecord> ReadPendingAlarms(long afterStoreSequence, int maxCount) =>
+        ReadPendingAlarms(0, 1, afterStoreSequence, maxCount);
+
+    public IReadOnlyList<EventRecord> ReadPendingAlarms(int shard, int shards, long afterStoreSequence, int maxCount)
     {
+        ArgumentOutOfRangeException.ThrowIfLessThan(shards, 1);
+        ArgumentOutOfRangeException.ThrowIfNegative(shard);
+        ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(shard, shards);
         lock (_alarmReaderLock)
         {
-            return ReadPendingCore(0, maxCount, afterStoreSequence, 0, 1, _alarmReader);
+            return ReadPendingCore(0, maxCount, afterStoreSequence, shard, shards, _alarmReader);
         }
     }
+
+    public void WaitForNewAlarms(int shard, TimeSpan timeout, CancellationToken cancellationToken) =>
+        _alarmWakes.GetOrAdd(shard, _ => new WakeSignal()).Wait(timeout, cancellationToken);
 
     public IReadOnlyList<EventRecord> ReadPending(string lane, int maxCount, CancellationToken cancellationToken)
     {
@@ -315,6 +326,10 @@ public sealed class SqliteEventStore : IEventStore, IAsyncDisposable
         _readerLock.Dispose();
         _newEvents.Dispose();
         _newAlarms.Dispose();
+        foreach (var wake in _alarmWakes.Values)
+        {
+            wake.Dispose();
+        }
     }
 
     private void WriterLoop()
@@ -397,38 +412,18 @@ public sealed class SqliteEventStore : IEventStore, IAsyncDisposable
                 relabel.Transaction = transaction;
                 foreach (var request in batch)
                 {
-                    if (request is AppendRequest append)
-                    {
-                        var r = append.Record;
-                        append.Outcome = insert.Execute(r) ? AppendOutcome.Stored : AppendOutcome.Duplicate;
-                        stored += append.Outcome == AppendOutcome.Stored ? 1 : 0;
-                        storedAlarms += append.Outcome == AppendOutcome.Stored && r.IsAlarm ? 1 : 0;
-                        if (append.Outcome == AppendOutcome.Stored && !r.IsAlarm)
-                        {
-                            _housekeeping.TelemetryBytes += System.Text.Encoding.UTF8.GetByteCount(r.Payload);
-                        }
-                    }
-                    else if (request is MarkRequest markRequest)
-                    {
-                        mState.Value = (int)markRequest.State;
-                        mAt.Value = now;
-                        mIds.Value = markRequest.IdsJson;
-                        var changed = mark.ExecuteNonQuery();
-                        if (changed < markRequest.Ids.Count && markRequest.State == ForwardState.Forwarded)
-                        {
-                            // Some were no longer pending: an id evicted while its batch was in flight did reach
-                            // the cloud (ids in events are never in tombstones, so all ids can be given).
-                            rIds.Value = markRequest.IdsJson;
-                            relabel.ExecuteNonQuery();
-                        }
+                    Apply(request, transaction);
+                }
 
-                        markRequest.Changed = changed;
-                        marked += changed;
-                    }
-                    else if (request is MaintenanceRequest)
-                    {
-                        removed.Add(_housekeeping.PruneExpired(transaction, now));
-                    }
+                // Alarms that arrived while the rows above were written join this commit instead of waiting for
+                // it and then for one of their own (an fsync each).
+                var joined = 0;
+                while (joined < AlarmBatchCompanions && _queue.TryDequeueAlarm(out var late))
+                {
+                    Interlocked.Decrement(ref _queueDepth);
+                    batch.Add(late);
+                    Apply(late, transaction);
+                    joined++;
                 }
 
                 removed.Add(_housekeeping.EnforceQuota(transaction, now));
@@ -448,6 +443,43 @@ public sealed class SqliteEventStore : IEventStore, IAsyncDisposable
                 continue;
             }
 
+            // One request's statements, inside the batch's transaction; counts what it changed.
+            void Apply(WriteRequest request, SqliteTransaction transaction)
+            {
+                if (request is AppendRequest append)
+                {
+                    var r = append.Record;
+                    append.Outcome = insert.Execute(r) ? AppendOutcome.Stored : AppendOutcome.Duplicate;
+                    stored += append.Outcome == AppendOutcome.Stored ? 1 : 0;
+                    storedAlarms += append.Outcome == AppendOutcome.Stored && r.IsAlarm ? 1 : 0;
+                    if (append.Outcome == AppendOutcome.Stored && !r.IsAlarm)
+                    {
+                        _housekeeping.TelemetryBytes += System.Text.Encoding.UTF8.GetByteCount(r.Payload);
+                    }
+                }
+                else if (request is MarkRequest markRequest)
+                {
+                    mState.Value = (int)markRequest.State;
+                    mAt.Value = now;
+                    mIds.Value = markRequest.IdsJson;
+                    var changed = mark.ExecuteNonQuery();
+                    if (changed < markRequest.Ids.Count && markRequest.State == ForwardState.Forwarded)
+                    {
+                        // Some were no longer pending: an id evicted while its batch was in flight did reach
+                        // the cloud (ids in events are never in tombstones, so all ids can be given).
+                        rIds.Value = markRequest.IdsJson;
+                        relabel.ExecuteNonQuery();
+                    }
+
+                    markRequest.Changed = changed;
+                    marked += changed;
+                }
+                else if (request is MaintenanceRequest)
+                {
+                    removed.Add(_housekeeping.PruneExpired(transaction, now));
+                }
+            }
+
             Interlocked.Increment(ref _commits);
             Interlocked.Add(ref _pending, stored - marked - removed.Evicted);
             _checkpointWake.Set();
@@ -465,6 +497,10 @@ public sealed class SqliteEventStore : IEventStore, IAsyncDisposable
             if (storedAlarms > 0)
             {
                 _newAlarms.Set();
+                foreach (var wake in _alarmWakes.Values)
+                {
+                    wake.Set();
+                }
             }
         }
     }

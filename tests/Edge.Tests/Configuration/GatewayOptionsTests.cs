@@ -35,6 +35,8 @@ public sealed class GatewayOptionsTests
     [DataRow("Gateway:Store:WriterNice", "-21", "WriterNice")]
     [DataRow("Gateway:Mqtt:SocketThreadsNice", "-30", "SocketThreadsNice")]
     [DataRow("Gateway:Forwarder:AlarmLaneNice", "20", "AlarmLaneNice")]
+    [DataRow("Gateway:Forwarder:AlarmStreams", "0", "AlarmStreams")]
+    [DataRow("Gateway:Forwarder:TelemetryStreams", "9", "TelemetryStreams")]
     [DataRow("Gateway:Registry:Path", "/nonexistent/devices.json", "does not exist")]
     public void Validate_BadValue_NamesTheKey(string key, string value, string expectedFragment)
     {

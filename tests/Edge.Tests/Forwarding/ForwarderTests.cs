@@ -262,6 +262,54 @@ public sealed class ForwarderTests
         Assert.AreEqual(301, _metrics.Forwarded);
     }
 
+    [TestMethod]
+    [DataRow(2)]
+    [DataRow(1)]
+    public async Task Run_OneAlarmStreamsPostStalled_OtherDevicesAlarmsGoThroughOnlyWithTwoStreams(int streams)
+    {
+        // p-0 and p-1 are in different shares of two (last characters '0' and '1'). The upstream holds p-0's POST
+        // until released; with two alarm streams p-1's alarm is delivered meanwhile, with one it waits behind it.
+        var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        _upstream.BeforeAnswer = attempt => attempt == 1 ? release.Task : Task.CompletedTask;
+        var forwarder = new Forwarder(_store, _upstream, new ForwarderOptions { AlarmStreams = streams, MaxBackoffMilliseconds = 50 }, _metrics, NullLogger<Forwarder>.Instance);
+        await forwarder.StartAsync(CancellationToken.None);
+        bool otherThroughWhileStalled;
+        try
+        {
+            await _store.AppendAsync(TestEvents.Record("p-0", 1, EventTypes.Sos), CancellationToken.None);
+            await Eventually.WaitAsync(() => _upstream.Batches.Count >= 1, TimeSpan.FromSeconds(10), "p-0's POST in flight");
+            await _store.AppendAsync(TestEvents.Record("p-1", 1, EventTypes.Fall), CancellationToken.None);
+            otherThroughWhileStalled = await WaitUntilAsync(() => _metrics.Forwarded >= 1, TimeSpan.FromSeconds(2));
+            release.SetResult();
+            await Eventually.WaitAsync(() => _store.PendingCount == 0, TimeSpan.FromSeconds(10), "both forwarded");
+        }
+        finally
+        {
+            release.TrySetResult();
+            await forwarder.StopAsync(CancellationToken.None);
+        }
+
+        Assert.AreEqual(streams == 2, otherThroughWhileStalled, $"p-1's alarm delivered while p-0's POST was stalled ({streams} streams)");
+        Assert.AreEqual(2, _metrics.Forwarded);
+        CollectionAssert.AreEquivalent(new[] { "p-0:1:1", "p-1:1:1" }, _upstream.Batches.SelectMany(b => b).Select(e => e.Id).ToList(), "each alarm sent once");
+    }
+
+    private static async Task<bool> WaitUntilAsync(Func<bool> condition, TimeSpan timeout)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        while (DateTime.UtcNow < deadline)
+        {
+            if (condition())
+            {
+                return true;
+            }
+
+            await Task.Delay(20);
+        }
+
+        return condition();
+    }
+
     private Forwarder NewForwarder(int batchSize = 500) =>
         new(_store, _upstream, new ForwarderOptions { BatchSize = batchSize, MaxBackoffMilliseconds = 50 }, _metrics, NullLogger<Forwarder>.Instance);
 }

@@ -197,6 +197,51 @@ public abstract class EventStoreContractTests
     }
 
     [TestMethod]
+    public async Task ReadPendingAlarmsOfAShare_EachDeviceInOneShare_SharesCoverAllInStoreOrder()
+    {
+        var store = await OpenAsync(DirectoryPath);
+        for (var seq = 1; seq <= 3; seq++)
+        {
+            for (var d = 0; d < 6; d++)
+            {
+                await store.AppendAsync(TestEvents.Record($"pendant-{d}", seq, seq == 2 ? EventTypes.Heartbeat : EventTypes.Sos), CancellationToken.None);
+            }
+        }
+
+        var shares = Enumerable.Range(0, 3).Select(shard => store.ReadPendingAlarms(shard, 3, 0, 100)).ToList();
+        var afterCursor = store.ReadPendingAlarms(1, 3, shares[1][0].StoreSequence, 100);
+
+        var all = store.ReadPendingAlarms(0, 100);
+        Assert.HasCount(12, all);
+        CollectionAssert.AreEquivalent(all.Select(a => a.Id).ToList(), shares.SelectMany(s => s).Select(a => a.Id).ToList(), "every alarm in exactly one share");
+        foreach (var share in shares)
+        {
+            CollectionAssert.AreEqual(share.OrderBy(a => a.StoreSequence).ToList(), share.ToList(), "store order within a share");
+        }
+
+        var devicesPerShare = shares.Select(s => s.Select(a => a.DeviceId).ToHashSet()).ToList();
+        Assert.IsTrue(devicesPerShare.All(s => s.Count > 0), "six devices spread over three shares");
+        Assert.IsFalse(devicesPerShare.SelectMany(s => s).GroupBy(d => d).Any(g => g.Count() > 1), "a device's alarms are all in one share");
+        CollectionAssert.AreEqual(shares[1].Skip(1).Select(a => a.Id).ToList(), afterCursor.Select(a => a.Id).ToList(), "a share's cursor");
+        Assert.ThrowsExactly<ArgumentOutOfRangeException>(() => store.ReadPendingAlarms(3, 3, 0, 10));
+        await CloseAsync(store);
+    }
+
+    [TestMethod]
+    public async Task WaitForNewAlarms_AlarmCommitted_WakesEveryStream()
+    {
+        var store = await OpenAsync(DirectoryPath);
+        var waited = System.Diagnostics.Stopwatch.StartNew();
+        var waiters = Enumerable.Range(0, 3).Select(shard => Task.Factory.StartNew(() => store.WaitForNewAlarms(shard, TimeSpan.FromSeconds(20), CancellationToken.None), TaskCreationOptions.LongRunning)).ToArray();
+        await Task.Delay(200);
+        await store.AppendAsync(TestEvents.Record("pendant-1", 1, EventTypes.Sos), CancellationToken.None);
+
+        await Task.WhenAll(waiters).WaitAsync(TimeSpan.FromSeconds(10));
+        Assert.IsLessThan(10_000, waited.ElapsedMilliseconds, "all three woken by the one commit, not the 20 s timeout");
+        await CloseAsync(store);
+    }
+
+    [TestMethod]
     public async Task WaitForNewEventsBlocking_AlarmCommitted_WakesBeforeTimeout()
     {
         var store = await OpenAsync(DirectoryPath);
