@@ -11,7 +11,7 @@ namespace Eldercare.CloudStub;
 public sealed class EventsDatabase : IDisposable
 {
     private readonly SqliteConnection _connection;
-    private readonly SemaphoreSlim _lock = new(1, 1);
+    private readonly PriorityGate _gate = new();
     private RawInsert? _insert;
 
     public EventsDatabase(string directory)
@@ -44,40 +44,32 @@ public sealed class EventsDatabase : IDisposable
     }
 
     /// <summary>
-    /// A request of at most this many events (an alarm batch) that finds the store busy is let in between two chunks
-    /// of a larger upload: the upload commits what it has, releases the lock and continues after it, so the alarm
-    /// waits for one chunk (~1-3 ms), not for a 1,000-event insert. Uploads do not yield to each other (splitting
+    /// A request of at most this many events (an alarm batch) that finds the store busy goes first: it takes the
+    /// gate before any waiting upload (<see cref="PriorityGate"/>), and an upload holding it commits what it has
+    /// after its current chunk, lets it in and continues after it, so the alarm waits for one chunk (~1-3 ms), not
+    /// for a 1,000-event insert or other uploads queued before it. Uploads do not yield to each other (splitting
     /// every upload made a 100k drain ~60% slower: more commits, the same pages written again). A stub killed
     /// between two chunks has stored part of a batch it never answered; the resend finds those ids as duplicates
     /// (INSERT OR IGNORE): stored once either way.
     /// </summary>
     public const int ChunkSize = 128;
 
-    // Small requests waiting for the lock; an upload checks it after every chunk.
-    private int _smallWaiting;
-
-    /// <summary>Stores the events; returns which were new and which were already there.</summary>
-    public async Task<(List<IncomingEvent> Stored, List<string> Duplicates)> StoreAsync(string gateway, IReadOnlyList<IncomingEvent> events, long cloudReceivedUnixMilliseconds)
+    /// <summary>
+    /// Stores the events; returns which were new (with the time their transaction began, <c>cloudRx</c>: the commit
+    /// follows under the same gate, so this is when the platform had them) and which were already there.
+    /// </summary>
+    public async Task<(List<StoredEvent> Stored, List<string> Duplicates)> StoreAsync(string gateway, IReadOnlyList<IncomingEvent> events)
     {
-        var stored = new List<IncomingEvent>(events.Count);
+        var stored = new List<StoredEvent>(events.Count);
         var duplicates = new List<string>();
         var small = events.Count <= ChunkSize;
         var next = 0;
         do
         {
-            if (small)
-            {
-                Interlocked.Increment(ref _smallWaiting);
-            }
-
-            await _lock.WaitAsync().ConfigureAwait(false);
-            if (small)
-            {
-                Interlocked.Decrement(ref _smallWaiting);
-            }
-
+            await _gate.EnterAsync(urgent: small).ConfigureAwait(false);
             try
             {
+                var cloudRx = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
                 using var transaction = _connection.BeginTransaction();
                 var insert = _insert ??= new RawInsert(_connection);
                 do
@@ -86,9 +78,9 @@ public sealed class EventsDatabase : IDisposable
                     for (; next < end; next++)
                     {
                         var e = events[next];
-                        if (insert.Execute(e, gateway, cloudReceivedUnixMilliseconds))
+                        if (insert.Execute(e, gateway, cloudRx))
                         {
-                            stored.Add(e);
+                            stored.Add(new StoredEvent(e, cloudRx));
                         }
                         else
                         {
@@ -96,13 +88,13 @@ public sealed class EventsDatabase : IDisposable
                         }
                     }
                 }
-                while (next < events.Count && Volatile.Read(ref _smallWaiting) == 0);
+                while (next < events.Count && _gate.UrgentWaiting == 0);
 
                 transaction.Commit();
             }
             finally
             {
-                _lock.Release();
+                _gate.Exit();
             }
         }
         while (next < events.Count);
@@ -112,7 +104,7 @@ public sealed class EventsDatabase : IDisposable
 
     public async Task<List<StoredEventView>> QueryAsync(string? dev, string? type)
     {
-        await _lock.WaitAsync().ConfigureAwait(false);
+        await _gate.EnterAsync(urgent: false).ConfigureAwait(false);
         try
         {
             using var command = _connection.CreateCommand();
@@ -132,13 +124,13 @@ public sealed class EventsDatabase : IDisposable
         }
         finally
         {
-            _lock.Release();
+            _gate.Exit();
         }
     }
 
     public async Task<(long Total, long Alarms, long Telemetry)> CountAsync()
     {
-        await _lock.WaitAsync().ConfigureAwait(false);
+        await _gate.EnterAsync(urgent: false).ConfigureAwait(false);
         try
         {
             using var command = _connection.CreateCommand();
@@ -149,7 +141,7 @@ public sealed class EventsDatabase : IDisposable
         }
         finally
         {
-            _lock.Release();
+            _gate.Exit();
         }
     }
 
@@ -157,7 +149,6 @@ public sealed class EventsDatabase : IDisposable
     {
         _insert?.Dispose();
         _connection.Dispose();
-        _lock.Dispose();
     }
     /// <summary>
     /// The INSERT OR IGNORE, prepared once and bound by position through SQLitePCL: Microsoft.Data.Sqlite looks

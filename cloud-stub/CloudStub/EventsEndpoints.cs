@@ -101,16 +101,15 @@ public static class EventsEndpoints
             }
         }
 
-        var cloudRx = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
-        var (stored, duplicates) = await db.StoreAsync(parsed.Gateway!, valid, cloudRx);
+        var (stored, duplicates) = await db.StoreAsync(parsed.Gateway!, valid);
         counters.CountDuplicates(duplicates.Count);
         counters.CountRejected(rejected.Count);
         foreach (var e in stored)
         {
-            alarms.Print(e, cloudRx);
+            alarms.Print(e.Event, e.CloudRx);
         }
 
-        return Results.Json(new { stored = stored.Select(e => e.Id), duplicates, rejected });
+        return Results.Json(new { stored = stored.Select(e => e.Event.Id), duplicates, rejected });
     }
 
     /// <summary>Per-event meaning, with the firmware core's own rules. Null when fine.</summary>

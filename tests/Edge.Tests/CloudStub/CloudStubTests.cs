@@ -92,6 +92,37 @@ public sealed class CloudStubTests
     }
 
     [TestMethod]
+    public async Task PriorityGate_UrgentWaiterQueuedAfterBulkOnes_EntersFirst()
+    {
+        var gate = new PriorityGate();
+        await gate.EnterAsync(urgent: false);
+        var order = new List<string>();
+        async Task Enter(string name, bool urgent)
+        {
+            await gate.EnterAsync(urgent);
+            lock (order)
+            {
+                order.Add(name);
+            }
+
+            gate.Exit();
+        }
+
+        var bulk1 = Enter("bulk-1", urgent: false);
+        var bulk2 = Enter("bulk-2", urgent: false);
+        var alarm = Enter("alarm", urgent: true);
+        Assert.AreEqual(1, gate.UrgentWaiting);
+
+        gate.Exit();
+        await Task.WhenAll(bulk1, bulk2, alarm).WaitAsync(TimeSpan.FromSeconds(10));
+
+        CollectionAssert.AreEqual(new[] { "alarm", "bulk-1", "bulk-2" }, order, "urgent first, then bulk in arrival order");
+        Assert.AreEqual(0, gate.UrgentWaiting);
+        await gate.EnterAsync(urgent: false).WaitAsync(TimeSpan.FromSeconds(1));
+        Assert.ThrowsExactly<InvalidOperationException>(() => { gate.Exit(); gate.Exit(); });
+    }
+
+    [TestMethod]
     public async Task Post_EventBreakingIdRule_RejectedOthersStored()
     {
         var s = await StartAsync();
