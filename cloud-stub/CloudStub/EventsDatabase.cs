@@ -12,12 +12,17 @@ public sealed class EventsDatabase : IDisposable
 {
     private readonly SqliteConnection _connection;
     private readonly PriorityGate _gate = new();
+    private readonly SqliteConnection _checkpointer;
+    private readonly Thread _checkpointThread;
+    private readonly ManualResetEventSlim _committed = new(false);
+    private volatile bool _stopping;
     private RawInsert? _insert;
 
     public EventsDatabase(string directory)
     {
         Directory.CreateDirectory(directory);
-        _connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = Path.Combine(directory, "cloud.db"), Pooling = false }.ToString());
+        var connectionString = new SqliteConnectionStringBuilder { DataSource = Path.Combine(directory, "cloud.db"), Pooling = false }.ToString();
+        _connection = new SqliteConnection(connectionString);
         _connection.Open();
         using var command = _connection.CreateCommand();
         command.CommandText = """
@@ -25,6 +30,8 @@ public sealed class EventsDatabase : IDisposable
             PRAGMA synchronous=NORMAL;
             PRAGMA cache_size=-32768;
             PRAGMA temp_store=MEMORY;
+            PRAGMA wal_autocheckpoint=0;
+            PRAGMA journal_size_limit=67108864;
             CREATE TABLE IF NOT EXISTS events(
               arrival INTEGER PRIMARY KEY,
               id TEXT NOT NULL UNIQUE,
@@ -40,6 +47,42 @@ public sealed class EventsDatabase : IDisposable
             // A cloud.db from before skewMs existed.
             command.CommandText = "ALTER TABLE events ADD COLUMN skew_ms INTEGER";
             command.ExecuteNonQuery();
+        }
+
+        _checkpointer = new SqliteConnection(connectionString);
+        _checkpointer.Open();
+        _checkpointThread = new Thread(CheckpointLoop) { IsBackground = true, Name = "stub-checkpoint" };
+        _checkpointThread.Start();
+    }
+
+    /// <summary>
+    /// Copies committed WAL pages into the database on its own connection and thread (PASSIVE: never blocks a
+    /// commit), at most every 250 ms while commits happen. With SQLite's automatic checkpoint the commit that
+    /// crossed 1,000 WAL pages did it, and an alarm's request could be that commit or wait behind it.
+    /// </summary>
+    private void CheckpointLoop()
+    {
+        using var checkpoint = _checkpointer.CreateCommand();
+        checkpoint.CommandText = "PRAGMA wal_checkpoint(PASSIVE)";
+        while (!_stopping)
+        {
+            _committed.Wait(TimeSpan.FromSeconds(5));
+            if (_stopping)
+            {
+                return;
+            }
+
+            _committed.Reset();
+            try
+            {
+                checkpoint.ExecuteNonQuery();
+            }
+            catch (SqliteException)
+            {
+                // Busy or I/O trouble: the WAL keeps the data; the next round tries again.
+            }
+
+            Thread.Sleep(250);
         }
     }
 
@@ -91,6 +134,7 @@ public sealed class EventsDatabase : IDisposable
                 while (next < events.Count && _gate.UrgentWaiting == 0);
 
                 transaction.Commit();
+                _committed.Set();
             }
             finally
             {
@@ -147,6 +191,11 @@ public sealed class EventsDatabase : IDisposable
 
     public void Dispose()
     {
+        _stopping = true;
+        _committed.Set();
+        _checkpointThread.Join();
+        _checkpointer.Dispose();
+        _committed.Dispose();
         _insert?.Dispose();
         _connection.Dispose();
     }
