@@ -148,7 +148,8 @@ internal sealed class DeviceConnection
                 var received = new ReceivedMqttPacket(fixedHeader, new ArraySegment<byte>(_rx!, _rxStart + headerLength, bodyLength), headerLength + bodyLength);
                 var packet = Decode(received, out var formatter);
                 Consume(headerLength + bodyLength);
-                if (packet is null || !await HandleAsync(packet, formatter).ConfigureAwait(false))
+                // A publish goes straight to its handler: through HandleAsync it cost one more state machine per event.
+                if (packet is null || !await (packet is MqttPublishPacket publish ? HandlePublishAsync(publish) : HandleAsync(packet, formatter)).ConfigureAwait(false))
                 {
                     return;
                 }

@@ -56,7 +56,13 @@ public sealed class TelemetryAdmission
     }
 
     /// <summary>Waits for a bulk slot; dispose the result to give it back.</summary>
-    public async ValueTask<Slot> EnterBulkAsync(CancellationToken cancellationToken)
+    public ValueTask<Slot> EnterBulkAsync(CancellationToken cancellationToken)
+    {
+        // A free slot is taken without a state machine on the heap; only a wait needs one.
+        return _bulkSlots.Wait(0, CancellationToken.None) ? ValueTask.FromResult(new Slot(_bulkSlots)) : WaitForSlotAsync(cancellationToken);
+    }
+
+    private async ValueTask<Slot> WaitForSlotAsync(CancellationToken cancellationToken)
     {
         Interlocked.Increment(ref _waiting);
         try

@@ -146,13 +146,14 @@ public sealed class SqliteEventStore : IEventStore, IAsyncDisposable
         return new SqliteEventStore(options, logger, writer, reader, alarmReader, checkpointer, pending, metrics ?? new StoreMetrics());
     }
 
-    public async Task<AppendOutcome> AppendAsync(EventRecord record, CancellationToken cancellationToken)
+    public Task<AppendOutcome> AppendAsync(EventRecord record, CancellationToken cancellationToken)
     {
         var request = new AppendRequest(record);
         Interlocked.Increment(ref _queueDepth);
+        ValueTask enqueued;
         try
         {
-            await _queue.EnqueueAsync(request, record.IsAlarm, cancellationToken).ConfigureAwait(false);
+            enqueued = _queue.EnqueueAsync(request, record.IsAlarm, cancellationToken);
         }
         catch
         {
@@ -160,7 +161,23 @@ public sealed class SqliteEventStore : IEventStore, IAsyncDisposable
             throw;
         }
 
+        // Queued at once (the queue has room): the commit's own task, no state machine of this method on the heap.
         // Not cancellable once queued: the write may already be in the transaction.
+        return enqueued.IsCompletedSuccessfully ? request.Completion.Task : AppendAfterRoomAsync(request, enqueued);
+    }
+
+    private async Task<AppendOutcome> AppendAfterRoomAsync(AppendRequest request, ValueTask enqueued)
+    {
+        try
+        {
+            await enqueued.ConfigureAwait(false);
+        }
+        catch
+        {
+            Interlocked.Decrement(ref _queueDepth);
+            throw;
+        }
+
         return await request.Completion.Task.ConfigureAwait(false);
     }
 
