@@ -71,10 +71,13 @@ public sealed class HttpUpstreamTests
         await Task.Run(() => upstream.Warm(CancellationToken.None));
         var connectsAfterWarm = Volatile.Read(ref connects);
         var afterWarm = await admin.GetFromJsonAsync<System.Text.Json.JsonElement>("/api/v1/events");
+        var statsAfterWarm = await admin.GetFromJsonAsync<System.Text.Json.JsonElement>("/api/v1/stats");
         var sent = await Task.Run(() => upstream.Send([TestEvents.Record("pendant-1", 1, EventTypes.Sos)], CancellationToken.None));
 
         Assert.AreEqual(1, connectsAfterWarm, "warming opened the connection");
         Assert.AreEqual(0, afterWarm.GetArrayLength(), "warming sends no event");
+        Assert.AreEqual(1, statsAfterWarm.GetProperty("batches").GetInt64(), "warming posted one (empty) batch through the synchronous path");
+        Assert.AreEqual(0, statsAfterWarm.GetProperty("badBatches").GetInt64(), "an empty batch is valid");
         Assert.HasCount(1, sent.Accepted);
         Assert.AreEqual(1, connects, "the first send reused the warmed connection");
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
