@@ -84,14 +84,6 @@ public sealed class SqliteEventStore : IEventStore, IAsyncDisposable
 
     private long _commits;
 
-    /// <summary>Transactions that ended early because an alarm was waiting (the rest of their batch went next).</summary>
-    internal long EarlyCommits => Interlocked.Read(ref _earlyCommits);
-
-    private long _earlyCommits;
-
-    /// <summary>Test hook: called on the writer thread before each request of a transaction, with its index.</summary>
-    internal Action<int>? BeforeWritingRequest { get; set; }
-
     public StoreMetrics Metrics => _metrics;
 
     public static SqliteEventStore Open(StoreOptions options, ILogger logger, StoreMetrics? metrics = null)
@@ -196,26 +188,11 @@ public sealed class SqliteEventStore : IEventStore, IAsyncDisposable
             return 0;
         }
 
-        // In requests of at most MarkChunk ids: a transaction commits early for a waiting alarm between two requests,
-        // and one UPDATE of 1,000 ids held the writer (and an alarm behind it) for up to ~35 ms under load.
-        var requests = ids.Chunk(MarkChunk).Select(chunk => new MarkRequest(chunk, state)).ToList();
-        foreach (var request in requests)
-        {
-            Interlocked.Increment(ref _queueDepth);
-            await _queue.EnqueueAsync(request, alarm: false, cancellationToken).ConfigureAwait(false);
-        }
-
-        var changed = 0;
-        foreach (var request in requests)
-        {
-            changed += await request.Completion.Task.ConfigureAwait(false);
-        }
-
-        return changed;
+        var request = new MarkRequest(ids, state);
+        Interlocked.Increment(ref _queueDepth);
+        await _queue.EnqueueAsync(request, alarm: false, cancellationToken).ConfigureAwait(false);
+        return await request.Completion.Task.ConfigureAwait(false);
     }
-
-    /// <summary>Ids per mark request (<see cref="MarkAsync"/>).</summary>
-    private const int MarkChunk = 200;
 
     public int MarkAlarms(IReadOnlyCollection<string> ids, ForwardState state, CancellationToken cancellationToken) =>
         // A blocking wait on the completion is woken by the writer itself (no thread pool hop).
@@ -397,9 +374,6 @@ public sealed class SqliteEventStore : IEventStore, IAsyncDisposable
     private void RunWriter()
     {
         var batch = new List<WriteRequest>(_options.MaxBatchSize);
-        // Requests taken from the queue but not yet written (a transaction committed early for an alarm): they go
-        // first in the next transaction, in their order, before anything else that is not an alarm.
-        var carried = new List<WriteRequest>();
         using var insert = new RawInsert(_writer);
         // An id in tombstones (pruned after forwarding, or evicted) is still a duplicate: no second delivery.
         // One statement per forwarded batch (was one UPDATE per id): the ids travel as one JSON array.
@@ -422,20 +396,9 @@ public sealed class SqliteEventStore : IEventStore, IAsyncDisposable
                 batch.Add(alarm);
             }
 
-            // A batch with alarms carries few others, and only appends (a row each): the alarm's commit waits for
-            // every statement in its transaction.
-            var alarmsInBatch = batch.Count;
-            var withAlarms = alarmsInBatch > 0;
-            var limit = withAlarms ? Math.Min(_options.MaxBatchSize, batch.Count + AlarmBatchCompanions) : _options.MaxBatchSize;
-            var fromCarried = 0;
-            while (batch.Count < limit && fromCarried < carried.Count && (!withAlarms || carried[fromCarried] is AppendRequest))
-            {
-                batch.Add(carried[fromCarried++]);
-            }
-
-            carried.RemoveRange(0, fromCarried);
-            while (carried.Count == 0 && batch.Count < limit
-                && (withAlarms ? _queue.TryDequeueOtherIf(static r => r is AppendRequest, out var request) : _queue.TryDequeueOther(out request)))
+            // A batch with alarms carries few others: the alarm's commit waits for every row in its transaction.
+            var limit = batch.Count > 0 ? Math.Min(_options.MaxBatchSize, batch.Count + AlarmBatchCompanions) : _options.MaxBatchSize;
+            while (batch.Count < limit && _queue.TryDequeueOther(out var request))
             {
                 batch.Add(request);
             }
@@ -453,8 +416,7 @@ public sealed class SqliteEventStore : IEventStore, IAsyncDisposable
                 continue;
             }
 
-            // Carried requests left the queue's count when they were first taken.
-            Interlocked.Add(ref _queueDepth, -(batch.Count - fromCarried));
+            Interlocked.Add(ref _queueDepth, -batch.Count);
             var stored = 0;
             var storedAlarms = 0;
             var marked = 0;
@@ -465,20 +427,9 @@ public sealed class SqliteEventStore : IEventStore, IAsyncDisposable
                 using var transaction = _writer.BeginTransaction();
                 mark.Transaction = transaction;
                 relabel.Transaction = transaction;
-                // An alarm that arrives meanwhile ends the transaction after the statement in progress: the rest of
-                // the batch is carried to the next one, and the alarm joins this commit (below).
-                var written = 0;
-                while (written < batch.Count && (written <= alarmsInBatch || !_queue.AlarmsWaiting))
+                foreach (var request in batch)
                 {
-                    BeforeWritingRequest?.Invoke(written);
-                    Apply(batch[written++], transaction);
-                }
-
-                if (written < batch.Count)
-                {
-                    Interlocked.Increment(ref _earlyCommits);
-                    carried.InsertRange(0, batch.Skip(written));
-                    batch.RemoveRange(written, batch.Count - written);
+                    Apply(request, transaction);
                 }
 
                 // Alarms that arrived while the rows above were written join this commit instead of waiting for
