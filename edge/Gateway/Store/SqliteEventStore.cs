@@ -396,9 +396,13 @@ public sealed class SqliteEventStore : IEventStore, IAsyncDisposable
                 batch.Add(alarm);
             }
 
-            // A batch with alarms carries few others: the alarm's commit waits for every row in its transaction.
-            var limit = batch.Count > 0 ? Math.Min(_options.MaxBatchSize, batch.Count + AlarmBatchCompanions) : _options.MaxBatchSize;
-            while (batch.Count < limit && _queue.TryDequeueOther(out var request))
+            // A batch with alarms carries few others, and appends only (one row each; a forwarded batch's mark of
+            // 1,000 ids, met in a trace, held an alarm's transaction for 35 ms): the alarm's commit waits for every
+            // statement in its transaction. The queue's order is kept: a mark at its head waits for the next batch.
+            var withAlarms = batch.Count > 0;
+            var limit = withAlarms ? Math.Min(_options.MaxBatchSize, batch.Count + AlarmBatchCompanions) : _options.MaxBatchSize;
+            while (batch.Count < limit
+                && (withAlarms ? _queue.TryDequeueOtherIf(static r => r is AppendRequest, out var request) : _queue.TryDequeueOther(out request)))
             {
                 batch.Add(request);
             }

@@ -52,6 +52,18 @@ internal sealed class WriteQueue<T>
         return false;
     }
 
+    /// <summary>Takes the next non-alarm item only when <paramref name="accept"/> says so (FIFO kept: a refused item stays first).</summary>
+    public bool TryDequeueOtherIf(Func<T, bool> accept, out T item)
+    {
+        if (_other.TryPeek(out item!) && accept(item))
+        {
+            return TryDequeueOther(out item);
+        }
+
+        item = default!;
+        return false;
+    }
+
     public bool TryDequeueOther(out T item)
     {
         if (_other.TryDequeue(out item!))
