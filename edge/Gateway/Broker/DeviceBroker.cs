@@ -262,7 +262,6 @@ public sealed class DeviceBroker : IHostedService, IAsyncDisposable
     }
 
     /// <returns>The PUBACK's reason code (MQTT 5; 3.1.1 has none), its reason string, and whether to close instead.</returns>
-    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     // Not async: it hands back the policy's task (one state machine less per event on the heap).
     internal ValueTask<(MqttPubAckReasonCode Code, string? ReasonString, bool Close)> PublishAsync(
         DeviceConnection connection, string? topic, MqttQualityOfServiceLevel qos, ushort topicAlias, byte[] payload)
