@@ -107,7 +107,7 @@ public sealed class Forwarder : BackgroundService
                         _logger.LogWarning("alarm lane stays at the process's priority (nice {Nice} refused: {Reason})", _options.AlarmLaneNice, refused);
                     }
 
-                    _upstream.Warm(stoppingToken);
+                    WarmQuietly(stream.Shard, stoppingToken);
                     RunAlarmLane(stream, stoppingToken);
                 }
                 finally
@@ -167,6 +167,25 @@ public sealed class Forwarder : BackgroundService
                 // A bug, not an outage (outages are retried inside the pipeline): log, go on.
                 _logger.LogError(exception, "forwarder loop error (telemetry stream {Shard})", stream.Shard);
                 await Task.Delay(_options.MaxBackoffMilliseconds, stoppingToken).ConfigureAwait(false);
+            }
+        }
+    }
+
+    /// <summary>
+    /// <see cref="IUpstream.Warm"/> promises not to throw; an upstream that breaks the promise must still not end the
+    /// process from this thread (an exception escaping a thread's start method does) nor keep the lane from running.
+    /// </summary>
+    private void WarmQuietly(int shard, CancellationToken stoppingToken)
+    {
+        try
+        {
+            _upstream.Warm(stoppingToken);
+        }
+        catch (Exception exception)
+        {
+            if (!stoppingToken.IsCancellationRequested)
+            {
+                _logger.LogWarning(exception, "warming the upstream path failed (alarm stream {Shard}); the first alarm pays for it", shard);
             }
         }
     }

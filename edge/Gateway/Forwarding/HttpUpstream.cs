@@ -124,9 +124,11 @@ public sealed class HttpUpstream : IUpstream
 
             _ = Send([], cancellationToken);
         }
-        catch (Exception exception) when (exception is HttpRequestException or OperationCanceledException or IOException or UpstreamException or JsonException)
+        catch (Exception exception) when (exception is not OutOfMemoryException)
         {
-            // The upstream may be down at start: the first real send retries as usual.
+            // Best effort, never a reason to stop: the upstream may be down at start (the first real send retries as
+            // usual), or the host may be stopping and have disposed the client under the request (a CI run saw an
+            // ObjectDisposedException here end the process when it escaped the alarm lane's thread).
         }
     }
 

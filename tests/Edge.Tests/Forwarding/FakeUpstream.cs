@@ -12,6 +12,9 @@ public sealed class FakeUpstream : IUpstream
 
     public int FailuresLeft { get; set; }
 
+    /// <summary>When set, <see cref="IUpstream.Warm"/> throws it (an upstream breaking the "never throws" promise).</summary>
+    public Exception? WarmThrows { get; set; }
+
     /// <summary>Runs before each answer with the attempt number (1-based): lets a test change the store mid-outage.</summary>
     public Func<int, Task>? BeforeAnswer { get; set; }
 
@@ -47,5 +50,13 @@ public sealed class FakeUpstream : IUpstream
         }
 
         return Answer(batch);
+    }
+
+    void IUpstream.Warm(CancellationToken cancellationToken)
+    {
+        if (WarmThrows is not null)
+        {
+            throw WarmThrows;
+        }
     }
 }

@@ -139,6 +139,25 @@ public sealed class ForwarderTests
     }
 
     [TestMethod]
+    public async Task Run_WarmThrows_ProcessLivesAndAlarmsStillForwarded()
+    {
+        // A CI run ended the test host: an ObjectDisposedException from warming escaped the alarm lane's thread.
+        _upstream.WarmThrows = new ObjectDisposedException("HttpConnectionResponseContent");
+        var forwarder = NewForwarder();
+        await forwarder.StartAsync(CancellationToken.None);
+        try
+        {
+            await _store.AppendAsync(TestEvents.Record("p-1", 1, EventTypes.Sos), CancellationToken.None);
+
+            await Eventually.WaitAsync(() => _metrics.Forwarded == 1, TimeSpan.FromSeconds(3), "alarm forwarded after a failed warm-up");
+        }
+        finally
+        {
+            await forwarder.StopAsync(CancellationToken.None);
+        }
+    }
+
+    [TestMethod]
     public async Task Run_TelemetryPipelinedWithPartialAnswersAndFailures_EachEventOnceInStoreOrder()
     {
         // 1,000 heartbeats from 10 devices in batches of 50, read ahead while a batch is in flight. Every third

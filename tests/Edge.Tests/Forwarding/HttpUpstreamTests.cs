@@ -84,6 +84,17 @@ public sealed class HttpUpstreamTests
     }
 
     [TestMethod]
+    public async Task Warm_ClientDisposedUnderIt_ReturnsWithoutThrowing()
+    {
+        // The host stopping disposes the client while an alarm stream may still be warming.
+        var http = new HttpClient(HttpUpstream.CreateHandler(new UpstreamTlsOptions())) { Timeout = Timeout.InfiniteTimeSpan };
+        var upstream = new HttpUpstream(http, new ForwarderOptions { CloudUrl = $"http://127.0.0.1:{FreePort.Next()}", RequestTimeoutMilliseconds = 2000 });
+        http.Dispose();
+
+        await Task.Run(() => upstream.Warm(CancellationToken.None)).WaitAsync(TimeSpan.FromSeconds(10));
+    }
+
+    [TestMethod]
     public async Task Warm_UpstreamDown_ReturnsWithoutThrowing()
     {
         using var http = new HttpClient(HttpUpstream.CreateHandler(new UpstreamTlsOptions())) { Timeout = Timeout.InfiniteTimeSpan };
