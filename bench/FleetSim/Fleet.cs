@@ -19,6 +19,9 @@ public sealed class Fleet
     private long _published;
     private long _acknowledged;
     private long _failed;
+    private long _abandoned;
+    private readonly long[] _failedByKind = new long[3];
+    private readonly string[] _lastErrorByKind = [string.Empty, string.Empty, string.Empty];
 
     public Fleet(string host, int port, IReadOnlyList<SimDevice> devices)
     {
@@ -44,6 +47,22 @@ public sealed class Fleet
 
     public string LastError { get; private set; } = string.Empty;
 
+    /// <summary>
+    /// Failed publishes by what they were, e.g. "burst 0, heartbeat 36 (bench-00389: The operation has timed out.),
+    /// alarm 0": a heartbeat sent to a device the storm was dropping fails with it, a burst or alarm event failing
+    /// would be an event the device still has to send.
+    /// </summary>
+    public string FailuresByKind() => string.Join(", ", Enum.GetValues<PublishKind>().Select(kind =>
+    {
+        var count = Interlocked.Read(ref _failedByKind[(int)kind]);
+        return count == 0 ? $"{kind.ToString().ToLowerInvariant()} 0" : $"{kind.ToString().ToLowerInvariant()} {count} ({Volatile.Read(ref _lastErrorByKind[(int)kind])})";
+    }));
+
+    /// <summary>Publishes still waiting for their PUBACK when their phase was cancelled (outcome unknown, not failed).</summary>
+    public long Abandoned => Interlocked.Read(ref _abandoned);
+
+    public long FailedOf(PublishKind kind) => Interlocked.Read(ref _failedByKind[(int)kind]);
+
     /// <summary>Unix time in fractional milliseconds from a monotonic clock (no wall-clock jumps during a run).</summary>
     public double NowUnixMilliseconds => _unixMillisecondsAtStart + _clock.Elapsed.TotalMilliseconds;
 
@@ -65,7 +84,7 @@ public sealed class Fleet
         {
             for (var i = 0; i < count; i++)
             {
-                await PublishOneAsync(device, type, AckLatency, cancellationToken).ConfigureAwait(false);
+                await PublishOneAsync(device, type, PublishKind.Burst, AckLatency, cancellationToken).ConfigureAwait(false);
             }
 
             return;
@@ -81,7 +100,7 @@ public sealed class Fleet
                 await done.ConfigureAwait(false);
             }
 
-            inFlight.Add(PublishOneAsync(device, type, AckLatency, cancellationToken));
+            inFlight.Add(PublishOneAsync(device, type, PublishKind.Burst, AckLatency, cancellationToken));
         }
 
         await Task.WhenAll(inFlight).ConfigureAwait(false);
@@ -148,7 +167,7 @@ public sealed class Fleet
                     next = (next + 1) % devices.Count;
                     if (device.IsConnected)
                     {
-                        _ = PublishOneAsync(device, EventTypes.Heartbeat, HeartbeatAckLatency, cancellationToken);
+                        _ = PublishOneAsync(device, EventTypes.Heartbeat, PublishKind.Heartbeat, HeartbeatAckLatency, cancellationToken);
                     }
                 }
             }
@@ -205,17 +224,17 @@ public sealed class Fleet
         var now = NowUnixMilliseconds;
         var payload = device.NextEvent(EventTypes.Sos, (long)now, out var id);
         AlarmSendTimes[id] = now;
-        await SendAsync(device, payload, now, AckLatency, cancellationToken).ConfigureAwait(false);
+        await SendAsync(device, payload, now, PublishKind.Alarm, AckLatency, cancellationToken).ConfigureAwait(false);
     }
 
-    private Task PublishOneAsync(SimDevice device, string type, LatencyRecorder latency, CancellationToken cancellationToken)
+    private Task PublishOneAsync(SimDevice device, string type, PublishKind kind, LatencyRecorder latency, CancellationToken cancellationToken)
     {
         var now = NowUnixMilliseconds;
         var payload = device.NextEvent(type, (long)now, out _);
-        return SendAsync(device, payload, now, latency, cancellationToken);
+        return SendAsync(device, payload, now, kind, latency, cancellationToken);
     }
 
-    private async Task SendAsync(SimDevice device, byte[] payload, double sentAt, LatencyRecorder latency, CancellationToken cancellationToken)
+    private async Task SendAsync(SimDevice device, byte[] payload, double sentAt, PublishKind kind, LatencyRecorder latency, CancellationToken cancellationToken)
     {
         Interlocked.Increment(ref _published);
         try
@@ -228,15 +247,31 @@ public sealed class Fleet
             }
 
             LastError = $"{device.Id}: PUBACK not success";
+            Volatile.Write(ref _lastErrorByKind[(int)kind], LastError);
         }
-        catch (Exception exception) when (exception is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        catch (Exception) when (cancellationToken.IsCancellationRequested)
+        {
+            // The phase ended while this publish waited for its PUBACK (MQTTnet reports that as a cancellation or
+            // as "The operation has timed out."): its outcome is unknown here, not a failure. For an alarm the
+            // stub's count says whether it arrived.
+            Interlocked.Increment(ref _abandoned);
+            return;
+        }
+        catch (Exception exception)
         {
             LastError = $"{device.Id}: {exception.Message}";
-        }
-        catch (OperationCanceledException)
-        {
+            Volatile.Write(ref _lastErrorByKind[(int)kind], LastError);
         }
 
         Interlocked.Increment(ref _failed);
+        Interlocked.Increment(ref _failedByKind[(int)kind]);
     }
+}
+
+/// <summary>What a simulated publish was, for counting failures apart.</summary>
+public enum PublishKind
+{
+    Burst,
+    Heartbeat,
+    Alarm,
 }
