@@ -31,9 +31,16 @@ public sealed class Forwarder : BackgroundService
 
     // The alarm lane's streams, each on its own thread with a fixed share of the devices.
     private readonly AlarmStream[] _alarmStreams;
+    private readonly AlarmExpress _express;
 
-    public Forwarder(IEventStore store, IUpstream upstream, ForwarderOptions options, GatewayMetrics metrics, ILogger<Forwarder> logger, TimeProvider? time = null)
+    public Forwarder(IEventStore store, IUpstream upstream, ForwarderOptions options, GatewayMetrics metrics, ILogger<Forwarder> logger, TimeProvider? time = null, AlarmExpress? express = null)
     {
+        _express = express ?? new AlarmExpress(options.AlarmStreams, store.WakeAlarms);
+        if (_express.Streams != options.AlarmStreams)
+        {
+            throw new ArgumentException($"the alarm express path has {_express.Streams} streams, the forwarder {options.AlarmStreams}", nameof(express));
+        }
+
         _store = store;
         _upstream = upstream;
         _options = options;
@@ -197,11 +204,34 @@ public sealed class Forwarder : BackgroundService
         {
             try
             {
-                while (!stoppingToken.IsCancellationRequested && _retry.Execute(sendOne, stoppingToken) >= 0)
+                // Express first: alarms offered by ingest, posted while the store commits them.
+                while (!stoppingToken.IsCancellationRequested && SendExpress(stream, stoppingToken))
                 {
                 }
 
-                _store.WaitForNewAlarms(stream.Shard, IdlePoll, stoppingToken);
+                // Then the store: marks for what express sent, and everything while the stream is closed (with
+                // retries and backoff). A closed stream opens again after a pass that left nothing to send.
+                var ticket = _express.ReopenTicket(stream.Shard);
+                var drained = false;
+                while (!stoppingToken.IsCancellationRequested && !_express.HasQueued(stream.Shard))
+                {
+                    if (_retry.Execute(sendOne, stoppingToken) < 0)
+                    {
+                        drained = true;
+                        break;
+                    }
+                }
+
+                if (drained && ticket is { } reopen)
+                {
+                    _express.TryReopen(stream.Shard, reopen);
+                }
+
+                if (!_express.HasQueued(stream.Shard))
+                {
+                    // Woken by a commit that stored alarms and by an express offer (sticky: a wake before the wait counts).
+                    _store.WaitForNewAlarms(stream.Shard, IdlePoll, stoppingToken);
+                }
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
             {
@@ -216,13 +246,62 @@ public sealed class Forwarder : BackgroundService
     }
 
     /// <summary>
-    /// One batch of an alarm stream, blocking: the store's read (its own connection), synchronous HTTP I/O. The
+    /// One express POST of the alarms queued for this stream (<see cref="AlarmExpress"/>), not retried here: after a
+    /// failure or a partial answer the stream closes and the store path sends the rest with retries. False when
+    /// nothing was queued.
+    /// </summary>
+    private bool SendExpress(AlarmStream stream, CancellationToken cancellationToken)
+    {
+        var items = _express.Take(stream.Shard, _options.BatchSize);
+        if (items.Count == 0)
+        {
+            return false;
+        }
+
+        var batch = items.Select(i => i.Record).ToList();
+        List<string> accepted;
+        List<UpstreamRejection> rejected;
+        try
+        {
+            (accepted, rejected) = Evaluate(batch, _upstream.Send(batch, cancellationToken));
+        }
+        catch (Exception exception) when (!cancellationToken.IsCancellationRequested)
+        {
+            _express.Close(stream.Shard, items);
+            _metrics.CountForwardFailure();
+            _logger.LogWarning("express alarm post failed (alarm stream {Shard}); the store path retries: {Error}", stream.Shard, exception.Message);
+            return false;
+        }
+        catch
+        {
+            _express.Close(stream.Shard, items);
+            throw;
+        }
+
+        // Their rows are marked when the store path reads them (after their commit), without another POST.
+        stream.ExpressSent.UnionWith(accepted);
+        stream.ExpressRejected.UnionWith(rejected.Select(r => r.Id));
+        if (accepted.Count + rejected.Count < items.Count)
+        {
+            var answered = accepted.Concat(rejected.Select(r => r.Id)).ToHashSet(StringComparer.Ordinal);
+            _express.Close(stream.Shard, items.Where(i => !answered.Contains(i.Record.Id)));
+        }
+
+        stream.TrimExpressSets();
+        Confirmed(accepted, rejected);
+        return true;
+    }
+
+    /// <summary>
+    /// One batch of an alarm stream, blocking: the store's read (its own connection), synchronous HTTP I/O. Alarms the
+    /// express path already sent are only marked; one still queued for it stops the batch (express posts it). The
     /// marks are queued, not waited for: the next alarms are read after the store sequence of the last batch the
     /// upstream answered in full, so an alarm that arrives while the previous batch's marks commit is sent at once.
     /// After a failure, a partial answer or an empty read, the marks sent so far are waited for and the cursor
     /// returns to the start, so whatever was not confirmed is read and sent again (in store order within the
-    /// stream's devices: per-device order holds, one POST per stream at a time). -1 when nothing is pending;
-    /// throws to retry.
+    /// stream's devices: per-device order holds, one POST per stream at a time). While the express path is open an
+    /// empty read does not wait for marks still committing (the next wake settles them). -1 when nothing is
+    /// pending; throws to retry.
     /// </summary>
     private int SendOneAlarmBatch(AlarmStream stream, CancellationToken cancellationToken)
     {
@@ -230,21 +309,69 @@ public sealed class Forwarder : BackgroundService
         var batch = _store.ReadPendingAlarms(stream.Shard, shards, stream.Cursor, _options.BatchSize);
         if (batch.Count == 0 && stream.Cursor != 0)
         {
+            if (stream.Marks is { IsCompleted: false } && _express.IsOpen(stream.Shard))
+            {
+                stream.Backlog = false;
+                return -1;
+            }
+
             SettleAlarmMarks(stream);
             batch = _store.ReadPendingAlarms(stream.Shard, shards, 0, _options.BatchSize);
         }
 
-        stream.Backlog = batch.Count > 0;
-        if (batch.Count == 0)
+        var toSend = new List<EventRecord>(batch.Count);
+        var sentByExpress = new List<string>();
+        var rejectedByExpress = new List<string>();
+        var processedUpTo = stream.Cursor;
+        foreach (var e in batch)
         {
-            return -1;
+            if (stream.ExpressSent.Remove(e.Id))
+            {
+                sentByExpress.Add(e.Id);
+            }
+            else if (stream.ExpressRejected.Remove(e.Id))
+            {
+                rejectedByExpress.Add(e.Id);
+            }
+            else if (_express.IsQueued(stream.Shard, e.Id))
+            {
+                break;
+            }
+            else
+            {
+                toSend.Add(e);
+            }
+
+            processedUpTo = e.StoreSequence;
+        }
+
+        stream.Backlog = toSend.Count > 0;
+        if (sentByExpress.Count > 0)
+        {
+            stream.Marks = _store.QueueAlarmMarks(sentByExpress, ForwardState.Forwarded, CancellationToken.None);
+        }
+
+        if (rejectedByExpress.Count > 0)
+        {
+            stream.Marks = _store.QueueAlarmMarks(rejectedByExpress, ForwardState.RejectedUpstream, CancellationToken.None);
+        }
+
+        if (toSend.Count == 0)
+        {
+            if (sentByExpress.Count + rejectedByExpress.Count == 0)
+            {
+                return -1;
+            }
+
+            stream.Cursor = processedUpTo;
+            return 0;
         }
 
         List<string> accepted;
         List<UpstreamRejection> rejected;
         try
         {
-            (accepted, rejected) = Evaluate(batch, _upstream.Send(batch, cancellationToken));
+            (accepted, rejected) = Evaluate(toSend, _upstream.Send(toSend, cancellationToken));
         }
         catch
         {
@@ -258,9 +385,9 @@ public sealed class Forwarder : BackgroundService
             stream.Marks = _store.QueueAlarmMarks(rejected.Select(r => r.Id).ToList(), ForwardState.RejectedUpstream, CancellationToken.None);
         }
 
-        if (accepted.Count + rejected.Count == batch.Count)
+        if (accepted.Count + rejected.Count == toSend.Count)
         {
-            stream.Cursor = batch[^1].StoreSequence;
+            stream.Cursor = processedUpTo;
         }
         else
         {
@@ -482,6 +609,34 @@ public sealed class Forwarder : BackgroundService
         public long Cursor { get; set; }
 
         public Task<int>? Marks { get; set; }
+
+        /// <summary>Ids the express path posted and the upstream accepted: marked when the store path reads them.</summary>
+        public HashSet<string> ExpressSent { get; } = new(StringComparer.Ordinal);
+
+        /// <summary>Ids the express path posted and the upstream rejected for good: marked so when read.</summary>
+        public HashSet<string> ExpressRejected { get; } = new(StringComparer.Ordinal);
+
+        /// <summary>
+        /// An id is taken out when its row is read; one whose row never turns up pending (a duplicate of an alarm
+        /// forwarded long ago, an append that failed) would stay: past a bound half of them are dropped. Dropping
+        /// one only costs a second POST of that alarm, which the platform answers as a repeat.
+        /// </summary>
+        public void TrimExpressSets()
+        {
+            Trim(ExpressSent);
+            Trim(ExpressRejected);
+
+            static void Trim(HashSet<string> ids)
+            {
+                if (ids.Count > 4096)
+                {
+                    foreach (var id in ids.Take(ids.Count / 2).ToList())
+                    {
+                        ids.Remove(id);
+                    }
+                }
+            }
+        }
 
         private volatile bool _backlog = true;
 

@@ -136,6 +136,8 @@ public sealed class GatewayHost : IAsyncDisposable
             return store;
         });
         services.AddSingleton(_ => new DeviceAuthenticator(DeviceRegistryFile.Load(options.Registry.Path), options.Registry));
+        // Ingest hands each alarm to its alarm stream as it stores it (edge/README.md "Alarm express path").
+        services.AddSingleton(sp => new AlarmExpress(options.Forwarder.AlarmStreams, sp.GetRequiredService<IEventStore>().WakeAlarms));
         services.AddSingleton<EventIngestor>();
         // Registry edits (devices add, a disabled flag) apply without a restart; see edge/README.md "Security".
         services.AddSingleton<RegistryWatcher>();

@@ -1,3 +1,4 @@
+using Eldercare.Edge.Gateway.Forwarding;
 using Eldercare.Edge.Gateway.Metrics;
 using Eldercare.Edge.Gateway.Store;
 using Eldercare.Firmware.Core.Events;
@@ -17,9 +18,11 @@ public sealed class EventIngestor
     private readonly TimeProvider _time;
     private readonly ClockSkewMonitor? _skew;
     private readonly TelemetryAdmission _admission;
+    private readonly AlarmExpress? _express;
 
-    public EventIngestor(IEventStore store, GatewayMetrics metrics, ILogger<EventIngestor> logger, TimeProvider time, ClockSkewMonitor? skew = null, TelemetryAdmission? admission = null)
+    public EventIngestor(IEventStore store, GatewayMetrics metrics, ILogger<EventIngestor> logger, TimeProvider time, ClockSkewMonitor? skew = null, TelemetryAdmission? admission = null, AlarmExpress? express = null)
     {
+        _express = express;
         _admission = admission ?? new TelemetryAdmission(new IngestOptions(), time);
         _store = store;
         _metrics = metrics;
@@ -64,7 +67,14 @@ public sealed class EventIngestor
                 slot = await _admission.EnterBulkAsync(cancellationToken).ConfigureAwait(false);
             }
 
-            outcome = await _store.AppendAsync(record, cancellationToken).ConfigureAwait(false);
+            var append = _store.AppendAsync(record, cancellationToken);
+            if (record.IsAlarm)
+            {
+                // Posted upstream while the store commits it; the PUBACK below still waits for the commit.
+                _express?.Offer(record, append);
+            }
+
+            outcome = await append.ConfigureAwait(false);
         }
         catch (Exception exception) when (exception is not OperationCanceledException)
         {

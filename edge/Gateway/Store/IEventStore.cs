@@ -76,6 +76,9 @@ public interface IEventStore
     /// number and every one of them is woken by such a commit.</summary>
     void WaitForNewAlarms(int shard, TimeSpan timeout, CancellationToken cancellationToken);
 
+    /// <summary>Wakes the alarm stream <paramref name="shard"/> as a commit of alarms would (the express path's offers).</summary>
+    void WakeAlarms(int shard);
+
     /// <summary>Completes when something was stored after the call began, or at the timeout (whichever first).</summary>
     Task WaitForNewEventsAsync(TimeSpan timeout, CancellationToken cancellationToken);
 }

@@ -243,6 +243,8 @@ public sealed class SqliteEventStore : IEventStore, IAsyncDisposable
     public void WaitForNewAlarms(int shard, TimeSpan timeout, CancellationToken cancellationToken) =>
         _alarmWakes.GetOrAdd(shard, _ => new WakeSignal()).Wait(timeout, cancellationToken);
 
+    public void WakeAlarms(int shard) => _alarmWakes.GetOrAdd(shard, _ => new WakeSignal()).Set();
+
     public IReadOnlyList<EventRecord> ReadPending(string lane, int maxCount, CancellationToken cancellationToken)
     {
         _readerLock.Wait(cancellationToken);

@@ -107,6 +107,34 @@ public sealed class TelemetryAdmissionTests
         }
     }
 
+    [TestMethod]
+    public async Task Ingest_AlarmOfferedToTheExpressPathTelemetryNot_ResultStillWaitsForTheStore()
+    {
+        using var directory = new TempDirectory("express-ingest");
+        var store = SqliteEventStore.Open(new StoreOptions { DataDirectory = directory.Path }, NullLogger.Instance);
+        try
+        {
+            var express = new Eldercare.Edge.Gateway.Forwarding.AlarmExpress(1, _ => { });
+            Assert.IsTrue(express.TryReopen(0, express.ReopenTicket(0)!.Value));
+            var ingestor = new EventIngestor(store, new GatewayMetrics(), NullLogger<EventIngestor>.Instance, _time, null, NewAdmission(), express);
+
+            var sos = await ingestor.IngestAsync("pendant-2", Payload("pendant-2", 1, EventTypes.Sos), CancellationToken.None);
+            var heartbeat = await ingestor.IngestAsync("pendant-2", Payload("pendant-2", 2, EventTypes.Heartbeat), CancellationToken.None);
+
+            var offered = express.Take(0, 10);
+            Assert.HasCount(1, offered);
+            Assert.AreEqual("pendant-2:1:1", offered[0].Record.Id);
+            Assert.IsTrue(offered[0].Stored.IsCompletedSuccessfully, "the offer carries the store's append");
+            Assert.AreEqual(IngestOutcome.Stored, sos.Outcome, "acknowledged as stored (after the commit)");
+            Assert.AreEqual(IngestOutcome.Stored, heartbeat.Outcome);
+            Assert.AreEqual(2, store.PendingCount);
+        }
+        finally
+        {
+            await store.DisposeAsync();
+        }
+    }
+
     private static byte[] Payload(string device, int seq, string type) =>
         System.Text.Encoding.UTF8.GetBytes(EventCodec.EncodeToString(TestEvents.Make(device, seq, type, 1)));
 }

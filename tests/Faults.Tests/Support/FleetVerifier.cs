@@ -69,6 +69,11 @@ public static class FleetVerifier
             if (last.TryGetValue(key, out var previous) && (e.Boot < previous.Boot || (e.Boot == previous.Boot && e.Seq <= previous.Seq)))
             {
                 violations++;
+                if (violations <= 5)
+                {
+                    // Which lane, device and ids: a violation seen once must be diagnosable from the log.
+                    Console.WriteLine($"ORDER-VIOLATION dev={e.Dev} lane={e.Lane}: {previous.Boot}:{previous.Seq} arrived before {e.Boot}:{e.Seq}");
+                }
             }
 
             last[key] = (e.Boot, e.Seq);

@@ -1,0 +1,249 @@
+using System.Globalization;
+using Eldercare.Edge.Gateway.Configuration;
+using Eldercare.Edge.Gateway.Forwarding;
+using Eldercare.Edge.Gateway.Metrics;
+using Eldercare.Edge.Gateway.Store;
+using Eldercare.Edge.Tests.Support;
+using Eldercare.Firmware.Core.Events;
+using Eldercare.TestSupport;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace Eldercare.Edge.Tests.Forwarding;
+
+/// <summary>The alarm express path: posted while the store commits, per-device order and "once" kept through failures.</summary>
+[TestClass]
+[TestCategory("Unit")]
+public sealed class AlarmExpressTests
+{
+    private TempDirectory _directory = null!;
+    private SqliteEventStore _store = null!;
+    private FakeUpstream _upstream = null!;
+    private GatewayMetrics _metrics = null!;
+
+    [TestInitialize]
+    public void SetUp()
+    {
+        _directory = new TempDirectory("express");
+        _store = SqliteEventStore.Open(new StoreOptions { DataDirectory = _directory.Path }, NullLogger.Instance);
+        _upstream = new FakeUpstream();
+        _metrics = new GatewayMetrics();
+    }
+
+    [TestCleanup]
+    public async Task TearDown()
+    {
+        await _store.DisposeAsync();
+        _directory.Dispose();
+    }
+
+    [TestMethod]
+    public async Task Offer_PostedWithoutWaitingForTheCommit_ThenMarkedWithoutASecondPost()
+    {
+        var express = new AlarmExpress(2, _store.WakeAlarms);
+        var forwarder = NewForwarder(express);
+        await forwarder.StartAsync(CancellationToken.None);
+        try
+        {
+            await WaitOpenAsync(express, "p-1");
+            var record = TestEvents.Record("p-1", 1, EventTypes.Sos);
+            // A commit that has not happened: only the express path can have sent it.
+            var commit = new TaskCompletionSource<AppendOutcome>(TaskCreationOptions.RunContinuationsAsynchronously);
+            express.Offer(record, commit.Task);
+            await Eventually.WaitAsync(() => Sent().Contains(record.Id), TimeSpan.FromSeconds(5), "posted before its commit");
+
+            // The commit comes: the row is marked forwarded, not posted again.
+            await _store.AppendAsync(record, CancellationToken.None);
+            commit.SetResult(AppendOutcome.Stored);
+            await Eventually.WaitAsync(() => _store.PendingCount == 0, TimeSpan.FromSeconds(10), "marked after its commit");
+            await Task.Delay(200);
+        }
+        finally
+        {
+            await forwarder.StopAsync(CancellationToken.None);
+        }
+
+        Assert.AreEqual(1, Sent().Count(id => id == "p-1:1:1"), "posted once");
+        Assert.AreEqual(1, _metrics.Forwarded);
+    }
+
+    [TestMethod]
+    public async Task ExpressPostFails_StreamClosesStoreSendsTheRestInOrderOnce_ThenReopens()
+    {
+        var express = new AlarmExpress(1, _store.WakeAlarms);
+        var accepted = AcceptAll();
+        var forwarder = NewForwarder(express);
+        await forwarder.StartAsync(CancellationToken.None);
+        try
+        {
+            await WaitOpenAsync(express, "p-1");
+            _upstream.FailuresLeft = 2;
+            for (var seq = 1; seq <= 5; seq++)
+            {
+                await IngestAsync(express, TestEvents.Record("p-1", seq, EventTypes.Sos));
+            }
+
+            await Eventually.WaitAsync(() => _store.PendingCount == 0, TimeSpan.FromSeconds(10), "all delivered after the outage");
+            await WaitOpenAsync(express, "p-1");
+
+            // Open again: an alarm whose commit has not happened is posted.
+            var next = TestEvents.Record("p-1", 6, EventTypes.Sos);
+            express.Offer(next, new TaskCompletionSource<AppendOutcome>().Task);
+            await Eventually.WaitAsync(() => Sent().Contains(next.Id), TimeSpan.FromSeconds(5), "express reopened");
+        }
+        finally
+        {
+            await forwarder.StopAsync(CancellationToken.None);
+        }
+
+        CollectionAssert.AreEqual(Enumerable.Range(1, 6).Select(s => $"p-1:1:{s}").ToList(), accepted.ToList(), "each once, in order");
+        Assert.IsGreaterThanOrEqualTo(2, _metrics.ForwardFailures);
+    }
+
+    [TestMethod]
+    public async Task BacklogFromBeforeTheStart_GoesBeforeNewAlarms()
+    {
+        for (var seq = 1; seq <= 3; seq++)
+        {
+            await _store.AppendAsync(TestEvents.Record("p-1", seq, EventTypes.Fall), CancellationToken.None);
+        }
+
+        var express = new AlarmExpress(2, _store.WakeAlarms);
+        var accepted = AcceptAll();
+        // A stream starts closed: the alarm offered at once goes through the store, after the backlog.
+        Assert.IsFalse(express.IsOpen(AlarmExpress.ShardOf("p-1", express.Streams)));
+        var forwarder = NewForwarder(express);
+        await forwarder.StartAsync(CancellationToken.None);
+        try
+        {
+            await IngestAsync(express, TestEvents.Record("p-1", 4, EventTypes.Sos));
+            await Eventually.WaitAsync(() => _store.PendingCount == 0, TimeSpan.FromSeconds(10), "all delivered");
+        }
+        finally
+        {
+            await forwarder.StopAsync(CancellationToken.None);
+        }
+
+        CollectionAssert.AreEqual(new[] { "p-1:1:1", "p-1:1:2", "p-1:1:3", "p-1:1:4" }, accepted.ToList());
+    }
+
+    [TestMethod]
+    public async Task ManyDevicesConcurrently_WithPartialAnswersAndFailures_EachAlarmOnceInOrder()
+    {
+        // 10 devices x 30 alarms, each device in order (a device sends the next after its PUBACK), all devices at
+        // once; every third answer takes only the first half of its batch and two attempts fail outright.
+        var answers = 0;
+        var accepted = new List<string>();
+        _upstream.Answer = batch =>
+        {
+            var take = Interlocked.Increment(ref answers) % 3 == 0 ? (batch.Count + 1) / 2 : batch.Count;
+            var ids = batch.Take(take).Select(e => e.Id).ToList();
+            lock (accepted)
+            {
+                accepted.AddRange(ids);
+            }
+
+            return new UpstreamAnswer(ids, []);
+        };
+        _upstream.BeforeAnswer = attempt => attempt is 4 or 9 ? throw new UpstreamException("fake outage") : Task.CompletedTask;
+        var express = new AlarmExpress(2, _store.WakeAlarms);
+        var forwarder = NewForwarder(express, batchSize: 20);
+        await forwarder.StartAsync(CancellationToken.None);
+        try
+        {
+            await Task.WhenAll(Enumerable.Range(0, 10).Select(d => Task.Run(async () =>
+            {
+                for (var seq = 1; seq <= 30; seq++)
+                {
+                    await IngestAsync(express, TestEvents.Record($"p-{d}", seq, seq % 2 == 0 ? EventTypes.Sos : EventTypes.Fall));
+                }
+            })));
+            await Eventually.WaitAsync(() => _store.PendingCount == 0, TimeSpan.FromSeconds(20), "all alarms forwarded");
+        }
+        finally
+        {
+            await forwarder.StopAsync(CancellationToken.None);
+        }
+
+        Assert.HasCount(300, accepted);
+        Assert.AreEqual(300, accepted.Distinct().Count(), "an accepted alarm was sent again");
+        Assert.AreEqual(300, _metrics.Forwarded);
+        foreach (var group in accepted.GroupBy(id => id.Split(':')[0]))
+        {
+            CollectionAssert.AreEqual(Enumerable.Range(1, 30).ToList(), group.Select(id => int.Parse(id.Split(':')[2], CultureInfo.InvariantCulture)).ToList(), $"order of {group.Key}");
+        }
+    }
+
+    [TestMethod]
+    public async Task ShardOf_SameShareAsTheStoreSelects()
+    {
+        var devices = new[] { "p-0", "p-1", "p-2", "watch-07", "kiosk-a", "kiosk-Z", "pendant-0099", "x" };
+        foreach (var device in devices)
+        {
+            await _store.AppendAsync(TestEvents.Record(device, 1, EventTypes.Sos), CancellationToken.None);
+        }
+
+        foreach (var shards in new[] { 1, 2, 3, 8 })
+        {
+            for (var shard = 0; shard < shards; shard++)
+            {
+                var fromStore = _store.ReadPendingAlarms(shard, shards, 0, 100).Select(e => e.DeviceId).ToList();
+                var fromCode = devices.Where(d => AlarmExpress.ShardOf(d, shards) == shard).ToList();
+                CollectionAssert.AreEquivalent(fromCode, fromStore, $"share {shard} of {shards}");
+            }
+        }
+    }
+
+    [TestMethod]
+    public void FullQueue_ClosesTheStream_ReopensOnlyAfterTheOwedCommits()
+    {
+        var express = new AlarmExpress(1, _ => { });
+        Assert.IsNotNull(express.ReopenTicket(0), "nothing owed at the start");
+        Assert.IsTrue(express.TryReopen(0, express.ReopenTicket(0)!.Value));
+        var commits = new List<TaskCompletionSource<AppendOutcome>>();
+        for (var seq = 1; seq <= AlarmExpress.Capacity + 1; seq++)
+        {
+            var commit = new TaskCompletionSource<AppendOutcome>();
+            commits.Add(commit);
+            express.Offer(TestEvents.Record("p-1", seq), commit.Task);
+        }
+
+        Assert.IsFalse(express.IsOpen(AlarmExpress.ShardOf("p-1", express.Streams)), "one more than the queue holds closes the stream");
+        Assert.IsNull(express.ReopenTicket(0), "the queued alarms are owed to the store now; none committed yet");
+        commits.ForEach(c => c.SetResult(AppendOutcome.Stored));
+        var ticket = express.ReopenTicket(0);
+        Assert.IsNotNull(ticket);
+        express.Offer(TestEvents.Record("p-1", 999), Task.FromResult(AppendOutcome.Stored));
+        Assert.IsFalse(express.TryReopen(0, ticket.Value), "an alarm offered after the ticket keeps it closed");
+        Assert.IsTrue(express.TryReopen(0, express.ReopenTicket(0)!.Value));
+    }
+
+    private async Task IngestAsync(AlarmExpress express, EventRecord record)
+    {
+        var append = _store.AppendAsync(record, CancellationToken.None);
+        express.Offer(record, append);
+        await append;
+    }
+
+    private List<string> Sent() => _upstream.Batches.SelectMany(b => b).Select(e => e.Id).ToList();
+
+    private List<string> AcceptAll()
+    {
+        var accepted = new List<string>();
+        _upstream.Answer = batch =>
+        {
+            lock (accepted)
+            {
+                accepted.AddRange(batch.Select(e => e.Id));
+            }
+
+            return new UpstreamAnswer(batch.Select(e => e.Id).ToList(), []);
+        };
+        return accepted;
+    }
+
+    private static Task WaitOpenAsync(AlarmExpress express, string device) =>
+        Eventually.WaitAsync(() => express.IsOpen(AlarmExpress.ShardOf(device, express.Streams)), TimeSpan.FromSeconds(5), "express path open");
+
+    private Forwarder NewForwarder(AlarmExpress express, int batchSize = 500) =>
+        new(_store, _upstream, new ForwarderOptions { BatchSize = batchSize, MaxBackoffMilliseconds = 50, AlarmStreams = express.Streams }, _metrics, NullLogger<Forwarder>.Instance, express: express);
+}
