@@ -76,7 +76,15 @@ public sealed class AlarmExpress
 
         if (queued)
         {
-            _wake(shard);
+            try
+            {
+                _wake(shard);
+            }
+            catch (ObjectDisposedException)
+            {
+                // The store is closing (the gateway stops): the alarm is in the store or its commit failed, and
+                // either way it is sent after the next start or resent by the device.
+            }
         }
     }
 

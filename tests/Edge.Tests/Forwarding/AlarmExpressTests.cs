@@ -217,6 +217,17 @@ public sealed class AlarmExpressTests
         Assert.IsTrue(express.TryReopen(0, express.ReopenTicket(0)!.Value));
     }
 
+    [TestMethod]
+    public void Offer_WakeAfterTheStoreClosed_NeitherThrowsNorLosesTheQueuedAlarm()
+    {
+        var express = new AlarmExpress(1, _ => throw new ObjectDisposedException("WakeSignal"));
+        Assert.IsTrue(express.TryReopen(0, express.ReopenTicket(0)!.Value));
+
+        express.Offer(TestEvents.Record("p-1", 1), Task.FromResult(AppendOutcome.Stored));
+
+        Assert.HasCount(1, express.Take(0, 10));
+    }
+
     private async Task IngestAsync(AlarmExpress express, EventRecord record)
     {
         var append = _store.AppendAsync(record, CancellationToken.None);
