@@ -19,7 +19,9 @@ namespace Eldercare.Edge.Gateway.Broker;
 /// device's PUBACK comes from mosquitto before the gateway stored anything (edge/README.md).
 /// MQTTnet calls the handler one message at a time; the handler only starts the store append and
 /// queues the acknowledgement, and one pump acknowledges in arrival order (MQTT 3.1.1 4.6: PUBACKs in
-/// the order the PUBLISHes came), so appends from many messages share one group commit.
+/// the order the PUBLISHes came), so appends from many devices share one group commit. One device's
+/// events are ingested one after another (<see cref="PerDeviceSequencer{T}"/>), as a connection's are on the
+/// embedded broker.
 /// </summary>
 public sealed class ExternalBrokerIngest : BackgroundService
 {
@@ -34,6 +36,7 @@ public sealed class ExternalBrokerIngest : BackgroundService
         // mosquitto keeps the rest queued in the gateway's session (backpressure, not memory growth).
         Channel.CreateBounded<PendingAck>(new BoundedChannelOptions(10_000) { SingleReader = true, SingleWriter = true, FullMode = BoundedChannelFullMode.Wait });
     private readonly TaskCompletionSource _firstSubscribe = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly PerDeviceSequencer<IngestResult> _deviceOrder = new();
 
     public ExternalBrokerIngest(MqttOptions options, EventIngestor ingestor, ILogger<ExternalBrokerIngest> logger)
     {
@@ -140,7 +143,10 @@ public sealed class ExternalBrokerIngest : BackgroundService
         }
         else
         {
-            ingest = _ingestor.IngestAsync(deviceId, args.ApplicationMessage.Payload.ToArray(), CancellationToken.None);
+            // One device's events are ingested one after another (store order = arrival order per device);
+            // different devices' events still share group commits.
+            var payload = args.ApplicationMessage.Payload.ToArray();
+            ingest = _deviceOrder.Run(deviceId, () => _ingestor.IngestAsync(deviceId, payload, CancellationToken.None));
         }
 
         await _acks.Writer.WriteAsync(new PendingAck(args, ingest)).ConfigureAwait(false);
