@@ -13,33 +13,12 @@ namespace Eldercare.Edge.Tests.Forwarding;
 /// <summary>The alarm express path: posted while the store commits, per-device order and "once" kept through failures.</summary>
 [TestClass]
 [TestCategory("Unit")]
-public sealed class AlarmExpressTests
+public sealed class AlarmExpressTests : ForwardingFixture
 {
-    private TempDirectory _directory = null!;
-    private SqliteEventStore _store = null!;
-    private FakeUpstream _upstream = null!;
-    private GatewayMetrics _metrics = null!;
-
-    [TestInitialize]
-    public void SetUp()
-    {
-        _directory = new TempDirectory("express");
-        _store = SqliteEventStore.Open(new StoreOptions { DataDirectory = _directory.Path }, NullLogger.Instance);
-        _upstream = new FakeUpstream();
-        _metrics = new GatewayMetrics();
-    }
-
-    [TestCleanup]
-    public async Task TearDown()
-    {
-        await _store.DisposeAsync();
-        _directory.Dispose();
-    }
-
     [TestMethod]
     public async Task Offer_PostedWithoutWaitingForTheCommit_ThenMarkedWithoutASecondPost()
     {
-        var express = new AlarmExpress(2, _store.WakeAlarms);
+        var express = new AlarmExpress(2, Store.WakeAlarms);
         var forwarder = NewForwarder(express);
         await forwarder.StartAsync(CancellationToken.None);
         try
@@ -52,9 +31,9 @@ public sealed class AlarmExpressTests
             await Eventually.WaitAsync(() => Sent().Contains(record.Id), TimeSpan.FromSeconds(5), "posted before its commit");
 
             // The commit comes: the row is marked forwarded, not posted again.
-            await _store.AppendAsync(record, CancellationToken.None);
+            await Store.AppendAsync(record, CancellationToken.None);
             commit.SetResult(AppendOutcome.Stored);
-            await Eventually.WaitAsync(() => _store.PendingCount == 0, TimeSpan.FromSeconds(10), "marked after its commit");
+            await Eventually.WaitAsync(() => Store.PendingCount == 0, TimeSpan.FromSeconds(10), "marked after its commit");
             await Task.Delay(200);
         }
         finally
@@ -63,26 +42,26 @@ public sealed class AlarmExpressTests
         }
 
         Assert.AreEqual(1, Sent().Count(id => id == "p-1:1:1"), "posted once");
-        Assert.AreEqual(1, _metrics.Forwarded);
+        Assert.AreEqual(1, Metrics.Forwarded);
     }
 
     [TestMethod]
     public async Task ExpressPostFails_StreamClosesStoreSendsTheRestInOrderOnce_ThenReopens()
     {
-        var express = new AlarmExpress(1, _store.WakeAlarms);
+        var express = new AlarmExpress(1, Store.WakeAlarms);
         var accepted = AcceptAll();
         var forwarder = NewForwarder(express);
         await forwarder.StartAsync(CancellationToken.None);
         try
         {
             await WaitOpenAsync(express, "p-1");
-            _upstream.FailuresLeft = 2;
+            Upstream.FailuresLeft = 2;
             for (var seq = 1; seq <= 5; seq++)
             {
                 await IngestAsync(express, TestEvents.Record("p-1", seq, EventTypes.Sos));
             }
 
-            await Eventually.WaitAsync(() => _store.PendingCount == 0, TimeSpan.FromSeconds(10), "all delivered after the outage");
+            await Eventually.WaitAsync(() => Store.PendingCount == 0, TimeSpan.FromSeconds(10), "all delivered after the outage");
             await WaitOpenAsync(express, "p-1");
 
             // Open again: an alarm whose commit has not happened is posted.
@@ -96,7 +75,7 @@ public sealed class AlarmExpressTests
         }
 
         CollectionAssert.AreEqual(Enumerable.Range(1, 6).Select(s => $"p-1:1:{s}").ToList(), accepted.ToList(), "each once, in order");
-        Assert.IsGreaterThanOrEqualTo(2, _metrics.ForwardFailures);
+        Assert.IsGreaterThanOrEqualTo(2, Metrics.ForwardFailures);
     }
 
     [TestMethod]
@@ -104,10 +83,10 @@ public sealed class AlarmExpressTests
     {
         for (var seq = 1; seq <= 3; seq++)
         {
-            await _store.AppendAsync(TestEvents.Record("p-1", seq, EventTypes.Fall), CancellationToken.None);
+            await Store.AppendAsync(TestEvents.Record("p-1", seq, EventTypes.Fall), CancellationToken.None);
         }
 
-        var express = new AlarmExpress(2, _store.WakeAlarms);
+        var express = new AlarmExpress(2, Store.WakeAlarms);
         var accepted = AcceptAll();
         // A stream starts closed: the alarm offered at once goes through the store, after the backlog.
         Assert.IsFalse(express.IsOpen(AlarmExpress.ShardOf("p-1", express.Streams)));
@@ -116,7 +95,7 @@ public sealed class AlarmExpressTests
         try
         {
             await IngestAsync(express, TestEvents.Record("p-1", 4, EventTypes.Sos));
-            await Eventually.WaitAsync(() => _store.PendingCount == 0, TimeSpan.FromSeconds(10), "all delivered");
+            await Eventually.WaitAsync(() => Store.PendingCount == 0, TimeSpan.FromSeconds(10), "all delivered");
         }
         finally
         {
@@ -131,21 +110,8 @@ public sealed class AlarmExpressTests
     {
         // 10 devices x 30 alarms, each device in order (a device sends the next after its PUBACK), all devices at
         // once; every third answer takes only the first half of its batch and two attempts fail outright.
-        var answers = 0;
-        var accepted = new List<string>();
-        _upstream.Answer = batch =>
-        {
-            var take = Interlocked.Increment(ref answers) % 3 == 0 ? (batch.Count + 1) / 2 : batch.Count;
-            var ids = batch.Take(take).Select(e => e.Id).ToList();
-            lock (accepted)
-            {
-                accepted.AddRange(ids);
-            }
-
-            return new UpstreamAnswer(ids, []);
-        };
-        _upstream.BeforeAnswer = attempt => attempt is 4 or 9 ? throw new UpstreamException("fake outage") : Task.CompletedTask;
-        var express = new AlarmExpress(2, _store.WakeAlarms);
+        var accepted = PartialAnswersAndTwoOutages();
+        var express = new AlarmExpress(2, Store.WakeAlarms);
         var forwarder = NewForwarder(express, batchSize: 20);
         await forwarder.StartAsync(CancellationToken.None);
         try
@@ -157,20 +123,14 @@ public sealed class AlarmExpressTests
                     await IngestAsync(express, TestEvents.Record($"p-{d}", seq, seq % 2 == 0 ? EventTypes.Sos : EventTypes.Fall));
                 }
             })));
-            await Eventually.WaitAsync(() => _store.PendingCount == 0, TimeSpan.FromSeconds(20), "all alarms forwarded");
+            await Eventually.WaitAsync(() => Store.PendingCount == 0, TimeSpan.FromSeconds(20), "all alarms forwarded");
         }
         finally
         {
             await forwarder.StopAsync(CancellationToken.None);
         }
 
-        Assert.HasCount(300, accepted);
-        Assert.AreEqual(300, accepted.Distinct().Count(), "an accepted alarm was sent again");
-        Assert.AreEqual(300, _metrics.Forwarded);
-        foreach (var group in accepted.GroupBy(id => id.Split(':')[0]))
-        {
-            CollectionAssert.AreEqual(Enumerable.Range(1, 30).ToList(), group.Select(id => int.Parse(id.Split(':')[2], CultureInfo.InvariantCulture)).ToList(), $"order of {group.Key}");
-        }
+        AssertEachOnceInOrderPerDevice(accepted, 300, 30, "alarm");
     }
 
     [TestMethod]
@@ -179,14 +139,14 @@ public sealed class AlarmExpressTests
         var devices = new[] { "p-0", "p-1", "p-2", "watch-07", "kiosk-a", "kiosk-Z", "pendant-0099", "x" };
         foreach (var device in devices)
         {
-            await _store.AppendAsync(TestEvents.Record(device, 1, EventTypes.Sos), CancellationToken.None);
+            await Store.AppendAsync(TestEvents.Record(device, 1, EventTypes.Sos), CancellationToken.None);
         }
 
         foreach (var shards in new[] { 1, 2, 3, 8 })
         {
             for (var shard = 0; shard < shards; shard++)
             {
-                var fromStore = _store.ReadPendingAlarms(shard, shards, 0, 100).Select(e => e.DeviceId).ToList();
+                var fromStore = Store.ReadPendingAlarms(shard, shards, 0, 100).Select(e => e.DeviceId).ToList();
                 var fromCode = devices.Where(d => AlarmExpress.ShardOf(d, shards) == shard).ToList();
                 CollectionAssert.AreEquivalent(fromCode, fromStore, $"share {shard} of {shards}");
             }
@@ -230,17 +190,17 @@ public sealed class AlarmExpressTests
 
     private async Task IngestAsync(AlarmExpress express, EventRecord record)
     {
-        var append = _store.AppendAsync(record, CancellationToken.None);
+        var append = Store.AppendAsync(record, CancellationToken.None);
         express.Offer(record, append);
         await append;
     }
 
-    private List<string> Sent() => _upstream.Batches.SelectMany(b => b).Select(e => e.Id).ToList();
+    private List<string> Sent() => Upstream.Batches.SelectMany(b => b).Select(e => e.Id).ToList();
 
     private List<string> AcceptAll()
     {
         var accepted = new List<string>();
-        _upstream.Answer = batch =>
+        Upstream.Answer = batch =>
         {
             lock (accepted)
             {
@@ -256,5 +216,5 @@ public sealed class AlarmExpressTests
         Eventually.WaitAsync(() => express.IsOpen(AlarmExpress.ShardOf(device, express.Streams)), TimeSpan.FromSeconds(5), "express path open");
 
     private Forwarder NewForwarder(AlarmExpress express, int batchSize = 500) =>
-        new(_store, _upstream, new ForwarderOptions { BatchSize = batchSize, MaxBackoffMilliseconds = 50, AlarmStreams = express.Streams }, _metrics, NullLogger<Forwarder>.Instance, express: express);
+        new(Store, Upstream, new ForwarderOptions { BatchSize = batchSize, MaxBackoffMilliseconds = 50, AlarmStreams = express.Streams }, Metrics, NullLogger<Forwarder>.Instance, express: express);
 }

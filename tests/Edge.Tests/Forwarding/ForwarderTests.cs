@@ -11,72 +11,51 @@ namespace Eldercare.Edge.Tests.Forwarding;
 
 [TestClass]
 [TestCategory("Unit")]
-public sealed class ForwarderTests
+public sealed class ForwarderTests : ForwardingFixture
 {
-    private TempDirectory _directory = null!;
-    private SqliteEventStore _store = null!;
-    private FakeUpstream _upstream = null!;
-    private GatewayMetrics _metrics = null!;
-
-    [TestInitialize]
-    public void SetUp()
-    {
-        _directory = new TempDirectory("forwarder");
-        _store = SqliteEventStore.Open(new StoreOptions { DataDirectory = _directory.Path }, NullLogger.Instance);
-        _upstream = new FakeUpstream();
-        _metrics = new GatewayMetrics();
-    }
-
-    [TestCleanup]
-    public async Task TearDown()
-    {
-        await _store.DisposeAsync();
-        _directory.Dispose();
-    }
-
     [TestMethod]
     public async Task Drain_MixedLanes_AlarmsSentBeforeTelemetryPerDeviceOrderKept()
     {
         foreach (var (dev, seq, type) in new[] { ("p-1", 1, EventTypes.Heartbeat), ("p-1", 2, EventTypes.Sos), ("p-2", 1, EventTypes.Heartbeat), ("p-1", 3, EventTypes.Heartbeat), ("p-2", 2, EventTypes.Fall) })
         {
-            await _store.AppendAsync(TestEvents.Record(dev, seq, type), CancellationToken.None);
+            await Store.AppendAsync(TestEvents.Record(dev, seq, type), CancellationToken.None);
         }
 
         var forwarder = NewForwarder(batchSize: 2);
         var sent = await forwarder.DrainAsync(CancellationToken.None);
 
-        var order = _upstream.Batches.SelectMany(b => b).Select(e => e.Id).ToArray();
+        var order = Upstream.Batches.SelectMany(b => b).Select(e => e.Id).ToArray();
         CollectionAssert.AreEqual(new[] { "p-1:1:2", "p-2:1:2", "p-1:1:1", "p-2:1:1", "p-1:1:3" }, order);
         Assert.AreEqual(5, sent);
-        Assert.AreEqual(0, _store.PendingCount);
-        Assert.IsTrue(_upstream.Batches.All(b => b.Count <= 2));
+        Assert.AreEqual(0, Store.PendingCount);
+        Assert.IsTrue(Upstream.Batches.All(b => b.Count <= 2));
     }
 
     [TestMethod]
     public async Task Drain_UpstreamFailsThenRecovers_RetriesWithoutDuplicatesAndCounts()
     {
-        await _store.AppendAsync(TestEvents.Record("p-1", 1), CancellationToken.None);
-        _upstream.FailuresLeft = 3;
+        await Store.AppendAsync(TestEvents.Record("p-1", 1), CancellationToken.None);
+        Upstream.FailuresLeft = 3;
 
         var sent = await NewForwarder().DrainAsync(CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(10));
 
         Assert.AreEqual(1, sent);
-        Assert.AreEqual(3, _metrics.ForwardFailures);
-        Assert.AreEqual(1, _metrics.Forwarded);
+        Assert.AreEqual(3, Metrics.ForwardFailures);
+        Assert.AreEqual(1, Metrics.Forwarded);
     }
 
     [TestMethod]
     public async Task Drain_AlarmArrivesDuringOutage_OvertakesQueuedTelemetry()
     {
-        await _store.AppendAsync(TestEvents.Record("p-1", 1, EventTypes.Heartbeat), CancellationToken.None);
-        _upstream.FailuresLeft = 1;
+        await Store.AppendAsync(TestEvents.Record("p-1", 1, EventTypes.Heartbeat), CancellationToken.None);
+        Upstream.FailuresLeft = 1;
         var alarmAdded = false;
-        _upstream.BeforeAnswer = async attempt =>
+        Upstream.BeforeAnswer = async attempt =>
         {
             if (attempt == 1)
             {
                 // Stored after the failing attempt read its (telemetry-only) batch.
-                await _store.AppendAsync(TestEvents.Record("p-1", 2, EventTypes.Sos), CancellationToken.None);
+                await Store.AppendAsync(TestEvents.Record("p-1", 2, EventTypes.Sos), CancellationToken.None);
                 alarmAdded = true;
             }
         };
@@ -84,7 +63,7 @@ public sealed class ForwarderTests
         await NewForwarder().DrainAsync(CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(10));
 
         Assert.IsTrue(alarmAdded);
-        var afterOutage = _upstream.Batches.Skip(1).SelectMany(b => b).Select(e => e.Id).ToArray();
+        var afterOutage = Upstream.Batches.Skip(1).SelectMany(b => b).Select(e => e.Id).ToArray();
         Assert.AreEqual("p-1:1:2", afterOutage[0], "the alarm goes first once the upstream is back");
     }
 
@@ -93,31 +72,31 @@ public sealed class ForwarderTests
     {
         for (var seq = 1; seq <= 5; seq++)
         {
-            await _store.AppendAsync(TestEvents.Record("p-1", seq, EventTypes.Heartbeat), CancellationToken.None);
+            await Store.AppendAsync(TestEvents.Record("p-1", seq, EventTypes.Heartbeat), CancellationToken.None);
         }
 
-        _upstream.Answer = batch => new UpstreamAnswer(batch.Take((batch.Count + 1) / 2).Select(e => e.Id).ToList(), []);
+        Upstream.Answer = batch => new UpstreamAnswer(batch.Take((batch.Count + 1) / 2).Select(e => e.Id).ToList(), []);
 
         var sent = await NewForwarder().DrainAsync(CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(10));
 
         Assert.AreEqual(5, sent);
-        Assert.AreEqual(0, _store.PendingCount);
-        var firstSeen = _upstream.Batches.SelectMany(b => b).Select(e => e.Id).Distinct().ToArray();
+        Assert.AreEqual(0, Store.PendingCount);
+        var firstSeen = Upstream.Batches.SelectMany(b => b).Select(e => e.Id).Distinct().ToArray();
         CollectionAssert.AreEqual(Enumerable.Range(1, 5).Select(s => $"p-1:1:{s}").ToArray(), firstSeen);
     }
 
     [TestMethod]
     public async Task Drain_UpstreamRejectsOne_MarkedNotResentOthersDelivered()
     {
-        await _store.AppendAsync(TestEvents.Record("p-1", 1), CancellationToken.None);
-        await _store.AppendAsync(TestEvents.Record("p-1", 2), CancellationToken.None);
-        _upstream.Answer = batch => new UpstreamAnswer(batch.Where(e => e.Sequence != 1).Select(e => e.Id).ToList(), [new UpstreamRejection("p-1:1:1", "bad_field")]);
+        await Store.AppendAsync(TestEvents.Record("p-1", 1), CancellationToken.None);
+        await Store.AppendAsync(TestEvents.Record("p-1", 2), CancellationToken.None);
+        Upstream.Answer = batch => new UpstreamAnswer(batch.Where(e => e.Sequence != 1).Select(e => e.Id).ToList(), [new UpstreamRejection("p-1:1:1", "bad_field")]);
 
         await NewForwarder().DrainAsync(CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(10));
 
-        Assert.AreEqual(0, _store.PendingCount);
-        Assert.AreEqual(1, _metrics.UpstreamRejected);
-        Assert.HasCount(1, _upstream.Batches);
+        Assert.AreEqual(0, Store.PendingCount);
+        Assert.AreEqual(1, Metrics.UpstreamRejected);
+        Assert.HasCount(1, Upstream.Batches);
     }
 
     [TestMethod]
@@ -127,10 +106,10 @@ public sealed class ForwarderTests
         await forwarder.StartAsync(CancellationToken.None);
         try
         {
-            await _store.AppendAsync(TestEvents.Record("p-1", 1), CancellationToken.None);
+            await Store.AppendAsync(TestEvents.Record("p-1", 1), CancellationToken.None);
 
             // Well under the 5 s safety poll: the commit signal woke the forwarder.
-            await Eventually.WaitAsync(() => _metrics.Forwarded == 1, TimeSpan.FromSeconds(3), "forwarded after commit");
+            await Eventually.WaitAsync(() => Metrics.Forwarded == 1, TimeSpan.FromSeconds(3), "forwarded after commit");
         }
         finally
         {
@@ -142,14 +121,14 @@ public sealed class ForwarderTests
     public async Task Run_WarmThrows_ProcessLivesAndAlarmsStillForwarded()
     {
         // A CI run ended the test host: an ObjectDisposedException from warming escaped the alarm lane's thread.
-        _upstream.WarmThrows = new ObjectDisposedException("HttpConnectionResponseContent");
+        Upstream.WarmThrows = new ObjectDisposedException("HttpConnectionResponseContent");
         var forwarder = NewForwarder();
         await forwarder.StartAsync(CancellationToken.None);
         try
         {
-            await _store.AppendAsync(TestEvents.Record("p-1", 1, EventTypes.Sos), CancellationToken.None);
+            await Store.AppendAsync(TestEvents.Record("p-1", 1, EventTypes.Sos), CancellationToken.None);
 
-            await Eventually.WaitAsync(() => _metrics.Forwarded == 1, TimeSpan.FromSeconds(3), "alarm forwarded after a failed warm-up");
+            await Eventually.WaitAsync(() => Metrics.Forwarded == 1, TimeSpan.FromSeconds(3), "alarm forwarded after a failed warm-up");
         }
         finally
         {
@@ -167,45 +146,26 @@ public sealed class ForwarderTests
         {
             for (var d = 0; d < 10; d++)
             {
-                await _store.AppendAsync(TestEvents.Record($"p-{d}", seq, EventTypes.Heartbeat), CancellationToken.None);
+                await Store.AppendAsync(TestEvents.Record($"p-{d}", seq, EventTypes.Heartbeat), CancellationToken.None);
             }
         }
 
-        var answers = 0;
-        var accepted = new List<string>();
-        _upstream.Answer = batch =>
-        {
-            var take = Interlocked.Increment(ref answers) % 3 == 0 ? (batch.Count + 1) / 2 : batch.Count;
-            var ids = batch.Take(take).Select(e => e.Id).ToList();
-            lock (accepted)
-            {
-                accepted.AddRange(ids);
-            }
-
-            return new UpstreamAnswer(ids, []);
-        };
-        _upstream.BeforeAnswer = attempt => attempt is 4 or 9 ? throw new UpstreamException("fake outage") : Task.CompletedTask;
+        var accepted = PartialAnswersAndTwoOutages();
 
         var forwarder = NewForwarder(batchSize: 50);
         await forwarder.StartAsync(CancellationToken.None);
         try
         {
-            await Eventually.WaitAsync(() => _store.PendingCount == 0, TimeSpan.FromSeconds(20), "all telemetry forwarded");
+            await Eventually.WaitAsync(() => Store.PendingCount == 0, TimeSpan.FromSeconds(20), "all telemetry forwarded");
         }
         finally
         {
             await forwarder.StopAsync(CancellationToken.None);
         }
 
-        Assert.AreEqual(0, _store.PendingCount);
-        Assert.HasCount(1000, accepted);
-        Assert.AreEqual(1000, accepted.Distinct().Count(), "an accepted event was sent again");
-        Assert.AreEqual(1000, _metrics.Forwarded);
+        Assert.AreEqual(0, Store.PendingCount);
         // Per device, the accepted order is the store order.
-        foreach (var group in accepted.GroupBy(id => id.Split(':')[0]))
-        {
-            CollectionAssert.AreEqual(Enumerable.Range(1, 100).ToList(), group.Select(id => int.Parse(id.Split(':')[2], System.Globalization.CultureInfo.InvariantCulture)).ToList(), $"order of {group.Key}");
-        }
+        AssertEachOnceInOrderPerDevice(accepted, 1000, 100, "event");
     }
 
     [TestMethod]
@@ -214,20 +174,7 @@ public sealed class ForwarderTests
         // The alarm lane reads after its cursor while the previous batch's marks commit: 300 alarms from 10 devices
         // arrive while it runs, every third answer takes only the first half of the batch and two attempts fail.
         // The rest of a batch must go again before anything stored after it, and nothing accepted twice.
-        var answers = 0;
-        var accepted = new List<string>();
-        _upstream.Answer = batch =>
-        {
-            var take = Interlocked.Increment(ref answers) % 3 == 0 ? (batch.Count + 1) / 2 : batch.Count;
-            var ids = batch.Take(take).Select(e => e.Id).ToList();
-            lock (accepted)
-            {
-                accepted.AddRange(ids);
-            }
-
-            return new UpstreamAnswer(ids, []);
-        };
-        _upstream.BeforeAnswer = attempt => attempt is 4 or 9 ? throw new UpstreamException("fake outage") : Task.CompletedTask;
+        var accepted = PartialAnswersAndTwoOutages();
 
         var forwarder = NewForwarder(batchSize: 20);
         await forwarder.StartAsync(CancellationToken.None);
@@ -235,24 +182,18 @@ public sealed class ForwarderTests
         {
             for (var seq = 1; seq <= 30; seq++)
             {
-                await Task.WhenAll(Enumerable.Range(0, 10).Select(d => _store.AppendAsync(TestEvents.Record($"p-{d}", seq, seq % 2 == 0 ? EventTypes.Sos : EventTypes.Fall), CancellationToken.None)));
+                await Task.WhenAll(Enumerable.Range(0, 10).Select(d => Store.AppendAsync(TestEvents.Record($"p-{d}", seq, seq % 2 == 0 ? EventTypes.Sos : EventTypes.Fall), CancellationToken.None)));
             }
 
-            await Eventually.WaitAsync(() => _store.PendingCount == 0, TimeSpan.FromSeconds(20), "all alarms forwarded");
+            await Eventually.WaitAsync(() => Store.PendingCount == 0, TimeSpan.FromSeconds(20), "all alarms forwarded");
         }
         finally
         {
             await forwarder.StopAsync(CancellationToken.None);
         }
 
-        Assert.HasCount(300, accepted);
-        Assert.AreEqual(300, accepted.Distinct().Count(), "an accepted alarm was sent again");
-        Assert.AreEqual(300, _metrics.Forwarded);
-        Assert.IsTrue(_upstream.Batches.All(b => b.All(e => e.Lane == EventTypes.AlarmLane)));
-        foreach (var group in accepted.GroupBy(id => id.Split(':')[0]))
-        {
-            CollectionAssert.AreEqual(Enumerable.Range(1, 30).ToList(), group.Select(id => int.Parse(id.Split(':')[2], System.Globalization.CultureInfo.InvariantCulture)).ToList(), $"order of {group.Key}");
-        }
+        AssertEachOnceInOrderPerDevice(accepted, 300, 30, "alarm");
+        Assert.IsTrue(Upstream.Batches.All(b => b.All(e => e.Lane == EventTypes.AlarmLane)));
     }
 
     [TestMethod]
@@ -260,25 +201,25 @@ public sealed class ForwarderTests
     {
         for (var seq = 1; seq <= 300; seq++)
         {
-            await _store.AppendAsync(TestEvents.Record("p-1", seq, EventTypes.Heartbeat), CancellationToken.None);
+            await Store.AppendAsync(TestEvents.Record("p-1", seq, EventTypes.Heartbeat), CancellationToken.None);
         }
 
         var forwarder = NewForwarder(batchSize: 50);
         await forwarder.StartAsync(CancellationToken.None);
         try
         {
-            await _store.AppendAsync(TestEvents.Record("p-2", 1, EventTypes.Sos), CancellationToken.None);
-            await Eventually.WaitAsync(() => _store.PendingCount == 0, TimeSpan.FromSeconds(20), "all forwarded");
+            await Store.AppendAsync(TestEvents.Record("p-2", 1, EventTypes.Sos), CancellationToken.None);
+            await Eventually.WaitAsync(() => Store.PendingCount == 0, TimeSpan.FromSeconds(20), "all forwarded");
         }
         finally
         {
             await forwarder.StopAsync(CancellationToken.None);
         }
 
-        var sos = _upstream.Batches.Where(b => b.Any(e => e.Type == EventTypes.Sos)).ToList();
+        var sos = Upstream.Batches.Where(b => b.Any(e => e.Type == EventTypes.Sos)).ToList();
         Assert.HasCount(1, sos, "the alarm went in exactly one request");
         Assert.IsTrue(sos[0].All(e => e.Type == EventTypes.Sos), "an alarm request carries alarms only");
-        Assert.AreEqual(301, _metrics.Forwarded);
+        Assert.AreEqual(301, Metrics.Forwarded);
     }
 
     [TestMethod]
@@ -289,18 +230,18 @@ public sealed class ForwarderTests
         // p-0 and p-1 are in different shares of two (last characters '0' and '1'). The upstream holds p-0's POST
         // until released; with two alarm streams p-1's alarm is delivered meanwhile, with one it waits behind it.
         var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        _upstream.BeforeAnswer = attempt => attempt == 1 ? release.Task : Task.CompletedTask;
-        var forwarder = new Forwarder(_store, _upstream, new ForwarderOptions { AlarmStreams = streams, MaxBackoffMilliseconds = 50 }, _metrics, NullLogger<Forwarder>.Instance);
+        Upstream.BeforeAnswer = attempt => attempt == 1 ? release.Task : Task.CompletedTask;
+        var forwarder = new Forwarder(Store, Upstream, new ForwarderOptions { AlarmStreams = streams, MaxBackoffMilliseconds = 50 }, Metrics, NullLogger<Forwarder>.Instance);
         await forwarder.StartAsync(CancellationToken.None);
         bool otherThroughWhileStalled;
         try
         {
-            await _store.AppendAsync(TestEvents.Record("p-0", 1, EventTypes.Sos), CancellationToken.None);
-            await Eventually.WaitAsync(() => _upstream.Batches.Count >= 1, TimeSpan.FromSeconds(10), "p-0's POST in flight");
-            await _store.AppendAsync(TestEvents.Record("p-1", 1, EventTypes.Fall), CancellationToken.None);
-            otherThroughWhileStalled = await WaitUntilAsync(() => _metrics.Forwarded >= 1, TimeSpan.FromSeconds(2));
+            await Store.AppendAsync(TestEvents.Record("p-0", 1, EventTypes.Sos), CancellationToken.None);
+            await Eventually.WaitAsync(() => Upstream.Batches.Count >= 1, TimeSpan.FromSeconds(10), "p-0's POST in flight");
+            await Store.AppendAsync(TestEvents.Record("p-1", 1, EventTypes.Fall), CancellationToken.None);
+            otherThroughWhileStalled = await WaitUntilAsync(() => Metrics.Forwarded >= 1, TimeSpan.FromSeconds(2));
             release.SetResult();
-            await Eventually.WaitAsync(() => _store.PendingCount == 0, TimeSpan.FromSeconds(10), "both forwarded");
+            await Eventually.WaitAsync(() => Store.PendingCount == 0, TimeSpan.FromSeconds(10), "both forwarded");
         }
         finally
         {
@@ -309,8 +250,8 @@ public sealed class ForwarderTests
         }
 
         Assert.AreEqual(streams == 2, otherThroughWhileStalled, $"p-1's alarm delivered while p-0's POST was stalled ({streams} streams)");
-        Assert.AreEqual(2, _metrics.Forwarded);
-        CollectionAssert.AreEquivalent(new[] { "p-0:1:1", "p-1:1:1" }, _upstream.Batches.SelectMany(b => b).Select(e => e.Id).ToList(), "each alarm sent once");
+        Assert.AreEqual(2, Metrics.Forwarded);
+        CollectionAssert.AreEquivalent(new[] { "p-0:1:1", "p-1:1:1" }, Upstream.Batches.SelectMany(b => b).Select(e => e.Id).ToList(), "each alarm sent once");
     }
 
     private static async Task<bool> WaitUntilAsync(Func<bool> condition, TimeSpan timeout)
@@ -330,5 +271,5 @@ public sealed class ForwarderTests
     }
 
     private Forwarder NewForwarder(int batchSize = 500) =>
-        new(_store, _upstream, new ForwarderOptions { BatchSize = batchSize, MaxBackoffMilliseconds = 50 }, _metrics, NullLogger<Forwarder>.Instance);
+        new(Store, Upstream, new ForwarderOptions { BatchSize = batchSize, MaxBackoffMilliseconds = 50 }, Metrics, NullLogger<Forwarder>.Instance);
 }
