@@ -288,6 +288,7 @@ public sealed class Forwarder : BackgroundService
         }
 
         stream.TrimExpressSets();
+        _metrics.CountAlarmsExpressed(accepted.Count);
         Confirmed(accepted, rejected);
         return true;
     }

@@ -137,7 +137,12 @@ public sealed class GatewayHost : IAsyncDisposable
         });
         services.AddSingleton(_ => new DeviceAuthenticator(DeviceRegistryFile.Load(options.Registry.Path), options.Registry));
         // Ingest hands each alarm to its alarm stream as it stores it (edge/README.md "Alarm express path").
-        services.AddSingleton(sp => new AlarmExpress(options.Forwarder.AlarmStreams, sp.GetRequiredService<IEventStore>().WakeAlarms));
+        services.AddSingleton(sp =>
+        {
+            var express = new AlarmExpress(options.Forwarder.AlarmStreams, sp.GetRequiredService<IEventStore>().WakeAlarms);
+            sp.GetRequiredService<GatewayMetrics>().AlarmExpressClosures = () => express.Closures;
+            return express;
+        });
         services.AddSingleton<EventIngestor>();
         // Registry edits (devices add, a disabled flag) apply without a restart; see edge/README.md "Security".
         services.AddSingleton<RegistryWatcher>();

@@ -67,13 +67,10 @@ public sealed class EventIngestor
                 slot = await _admission.EnterBulkAsync(cancellationToken).ConfigureAwait(false);
             }
 
-            var append = _store.AppendAsync(record, cancellationToken);
-            if (record.IsAlarm)
-            {
-                // Posted upstream while the store commits it; the PUBACK below still waits for the commit.
-                _express?.Offer(record, append);
-            }
-
+            // An alarm is posted upstream while the store commits it; the PUBACK below still waits for the commit.
+            var append = record.IsAlarm && _express is not null
+                ? _express.OfferThenAppend(record, () => _store.AppendAsync(record, cancellationToken))
+                : _store.AppendAsync(record, cancellationToken);
             outcome = await append.ConfigureAwait(false);
         }
         catch (Exception exception) when (exception is not OperationCanceledException)

@@ -20,6 +20,7 @@ public sealed class GatewayMetrics
     private long _downlinkDropped;
     private long _storeFailures;
     private long _connectionsAccepted;
+    private long _alarmsExpressed;
 
     public long Received => Interlocked.Read(ref _received);
 
@@ -38,6 +39,12 @@ public sealed class GatewayMetrics
     public long StoreFailures => Interlocked.Read(ref _storeFailures);
 
     public long ConnectionsAccepted => Interlocked.Read(ref _connectionsAccepted);
+
+    /// <summary>Alarms the upstream confirmed through the express path (posted while the store committed them).</summary>
+    public long AlarmsExpressed => Interlocked.Read(ref _alarmsExpressed);
+
+    /// <summary>How often an alarm stream's express path closed (failed or partial POST, full queue), read at scrape time.</summary>
+    public Func<long> AlarmExpressClosures { get; set; } = () => 0;
 
     /// <summary>Gauges read at scrape time (queue depth, pending events).</summary>
     public Func<long> QueueDepth { get; set; } = () => 0;
@@ -68,6 +75,8 @@ public sealed class GatewayMetrics
 
     public void CountConnectionAccepted() => Interlocked.Increment(ref _connectionsAccepted);
 
+    public void CountAlarmsExpressed(int count) => Interlocked.Add(ref _alarmsExpressed, count);
+
     public void CountRejected(string reason) => Interlocked.Increment(ref _rejected.GetOrAdd(reason, _ => new StrongBox()).Value);
 
     public long Rejected(string reason) => _rejected.TryGetValue(reason, out var box) ? Interlocked.Read(ref box.Value) : 0;
@@ -89,6 +98,8 @@ public sealed class GatewayMetrics
 
         Counter(text, "gateway_forwarded_total", "Events the upstream confirmed (stored or duplicate).", Forwarded);
         Counter(text, "gateway_forward_failures_total", "Upstream attempts that failed and will be retried.", ForwardFailures);
+        Counter(text, "gateway_alarms_expressed_total", "Alarms confirmed through the express path (posted while their commit ran).", AlarmsExpressed);
+        Counter(text, "gateway_alarm_express_closures_total", "Times an alarm stream fell back to the store path (failed or partial express POST, full queue).", AlarmExpressClosures());
         Counter(text, "gateway_upstream_rejected_total", "Events the upstream rejected for good.", UpstreamRejected);
         Counter(text, "gateway_downlink_dropped_total", "Downlink messages dropped by a full per-client queue.", DownlinkDropped);
         Counter(text, "gateway_store_failures_total", "Events whose commit failed (device not acknowledged).", StoreFailures);

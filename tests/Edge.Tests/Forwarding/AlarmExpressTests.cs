@@ -43,6 +43,8 @@ public sealed class AlarmExpressTests : ForwardingFixture
 
         Assert.AreEqual(1, Sent().Count(id => id == "p-1:1:1"), "posted once");
         Assert.AreEqual(1, Metrics.Forwarded);
+        Assert.AreEqual(1, Metrics.AlarmsExpressed);
+        Assert.AreEqual(0, express.Closures);
     }
 
     [TestMethod]
@@ -76,6 +78,8 @@ public sealed class AlarmExpressTests : ForwardingFixture
 
         CollectionAssert.AreEqual(Enumerable.Range(1, 6).Select(s => $"p-1:1:{s}").ToList(), accepted.ToList(), "each once, in order");
         Assert.IsGreaterThanOrEqualTo(2, Metrics.ForwardFailures);
+        Assert.IsGreaterThanOrEqualTo(1, express.Closures, "the failed express POST closed the stream");
+        Assert.IsGreaterThanOrEqualTo(1, Metrics.AlarmsExpressed, "the alarm after the reopening went express");
     }
 
     [TestMethod]
@@ -188,12 +192,31 @@ public sealed class AlarmExpressTests : ForwardingFixture
         Assert.HasCount(1, express.Take(0, 10));
     }
 
-    private async Task IngestAsync(AlarmExpress express, EventRecord record)
+    [TestMethod]
+    public async Task OfferThenAppend_QueuedBeforeTheAppendStarts_AndAFailedAppendDoesNotHoldTheStreamClosed()
     {
-        var append = Store.AppendAsync(record, CancellationToken.None);
-        express.Offer(record, append);
-        await append;
+        var express = new AlarmExpress(1, _ => { });
+        Assert.IsTrue(express.TryReopen(0, express.ReopenTicket(0)!.Value));
+        var record = TestEvents.Record("p-1", 1);
+        var queuedWhenAppendStarted = false;
+
+        var outcome = await express.OfferThenAppend(record, () =>
+        {
+            queuedWhenAppendStarted = express.IsQueued(0, record.Id);
+            return Task.FromResult(AppendOutcome.Stored);
+        });
+
+        Assert.IsTrue(queuedWhenAppendStarted, "the lane can never read the row before the express path knows it");
+        Assert.AreEqual(AppendOutcome.Stored, outcome);
+
+        // A closed stream owes the alarm to the store; an append that throws must still settle what is owed.
+        express.Close(0, express.Take(0, 10));
+        Assert.Throws<InvalidOperationException>(() => express.OfferThenAppend(TestEvents.Record("p-1", 2), () => throw new InvalidOperationException("store closed")));
+        Assert.IsNotNull(express.ReopenTicket(0), "nothing left pending on the failed append");
     }
+
+    private Task IngestAsync(AlarmExpress express, EventRecord record) =>
+        express.OfferThenAppend(record, () => Store.AppendAsync(record, CancellationToken.None));
 
     private List<string> Sent() => Upstream.Batches.SelectMany(b => b).Select(e => e.Id).ToList();
 

@@ -124,7 +124,7 @@ public sealed class TelemetryAdmissionTests
             var offered = express.Take(0, 10);
             Assert.HasCount(1, offered);
             Assert.AreEqual("pendant-2:1:1", offered[0].Record.Id);
-            Assert.IsTrue(offered[0].Stored.IsCompletedSuccessfully, "the offer carries the store's append");
+            Assert.IsTrue(offered[0].Stored.IsCompletedSuccessfully, "the offer's commit task completed with the store's append");
             Assert.AreEqual(IngestOutcome.Stored, sos.Outcome, "acknowledged as stored (after the commit)");
             Assert.AreEqual(IngestOutcome.Stored, heartbeat.Outcome);
             Assert.AreEqual(2, store.PendingCount);
