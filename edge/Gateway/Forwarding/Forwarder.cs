@@ -281,10 +281,12 @@ public sealed class Forwarder : BackgroundService
         // Their rows are marked when the store path reads them (after their commit), without another POST.
         stream.ExpressSent.UnionWith(accepted);
         stream.ExpressRejected.UnionWith(rejected.Select(r => r.Id));
-        if (accepted.Count + rejected.Count < items.Count)
+        // A resend queued next to its original is one id in the answer: only an id left unanswered closes the stream.
+        var answered = accepted.Concat(rejected.Select(r => r.Id)).ToHashSet(StringComparer.Ordinal);
+        var unanswered = items.Where(i => !answered.Contains(i.Record.Id)).ToList();
+        if (unanswered.Count > 0)
         {
-            var answered = accepted.Concat(rejected.Select(r => r.Id)).ToHashSet(StringComparer.Ordinal);
-            _express.Close(stream.Shard, items.Where(i => !answered.Contains(i.Record.Id)));
+            _express.Close(stream.Shard, unanswered);
         }
 
         stream.TrimExpressSets();

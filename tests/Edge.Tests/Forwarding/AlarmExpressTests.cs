@@ -48,6 +48,38 @@ public sealed class AlarmExpressTests : ForwardingFixture
     }
 
     [TestMethod]
+    public async Task ResendQueuedNextToItsOriginal_AnsweredOnce_StreamStaysOpen()
+    {
+        var express = new AlarmExpress(1, Store.WakeAlarms);
+        // The upstream answers each id once, as the cloud stub does for a batch holding an id twice.
+        Upstream.Answer = batch => new UpstreamAnswer(batch.Select(e => e.Id).Distinct().ToList(), []);
+        var forwarder = NewForwarder(express);
+        var hold = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        Upstream.BeforeAnswer = attempt => attempt == 1 ? hold.Task : Task.CompletedTask;
+        await forwarder.StartAsync(CancellationToken.None);
+        try
+        {
+            await WaitOpenAsync(express, "p-1");
+            // The first POST is held so that the original and its resend queue up together behind it.
+            await IngestAsync(express, TestEvents.Record("p-1", 1, EventTypes.Sos)).WaitAsync(TimeSpan.FromSeconds(5));
+            await Eventually.WaitAsync(() => Upstream.Batches.Count == 1, TimeSpan.FromSeconds(5), "first POST in flight");
+            var original = TestEvents.Record("p-1", 2, EventTypes.Sos);
+            await IngestAsync(express, original);
+            await IngestAsync(express, original);
+            hold.SetResult();
+            await Eventually.WaitAsync(() => Store.PendingCount == 0, TimeSpan.FromSeconds(10), "all marked");
+        }
+        finally
+        {
+            hold.TrySetResult();
+            await forwarder.StopAsync(CancellationToken.None);
+        }
+
+        Assert.AreEqual(0, express.Closures, "a resend answered once did not close the stream");
+        Assert.HasCount(2, Upstream.Batches, "the original and its resend went in one express POST");
+    }
+
+    [TestMethod]
     public async Task ExpressPostFails_StreamClosesStoreSendsTheRestInOrderOnce_ThenReopens()
     {
         var express = new AlarmExpress(1, Store.WakeAlarms);
