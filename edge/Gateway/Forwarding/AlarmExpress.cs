@@ -3,7 +3,8 @@ using Eldercare.Edge.Gateway.Store;
 namespace Eldercare.Edge.Gateway.Forwarding;
 
 /// <summary>
-/// The alarm lane's express path. Ingest offers each alarm here as it hands it to the store, and the alarm stream
+/// The alarm lane's express path. Ingest offers each alarm here just before it hands it to the store
+/// (<see cref="OfferThenAppend"/>), and the alarm stream
 /// that owns the device posts it at once, while the store commits it; the device's PUBACK still waits for the commit
 /// (invariant 2 unchanged). An alarm posted before its commit is safe: if the commit fails the device gets no PUBACK
 /// and sends it again, and the platform stores an id once (it answers a repeat as accepted).
@@ -54,7 +55,8 @@ public sealed class AlarmExpress
     }
 
     /// <summary>
-    /// Ingest side: <paramref name="stored"/> is the store's append of the same alarm (completes at its commit).
+    /// Ingest side: <paramref name="stored"/> completes when the store's append of the same alarm does (at its
+    /// commit); ingest calls it through <see cref="OfferThenAppend"/>, which offers before the append starts.
     /// Never blocks and never throws for a full queue: a refused offer closes the stream and the store sends it.
     /// </summary>
     public void Offer(EventRecord record, Task<AppendOutcome> stored)
