@@ -61,8 +61,6 @@ public sealed class Fleet
     /// <summary>Publishes still waiting for their PUBACK when their phase was cancelled (outcome unknown, not failed).</summary>
     public long Abandoned => Interlocked.Read(ref _abandoned);
 
-    public long FailedOf(PublishKind kind) => Interlocked.Read(ref _failedByKind[(int)kind]);
-
     /// <summary>Unix time in fractional milliseconds from a monotonic clock (no wall-clock jumps during a run).</summary>
     public double NowUnixMilliseconds => _unixMillisecondsAtStart + _clock.Elapsed.TotalMilliseconds;
 
