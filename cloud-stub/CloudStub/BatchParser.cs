@@ -76,7 +76,16 @@ public static class BatchParser
                     skewMs = skewValue;
                 }
 
-                list.Add(new IncomingEvent(id, dev, type, lane, boot, seq, ts, rx, payload, skewMs));
+                // Optional: a device fault the gateway flagged (id_conflict with the id the device gave, seq_regression).
+                string? fault = null;
+                string? conflictOf = null;
+                if ((e.TryGetProperty("fault", out _) && !TryString(e, "fault", out fault!))
+                    || (e.TryGetProperty("conflictOf", out _) && !TryString(e, "conflictOf", out conflictOf!)))
+                {
+                    return Fail(400, "bad_field", $"events[{index}].fault and .conflictOf must be non-empty strings");
+                }
+
+                list.Add(new IncomingEvent(id, dev, type, lane, boot, seq, ts, rx, payload, skewMs, fault, conflictOf));
                 index++;
             }
 

@@ -1,3 +1,4 @@
+using Eldercare.Firmware.Core.Events;
 using Microsoft.Data.Sqlite;
 
 namespace Eldercare.CloudStub;
@@ -41,12 +42,16 @@ public sealed class EventsDatabase : IDisposable
             CREATE INDEX IF NOT EXISTS events_dev ON events(dev);
             """;
         command.ExecuteNonQuery();
-        command.CommandText = "SELECT COUNT(*) FROM pragma_table_info('events') WHERE name = 'skew_ms'";
-        if ((long)command.ExecuteScalar()! == 0)
+        // A cloud.db from before these existed gets them (no data rewritten); a row without a digest counts as the
+        // same payload as any later copy of its id (a resend), as it did then.
+        foreach (var (column, type) in new[] { ("skew_ms", "INTEGER"), ("fault", "TEXT"), ("conflict_of", "TEXT"), ("digest", "INTEGER") })
         {
-            // A cloud.db from before skewMs existed.
-            command.CommandText = "ALTER TABLE events ADD COLUMN skew_ms INTEGER";
-            command.ExecuteNonQuery();
+            command.CommandText = $"SELECT COUNT(*) FROM pragma_table_info('events') WHERE name = '{column}'";
+            if ((long)command.ExecuteScalar()! == 0)
+            {
+                command.CommandText = $"ALTER TABLE events ADD COLUMN {column} {type}";
+                command.ExecuteNonQuery();
+            }
         }
 
         _checkpointer = new SqliteConnection(connectionString);
@@ -121,9 +126,24 @@ public sealed class EventsDatabase : IDisposable
                     for (; next < end; next++)
                     {
                         var e = events[next];
-                        if (insert.Execute(e, gateway, cloudRx))
+                        var digest = EventIdentity.PayloadDigest(e.Payload);
+                        if (insert.Execute(e, e.Id, e.Fault, e.ConflictOf, digest, gateway, cloudRx))
                         {
-                            stored.Add(new StoredEvent(e, cloudRx));
+                            stored.Add(new StoredEvent(e, cloudRx, e.Id));
+                        }
+                        else if (insert.StoredDigestDiffers(e.Id, digest))
+                        {
+                            // One id, one payload: the same id with another payload is a device fault, not a resend.
+                            // Kept under the derived id (the gateway's rule), so a resend of it is a duplicate.
+                            var conflictId = EventIdentity.MakeConflictId(e.Id, digest);
+                            if (insert.Execute(e, conflictId, EventIdentity.IdConflict, e.Id, digest, gateway, cloudRx))
+                            {
+                                stored.Add(new StoredEvent(e, cloudRx, conflictId));
+                            }
+                            else
+                            {
+                                duplicates.Add(e.Id);
+                            }
                         }
                         else
                         {
@@ -152,7 +172,7 @@ public sealed class EventsDatabase : IDisposable
         try
         {
             using var command = _connection.CreateCommand();
-            command.CommandText = "SELECT id, dev, type, lane, boot, seq, ts, rx, cloud_rx, gateway, skew_ms FROM events WHERE ($dev IS NULL OR dev = $dev) AND ($type IS NULL OR type = $type) ORDER BY arrival";
+            command.CommandText = "SELECT id, dev, type, lane, boot, seq, ts, rx, cloud_rx, gateway, skew_ms, fault, conflict_of FROM events WHERE ($dev IS NULL OR dev = $dev) AND ($type IS NULL OR type = $type) ORDER BY arrival";
             command.Parameters.AddWithValue("$dev", (object?)dev ?? DBNull.Value);
             command.Parameters.AddWithValue("$type", (object?)type ?? DBNull.Value);
             using var rows = command.ExecuteReader();
@@ -161,7 +181,7 @@ public sealed class EventsDatabase : IDisposable
             {
                 result.Add(new StoredEventView(rows.GetString(0), rows.GetString(1), rows.GetString(2), rows.GetString(3),
                     rows.GetInt32(4), rows.GetInt32(5), rows.GetInt64(6), rows.GetInt64(7), rows.GetInt64(8), rows.GetString(9),
-                    rows.IsDBNull(10) ? null : rows.GetInt64(10)));
+                    rows.IsDBNull(10) ? null : rows.GetInt64(10), rows.IsDBNull(11) ? null : rows.GetString(11), rows.IsDBNull(12) ? null : rows.GetString(12)));
             }
 
             return result;
@@ -213,18 +233,49 @@ public sealed class EventsDatabase : IDisposable
         {
             _db = connection.Handle!;
             var rc = SQLitePCL.raw.sqlite3_prepare_v2(_db,
-                "INSERT OR IGNORE INTO events(id, dev, type, lane, boot, seq, ts, rx, cloud_rx, gateway, payload, skew_ms) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
+                "INSERT OR IGNORE INTO events(id, dev, type, lane, boot, seq, ts, rx, cloud_rx, gateway, payload, skew_ms, fault, conflict_of, digest) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)",
                 out _statement);
+            SqliteException.ThrowExceptionForRC(rc, _db);
+            rc = SQLitePCL.raw.sqlite3_prepare_v2(_db, "SELECT digest FROM events WHERE id = ?1", out _digestOf);
             SqliteException.ThrowExceptionForRC(rc, _db);
         }
 
+        private readonly SQLitePCL.sqlite3_stmt _digestOf;
+
+        /// <summary>For an id already stored: true when the stored payload's digest is another (null: a resend).</summary>
+        public bool StoredDigestDiffers(string id, ulong digest)
+        {
+            var s = _digestOf;
+            try
+            {
+                Check(SQLitePCL.raw.sqlite3_bind_text(s, 1, id));
+                var rc = SQLitePCL.raw.sqlite3_step(s);
+                if (rc == SQLitePCL.raw.SQLITE_DONE)
+                {
+                    return false;
+                }
+
+                if (rc != SQLitePCL.raw.SQLITE_ROW)
+                {
+                    SqliteException.ThrowExceptionForRC(rc, _db);
+                }
+
+                return SQLitePCL.raw.sqlite3_column_type(s, 0) != SQLitePCL.raw.SQLITE_NULL
+                    && unchecked((ulong)SQLitePCL.raw.sqlite3_column_int64(s, 0)) != digest;
+            }
+            finally
+            {
+                SQLitePCL.raw.sqlite3_reset(s);
+            }
+        }
+
         /// <summary>True when stored, false when the id was already there.</summary>
-        public bool Execute(IncomingEvent e, string gateway, long cloudReceivedUnixMilliseconds)
+        public bool Execute(IncomingEvent e, string id, string? fault, string? conflictOf, ulong digest, string gateway, long cloudReceivedUnixMilliseconds)
         {
             var s = _statement;
             try
             {
-                Check(SQLitePCL.raw.sqlite3_bind_text(s, 1, e.Id));
+                Check(SQLitePCL.raw.sqlite3_bind_text(s, 1, id));
                 Check(SQLitePCL.raw.sqlite3_bind_text(s, 2, e.Dev));
                 Check(SQLitePCL.raw.sqlite3_bind_text(s, 3, e.Type));
                 Check(SQLitePCL.raw.sqlite3_bind_text(s, 4, e.Lane));
@@ -236,6 +287,9 @@ public sealed class EventsDatabase : IDisposable
                 Check(SQLitePCL.raw.sqlite3_bind_text(s, 10, gateway));
                 Check(SQLitePCL.raw.sqlite3_bind_text(s, 11, e.Payload));
                 Check(e.SkewMs is { } skew ? SQLitePCL.raw.sqlite3_bind_int64(s, 12, skew) : SQLitePCL.raw.sqlite3_bind_null(s, 12));
+                Check(fault is not null ? SQLitePCL.raw.sqlite3_bind_text(s, 13, fault) : SQLitePCL.raw.sqlite3_bind_null(s, 13));
+                Check(conflictOf is not null ? SQLitePCL.raw.sqlite3_bind_text(s, 14, conflictOf) : SQLitePCL.raw.sqlite3_bind_null(s, 14));
+                Check(SQLitePCL.raw.sqlite3_bind_int64(s, 15, unchecked((long)digest)));
                 var rc = SQLitePCL.raw.sqlite3_step(s);
                 if (rc != SQLitePCL.raw.SQLITE_DONE)
                 {
@@ -250,7 +304,11 @@ public sealed class EventsDatabase : IDisposable
             }
         }
 
-        public void Dispose() => _statement.Dispose();
+        public void Dispose()
+        {
+            _statement.Dispose();
+            _digestOf.Dispose();
+        }
 
         private void Check(int rc)
         {

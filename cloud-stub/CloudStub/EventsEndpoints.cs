@@ -19,6 +19,7 @@ public static class EventsEndpoints
                 telemetry,
                 batches = counters.Batches,
                 duplicates = counters.Duplicates,
+                idConflicts = counters.IdConflicts,
                 rejected = counters.RejectedEvents,
                 badBatches = counters.BadBatches,
                 refused = counters.RefusedByReason,
@@ -104,12 +105,20 @@ public static class EventsEndpoints
         var (stored, duplicates) = await db.StoreAsync(parsed.Gateway!, valid);
         counters.CountDuplicates(duplicates.Count);
         counters.CountRejected(rejected.Count);
+        var conflicts = new List<object>();
         foreach (var e in stored)
         {
             alarms.Print(e.Event, e.CloudRx);
+            if (e.IsConflict)
+            {
+                // The id was here with another payload: kept under its derived id, as the gateway does.
+                counters.CountIdConflict();
+                conflicts.Add(new { id = e.Event.Id, storedAs = e.StoredAs });
+                logs.CreateLogger("CloudStub.Events").LogWarning("id_conflict {Id}: stored before with another payload; this {Type} stored as {StoredAs}", e.Event.Id, e.Event.Type, e.StoredAs);
+            }
         }
 
-        return Results.Json(new { stored = stored.Select(e => e.Event.Id), duplicates, rejected });
+        return Results.Json(new { stored = stored.Select(e => e.Event.Id), duplicates, rejected, conflicts });
     }
 
     /// <summary>Per-event meaning, with the firmware core's own rules. Null when fine.</summary>
@@ -120,7 +129,15 @@ public static class EventsEndpoints
             return "bad_field";
         }
 
-        if (e.Id != DeviceEvent.MakeId(e.Dev, e.Boot, e.Seq))
+        var id = DeviceEvent.MakeId(e.Dev, e.Boot, e.Seq);
+        if (e.Fault is not null && e.Fault != EventIdentity.IdConflict && e.Fault != EventIdentity.SeqRegression)
+        {
+            return "bad_field";
+        }
+
+        // A derived id (the gateway kept a reused id's other payload under it) must be exactly the rule's.
+        var derived = e.Fault == EventIdentity.IdConflict || e.ConflictOf is not null;
+        if (derived ? e.Fault != EventIdentity.IdConflict || e.ConflictOf != id || !EventIdentity.IsConflictIdOf(e.Id, id, e.Payload) : e.Id != id)
         {
             return RejectReasons.IdMismatch;
         }

@@ -27,6 +27,13 @@ public sealed class StubCounters
 
     public void CountRejected(int n) => Interlocked.Add(ref _rejectedEvents, n);
 
+    /// <summary>Events whose id the stub held with another payload (kept under the derived id).</summary>
+    public long IdConflicts => Interlocked.Read(ref _idConflicts);
+
+    private long _idConflicts;
+
+    public void CountIdConflict() => Interlocked.Increment(ref _idConflicts);
+
     public void CountBadBatch() => Interlocked.Increment(ref _badBatches);
 
     /// <summary>Requests refused as a whole, by reason (<c>unauthorized</c>, <c>malformed_json</c>, <c>too_large</c> ...).</summary>

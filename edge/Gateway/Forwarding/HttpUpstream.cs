@@ -135,7 +135,7 @@ public sealed class HttpUpstream : IUpstream
     private HttpRequestMessage CreateRequest(IReadOnlyList<EventRecord> batch)
     {
         var body = new BatchBody(_options.GatewayId, batch.Select(e => new EventBody(
-            e.Id, e.DeviceId, e.Type, e.Lane, e.BootEpoch, e.Sequence, e.DeviceTimestampUnixMilliseconds, e.ReceivedUnixMilliseconds, e.Payload, e.ClockSkewMilliseconds)).ToList());
+            e.Id, e.DeviceId, e.Type, e.Lane, e.BootEpoch, e.Sequence, e.DeviceTimestampUnixMilliseconds, e.ReceivedUnixMilliseconds, e.Payload, e.ClockSkewMilliseconds, e.Fault, e.ConflictOf)).ToList());
         var request = new HttpRequestMessage(HttpMethod.Post, _options.EventsUri) { Content = JsonContent.Create(body) };
         if (!string.IsNullOrEmpty(_options.ApiKey))
         {
@@ -181,7 +181,9 @@ public sealed class HttpUpstream : IUpstream
         [property: JsonPropertyName("ts")] long Ts,
         [property: JsonPropertyName("rx")] long Rx,
         [property: JsonPropertyName("payload")] string Payload,
-        [property: JsonPropertyName("skewMs"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] long? SkewMs);
+        [property: JsonPropertyName("skewMs"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] long? SkewMs,
+        [property: JsonPropertyName("fault"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Fault,
+        [property: JsonPropertyName("conflictOf"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? ConflictOf);
 
     private sealed class AnswerBody
     {

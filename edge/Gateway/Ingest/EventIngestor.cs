@@ -19,6 +19,11 @@ public sealed class EventIngestor
     private readonly ClockSkewMonitor? _skew;
     private readonly TelemetryAdmission _admission;
     private readonly AlarmExpress? _express;
+    private readonly SequenceTracker _sequences = new();
+
+    /// <summary>Rows read at start, besides the pending ones, to know each device's last (boot, seq): a day of a
+    /// 10k-device fleet's heartbeats is more, but a device's newest event is among the latest rows.</summary>
+    private const int SequenceMarkRows = 200_000;
 
     public EventIngestor(IEventStore store, GatewayMetrics metrics, ILogger<EventIngestor> logger, TimeProvider time, ClockSkewMonitor? skew = null, TelemetryAdmission? admission = null, AlarmExpress? express = null)
     {
@@ -29,6 +34,7 @@ public sealed class EventIngestor
         _logger = logger;
         _time = time;
         _skew = skew;
+        _sequences.Load(store.ReadSequenceMarks(SequenceMarkRows));
     }
 
     /// <param name="topicDeviceId">The device the topic (and, on the embedded broker, the login) says sent it.</param>
@@ -57,6 +63,14 @@ public sealed class EventIngestor
             record = record with { ClockSkewMilliseconds = skew };
         }
 
+        // A reused id (same id, other payload) must be decided by the store before anything is posted upstream, so
+        // only an alarm newer than everything seen from its device is expressed (SequenceTracker).
+        var seen = _sequences.Observe(record.DeviceId, record.Lane, record.BootEpoch, record.Sequence);
+        if (seen.Behind)
+        {
+            record = record with { Fault = EventIdentity.SeqRegression };
+        }
+
         AppendOutcome outcome;
         TelemetryAdmission.Slot slot = default;
         try
@@ -68,7 +82,7 @@ public sealed class EventIngestor
             }
 
             // An alarm is posted upstream while the store commits it; the PUBACK below still waits for the commit.
-            var append = record.IsAlarm && _express is not null
+            var append = record.IsAlarm && _express is not null && seen.Ahead
                 ? _express.OfferThenAppend(record, () => _store.AppendAsync(record, cancellationToken))
                 : _store.AppendAsync(record, cancellationToken);
             outcome = await append.ConfigureAwait(false);
@@ -84,11 +98,32 @@ public sealed class EventIngestor
             slot.Dispose();
         }
 
-        if (outcome == AppendOutcome.Duplicate)
+        switch (outcome)
         {
-            _metrics.CountDuplicate();
-            _logger.LogInformation("duplicate {Id}", record.Id);
-            return new IngestResult(IngestOutcome.Duplicate, record.Id, null, null);
+            case AppendOutcome.Duplicate:
+                _metrics.CountDuplicate();
+                _logger.LogInformation("duplicate {Id}", record.Id);
+                return new IngestResult(IngestOutcome.Duplicate, record.Id, null, null);
+            case AppendOutcome.ConflictDuplicate:
+                _metrics.CountDuplicate();
+                _logger.LogWarning("duplicate {Id} of a conflicting payload, kept as {ConflictId}", record.Id, record.AsConflict().Id);
+                return new IngestResult(IngestOutcome.Duplicate, record.AsConflict().Id, null, null);
+            case AppendOutcome.Conflict:
+                // Acknowledged: it is durable under its derived id and will be forwarded; refusing it would leave an
+                // alarm in a device that resends the same id forever (docs/wire-format.md, "One id, one payload").
+                var conflict = record.AsConflict();
+                _metrics.CountStored();
+                _metrics.CountDeviceFault(EventIdentity.IdConflict);
+                _logger.LogWarning("{Fault} {Id}: the id was stored before with another payload (device boot epoch or storage reset?); this {Type} stored as {ConflictId}",
+                    EventIdentity.IdConflict, record.Id, record.Type, conflict.Id);
+                return new IngestResult(IngestOutcome.Stored, conflict.Id, null, null);
+        }
+
+        if (record.Fault == EventIdentity.SeqRegression)
+        {
+            _metrics.CountDeviceFault(EventIdentity.SeqRegression);
+            _logger.LogWarning("{Fault} {Id}: seq lower than one already seen from boot epoch {Boot} in the {Lane} lane (device storage reset?); stored, flagged",
+                EventIdentity.SeqRegression, record.Id, record.BootEpoch, record.Lane);
         }
 
         _metrics.CountStored();

@@ -11,6 +11,7 @@ namespace Eldercare.Edge.Gateway.Metrics;
 public sealed class GatewayMetrics
 {
     private readonly ConcurrentDictionary<string, StrongBox> _rejected = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, StrongBox> _deviceFaults = new(StringComparer.Ordinal);
     private long _received;
     private long _stored;
     private long _duplicates;
@@ -79,6 +80,11 @@ public sealed class GatewayMetrics
 
     public void CountRejected(string reason) => Interlocked.Increment(ref _rejected.GetOrAdd(reason, _ => new StrongBox()).Value);
 
+    /// <summary>A device fault seen in an accepted event (<c>id_conflict</c>, <c>seq_regression</c>): kept, flagged, counted.</summary>
+    public void CountDeviceFault(string fault) => Interlocked.Increment(ref _deviceFaults.GetOrAdd(fault, _ => new StrongBox()).Value);
+
+    public long DeviceFaults(string fault) => _deviceFaults.TryGetValue(fault, out var box) ? Interlocked.Read(ref box.Value) : 0;
+
     public long Rejected(string reason) => _rejected.TryGetValue(reason, out var box) ? Interlocked.Read(ref box.Value) : 0;
 
     public long RejectedTotal => _rejected.Values.Sum(b => Interlocked.Read(ref b.Value));
@@ -93,6 +99,13 @@ public sealed class GatewayMetrics
         foreach (var pair in _rejected.OrderBy(p => p.Key, StringComparer.Ordinal))
         {
             text.Append("gateway_rejected_total{reason=\"").Append(pair.Key).Append("\"} ")
+                .Append(Interlocked.Read(ref pair.Value.Value).ToString(CultureInfo.InvariantCulture)).Append('\n');
+        }
+
+        text.Append("# HELP gateway_device_faults_total Events kept but flagged as a device fault, by fault (docs/wire-format.md, \"One id, one payload\").\n# TYPE gateway_device_faults_total counter\n");
+        foreach (var pair in _deviceFaults.OrderBy(p => p.Key, StringComparer.Ordinal))
+        {
+            text.Append("gateway_device_faults_total{fault=\"").Append(pair.Key).Append("\"} ")
                 .Append(Interlocked.Read(ref pair.Value.Value).ToString(CultureInfo.InvariantCulture)).Append('\n');
         }
 

@@ -32,6 +32,26 @@ public sealed record EventRecord
     /// <summary>Device ts - gateway rx when the gateway flagged the device clock as wrong; null when within tolerance.</summary>
     public long? ClockSkewMilliseconds { get; init; }
 
+    /// <summary>
+    /// A device fault this event carries (<see cref="EventIdentity.IdConflict"/>: kept under a derived id because its
+    /// id came before with another payload; <see cref="EventIdentity.SeqRegression"/>: its seq is lower than one
+    /// already seen from the same boot epoch and lane); null for a healthy event. Forwarded upstream as <c>fault</c>.
+    /// </summary>
+    public string? Fault { get; init; }
+
+    /// <summary>For an <see cref="EventIdentity.IdConflict"/>: the id the device gave it (Id is the derived one).</summary>
+    public string? ConflictOf { get; init; }
+
+    /// <summary><see cref="EventIdentity.PayloadDigest(string)"/> of <see cref="Payload"/>: tells a resend (same) from a
+    /// reused id (different). Computed once, on first use.</summary>
+    public ulong PayloadDigest
+    {
+        get => _payloadDigest ??= EventIdentity.PayloadDigest(Payload);
+        init => _payloadDigest = value;
+    }
+
+    private ulong? _payloadDigest;
+
     /// <summary>Store order (SQLite rowid); 0 before the event is stored.</summary>
     public long StoreSequence { get; init; }
 
@@ -48,5 +68,13 @@ public sealed record EventRecord
         DeviceTimestampUnixMilliseconds = decoded.TimestampUnixMilliseconds,
         ReceivedUnixMilliseconds = receivedUnixMilliseconds,
         Payload = payload,
+    };
+
+    /// <summary>This event kept under the derived id of its payload: its id came before with another payload.</summary>
+    public EventRecord AsConflict() => this with
+    {
+        Id = EventIdentity.MakeConflictId(Id, PayloadDigest),
+        ConflictOf = Id,
+        Fault = EventIdentity.IdConflict,
     };
 }

@@ -79,6 +79,12 @@ public interface IEventStore
     /// <summary>Wakes the alarm stream <paramref name="shard"/> as a commit of alarms would (the express path's offers).</summary>
     void WakeAlarms(int shard);
 
+    /// <summary>
+    /// Per device and lane, the highest (boot epoch, seq) among the pending events and the last
+    /// <paramref name="recentRows"/> stored: where the ingest's <see cref="Ingest.SequenceTracker"/> starts after a restart.
+    /// </summary>
+    IReadOnlyList<SequenceMark> ReadSequenceMarks(int recentRows);
+
     /// <summary>Completes when something was stored after the call began, or at the timeout (whichever first).</summary>
     Task WaitForNewEventsAsync(TimeSpan timeout, CancellationToken cancellationToken);
 }

@@ -125,7 +125,13 @@ public sealed class SqliteEventStore : IEventStore, IAsyncDisposable
             CREATE INDEX IF NOT EXISTS events_pending ON events(lane, seq_no) WHERE forwarded = 0;
             """);
         StoreHousekeeping.CreateSchema(writer);
-        AddColumnIfMissing(writer, "skew_ms", "INTEGER");
+        AddColumnIfMissing(writer, "events", "skew_ms", "INTEGER");
+        // One id, one payload (docs/wire-format.md): the digest tells a resend from a reused id; rows of an older
+        // gateway have none and count as the same payload (a resend), as they did then.
+        AddColumnIfMissing(writer, "events", "digest", "INTEGER");
+        AddColumnIfMissing(writer, "events", "fault", "TEXT");
+        AddColumnIfMissing(writer, "events", "conflict_of", "TEXT");
+        AddColumnIfMissing(writer, "tombstones", "digest", "INTEGER");
 
         long pending;
         using (var count = writer.CreateCommand())
@@ -280,10 +286,10 @@ public sealed class SqliteEventStore : IEventStore, IAsyncDisposable
         // lane 0 = alarm sorts first; the partial index events_pending serves this order directly. A share of the
         // devices is selected by the last character of the id (fixed per device, no extra column or index).
         command.CommandText = lane is null
-            ? "SELECT seq_no, id, lane, dev, boot, seq, type, ts, rx, payload, skew_ms FROM events WHERE forwarded = 0 ORDER BY lane, seq_no LIMIT $n"
+            ? "SELECT seq_no, id, lane, dev, boot, seq, type, ts, rx, payload, skew_ms, fault, conflict_of FROM events WHERE forwarded = 0 ORDER BY lane, seq_no LIMIT $n"
             : shards == 1
-                ? "SELECT seq_no, id, lane, dev, boot, seq, type, ts, rx, payload, skew_ms FROM events WHERE forwarded = 0 AND lane = $lane AND seq_no > $after ORDER BY seq_no LIMIT $n"
-                : "SELECT seq_no, id, lane, dev, boot, seq, type, ts, rx, payload, skew_ms FROM events WHERE forwarded = 0 AND lane = $lane AND seq_no > $after AND unicode(substr(dev, -1)) % $shards = $shard ORDER BY seq_no LIMIT $n";
+                ? "SELECT seq_no, id, lane, dev, boot, seq, type, ts, rx, payload, skew_ms, fault, conflict_of FROM events WHERE forwarded = 0 AND lane = $lane AND seq_no > $after ORDER BY seq_no LIMIT $n"
+                : "SELECT seq_no, id, lane, dev, boot, seq, type, ts, rx, payload, skew_ms, fault, conflict_of FROM events WHERE forwarded = 0 AND lane = $lane AND seq_no > $after AND unicode(substr(dev, -1)) % $shards = $shard ORDER BY seq_no LIMIT $n";
         command.Parameters.AddWithValue("$n", maxCount);
         command.Parameters.AddWithValue("$after", afterStoreSequence);
         command.Parameters.AddWithValue("$shards", shards);
@@ -310,10 +316,40 @@ public sealed class SqliteEventStore : IEventStore, IAsyncDisposable
                 ReceivedUnixMilliseconds = rows.GetInt64(8),
                 Payload = rows.GetString(9),
                 ClockSkewMilliseconds = rows.IsDBNull(10) ? null : rows.GetInt64(10),
+                Fault = rows.IsDBNull(11) ? null : rows.GetString(11),
+                ConflictOf = rows.IsDBNull(12) ? null : rows.GetString(12),
             });
         }
 
         return result;
+    }
+
+    public IReadOnlyList<SequenceMark> ReadSequenceMarks(int recentRows)
+    {
+        _readerLock.Wait();
+        try
+        {
+            using var command = _reader.CreateCommand();
+            // Pending rows through the partial index, recent ones through the rowid range: bounded at start.
+            command.CommandText = """
+                SELECT dev, lane, boot, MAX(seq) FROM events
+                WHERE (forwarded = 0 OR seq_no > (SELECT COALESCE(MAX(seq_no), 0) FROM events) - $recent) AND conflict_of IS NULL
+                GROUP BY dev, lane, boot
+                """;
+            command.Parameters.AddWithValue("$recent", recentRows);
+            var marks = new List<SequenceMark>();
+            using var rows = command.ExecuteReader();
+            while (rows.Read())
+            {
+                marks.Add(new SequenceMark(rows.GetString(0), rows.GetInt32(1) == 0 ? EventTypes.AlarmLane : EventTypes.TelemetryLane, rows.GetInt32(2), rows.GetInt32(3)));
+            }
+
+            return marks;
+        }
+        finally
+        {
+            _readerLock.Release();
+        }
     }
 
     public Task WaitForNewEventsAsync(TimeSpan timeout, CancellationToken cancellationToken) => _newEvents.WaitAsync(timeout, cancellationToken);
@@ -473,9 +509,18 @@ public sealed class SqliteEventStore : IEventStore, IAsyncDisposable
                 {
                     var r = append.Record;
                     append.Outcome = insert.Execute(r) ? AppendOutcome.Stored : AppendOutcome.Duplicate;
-                    stored += append.Outcome == AppendOutcome.Stored ? 1 : 0;
-                    storedAlarms += append.Outcome == AppendOutcome.Stored && r.IsAlarm ? 1 : 0;
-                    if (append.Outcome == AppendOutcome.Stored && !r.IsAlarm)
+                    if (append.Outcome == AppendOutcome.Duplicate && insert.StoredDigestDiffers(r))
+                    {
+                        // The id came before with another payload: a device fault, not a resend. This payload is kept
+                        // under its derived id (a resend of it is a duplicate of that one), flagged, and forwarded.
+                        r = r.AsConflict();
+                        append.Outcome = insert.Execute(r) ? AppendOutcome.Conflict : AppendOutcome.ConflictDuplicate;
+                    }
+
+                    var written = append.Outcome is AppendOutcome.Stored or AppendOutcome.Conflict;
+                    stored += written ? 1 : 0;
+                    storedAlarms += written && r.IsAlarm ? 1 : 0;
+                    if (written && !r.IsAlarm)
                     {
                         _housekeeping.TelemetryBytes += System.Text.Encoding.UTF8.GetByteCount(r.Payload);
                     }
@@ -600,14 +645,15 @@ public sealed class SqliteEventStore : IEventStore, IAsyncDisposable
     }
 
     /// <summary>Schema upgrade of a store created by an older gateway (no data rewritten).</summary>
-    private static void AddColumnIfMissing(SqliteConnection connection, string column, string type)
+    private static void AddColumnIfMissing(SqliteConnection connection, string table, string column, string type)
     {
         using var check = connection.CreateCommand();
-        check.CommandText = "SELECT COUNT(*) FROM pragma_table_info('events') WHERE name = $name";
+        check.CommandText = "SELECT COUNT(*) FROM pragma_table_info($table) WHERE name = $name";
+        check.Parameters.AddWithValue("$table", table);
         check.Parameters.AddWithValue("$name", column);
         if ((long)check.ExecuteScalar()! == 0)
         {
-            Execute(connection, $"ALTER TABLE events ADD COLUMN {column} {type}");
+            Execute(connection, $"ALTER TABLE {table} ADD COLUMN {column} {type}");
         }
     }
 
@@ -633,9 +679,46 @@ public sealed class SqliteEventStore : IEventStore, IAsyncDisposable
             _db = connection.Handle!;
             // An id in tombstones (pruned after forwarding, or evicted) is still a duplicate: no second delivery.
             var rc = SQLitePCL.raw.sqlite3_prepare_v2(_db,
-                "INSERT OR IGNORE INTO events(id, lane, dev, boot, seq, type, ts, rx, payload, skew_ms) SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10 WHERE NOT EXISTS (SELECT 1 FROM tombstones WHERE id = ?1)",
+                "INSERT OR IGNORE INTO events(id, lane, dev, boot, seq, type, ts, rx, payload, skew_ms, digest, fault, conflict_of) SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13 WHERE NOT EXISTS (SELECT 1 FROM tombstones WHERE id = ?1)",
                 out _statement);
             SqliteException.ThrowExceptionForRC(rc, _db);
+            // Only run when the insert was ignored (rare: a resend, or a reused id).
+            rc = SQLitePCL.raw.sqlite3_prepare_v2(_db,
+                "SELECT digest FROM events WHERE id = ?1 UNION ALL SELECT digest FROM tombstones WHERE id = ?1 LIMIT 1",
+                out _digestOf);
+            SqliteException.ThrowExceptionForRC(rc, _db);
+        }
+
+        private readonly SQLitePCL.sqlite3_stmt _digestOf;
+
+        /// <summary>
+        /// For an id that is already stored (or tombstoned): true when the stored copy's payload digest is another
+        /// than this record's. A row without a digest (written by an older gateway) counts as the same payload.
+        /// </summary>
+        public bool StoredDigestDiffers(EventRecord r)
+        {
+            var s = _digestOf;
+            try
+            {
+                Check(SQLitePCL.raw.sqlite3_bind_text(s, 1, r.Id));
+                var rc = SQLitePCL.raw.sqlite3_step(s);
+                if (rc == SQLitePCL.raw.SQLITE_DONE)
+                {
+                    return false;
+                }
+
+                if (rc != SQLitePCL.raw.SQLITE_ROW)
+                {
+                    SqliteException.ThrowExceptionForRC(rc, _db);
+                }
+
+                return SQLitePCL.raw.sqlite3_column_type(s, 0) != SQLitePCL.raw.SQLITE_NULL
+                    && unchecked((ulong)SQLitePCL.raw.sqlite3_column_int64(s, 0)) != r.PayloadDigest;
+            }
+            finally
+            {
+                SQLitePCL.raw.sqlite3_reset(s);
+            }
         }
 
         /// <summary>True when stored, false when the id was already stored or tombstoned.</summary>
@@ -654,6 +737,9 @@ public sealed class SqliteEventStore : IEventStore, IAsyncDisposable
                 Check(SQLitePCL.raw.sqlite3_bind_int64(s, 8, r.ReceivedUnixMilliseconds));
                 Check(SQLitePCL.raw.sqlite3_bind_text(s, 9, r.Payload));
                 Check(r.ClockSkewMilliseconds is { } skew ? SQLitePCL.raw.sqlite3_bind_int64(s, 10, skew) : SQLitePCL.raw.sqlite3_bind_null(s, 10));
+                Check(SQLitePCL.raw.sqlite3_bind_int64(s, 11, unchecked((long)r.PayloadDigest)));
+                Check(r.Fault is { } fault ? SQLitePCL.raw.sqlite3_bind_text(s, 12, fault) : SQLitePCL.raw.sqlite3_bind_null(s, 12));
+                Check(r.ConflictOf is { } of ? SQLitePCL.raw.sqlite3_bind_text(s, 13, of) : SQLitePCL.raw.sqlite3_bind_null(s, 13));
                 var rc = SQLitePCL.raw.sqlite3_step(s);
                 if (rc != SQLitePCL.raw.SQLITE_DONE)
                 {
@@ -668,7 +754,11 @@ public sealed class SqliteEventStore : IEventStore, IAsyncDisposable
             }
         }
 
-        public void Dispose() => _statement.Dispose();
+        public void Dispose()
+        {
+            _statement.Dispose();
+            _digestOf.Dispose();
+        }
 
         private void Check(int rc)
         {

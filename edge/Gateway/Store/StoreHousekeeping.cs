@@ -153,7 +153,8 @@ internal sealed class StoreHousekeeping
 
         using var tombstone = _writer.CreateCommand();
         tombstone.Transaction = transaction;
-        tombstone.CommandText = "INSERT OR REPLACE INTO tombstones(id, lane, seq_no, reason, at) VALUES($id, $lane, $seq, $reason, $at)";
+        // The payload digest goes along: a reused id with another payload is told from a late resend for the whole window.
+        tombstone.CommandText = "INSERT OR REPLACE INTO tombstones(id, lane, seq_no, reason, at, digest) VALUES($id, $lane, $seq, $reason, $at, (SELECT digest FROM events WHERE seq_no = $seq))";
         var tId = tombstone.Parameters.Add("$id", SqliteType.Text);
         var tLane = tombstone.Parameters.Add("$lane", SqliteType.Integer);
         var tSeq = tombstone.Parameters.Add("$seq", SqliteType.Integer);

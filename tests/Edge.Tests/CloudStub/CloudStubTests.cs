@@ -63,6 +63,63 @@ public sealed class CloudStubTests
     }
 
     [TestMethod]
+    public async Task Post_SameIdOtherPayload_KeptUnderDerivedIdCountedAndReported()
+    {
+        var s = await StartAsync();
+        try
+        {
+            var heartbeat = new { id = "p-1:1:42", dev = "p-1", type = "heartbeat", lane = "telemetry", boot = 1, seq = 42, ts = 1L, rx = 2L, payload = "{\"type\":\"heartbeat\"}" };
+            var sos = new { id = "p-1:1:42", dev = "p-1", type = "sos", lane = "alarm", boot = 1, seq = 42, ts = 1L, rx = 2L, payload = "{\"type\":\"sos\"}" };
+            await PostAsync(s.Http, heartbeat);
+
+            var answer = await PostAsync(s.Http, sos);
+            var again = await PostAsync(s.Http, sos);
+            var listed = await s.Http.GetFromJsonAsync<JsonElement>("/api/v1/events?dev=p-1");
+
+            var derived = Eldercare.Firmware.Core.Events.EventIdentity.MakeConflictId("p-1:1:42", Eldercare.Firmware.Core.Events.EventIdentity.PayloadDigest(sos.payload));
+            Assert.AreEqual("p-1:1:42", answer.GetProperty("stored")[0].GetString(), "done for the gateway");
+            Assert.AreEqual(derived, answer.GetProperty("conflicts")[0].GetProperty("storedAs").GetString());
+            Assert.AreEqual(1, again.GetProperty("duplicates").GetArrayLength(), "a resend of the conflicting payload is a duplicate");
+            Assert.AreEqual(2, listed.GetArrayLength());
+            var kept = listed.EnumerateArray().Single(e => e.GetProperty("type").GetString() == "sos");
+            Assert.AreEqual(derived, kept.GetProperty("id").GetString());
+            Assert.AreEqual("id_conflict", kept.GetProperty("fault").GetString());
+            Assert.AreEqual("p-1:1:42", kept.GetProperty("conflictOf").GetString());
+            Assert.AreEqual(1, s.Stub.Counters.IdConflicts);
+        }
+        finally
+        {
+            await StopAsync(s);
+        }
+    }
+
+    [TestMethod]
+    public async Task Post_DerivedIdFromGateway_StoredOnlyWhenItIsTheRulesId()
+    {
+        var s = await StartAsync();
+        try
+        {
+            const string payload = "{\"type\":\"sos\"}";
+            var good = Eldercare.Firmware.Core.Events.EventIdentity.MakeConflictId("p-1:1:5", Eldercare.Firmware.Core.Events.EventIdentity.PayloadDigest(payload));
+            object Derived(string id, string fault, string conflictOf) => new { id, dev = "p-1", type = "sos", lane = "alarm", boot = 1, seq = 5, ts = 1L, rx = 2L, payload, fault, conflictOf };
+
+            var answer = await PostAsync(s.Http,
+                Derived(good, "id_conflict", "p-1:1:5"),
+                Derived("p-1:1:5~0000000000000000", "id_conflict", "p-1:1:5"),
+                Derived(good, "id_conflict", "p-1:1:6"),
+                Derived(good, "who_knows", "p-1:1:5"));
+
+            Assert.AreEqual(good, answer.GetProperty("stored")[0].GetString());
+            var reasons = answer.GetProperty("rejected").EnumerateArray().Select(r => r.GetProperty("reason").GetString()).ToList();
+            CollectionAssert.AreEqual(new[] { "id_mismatch", "id_mismatch", "bad_field" }, reasons);
+        }
+        finally
+        {
+            await StopAsync(s);
+        }
+    }
+
+    [TestMethod]
     public async Task Post_UploadOfSeveralChunksWithAnAlarmPostedMeanwhile_EachStoredOnceInOrder()
     {
         var s = await StartAsync();

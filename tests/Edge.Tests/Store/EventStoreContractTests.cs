@@ -283,4 +283,81 @@ public abstract class EventStoreContractTests
         Assert.AreSame(wait, await Task.WhenAny(wait, Task.Delay(TimeSpan.FromSeconds(10))));
         await CloseAsync(store);
     }
+
+    [TestMethod]
+    public async Task Append_SameIdOtherPayload_KeptUnderDerivedIdFlaggedConflict()
+    {
+        var store = await OpenAsync(DirectoryPath);
+        var heartbeat = TestEvents.Record("pendant-1", 42, EventTypes.Heartbeat);
+        var sos = TestEvents.Record("pendant-1", 42, EventTypes.Sos);
+        await store.AppendAsync(heartbeat, CancellationToken.None);
+
+        var outcome = await store.AppendAsync(sos, CancellationToken.None);
+
+        Assert.AreEqual(AppendOutcome.Conflict, outcome);
+        var pending = await store.ReadPendingAsync(10, CancellationToken.None);
+        Assert.HasCount(2, pending);
+        var kept = pending.Single(e => e.Type == EventTypes.Sos);
+        Assert.AreEqual(EventIdentity.MakeConflictId(sos.Id, EventIdentity.PayloadDigest(sos.Payload)), kept.Id);
+        Assert.AreEqual(EventIdentity.IdConflict, kept.Fault);
+        Assert.AreEqual(sos.Id, kept.ConflictOf);
+        Assert.AreEqual(sos.Payload, kept.Payload, "the device's payload unchanged");
+        var first = pending.Single(e => e.Type == EventTypes.Heartbeat);
+        Assert.AreEqual(heartbeat.Id, first.Id, "the first payload keeps the id");
+        Assert.IsNull(first.Fault);
+        await CloseAsync(store);
+    }
+
+    [TestMethod]
+    public async Task Append_ConflictingPayloadResentAfterReopen_ConflictDuplicateNothingWritten()
+    {
+        var store = await OpenAsync(DirectoryPath);
+        var sos = TestEvents.Record("pendant-1", 42, EventTypes.Sos);
+        await store.AppendAsync(TestEvents.Record("pendant-1", 42, EventTypes.Heartbeat), CancellationToken.None);
+        await store.AppendAsync(sos, CancellationToken.None);
+        await CloseAsync(store);
+
+        var reopened = await OpenAsync(DirectoryPath);
+        var outcome = await reopened.AppendAsync(sos with { ReceivedUnixMilliseconds = 1 }, CancellationToken.None);
+
+        Assert.AreEqual(AppendOutcome.ConflictDuplicate, outcome);
+        Assert.HasCount(2, await reopened.ReadPendingAsync(10, CancellationToken.None));
+        await CloseAsync(reopened);
+    }
+
+    [TestMethod]
+    public async Task Append_SamePayloadAgain_DuplicateNotConflict()
+    {
+        var store = await OpenAsync(DirectoryPath);
+        var sos = TestEvents.Record("pendant-1", 7, EventTypes.Sos);
+        await store.AppendAsync(sos, CancellationToken.None);
+
+        var outcome = await store.AppendAsync(sos with { ReceivedUnixMilliseconds = 5, ClockSkewMilliseconds = 3 }, CancellationToken.None);
+
+        Assert.AreEqual(AppendOutcome.Duplicate, outcome, "a resend carries the same bytes: only the gateway's own fields differ");
+        await CloseAsync(store);
+    }
+
+    [TestMethod]
+    public async Task ReadSequenceMarks_PendingAndRecentRows_HighestBootAndSeqPerDeviceAndLane()
+    {
+        var store = await OpenAsync(DirectoryPath);
+        foreach (var r in new[]
+        {
+            TestEvents.Record("pendant-1", 3, EventTypes.Heartbeat), TestEvents.Record("pendant-1", 9, EventTypes.Heartbeat),
+            TestEvents.Record("pendant-1", 5, EventTypes.Sos), TestEvents.Record("pendant-1", 2, EventTypes.Sos, boot: 2),
+            TestEvents.Record("pendant-2", 4, EventTypes.Heartbeat),
+        })
+        {
+            await store.AppendAsync(r, CancellationToken.None);
+        }
+
+        var marks = store.ReadSequenceMarks(1000);
+
+        var best = marks.GroupBy(m => (m.DeviceId, m.Lane)).ToDictionary(g => g.Key, g => g.Max(m => ((long)m.BootEpoch << 32) | (uint)m.Sequence));
+        Assert.AreEqual((1L << 32) | 9, best[("pendant-1", EventTypes.TelemetryLane)]);
+        Assert.AreEqual((2L << 32) | 2, best[("pendant-1", EventTypes.AlarmLane)]);
+        Assert.AreEqual((1L << 32) | 4, best[("pendant-2", EventTypes.TelemetryLane)]);
+        await CloseAsync(store);
+    }
 }

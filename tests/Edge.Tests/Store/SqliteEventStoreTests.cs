@@ -37,4 +37,21 @@ public sealed class SqliteEventStoreTests : EventStoreContractTests
         command.CommandText = "PRAGMA journal_mode";
         Assert.AreEqual("wal", (string)command.ExecuteScalar()!);
     }
+
+    [TestMethod]
+    public async Task Append_IdOfEvictedEventWithOtherPayload_ConflictTheTombstoneKeepsTheDigest()
+    {
+        // A quota so small that every telemetry row is evicted to a tombstone at its own commit.
+        await using var store = SqliteEventStore.Open(new StoreOptions { DataDirectory = DirectoryPath, MaxTelemetryBytes = 1 }, NullLogger.Instance);
+        var heartbeat = TestEvents.Record("pendant-1", 42, Eldercare.Firmware.Core.Events.EventTypes.Heartbeat);
+        await store.AppendAsync(heartbeat, CancellationToken.None);
+        Assert.AreEqual(0, store.PendingCount, "evicted (tombstoned)");
+
+        var resend = await store.AppendAsync(heartbeat, CancellationToken.None);
+        var sos = await store.AppendAsync(TestEvents.Record("pendant-1", 42), CancellationToken.None);
+
+        Assert.AreEqual(AppendOutcome.Duplicate, resend, "the same payload against its tombstone: a resend");
+        Assert.AreEqual(AppendOutcome.Conflict, sos, "another payload against the tombstone: kept under the derived id");
+        Assert.AreEqual(1, store.PendingCount);
+    }
 }
