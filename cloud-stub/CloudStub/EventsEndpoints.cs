@@ -75,7 +75,7 @@ public static class EventsEndpoints
         {
             counters.CountBadBatch();
             counters.CountRefused(parsed.Error!);
-            logs.CreateLogger("CloudStub.Events").LogWarning("refused batch from {Remote} {Error}: {Detail}", context.Connection.RemoteIpAddress, parsed.Error, parsed.Detail);
+            logs.CreateLogger("CloudStub.Events").LogWarning("refused batch from {Remote} {Error}: {Detail}", context.Connection.RemoteIpAddress, parsed.Error, Eldercare.Firmware.Core.Text.LogText.Untrusted(parsed.Detail ?? string.Empty, 240));
             return Results.Json(new { error = parsed.Error, detail = parsed.Detail }, statusCode: parsed.StatusCode);
         }
 

@@ -44,7 +44,7 @@ public sealed class MqttNetLogBridge : IMqttNetLogger
 
         if (logLevel >= MqttNetLogLevel.Warning || _logger.IsEnabled(LogLevel.Debug))
         {
-            _logger.LogDebug("mqttnet {Source}: {Message} {Error}", source, text, exception?.Message);
+            _logger.LogDebug("mqttnet {Source}: {Message} {Error}", source, Eldercare.Firmware.Core.Text.LogText.Untrusted(text, 400), Eldercare.Firmware.Core.Text.LogText.Untrusted(exception?.Message ?? string.Empty, 400));
         }
     }
 

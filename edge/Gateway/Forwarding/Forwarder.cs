@@ -577,7 +577,7 @@ public sealed class Forwarder : BackgroundService
             _metrics.CountUpstreamRejected(rejected.Count);
             foreach (var r in rejected)
             {
-                _logger.LogWarning("upstream rejected {Id}: {Reason}", r.Id, r.Reason);
+                _logger.LogWarning("upstream rejected {Id}: {Reason}", Eldercare.Firmware.Core.Text.LogText.Untrusted(r.Id), Eldercare.Firmware.Core.Text.LogText.Untrusted(r.Reason));
             }
         }
 

@@ -10,7 +10,7 @@ namespace Eldercare.Edge.Gateway.Ingest;
 /// The protocol-free ingest step shared by both broker modes: decode with the firmware's own codec,
 /// check the event belongs to the device of the topic, store durably, count and log.
 /// </summary>
-public sealed class EventIngestor
+public sealed class EventIngestor : IDisposable
 {
     private readonly IEventStore _store;
     private readonly GatewayMetrics _metrics;
@@ -20,12 +20,14 @@ public sealed class EventIngestor
     private readonly TelemetryAdmission _admission;
     private readonly AlarmExpress? _express;
     private readonly SequenceTracker _sequences = new();
+    private readonly RejectionLog _rejections;
+    private readonly bool _ownsRejections;
 
     /// <summary>Rows read at start, besides the pending ones, to know each device's last (boot, seq): a day of a
     /// 10k-device fleet's heartbeats is more, but a device's newest event is among the latest rows.</summary>
     private const int SequenceMarkRows = 200_000;
 
-    public EventIngestor(IEventStore store, GatewayMetrics metrics, ILogger<EventIngestor> logger, TimeProvider time, ClockSkewMonitor? skew = null, TelemetryAdmission? admission = null, AlarmExpress? express = null)
+    public EventIngestor(IEventStore store, GatewayMetrics metrics, ILogger<EventIngestor> logger, TimeProvider time, ClockSkewMonitor? skew = null, TelemetryAdmission? admission = null, AlarmExpress? express = null, RejectionLog? rejections = null)
     {
         _express = express;
         _admission = admission ?? new TelemetryAdmission(new IngestOptions(), time);
@@ -35,6 +37,8 @@ public sealed class EventIngestor
         _time = time;
         _skew = skew;
         _sequences.Load(store.ReadSequenceMarks(SequenceMarkRows));
+        _ownsRejections = rejections is null;
+        _rejections = rejections ?? new RejectionLog(logger, time, TimeSpan.FromSeconds(new IngestOptions().RejectionLogWindowSeconds));
     }
 
     /// <param name="topicDeviceId">The device the topic (and, on the embedded broker, the login) says sent it.</param>
@@ -139,7 +143,16 @@ public sealed class EventIngestor
     public void ReportRejected(string deviceId, string reason, string detail)
     {
         _metrics.CountRejected(reason);
-        _logger.LogWarning("rejected {Device} {Reason}: {Detail}", deviceId, reason, detail);
+        // Escaped, capped and, for a flood from one source, summed up (RejectionLog); the counter counts each one.
+        _rejections.Write(deviceId, reason, detail);
+    }
+
+    public void Dispose()
+    {
+        if (_ownsRejections)
+        {
+            _rejections.Dispose();
+        }
     }
 
     private IngestResult Reject(string deviceId, string reason, string detail)

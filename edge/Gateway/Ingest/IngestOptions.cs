@@ -24,8 +24,19 @@ public sealed class IngestOptions
     /// <summary>A settled device's telemetry skips the bulk lane at most once per this interval (heartbeats do).</summary>
     public int FastLaneIntervalMilliseconds { get; init; } = 1000;
 
+    /// <summary>
+    /// Per source and reason, the first <see cref="RejectionLog.LinesPerWindow"/> rejections of each such window get a
+    /// log line of their own, the rest one summary line at its end (every one is counted in the metric).
+    /// </summary>
+    public int RejectionLogWindowSeconds { get; init; } = 10;
+
     public IEnumerable<string> Validate()
     {
+        if (RejectionLogWindowSeconds < 1)
+        {
+            yield return "Gateway:Ingest:RejectionLogWindowSeconds must be >= 1";
+        }
+
         if (TelemetryConcurrency < 1)
         {
             yield return "Gateway:Ingest:TelemetryConcurrency must be >= 1";
