@@ -110,7 +110,7 @@ public sealed class EventIngestor : IDisposable
                 return new IngestResult(IngestOutcome.Duplicate, record.Id, null, null);
             case AppendOutcome.ConflictDuplicate:
                 _metrics.CountDuplicate();
-                _logger.LogWarning("duplicate {Id} of a conflicting payload, kept as {ConflictId}", record.Id, record.AsConflict().Id);
+                _logger.LogInformation("duplicate {Id} (a resend of a payload kept under {ConflictId})", record.Id, record.AsConflict().Id);
                 return new IngestResult(IngestOutcome.Duplicate, record.AsConflict().Id, null, null);
             case AppendOutcome.Conflict:
                 // Acknowledged: it is durable under its derived id and will be forwarded; refusing it would leave an
@@ -118,16 +118,16 @@ public sealed class EventIngestor : IDisposable
                 var conflict = record.AsConflict();
                 _metrics.CountStored();
                 _metrics.CountDeviceFault(EventIdentity.IdConflict);
-                _logger.LogWarning("{Fault} {Id}: the id was stored before with another payload (device boot epoch or storage reset?); this {Type} stored as {ConflictId}",
-                    EventIdentity.IdConflict, record.Id, record.Type, conflict.Id);
+                _rejections.WriteFault(record.DeviceId, record.Id, EventIdentity.IdConflict,
+                    $"the id was stored before with another payload (device boot epoch or storage reset?); this {record.Type} stored as {conflict.Id}");
                 return new IngestResult(IngestOutcome.Stored, conflict.Id, null, null);
         }
 
         if (record.Fault == EventIdentity.SeqRegression)
         {
             _metrics.CountDeviceFault(EventIdentity.SeqRegression);
-            _logger.LogWarning("{Fault} {Id}: seq lower than one already seen from boot epoch {Boot} in the {Lane} lane (device storage reset?); stored, flagged",
-                EventIdentity.SeqRegression, record.Id, record.BootEpoch, record.Lane);
+            _rejections.WriteFault(record.DeviceId, record.Id, EventIdentity.SeqRegression,
+                $"seq lower than one already seen from boot epoch {record.BootEpoch} in the {record.Lane} lane (device storage reset?); stored, flagged");
         }
 
         _metrics.CountStored();

@@ -1,11 +1,13 @@
 using System.Net;
+using Eldercare.Firmware.Core.Events;
 using Eldercare.Firmware.Core.Text;
 using Microsoft.Extensions.Logging;
 
 namespace Eldercare.Edge.Gateway.Ingest;
 
 /// <summary>
-/// Writes the operator's <c>rejected &lt;who&gt; &lt;reason&gt;: &lt;detail&gt;</c> lines so that an attacker controls
+/// Writes the operator's <c>rejected &lt;who&gt; &lt;reason&gt;: &lt;detail&gt;</c> lines (and the device-fault warnings,
+/// <see cref="WriteFault"/>) so that an attacker controls
 /// neither their shape nor their number. Every untrusted string is escaped and capped (<see cref="LogText"/>: a
 /// 16,000-character username made a 16,119-character line). Per source (the address of <c>ip:port</c>, else the
 /// device id) and reason, the first <see cref="LinesPerWindow"/> rejections of a window are written; the rest are
@@ -41,8 +43,30 @@ public sealed class RejectionLog : IDisposable
 
     public void Write(string who, string reason, string detail)
     {
-        var now = _time.GetUtcNow().ToUnixTimeMilliseconds();
         var source = SourceOf(who);
+        if (Admit(source, reason))
+        {
+            _logger.LogWarning("rejected {Device} {Reason}: {Detail}", LogText.Untrusted(who, MaxWhoChars), reason, LogText.Untrusted(detail, MaxDetailChars));
+        }
+    }
+
+    /// <summary>
+    /// A device fault in an event that was kept (<c>id_conflict</c>, <c>seq_regression</c>): <c>&lt;fault&gt; &lt;id&gt;:
+    /// &lt;detail&gt;</c>, under the same allowance per device and fault (a device whose storage was reset could
+    /// otherwise make a warning of every event it sends).
+    /// </summary>
+    public void WriteFault(string deviceId, string eventId, string fault, string detail)
+    {
+        if (Admit(deviceId, fault))
+        {
+            _logger.LogWarning("{Fault} {Id}: {Detail}", fault, LogText.Untrusted(eventId, MaxWhoChars), LogText.Untrusted(detail, MaxDetailChars));
+        }
+    }
+
+    /// <summary>True when this one gets a line; writes the summary of the source's previous window if it ended.</summary>
+    private bool Admit(string source, string reason)
+    {
+        var now = _time.GetUtcNow().ToUnixTimeMilliseconds();
         int suppressedBefore = 0;
         bool write;
         lock (_windows)
@@ -86,10 +110,7 @@ public sealed class RejectionLog : IDisposable
             Summary(source, reason, suppressedBefore);
         }
 
-        if (write)
-        {
-            _logger.LogWarning("rejected {Device} {Reason}: {Detail}", LogText.Untrusted(who, MaxWhoChars), reason, LogText.Untrusted(detail, MaxDetailChars));
-        }
+        return write;
     }
 
     /// <summary>Writes the summaries of ended windows and forgets quiet sources (also called by the timer).</summary>
@@ -123,9 +144,18 @@ public sealed class RejectionLog : IDisposable
 
     public void Dispose() => _flush.Dispose();
 
-    private void Summary(string source, string reason, int count) =>
+    private void Summary(string source, string reason, int count)
+    {
+        if (reason is EventIdentity.IdConflict or EventIdentity.SeqRegression)
+        {
+            _logger.LogWarning("{Fault} {Device}: {Count} more in {Seconds} s not logged one by one (each counted in gateway_device_faults_total)",
+                reason, LogText.Untrusted(source, MaxWhoChars), count, _windowMilliseconds / 1000.0);
+            return;
+        }
+
         _logger.LogWarning("rejected {Device} {Reason}: {Count} more in {Seconds} s not logged one by one (each counted in gateway_rejected_total)",
             LogText.Untrusted(source, MaxWhoChars), reason, count, _windowMilliseconds / 1000.0);
+    }
 
     /// <summary>The address of an <c>ip:port</c> (a connection's port changes with every attempt), else the text itself.</summary>
     private static string SourceOf(string who) => IPEndPoint.TryParse(who, out var endpoint) && who.Contains(':') ? endpoint.Address.ToString() : who;
