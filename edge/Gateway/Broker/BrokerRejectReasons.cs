@@ -9,6 +9,12 @@ public static class BrokerRejectReasons
     /// <summary>A QoS 2 publish: wire format v1 uses QoS 1 only; the connection is closed (MQTT 5 3.3.1.2, Maximum QoS).</summary>
     public const string QosNotSupported = "qos_not_supported";
 
+    /// <summary>
+    /// MQTT 5: a retained PUBLISH, or a CONNECT with a retained will, while the CONNACK says Retain Available 0
+    /// (MQTT 5 3.3.1.3, 3.2.2.3.5): DISCONNECT or CONNACK 0x9A. MQTT 3.1.1 has no such refusal; the flag is ignored.
+    /// </summary>
+    public const string RetainNotSupported = "retain_not_supported";
+
     /// <summary>An MQTT packet announced over <c>Gateway:Mqtt:MaxPacketBytes</c>; the connection is cut before it is read.</summary>
     public const string PacketTooLarge = "packet_too_large";
 

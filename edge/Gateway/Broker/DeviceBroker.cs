@@ -10,6 +10,7 @@ using Eldercare.Edge.Gateway.Metrics;
 using Eldercare.Edge.Gateway.Registry;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using MQTTnet.Formatter;
 using MQTTnet.Packets;
 using MQTTnet.Protocol;
 
@@ -222,6 +223,8 @@ public sealed class DeviceBroker : IHostedService, IAsyncDisposable
         _ingestor.ReportRejected(remote, BrokerRejectReasons.PacketTooLarge,
             $"packet of {announcedBytes} bytes announced{(deviceId is null ? string.Empty : $" by {deviceId}")}, limit {_options.MaxPacketBytes}: connection closed");
 
+    internal void ReportRetainNotSupported(string who, string detail) => _ingestor.ReportRejected(who, BrokerRejectReasons.RetainNotSupported, detail);
+
     internal void ReportTlsFailure(string remote, string detail) => _ingestor.ReportRejected(remote, BrokerRejectReasons.TlsHandshakeFailed, detail);
 
     internal void KeepAliveExpired(DeviceConnection connection) =>
@@ -258,7 +261,25 @@ public sealed class DeviceBroker : IHostedService, IAsyncDisposable
     {
         var password = connect.Password is null ? null : Encoding.UTF8.GetString(connect.Password);
         var reason = await _policy.ValidateConnectAsync(connect.ClientId, connect.Username, password, connection.Remote, _stopping.Token).ConfigureAwait(false);
-        return reason == MqttConnectReasonCode.Success && string.IsNullOrEmpty(connect.ClientId) ? MqttConnectReasonCode.ClientIdentifierNotValid : reason;
+        if (reason != MqttConnectReasonCode.Success)
+        {
+            return reason;
+        }
+
+        if (string.IsNullOrEmpty(connect.ClientId))
+        {
+            return MqttConnectReasonCode.ClientIdentifierNotValid;
+        }
+
+        if (connect.WillFlag && connect.WillRetain && connection.ProtocolVersion == MqttProtocolVersion.V500)
+        {
+            // MQTT 5 3.2.2.3.5: with Retain Available 0 a CONNECT whose will is retained is refused with CONNACK 0x9A.
+            // Checked after the login, so the log names the device (and a reconnect loop meets the connect limit).
+            ReportRetainNotSupported(connect.Username!, "CONNECT with a retained will while Retain Available is 0: CONNACK 0x9A");
+            return MqttConnectReasonCode.RetainNotSupported;
+        }
+
+        return reason;
     }
 
     /// <returns>The PUBACK's reason code (MQTT 5; 3.1.1 has none), its reason string, and whether to close instead.</returns>

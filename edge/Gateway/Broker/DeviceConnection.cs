@@ -144,8 +144,21 @@ internal sealed class DeviceConnection
                     return;
                 }
 
+                var body = new ArraySegment<byte>(_rx!, _rxStart + headerLength, bodyLength);
+                if (!IsConnected && ConnectProtocol.IsUnsupportedLevel(body, out var protocolName, out var level))
+                {
+                    // MQTT 3.1.1 3.1.2.2: an unsupported protocol level gets CONNACK return code 0x01 (unacceptable
+                    // protocol version), then the connection is closed. MQTTnet's DetectProtocolVersion would throw,
+                    // and the client would see a bare close. The 3.1.1 form: its level is the one we cannot speak.
+                    Consume(headerLength + bodyLength);
+                    _connectReceived = true;
+                    _broker.ReportProtocolError(Remote, $"CONNECT with protocol '{protocolName}' level {level} (supported: MQIsdp 3, MQTT 4 and 5): CONNACK 0x01, connection closed");
+                    await SendAsync(ConnectProtocol.UnacceptableProtocolVersion).ConfigureAwait(false);
+                    return;
+                }
+
                 // Decoded before the bytes are released: MQTTnet's decoder copies the payload out of the buffer.
-                var received = new ReceivedMqttPacket(fixedHeader, new ArraySegment<byte>(_rx!, _rxStart + headerLength, bodyLength), headerLength + bodyLength);
+                var received = new ReceivedMqttPacket(fixedHeader, body, headerLength + bodyLength);
                 var packet = Decode(received, out var formatter);
                 Consume(headerLength + bodyLength);
                 // A publish goes straight to its handler: through HandleAsync it cost one more state machine per event.
@@ -225,7 +238,7 @@ internal sealed class DeviceConnection
         var span = _rx.AsSpan(_rxStart, available);
         fixedHeader = span[0];
         long remaining = 0;
-        for (var i = 1; i <= 4; i++)
+        for (var i = 1; ; i++)
         {
             if (i >= available)
             {
@@ -235,17 +248,26 @@ internal sealed class DeviceConnection
 
             var b = span[i];
             remaining |= (long)(b & 0x7F) << (7 * (i - 1));
-            if (remaining > _broker.MaxPacketBytes || (i == 4 && (b & 0x80) != 0))
-            {
-                _broker.ReportTooLarge(Remote, DeviceId, remaining);
-                return FrameResult.Refused;
-            }
-
             if ((b & 0x80) == 0)
             {
                 headerLength = i + 1;
                 break;
             }
+
+            if (i == 4)
+            {
+                // MQTT 5 1.5.5 and 2.1.4 (3.1.1 2.2.3): a variable byte integer has at most four bytes, so a fourth
+                // with the continuation bit makes a malformed packet, not a large one, whatever the first three say.
+                _broker.ReportProtocolError(DeviceId ?? Remote, "malformed remaining length (more than 4 bytes): connection closed");
+                return FrameResult.Refused;
+            }
+        }
+
+        // Decided once the length is complete (at most 4 bytes to wait for), so the log gives the real size.
+        if (remaining > _broker.MaxPacketBytes)
+        {
+            _broker.ReportTooLarge(Remote, DeviceId, remaining);
+            return FrameResult.Refused;
         }
 
         if (!IsConnected && fixedHeader != 0x10)
@@ -416,6 +438,16 @@ internal sealed class DeviceConnection
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     private async ValueTask<bool> HandlePublishAsync(MqttPublishPacket publish)
     {
+        if (publish.Retain && ProtocolVersion == MqttProtocolVersion.V500)
+        {
+            // MQTT 5 3.3.1.3: the CONNACK said Retain Available 0, so a retained PUBLISH is a protocol error:
+            // DISCONNECT 0x9A (Retain not supported), nothing stored, no PUBACK. (MQTT 3.1.1 cannot be told that
+            // retain is unavailable: there the flag is ignored, see docs/wire-format.md.)
+            _broker.ReportRetainNotSupported(DeviceId!, "retained PUBLISH while Retain Available is 0: DISCONNECT 0x9A, nothing stored");
+            await SendAsync(new MqttDisconnectPacket { ReasonCode = MqttDisconnectReasonCode.RetainNotSupported }).ConfigureAwait(false);
+            return false;
+        }
+
         var payload = publish.Payload;
         var bytes = payload.IsSingleSegment && MemoryMarshal.TryGetArray(payload.First, out var segment) && segment.Offset == 0 && segment.Count == segment.Array!.Length
             ? segment.Array
@@ -423,6 +455,14 @@ internal sealed class DeviceConnection
         var (code, reasonString, close) = await _broker.PublishAsync(this, publish.Topic, publish.QualityOfServiceLevel, publish.TopicAlias, bytes).ConfigureAwait(false);
         if (close)
         {
+            // A refusal that carries a reason string (device_mismatch) is told to an MQTT 5 device in a PUBACK before
+            // the close. MQTT 3.1.1's PUBACK has no reason code, and a plain one would read as "stored": closed
+            // without it. Every other close (topic_not_allowed, qos_not_supported, a failed commit) sends nothing.
+            if (reasonString is not null && ProtocolVersion == MqttProtocolVersion.V500 && publish.QualityOfServiceLevel == MqttQualityOfServiceLevel.AtLeastOnce)
+            {
+                await SendAsync(new MqttPubAckPacket { PacketIdentifier = publish.PacketIdentifier, ReasonCode = code, ReasonString = reasonString }).ConfigureAwait(false);
+            }
+
             return false;
         }
 
@@ -440,6 +480,20 @@ internal sealed class DeviceConnection
 
     /// <summary>Sends one packet; sends are serialised (the loop's answers and, later, downlinks).</summary>
     public Task SendAsync(MqttPacket packet) => SendAsync(packet, null);
+
+    /// <summary>Sends bytes already encoded (an answer before any protocol version is known).</summary>
+    private async Task SendAsync(ReadOnlyMemory<byte> encoded)
+    {
+        await _sendLock.WaitAsync().ConfigureAwait(false);
+        try
+        {
+            await _stream.WriteAsync(encoded).ConfigureAwait(false);
+        }
+        finally
+        {
+            _sendLock.Release();
+        }
+    }
 
     private async Task SendAsync(MqttPacket packet, MqttPacketFormatterAdapter? formatter)
     {

@@ -69,7 +69,13 @@ public sealed class DevicePolicy
         _metrics.CountConnectionAccepted();
     }
 
-    /// <returns>The PUBACK's reason code (MQTT 5; 3.1.1 has none), its reason string, and whether to close instead.</returns>
+    /// <returns>
+    /// The PUBACK's reason code (MQTT 5; 3.1.1 has none), its reason string, and whether to close the connection.
+    /// A close with a reason string (device_mismatch) is a refusal the device is told first where MQTT can say it:
+    /// the lean listener sends an MQTT 5 device that PUBACK, then closes; a 3.1.1 device gets no PUBACK (a plain one
+    /// would read as "stored"). A close without a reason string sends nothing. MQTTnet's server (Engine=MqttNetServer)
+    /// cannot answer and then close: it closes without PUBACK (MQTT 5: DISCONNECT 0x80).
+    /// </returns>
     public async ValueTask<(MqttPubAckReasonCode Code, string? ReasonString, bool Close)> PublishAsync(
         string deviceId, string? topic, MqttQualityOfServiceLevel qos, byte[] payload, CancellationToken cancellationToken)
     {
@@ -103,7 +109,7 @@ public sealed class DevicePolicy
             IngestOutcome.Stored or IngestOutcome.Duplicate => (MqttPubAckReasonCode.Success, null, false),
             // MQTT 5 tells the device why. MQTT 3.1.1 has no PUBACK reason code, so the device sees a plain PUBACK:
             // the bad event is acknowledged and dropped. It can never become valid, and refusing the ack would make
-            // the device resend it forever and jam its outbox. Another device's event is spoofing: closed.
+            // the device resend it forever and jam its outbox. Another device's event is spoofing: NotAuthorized, closed.
             IngestOutcome.Rejected when result.Reason == RejectReasons.DeviceMismatch => (MqttPubAckReasonCode.NotAuthorized, result.Reason, true),
             IngestOutcome.Rejected => (MqttPubAckReasonCode.PayloadFormatInvalid, result.Reason, false),
             // Not durable: no PUBACK at all, the device keeps the event and resends after reconnecting.

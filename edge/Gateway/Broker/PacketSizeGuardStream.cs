@@ -107,15 +107,18 @@ public sealed class PacketSizeGuardStream : Stream
             // Variable byte integer: 7 bits per byte, least significant first, at most 4 bytes.
             _remaining |= (long)(b & 0x7F) << (7 * _lengthBytes);
             _lengthBytes++;
-            if (_remaining > _maxPacketBytes)
+            if ((b & 0x80) == 0 && _remaining > _maxPacketBytes)
             {
+                // Decided once the length is complete, so the announced size is the real one; MQTTnet reads a header
+                // byte by byte and has not seen this one yet.
                 _onTooLarge(_remaining);
                 throw new PacketTooLargeException(_remaining, _maxPacketBytes);
             }
 
             if ((b & 0x80) == 0 || _lengthBytes == 4)
             {
-                // A fifth length byte is malformed; MQTTnet rejects it itself, the guard only follows framing.
+                // A fourth length byte with the continuation bit is a malformed packet, not a large one (MQTT 5
+                // 1.5.5): MQTTnet refuses it itself (protocol_error); the guard only follows framing.
                 _bodyLeft = _remaining;
                 _inHeader = false;
                 if (_bodyLeft == 0)

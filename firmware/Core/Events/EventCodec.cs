@@ -178,6 +178,15 @@ namespace Eldercare.Firmware.Core.Events
                         return DecodeResult.Reject(RejectReasons.MalformedJson, reader.Error);
                     }
 
+                    // An escaped control character ("\u0000", "\n") is valid JSON, so the reader lets it through; the
+                    // format does not: on the device an embedded NUL ends a string, and in the gateway's log lines
+                    // and console a newline or an escape sequence would forge output. Same rule as a raw one.
+                    int control = IndexOfControlCharacter(s);
+                    if (control >= 0)
+                    {
+                        return DecodeResult.Reject(RejectReasons.BadField, "field '" + key + "' has control character " + ControlCharacterName(s[control]) + " at index " + control.ToString());
+                    }
+
                     if (field == FieldId) { id = s; }
                     else if (field == FieldDev) { dev = s; }
                     else if (field == FieldType) { type = s; }
@@ -413,16 +422,11 @@ namespace Eldercare.Firmware.Core.Events
                     b.Append('\\');
                     b.Append(c);
                 }
-                else if (c == '\n') { b.Append("\\n"); }
-                else if (c == '\r') { b.Append("\\r"); }
-                else if (c == '\t') { b.Append("\\t"); }
-                else if (c == '\b') { b.Append("\\b"); }
-                else if (c == '\f') { b.Append("\\f"); }
-                else if (c < ' ')
+                else if (IsControlCharacter(c))
                 {
-                    b.Append("\\u00");
-                    b.Append(HexDigit(c >> 4));
-                    b.Append(HexDigit(c & 0xF));
+                    // The decoder refuses control characters, escaped or not (bad_field), so the encoder writes a
+                    // space instead: an alarm must never be refused for its detail text.
+                    b.Append(' ');
                 }
                 else
                 {
@@ -433,9 +437,37 @@ namespace Eldercare.Firmware.Core.Events
             b.Append('"');
         }
 
+        /// <summary>
+        /// Unicode's control characters (category Cc): C0 U+0000..U+001F, DEL U+007F and C1 U+0080..U+009F.
+        /// None belongs in a device id, a type or a detail text (docs/wire-format.md, "Rules").
+        /// </summary>
+        private static bool IsControlCharacter(char c)
+        {
+            return c < ' ' || (c >= '\u007f' && c <= '\u009f');
+        }
+
+        private static int IndexOfControlCharacter(string s)
+        {
+            for (int i = 0; i < s.Length; i++)
+            {
+                if (IsControlCharacter(s[i]))
+                {
+                    return i;
+                }
+            }
+
+            return -1;
+        }
+
+        /// <summary>"U+001F": never the character itself, which could be a NUL or an escape in a log line.</summary>
+        private static string ControlCharacterName(char c)
+        {
+            return "U+00" + HexDigit(c >> 4).ToString() + HexDigit(c & 0xF).ToString();
+        }
+
         private static char HexDigit(int value)
         {
-            return (char)(value < 10 ? '0' + value : 'a' + value - 10);
+            return (char)(value < 10 ? '0' + value : 'A' + value - 10);
         }
     }
 }

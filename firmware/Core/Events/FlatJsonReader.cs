@@ -125,7 +125,11 @@ namespace Eldercare.Firmware.Core.Events
             return 0;
         }
 
-        /// <summary>Reads a JSON string, rejecting control characters and bad escapes.</summary>
+        /// <summary>
+        /// Reads a JSON string, rejecting raw control characters (RFC 8259 section 7: not JSON) and bad escapes.
+        /// An escaped control character is valid JSON and is returned; the wire format's rule for it is
+        /// <see cref="EventCodec"/>'s (bad_field).
+        /// </summary>
         public bool ReadString(out string value)
         {
             value = null;

@@ -18,9 +18,11 @@ public sealed record MqttLinkOptions(string Host, int Port, string DeviceId, str
 }
 
 /// <summary>
-/// The device's MQTT session over MQTTnet: its own credentials, a retained last will
-/// "offline" on its status topic, reconnect with capped backoff. The same role as the
-/// M2Mqtt adapter on the ESP32; the core sees only <see cref="IMqttLink"/>.
+/// The device's MQTT session over MQTTnet: its own credentials, a last will "offline" on its
+/// status topic, reconnect with capped backoff. The same role as the M2Mqtt adapter on the
+/// ESP32; the core sees only <see cref="IMqttLink"/>. Status and will are not retained: the
+/// embedded broker tells MQTT 5 clients Retain Available 0 and refuses a retained publish or
+/// will (docs/wire-format.md), and no client may subscribe to a status topic anyway.
 /// </summary>
 public sealed class MqttNetLink : IMqttLink, IAsyncDisposable
 {
@@ -146,7 +148,6 @@ public sealed class MqttNetLink : IMqttLink, IAsyncDisposable
                         new MqttApplicationMessageBuilder()
                             .WithTopic(Topics.Status(_options.DeviceId))
                             .WithPayload("online")
-                            .WithRetainFlag()
                             .WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce)
                             .Build(),
                         stop);
@@ -180,7 +181,6 @@ public sealed class MqttNetLink : IMqttLink, IAsyncDisposable
             .WithTimeout(TimeSpan.FromSeconds(5))
             .WithWillTopic(Topics.Status(_options.DeviceId))
             .WithWillPayload("offline")
-            .WithWillRetain()
             .WithWillQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce)
             .Build();
 }

@@ -13,6 +13,8 @@ namespace Eldercare.Edge.Tests.Integration;
 public sealed class EmbeddedBrokerTests : EmbeddedBrokerContract
 {
     protected override string[] EngineArgs => [];
+
+    protected override bool TellsSpooferWhyBeforeClosing => true;
 }
 
 /// <summary>The same contract on MQTTnet's full server (<c>Gateway:Mqtt:Engine=MqttNetServer</c>), kept as the fallback engine.</summary>
@@ -21,6 +23,9 @@ public sealed class EmbeddedBrokerTests : EmbeddedBrokerContract
 public sealed class MqttNetServerEngineTests : EmbeddedBrokerContract
 {
     protected override string[] EngineArgs => ["--Gateway:Mqtt:Engine=MqttNetServer"];
+
+    // MQTTnet's server cannot send a PUBACK and then close: CloseConnection sends DISCONNECT 0x80 instead.
+    protected override bool TellsSpooferWhyBeforeClosing => false;
 }
 
 /// <summary>What either engine of the embedded broker must do (the tests run once per engine).</summary>
@@ -29,6 +34,9 @@ public abstract class EmbeddedBrokerContract
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(10);
 
     protected abstract string[] EngineArgs { get; }
+
+    /// <summary>An MQTT 5 device publishing another device's event gets PUBACK NotAuthorized + reason before the close.</summary>
+    protected abstract bool TellsSpooferWhyBeforeClosing { get; }
 
     [TestMethod]
     public async Task Sos_PublishedQos1_StoredOnDiskBeforePubAckAndForwardedOnce()
@@ -77,9 +85,19 @@ public abstract class EmbeddedBrokerContract
         await using var spoofer = await stack.ConnectDeviceAsync("pendant-0003");
         var forged = TestEvents.Make("pendant-0004", seq: 1);
 
-        // Spoofing closes the connection instead of a PUBACK, so the client's publish fails.
-        await Assert.ThrowsAsync<MQTTnet.Exceptions.MqttCommunicationException>(
-            () => spoofer.PublishAsync(forged, TopicAcl.EventsTopic("pendant-0003")).WaitAsync(Timeout));
+        if (TellsSpooferWhyBeforeClosing)
+        {
+            // docs/wire-format.md: MQTT 5 PUBACK NotAuthorized with reason string device_mismatch, then closed.
+            var ack = await spoofer.PublishAsync(forged, TopicAcl.EventsTopic("pendant-0003")).WaitAsync(Timeout);
+            Assert.AreEqual(MqttClientPublishReasonCode.NotAuthorized, ack.ReasonCode);
+            Assert.AreEqual(RejectReasons.DeviceMismatch, ack.ReasonString);
+        }
+        else
+        {
+            // Closed instead of a PUBACK, so the client's publish fails.
+            await Assert.ThrowsAsync<MQTTnet.Exceptions.MqttCommunicationException>(
+                () => spoofer.PublishAsync(forged, TopicAcl.EventsTopic("pendant-0003")).WaitAsync(Timeout));
+        }
 
         await spoofer.Disconnected.WaitAsync(Timeout);
         Assert.AreEqual(1, stack.Gateway.Metrics.Rejected(RejectReasons.DeviceMismatch));

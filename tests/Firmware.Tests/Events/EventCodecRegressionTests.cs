@@ -78,7 +78,7 @@ public sealed class EventCodecRegressionTests
 
     [TestMethod]
     [TestCategory("Unit")]
-    [DataRow(true, DisplayName = "200 x \\n in info")]
+    [DataRow(true, DisplayName = "200 x \\\" in info")]
     [DataRow(false, DisplayName = "conf 0 in a 1024-byte payload")]
     public void DecodeEncode_ValidPayloadAtLimit_ReencodesWithinLimit(bool shortEscapes)
     {
@@ -95,13 +95,16 @@ public sealed class EventCodecRegressionTests
         Assert.IsTrue(EventCodec.Decode(again).Ok);
     }
 
-    /// <summary>A valid payload well under the limit whose info is 200 short escapes (\n, 2 bytes each).</summary>
+    /// <summary>
+    /// A valid payload well under the limit whose info is 200 short escapes (\", 2 bytes each). It was 200 x \n
+    /// until escaped control characters were refused (bad_field).
+    /// </summary>
     internal static byte[] ShortEscapesPayload()
     {
         var info = new StringBuilder();
         for (int i = 0; i < EventCodec.MaxInfoLength; i++)
         {
-            info.Append("\\n");
+            info.Append("\\\"");
         }
 
         return Bytes(J(MinimalValid.Replace("}", ",'info':'", StringComparison.Ordinal)) + info + "\"}");
@@ -113,13 +116,13 @@ public sealed class EventCodecRegressionTests
         string head = J("{'v':1,'id':'p1:1:1','dev':'p1','boot':1,'seq':1,'type':'fall','ts':0,'conf':0,'info':'");
         const string tail = "\"}";
 
-        // Escaped control characters (6 bytes, 1 char), one 3-byte character and ASCII fill
-        // the rest while info stays under 200 chars.
+        // \u escapes (6 bytes, 1 char; \u0041, as control characters are refused), one 3-byte character and
+        // ASCII fill the rest while info stays under 200 chars.
         int budget = EventCodec.MaxPayloadBytes - head.Length - tail.Length;
         int ascii = budget % 3;
         int units = budget / 3;
         var info = new StringBuilder();
-        info.Insert(0, "\\u0001", units / 2);
+        info.Insert(0, "\\u0041", units / 2);
         info.Append('\u20ac', units % 2);
         info.Append('a', ascii);
         int chars = (units / 2) + (units % 2) + ascii;

@@ -53,7 +53,7 @@ public sealed class EventCodecRejectionTests
     [DataRow("{'v':1,'id':'p1:1:1','dev':'p1','boot':1,'seq':1,'type':'sos','ts':1e}", Malformed)]
     [DataRow("{'v':1,'id':'p1:1:1','dev':'p1','boot':1,'seq':1,'type':'sos','ts':NaN}", Malformed)]
     [DataRow("{'v':1,'id':'p1:1:1','dev':'p1','boot':1,'seq':1,'type':'sos','ts':tru}", Malformed)]
-    // strings: raw control characters, bad escapes
+    // strings: raw C0 control characters (not JSON: RFC 8259 section 7), bad escapes
     [DataRow("{'v':1,'id':'p1:1:1','dev':'p1','boot':1,'seq':1,'type':'sos','ts':0,'info':'a\tb'}", Malformed)]
     [DataRow("{'v':1,'id':'p1:1:1','dev':'p1','boot':1,'seq':1,'type':'sos','ts':0,'info':'a\nb'}", Malformed)]
     [DataRow("{'v':1,'id':'p1:1:1','dev':'p1','boot':1,'seq':1,'type':'sos','ts':0,'info':'a\0b'}", Malformed)]
@@ -164,6 +164,75 @@ public sealed class EventCodecRejectionTests
 
         // Assert
         AssertRejected(result, expectedReason);
+    }
+
+    [TestMethod]
+    [TestCategory("Unit")]
+    [DataRow("a\\u0000b\\u0007c", "U+0000", DisplayName = "escaped NUL and BEL (the attack run's payload)")]
+    [DataRow("\\u001f", "U+001F", DisplayName = "escaped unit separator, last of C0")]
+    [DataRow("a\\nb", "U+000A", DisplayName = "short escape \\n")]
+    [DataRow("a\\rb", "U+000D", DisplayName = "short escape \\r")]
+    [DataRow("a\\tb", "U+0009", DisplayName = "short escape \\t")]
+    [DataRow("a\\bb", "U+0008", DisplayName = "short escape \\b")]
+    [DataRow("a\\fb", "U+000C", DisplayName = "short escape \\f")]
+    [DataRow("\\u001B[31mred", "U+001B", DisplayName = "escaped ESC (terminal colour)")]
+    [DataRow("\\u007f", "U+007F", DisplayName = "escaped DEL")]
+    [DataRow("a\u007fb", "U+007F", DisplayName = "raw DEL (valid JSON, still a control character)")]
+    [DataRow("\\u0085", "U+0085", DisplayName = "escaped NEL (C1)")]
+    [DataRow("a\u009bb", "U+009B", DisplayName = "raw CSI (C1)")]
+    [DataRow("\\u0080", "U+0080", DisplayName = "escaped first of C1")]
+    [DataRow("\\u009F", "U+009F", DisplayName = "escaped last of C1")]
+    public void Decode_InfoWithControlCharacterValidInJson_RejectedAsBadField(string escapedInfo, string named)
+    {
+        // Arrange: valid JSON (an escape, or DEL/C1 which JSON lets stand raw), but the format has no control
+        // characters: on the device a NUL ends a string, in the gateway's log and console they forge output.
+        string vector = MinimalValid.Replace("}", ",'info':'" + escapedInfo + "'}", StringComparison.Ordinal);
+
+        // Act
+        DecodeResult result = DecodeJson(vector);
+
+        // Assert
+        AssertRejected(result, BadField);
+        Assert.Contains("'info'", result.Detail);
+        Assert.Contains(named, result.Detail, "the character is named, never written");
+        Assert.IsFalse(result.Detail.Any(c => c < ' ' || (c >= '\u007f' && c <= '\u009f')), "a control character in the detail: " + result.Detail);
+    }
+
+    [TestMethod]
+    [TestCategory("Unit")]
+    [DataRow("{'v':1,'id':'p1:1:1','dev':'p1\\u0000','boot':1,'seq':1,'type':'sos','ts':0}", DisplayName = "dev")]
+    [DataRow("{'v':1,'id':'p1:1:1\\n','dev':'p1','boot':1,'seq':1,'type':'sos','ts':0}", DisplayName = "id")]
+    [DataRow("{'v':1,'id':'p1:1:1','dev':'p1','boot':1,'seq':1,'type':'sos\\u0000','ts':0}", DisplayName = "type")]
+    public void Decode_OtherStringFieldWithEscapedControlCharacter_RejectedAsBadField(string vector)
+    {
+        // Arrange: one rule for every string field, checked before the field's own rule (dev, id, type).
+        byte[] payload = Bytes(J(vector));
+
+        // Act
+        DecodeResult result = EventCodec.Decode(payload);
+
+        // Assert
+        AssertRejected(result, BadField);
+        Assert.Contains("control character", result.Detail);
+    }
+
+    [TestMethod]
+    [TestCategory("Unit")]
+    [DataRow("\\u0020", " ", DisplayName = "escaped space, first after C0")]
+    [DataRow("\\u007e", "~", DisplayName = "escaped tilde, last before DEL")]
+    [DataRow("\\u00a0", "\u00a0", DisplayName = "escaped no-break space, first after C1")]
+    [DataRow("\\/", "/", DisplayName = "escaped solidus")]
+    public void Decode_InfoWithEscapeNextToControlRange_Accepted(string escapedInfo, string expected)
+    {
+        // Arrange
+        string vector = MinimalValid.Replace("}", ",'info':'" + escapedInfo + "'}", StringComparison.Ordinal);
+
+        // Act
+        DecodeResult result = DecodeJson(vector);
+
+        // Assert
+        Assert.IsTrue(result.Ok, result.Reason + " " + result.Detail);
+        Assert.AreEqual(expected, result.Event.Info);
     }
 
     [TestMethod]

@@ -119,27 +119,42 @@ internal static class EventTestData
         Gen.Select(Gen.Char[DeviceIdFirst], Gen.Char[DeviceIdRest].Array[0, EventCodec.MaxDeviceIdLength - 1])
             .Select((first, rest) => first + new string(rest));
 
-    /// <summary>A piece of text: one UTF-16 unit or one surrogate pair, never a lone surrogate.</summary>
+    /// <summary>
+    /// A piece of text the wire format allows: one UTF-16 unit or one surrogate pair, never a lone surrogate,
+    /// never a control character (Unicode Cc: U+0000..U+001F, U+007F..U+009F).
+    /// </summary>
     private static readonly Gen<string> TextPiece = Gen.Frequency<string>(
         (6, Gen.Char[' ', '~'].Select(c => c.ToString())),
         (2, Gen.Char["\"\\/"].Select(c => c.ToString())),
-        (2, Gen.Char['\0', '\u001f'].Select(c => c.ToString())),
-        (1, Gen.Char['\u007f', '\u009f'].Select(c => c.ToString())),
         (3, Gen.Int[0x00A0, 0xFFFF].Where(c => c < 0xD800 || c > 0xDFFF).Select(char.ConvertFromUtf32)),
         (2, Gen.Int[0x10000, 0x10FFFF].Select(char.ConvertFromUtf32)));
 
+    /// <summary>One control character: C0, DEL or C1.</summary>
+    private static readonly Gen<string> ControlPiece = Gen.Frequency<string>(
+        (2, Gen.Char['\0', '\u001f'].Select(c => c.ToString())),
+        (1, Gen.Char['\u007f', '\u009f'].Select(c => c.ToString())));
+
+    /// <summary>True for the characters the wire format refuses in a string (Unicode Cc).</summary>
+    public static bool IsControl(char c) => c < ' ' || (c >= '\u007f' && c <= '\u009f');
+
     /// <summary>Arbitrary valid Unicode, at most <see cref="EventCodec.MaxInfoLength"/> UTF-16 units.</summary>
-    public static readonly Gen<string> Info = TextPiece.Array[0, EventCodec.MaxInfoLength].Select(pieces =>
+    public static readonly Gen<string> Info = Text(TextPiece);
+
+    /// <summary>Like <see cref="Info"/> with control characters mixed in: what a buggy device might put in its detail text.</summary>
+    public static readonly Gen<string> InfoWithControlCharacters =
+        Text(Gen.Frequency<string>((3, TextPiece), (1, ControlPiece))).Where(s => s.Any(IsControl));
+
+    private static Gen<string> Text(Gen<string> piece) => piece.Array[0, EventCodec.MaxInfoLength].Select(pieces =>
     {
         var b = new StringBuilder();
-        foreach (string piece in pieces)
+        foreach (string part in pieces)
         {
-            if (b.Length + piece.Length > EventCodec.MaxInfoLength)
+            if (b.Length + part.Length > EventCodec.MaxInfoLength)
             {
                 break;
             }
 
-            b.Append(piece);
+            b.Append(part);
         }
 
         return b.ToString();

@@ -25,6 +25,9 @@ public static class HostileInputs
         ["ts_beyond_limit", RejectReasons.BadField],
         ["id_mismatch", RejectReasons.IdMismatch],
         ["over_1024_bytes", RejectReasons.TooLarge],
+        ["escaped_control_characters", RejectReasons.BadField],
+        ["escaped_newline_forging_a_log_line", RejectReasons.BadField],
+        ["raw_del", RejectReasons.BadField],
     ];
 
     public static byte[] Make(string name, string device, int seq)
@@ -47,6 +50,10 @@ public static class HostileInputs
             "ts_beyond_limit" => Encoding.UTF8.GetBytes("{" + ok.Replace("1763870000123", "99999999999999999", StringComparison.Ordinal) + "}"),
             "id_mismatch" => Encoding.UTF8.GetBytes("{" + ok.Replace($"\"id\":\"{device}:1:{seq}\"", $"\"id\":\"{device}:1:{seq + 1}\"", StringComparison.Ordinal) + "}"),
             "over_1024_bytes" => Encoding.UTF8.GetBytes("{" + ok + ",\"info\":\"" + new string('x', 1100) + "\"}"),
+            // Issue 11 item 3: valid JSON, stored until then; on the device an embedded NUL even ends the string.
+            "escaped_control_characters" => Encoding.UTF8.GetBytes("{" + ok + ",\"info\":\"a\\u0000b\\u0007c\"}"),
+            "escaped_newline_forging_a_log_line" => Encoding.UTF8.GetBytes("{" + ok + ",\"info\":\"x\\nwarn: Eldercare.Edge.Gateway[0] rejected good-0001 bad_credentials\"}"),
+            "raw_del" => Encoding.UTF8.GetBytes("{" + ok + ",\"info\":\"a\u007fb\"}"),
             _ => throw new ArgumentException(name),
         };
     }

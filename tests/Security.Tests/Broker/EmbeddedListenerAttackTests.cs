@@ -142,7 +142,7 @@ public sealed class EmbeddedListenerAttackTests
 
     [TestMethod]
     [DataRow(new byte[] { 0x47, 0x45, 0x54, 0x20, 0x2F, 0x20, 0x48, 0x54, 0x54, 0x50, 0x2F, 0x31, 0x2E, 0x31, 0x0D, 0x0A, 0x0D, 0x0A }, BrokerRejectReasons.ProtocolError, DisplayName = "HTTP request")]
-    [DataRow(new byte[] { 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF }, BrokerRejectReasons.PacketTooLarge, DisplayName = "invalid remaining length")]
+    [DataRow(new byte[] { 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF }, BrokerRejectReasons.ProtocolError, DisplayName = "invalid remaining length")]
     [DataRow(new byte[] { 0x10, 0x05, 0, 0, 0, 0, 0 }, BrokerRejectReasons.ProtocolError, DisplayName = "short CONNECT")]
     [DataRow(new byte[] { 0x82, 0x02, 0x00, 0x01 }, BrokerRejectReasons.ProtocolError, DisplayName = "SUBSCRIBE before CONNECT")]
     public async Task RawBytes_NotMqtt_ConnectionClosedAndCounted(byte[] garbage, string reason)
@@ -216,6 +216,173 @@ public sealed class EmbeddedListenerAttackTests
     }
 
     [TestMethod]
+    public async Task Publish_AnotherDevicesEventOnOwnTopicMqtt5_PubAckNotAuthorizedWithReasonThenClosed()
+    {
+        var attacker = NextAttacker();
+        var before = Stack.Gateway.Metrics.Rejected(RejectReasons.DeviceMismatch);
+        await using var device = await Stack.ConnectAsync(attacker);
+
+        // Issue 11 item 4: the connection used to be closed without the PUBACK docs/wire-format.md promises.
+        var ack = await device.PublishAsync(Device.Event("victim-0001", 1), TopicAcl.EventsTopic(attacker)).WaitAsync(Timeout);
+
+        Assert.AreEqual(MqttClientPublishReasonCode.NotAuthorized, ack.ReasonCode);
+        Assert.AreEqual(RejectReasons.DeviceMismatch, ack.ReasonString, "MQTT 5 tells the device why");
+        await device.Disconnected.WaitAsync(Timeout);
+        await Stack.AssertRejectedAsync(attacker, RejectReasons.DeviceMismatch, before);
+        Assert.AreEqual(0, Stack.StoredCount("victim-0001"));
+        Assert.AreEqual(0, Stack.StoredCount(attacker));
+        await Stack.AssertGoodAlarmArrivesAsync();
+    }
+
+    [TestMethod]
+    public async Task Publish_AnotherDevicesEventOnOwnTopicMqtt311_ClosedWithoutPubAck()
+    {
+        var attacker = NextAttacker();
+        var before = Stack.Gateway.Metrics.Rejected(RejectReasons.DeviceMismatch);
+        await using var raw = await ConnectRawAsync(attacker);
+
+        await raw.SendAsync(RawMqtt.Publish(TopicAcl.EventsTopic(attacker), EventCodec.Encode(Device.Event("victim-0001", 1)), qos: 1));
+
+        // A 3.1.1 PUBACK has no reason code: a plain one would tell the spoofer "stored".
+        Assert.IsNull(await raw.ReadAsync(Timeout), "closed without a PUBACK");
+        await Stack.AssertRejectedAsync(attacker, RejectReasons.DeviceMismatch, before);
+        Assert.AreEqual(0, Stack.StoredCount("victim-0001"));
+        await Stack.AssertGoodAlarmArrivesAsync();
+    }
+
+    [TestMethod]
+    [DataRow(new byte[] { 0x30, 0xFF, 0xFF, 0xFF, 0xFF, 0x01 }, DisplayName = "30 FF FF FF FF 01")]
+    [DataRow(new byte[] { 0x30, 0x80, 0x80, 0x80, 0x80, 0x01 }, DisplayName = "30 80 80 80 80 01 (four bytes announcing 0)")]
+    public async Task Publish_RemainingLengthOfFiveBytes_ProtocolErrorNotPacketTooLarge(byte[] header)
+    {
+        var attacker = NextAttacker();
+        var before = Stack.Gateway.Metrics.Rejected(BrokerRejectReasons.ProtocolError);
+        var tooLargeBefore = Stack.Gateway.Metrics.Rejected(BrokerRejectReasons.PacketTooLarge);
+        await using var raw = await ConnectRawAsync(attacker);
+
+        await raw.SendAsync(header);
+
+        // MQTT 5 1.5.5 / 2.1.4: a variable byte integer has at most 4 bytes; it was logged as packet_too_large.
+        Assert.IsTrue(await raw.WaitClosedAsync(Timeout), "closed");
+        await Stack.AssertRejectedAsync(attacker, BrokerRejectReasons.ProtocolError, before);
+        await Stack.Log.WaitForLineAsync(Timeout, "rejected " + attacker + " " + BrokerRejectReasons.ProtocolError, "malformed remaining length");
+        Assert.AreEqual(tooLargeBefore, Stack.Gateway.Metrics.Rejected(BrokerRejectReasons.PacketTooLarge), "not counted as packet_too_large");
+        await Stack.AssertGoodAlarmArrivesAsync();
+    }
+
+    [TestMethod]
+    [DataRow(new byte[] { 0x30, 0x80, 0x80, 0x40 }, 1_048_576L, DisplayName = "1 MB")]
+    [DataRow(new byte[] { 0x30, 0xFF, 0xFF, 0xFF, 0x7F }, 268_435_455L, DisplayName = "largest a 4-byte length announces")]
+    public async Task Publish_HeaderAnnouncingOverTheLimit_PacketTooLargeWithTheAnnouncedSize(byte[] header, long announced)
+    {
+        var attacker = NextAttacker();
+        var before = Stack.Gateway.Metrics.Rejected(BrokerRejectReasons.PacketTooLarge);
+        await using var raw = await ConnectRawAsync(attacker);
+
+        await raw.SendAsync(header);
+
+        Assert.IsTrue(await raw.WaitClosedAsync(Timeout), "cut after the header");
+        await Stack.AssertRejectedAsync("127.0.0.1:", BrokerRejectReasons.PacketTooLarge, before);
+        await Stack.Log.WaitForLineAsync(Timeout, BrokerRejectReasons.PacketTooLarge, $"packet of {announced} bytes announced by {attacker}");
+        await Stack.AssertGoodAlarmArrivesAsync();
+    }
+
+    [TestMethod]
+    public async Task Publish_RetainedOnMqtt5_DisconnectRetainNotSupportedNothingStored()
+    {
+        var attacker = NextAttacker();
+        var before = Stack.Gateway.Metrics.Rejected(BrokerRejectReasons.RetainNotSupported);
+        await using var device = await Stack.ConnectAsync(attacker);
+        var retained = new MqttApplicationMessageBuilder().WithTopic(TopicAcl.EventsTopic(attacker)).WithPayload(EventCodec.Encode(Device.Event(attacker, 1)))
+            .WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce).WithRetainFlag().Build();
+
+        try
+        {
+            var ack = await device.Client.PublishAsync(retained).WaitAsync(Timeout);
+            Assert.Fail($"acknowledged ({ack.ReasonCode}) although the CONNACK said Retain Available 0");
+        }
+        catch (MQTTnet.Exceptions.MqttCommunicationException)
+        {
+            // Expected: DISCONNECT instead of PUBACK.
+        }
+
+        var disconnected = await device.Disconnected.WaitAsync(Timeout);
+        Assert.AreEqual(MqttClientDisconnectReason.RetainNotSupported, disconnected.Reason, "MQTT 5 3.3.1.3: DISCONNECT 0x9A");
+        await Stack.AssertRejectedAsync(attacker, BrokerRejectReasons.RetainNotSupported, before);
+        Assert.AreEqual(0, Stack.StoredCount(attacker));
+        await Stack.AssertGoodAlarmArrivesAsync();
+    }
+
+    [TestMethod]
+    public async Task Connect_RetainedWillOnMqtt5_ConnAckRetainNotSupported_WillWithoutRetainAccepted()
+    {
+        var attacker = NextAttacker();
+        var before = Stack.Gateway.Metrics.Rejected(BrokerRejectReasons.RetainNotSupported);
+        // The will of the firmware's MQTT session (firmware/VirtualDevice/Adapters/MqttNetLink.cs), retained or not.
+        MqttClientOptions Options(bool retainWill) => new MqttClientOptionsBuilder()
+            .WithTcpServer("127.0.0.1", Stack.MqttPort)
+            .WithClientId(attacker)
+            .WithCredentials(attacker, SecurityStack.SecretOf(attacker))
+            .WithProtocolVersion(MQTTnet.Formatter.MqttProtocolVersion.V500)
+            .WithTimeout(Timeout)
+            .WithWillTopic(TopicAcl.StatusTopic(attacker))
+            .WithWillPayload("offline")
+            .WithWillQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce)
+            .WithWillRetain(retainWill)
+            .Build();
+        using var refused = new MqttClientFactory().CreateMqttClient();
+        using var accepted = new MqttClientFactory().CreateMqttClient();
+
+        var refusal = await refused.ConnectAsync(Options(retainWill: true));
+        var acceptance = await accepted.ConnectAsync(Options(retainWill: false));
+        var status = await accepted.PublishAsync(new MqttApplicationMessageBuilder().WithTopic(TopicAcl.StatusTopic(attacker)).WithPayload("online")
+            .WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce).Build());
+
+        Assert.AreEqual(MqttClientConnectResultCode.RetainNotSupported, refusal.ResultCode, "MQTT 5 3.2.2.3.5: CONNACK 0x9A");
+        await Stack.AssertRejectedAsync(attacker, BrokerRejectReasons.RetainNotSupported, before);
+        Assert.AreEqual(MqttClientConnectResultCode.Success, acceptance.ResultCode);
+        Assert.IsFalse(acceptance.RetainAvailable, "the CONNACK says Retain Available 0");
+        Assert.AreEqual(MqttClientPublishReasonCode.Success, status.ReasonCode, "a status without retain is the device contract");
+        await accepted.DisconnectAsync();
+        await Stack.AssertGoodAlarmArrivesAsync();
+    }
+
+    [TestMethod]
+    public async Task Publish_RetainedOnMqtt311_FlagIgnoredEventStoredAndAcknowledged()
+    {
+        var attacker = NextAttacker();
+        await using var raw = await ConnectRawAsync(attacker);
+        var sos = Device.Event(attacker, 1);
+
+        await raw.SendAsync(RawMqtt.Publish(TopicAcl.EventsTopic(attacker), EventCodec.Encode(sos), qos: 1, packetId: 7, retain: true));
+
+        // 3.1.1 cannot be told that retain is unavailable; nothing is ever retained or routed, the event is stored.
+        CollectionAssert.AreEqual(new byte[] { 0x40, 0x02, 0x00, 0x07 }, await raw.ReadAsync(Timeout), "PUBACK");
+        Assert.AreEqual(1, Stack.StoredCount(attacker));
+    }
+
+    [TestMethod]
+    [DataRow("MQTT", (byte)6, DisplayName = "MQTT level 6")]
+    [DataRow("MQTT", (byte)2, DisplayName = "MQTT level 2")]
+    [DataRow("MQTT", (byte)3, DisplayName = "MQTT level 3 (3.1 is MQIsdp)")]
+    [DataRow("MQIsdp", (byte)4, DisplayName = "MQIsdp level 4")]
+    public async Task Connect_UnsupportedProtocolLevel_ConnAck01ThenClosedProtocolError(string protocolName, byte level)
+    {
+        var attacker = NextAttacker();
+        var before = Stack.Gateway.Metrics.Rejected(BrokerRejectReasons.ProtocolError);
+        await using var raw = await RawMqtt.OpenAsync(Stack.MqttPort);
+
+        await raw.SendAsync(RawMqtt.Connect(attacker, attacker, SecurityStack.SecretOf(attacker), protocolName, level));
+
+        // MQTT 3.1.1 3.1.2.2: CONNACK return code 0x01 (unacceptable protocol version), then disconnect.
+        CollectionAssert.AreEqual(new byte[] { 0x20, 0x02, 0x00, 0x01 }, await raw.ReadAsync(Timeout), "CONNACK 0x01");
+        Assert.IsTrue(await raw.WaitClosedAsync(Timeout), "closed");
+        await Stack.AssertRejectedAsync("127.0.0.1:", BrokerRejectReasons.ProtocolError, before);
+        await Stack.Log.WaitForLineAsync(Timeout, BrokerRejectReasons.ProtocolError, $"'{protocolName}' level {level}");
+        await Stack.AssertGoodAlarmArrivesAsync();
+    }
+
+    [TestMethod]
     public async Task Connect_FloodFromOneClient_RateLimitedCountedOthersServed()
     {
         var attacker = NextAttacker();
@@ -246,5 +413,14 @@ public sealed class EmbeddedListenerAttackTests
         await Stack.Log.WaitForLineAsync(Timeout, "rejected " + attacker, BrokerRejectReasons.ConnectRateLimited);
         Assert.AreEqual(1, Stack.Log.Lines.Count(l => l.Contains("rejected " + attacker + " " + BrokerRejectReasons.ConnectRateLimited, StringComparison.Ordinal)), "logged once per window");
         await Stack.AssertGoodAlarmArrivesAsync();
+    }
+
+    /// <summary>An MQTT 3.1.1 connection over a bare socket, logged in as <paramref name="device"/>.</summary>
+    private static async Task<RawMqtt> ConnectRawAsync(string device)
+    {
+        var raw = await RawMqtt.OpenAsync(Stack.MqttPort);
+        await raw.SendAsync(RawMqtt.Connect(device, device, SecurityStack.SecretOf(device)));
+        CollectionAssert.AreEqual(new byte[] { 0x20, 0x02, 0x00, 0x00 }, await raw.ReadAsync(Timeout), "CONNACK accepted");
+        return raw;
     }
 }

@@ -25,11 +25,11 @@ public sealed class RawMqtt : IAsyncDisposable
         return new RawMqtt(client);
     }
 
-    public static byte[] Connect(string clientId, string user, string password)
+    public static byte[] Connect(string clientId, string user, string password, string protocolName = "MQTT", byte level = 4)
     {
         var body = new List<byte>();
-        body.AddRange(Str("MQTT"));
-        body.Add(4); // protocol level 3.1.1
+        body.AddRange(Str(protocolName));
+        body.Add(level); // 4: MQTT 3.1.1
         body.Add(0b1100_0010); // username, password, clean session
         body.AddRange([0, 30]); // keep alive
         body.AddRange(Str(clientId));
@@ -38,7 +38,7 @@ public sealed class RawMqtt : IAsyncDisposable
         return Packet(0x10, body);
     }
 
-    public static byte[] Publish(string topic, byte[] payload, int qos, ushort packetId = 1)
+    public static byte[] Publish(string topic, byte[] payload, int qos, ushort packetId = 1, bool retain = false)
     {
         var body = new List<byte>(Str(topic));
         if (qos > 0)
@@ -47,7 +47,7 @@ public sealed class RawMqtt : IAsyncDisposable
         }
 
         body.AddRange(payload);
-        return Packet((byte)(0x30 | (qos << 1)), body);
+        return Packet((byte)(0x30 | (qos << 1) | (retain ? 1 : 0)), body);
     }
 
     public Task SendAsync(byte[] bytes) => _stream.WriteAsync(bytes).AsTask();
