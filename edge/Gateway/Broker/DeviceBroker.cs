@@ -219,9 +219,10 @@ public sealed class DeviceBroker : IHostedService, IAsyncDisposable
 
     internal void ReportProtocolError(string who, string detail) => _ingestor.ReportRejected(who, BrokerRejectReasons.ProtocolError, detail);
 
+    // Recorded against the device once it logged in (its own allowance of log lines), else against the address.
     internal void ReportTooLarge(string remote, string? deviceId, long announcedBytes) =>
-        _ingestor.ReportRejected(remote, BrokerRejectReasons.PacketTooLarge,
-            $"packet of {announcedBytes} bytes announced{(deviceId is null ? string.Empty : $" by {deviceId}")}, limit {_options.MaxPacketBytes}: connection closed");
+        _ingestor.ReportRejected(deviceId ?? remote, BrokerRejectReasons.PacketTooLarge,
+            $"packet of {announcedBytes} bytes announced{(deviceId is null ? string.Empty : $" by {deviceId} from {remote}")}, limit {_options.MaxPacketBytes}: connection closed");
 
     internal void ReportRetainNotSupported(string who, string detail) => _ingestor.ReportRejected(who, BrokerRejectReasons.RetainNotSupported, detail);
 
