@@ -6,37 +6,17 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace Eldercare.Security.Tests.Broker;
 
-/// <summary>
-/// Issue 11, item 2: someone who knows a device id must not lock that device out, and a flood of guesses must cost
-/// a bounded number of PBKDF2 verifications. Attackers and devices connect from different loopback addresses
-/// (Linux routes all of 127/8 to lo), since the gateway limits failed logins per source address.
-/// </summary>
+/// <summary>The connect guard on the lean device listener (the default engine).</summary>
 [TestClass]
 [TestCategory("Security")]
-public sealed class ConnectLockoutTests
+public sealed class ConnectLockoutTests : ConnectLockoutContract
 {
-    private const int FailuresPerAddress = 10;
-    private const int FailuresPerDevice = 3;
-    private const int HashesPerSecond = 1;
-    private const byte Success = 0x00;
-    private const byte BadUserNameOrPassword = 0x86;
-    private const byte QuotaExceeded = 0x97;
-    private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(15);
     private static SecurityStack? _stack;
 
-    private static SecurityStack Stack => _stack!;
-
-    private static DeviceAuthenticator Authenticator => Stack.Gateway.Services.GetRequiredService<DeviceAuthenticator>();
+    protected override SecurityStack Stack => _stack!;
 
     [ClassInitialize]
-    public static async Task StartAsync(TestContext context) =>
-        _stack = await SecurityStack.StartAsync(false,
-            Enumerable.Range(1, 4).Select(i => $"victim-{i:d4}").Concat(Enumerable.Range(1, 120).Select(i => $"flood-{i:d4}")),
-            $"--Gateway:Mqtt:ConnectFailuresPerAddress={FailuresPerAddress}",
-            $"--Gateway:Mqtt:ConnectFailuresPerDeviceFromAddress={FailuresPerDevice}",
-            // Longer than the class runs: no window ends in the middle of a test.
-            "--Gateway:Mqtt:ConnectWindowSeconds=600",
-            $"--Gateway:Mqtt:FailingAddressHashesPerSecond={HashesPerSecond}");
+    public static async Task StartAsync(TestContext context) => _stack = await StartStackAsync();
 
     [ClassCleanup]
     public static async Task StopAsync()
@@ -46,6 +26,61 @@ public sealed class ConnectLockoutTests
             await _stack.DisposeAsync();
         }
     }
+}
+
+/// <summary>The same on MQTTnet's full server (<c>Gateway:Mqtt:Engine=MqttNetServer</c>), which reports the peer's
+/// address through its own channel adapter.</summary>
+[TestClass]
+[TestCategory("Security")]
+public sealed class ConnectLockoutMqttNetServerTests : ConnectLockoutContract
+{
+    private static SecurityStack? _stack;
+
+    protected override SecurityStack Stack => _stack!;
+
+    [ClassInitialize]
+    public static async Task StartAsync(TestContext context) => _stack = await StartStackAsync("--Gateway:Mqtt:Engine=MqttNetServer");
+
+    [ClassCleanup]
+    public static async Task StopAsync()
+    {
+        if (_stack is not null)
+        {
+            await _stack.DisposeAsync();
+        }
+    }
+}
+
+/// <summary>
+/// Issue 11, item 2: someone who knows a device id must not lock that device out, and a flood of guesses must cost
+/// a bounded number of PBKDF2 verifications. Attackers and devices connect from different loopback addresses
+/// (Linux routes all of 127/8 to lo), since the gateway limits failed logins per source address.
+/// </summary>
+public abstract class ConnectLockoutContract
+{
+    private const int FailuresPerAddress = 10;
+    private const int FailuresPerDevice = 3;
+    private const int HashesPerSecond = 1;
+    private const byte Success = 0x00;
+    private const byte BadUserNameOrPassword = 0x86;
+    private const byte QuotaExceeded = 0x97;
+    private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(15);
+
+    protected abstract SecurityStack Stack { get; }
+
+    private DeviceAuthenticator Authenticator => Stack.Gateway.Services.GetRequiredService<DeviceAuthenticator>();
+
+    protected static Task<SecurityStack> StartStackAsync(params string[] engine) =>
+        SecurityStack.StartAsync(false,
+            Enumerable.Range(1, 4).Select(i => $"victim-{i:d4}").Concat(Enumerable.Range(1, 120).Select(i => $"flood-{i:d4}")),
+            [
+                $"--Gateway:Mqtt:ConnectFailuresPerAddress={FailuresPerAddress}",
+                $"--Gateway:Mqtt:ConnectFailuresPerDeviceFromAddress={FailuresPerDevice}",
+                // Longer than the class runs: no window ends in the middle of a test.
+                "--Gateway:Mqtt:ConnectWindowSeconds=600",
+                $"--Gateway:Mqtt:FailingAddressHashesPerSecond={HashesPerSecond}",
+                .. engine,
+            ]);
 
     [TestMethod]
     public async Task Connect_RealDeviceFromOtherAddressAfter65Guesses_SucceedsAtOnce()
