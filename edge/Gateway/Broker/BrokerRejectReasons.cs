@@ -21,7 +21,8 @@ public static class BrokerRejectReasons
     /// <summary>Bytes that are not MQTT (or a first packet that is not CONNECT); MQTTnet closes the connection.</summary>
     public const string ProtocolError = MqttNetLogBridge.ProtocolError;
 
-    /// <summary>More CONNECTs from one client than <c>Gateway:Mqtt:ConnectLimitPerWindow</c> per window.</summary>
+    /// <summary>A CONNECT refused before hashing: its address (or its device id at that address) failed too often this
+    /// window, or failed at all while the gateway's verifications for failing addresses are spent (<see cref="ConnectGuard"/>).</summary>
     public const string ConnectRateLimited = "connect_rate_limited";
 
     /// <summary>A client on the TLS port that did not complete a TLS handshake.</summary>

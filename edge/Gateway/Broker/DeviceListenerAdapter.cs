@@ -131,7 +131,9 @@ public sealed class DeviceListenerAdapter : IMqttServerAdapter
             }
 
             var guarded = new PacketSizeGuardStream(stream, _maxPacketBytes, size => _onTooLarge(remote, size));
-            var channel = new MqttTcpChannel(guarded, remote, socket.LocalEndPoint, null);
+            // MQTTnet 5.2: (stream, local, remote, certificate). The remote end point is what ValidatingConnectionAsync
+            // sees, and the connect guard limits failed logins per remote address.
+            var channel = new MqttTcpChannel(guarded, socket.LocalEndPoint, remote, null);
             var formatter = new MqttPacketFormatterAdapter(new MqttBufferWriter(InitialWriteBufferBytes, MaxRetainedWriteBufferBytes));
             using var adapter = new MqttChannelAdapter(channel, formatter, _logger!);
             var handler = ClientHandler;

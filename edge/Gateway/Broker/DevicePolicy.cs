@@ -18,7 +18,7 @@ public sealed class DevicePolicy
     private readonly DeviceAuthenticator _authenticator;
     private readonly EventIngestor _ingestor;
     private readonly GatewayMetrics _metrics;
-    private readonly ConnectRateLimiter _connectLimiter;
+    private readonly ConnectGuard _guard;
 
     public DevicePolicy(MqttOptions options, DeviceAuthenticator authenticator, EventIngestor ingestor, GatewayMetrics metrics, TimeProvider time)
     {
@@ -26,34 +26,54 @@ public sealed class DevicePolicy
         _authenticator = authenticator;
         _ingestor = ingestor;
         _metrics = metrics;
-        _connectLimiter = new ConnectRateLimiter(options.ConnectLimitPerWindow, TimeSpan.FromSeconds(options.ConnectWindowSeconds), time);
+        _guard = new ConnectGuard(options, time);
     }
 
-    /// <summary>Rate limit (before any hashing), then the registry's check. Success, or the CONNACK's reason.</summary>
+    /// <summary>
+    /// The cached secret, then the guard (before any hashing), then the registry's check, the slow hash gated by the
+    /// guard. Success, or the CONNACK's reason. <paramref name="remote"/> is the peer's "ip:port".
+    /// </summary>
     public async ValueTask<MqttConnectReasonCode> ValidateConnectAsync(string? clientId, string? userName, string? password, string remote, CancellationToken cancellationToken)
     {
-        var who = userName ?? clientId ?? remote;
-        if (!_connectLimiter.TryAcquire(who, out var firstRefusal))
+        var quick = _authenticator.CheckWithoutSlowHash(clientId, userName, password);
+        if (quick is { Ok: true })
         {
-            // Counted every time, logged once per window: a flood must not flood the log too.
-            if (firstRefusal)
-            {
-                _ingestor.ReportRejected(who, BrokerRejectReasons.ConnectRateLimited,
-                    $"more than {_options.ConnectLimitPerWindow} connects in {_options.ConnectWindowSeconds} s (further refusals this window counted, not logged)");
-            }
-            else
-            {
-                _metrics.CountRejected(BrokerRejectReasons.ConnectRateLimited);
-            }
-
-            return MqttConnectReasonCode.QuotaExceeded;
+            // The secret this device already proved (a SHA-256 compare): let in without asking the guard, so that
+            // failures from its address (guesses under its id, a device with a stale secret behind the same NAT)
+            // can never keep it out.
+            return MqttConnectReasonCode.Success;
         }
 
-        var result = await _authenticator.AuthenticateAsync(clientId, userName, password, cancellationToken).ConfigureAwait(false);
+        var address = ConnectGuard.AddressKey(remote);
+        var refusal = _guard.CheckBeforeAuthentication(address, userName, out var firstRefusal);
+        if (refusal != ConnectRefusal.None)
+        {
+            return RateLimited(refusal, firstRefusal, address, userName);
+        }
+
+        AuthenticationResult result;
+        if (quick is { } cheap)
+        {
+            _guard.RecordFailure(address, userName);
+            result = cheap;
+        }
+        else
+        {
+            // The attempt records its own failure before the verification slot is released (ISlowHashGate).
+            var attempt = _guard.Attempt(address, userName!);
+            var verified = await _authenticator.VerifySlowAsync(userName!, password!, attempt, cancellationToken).ConfigureAwait(false);
+            if (verified is not { } slow)
+            {
+                return RateLimited(attempt.Refusal, attempt.FirstRefusal, address, userName);
+            }
+
+            result = slow;
+        }
+
         if (!result.Ok)
         {
             // The detail never contains the presented password.
-            _ingestor.ReportRejected(who, result.Reason!, result.Detail!);
+            _ingestor.ReportRejected(userName ?? clientId ?? remote, result.Reason!, $"{result.Detail!} (from {address})");
             return result.Reason == RejectReasons.BadCredentials && _authenticator.TryGetDevice(userName ?? string.Empty, out var d) && !d.Enabled
                 ? MqttConnectReasonCode.NotAuthorized
                 : MqttConnectReasonCode.BadUserNameOrPassword;
@@ -127,6 +147,29 @@ public sealed class DevicePolicy
 
         _ingestor.ReportRejected(deviceId, RejectReasons.TopicNotAllowed, $"subscribe to '{Shorten(filter)}'");
         return false;
+    }
+
+    /// <summary>Counted every time, logged once per window and key: a flood must not flood the log too.</summary>
+    private MqttConnectReasonCode RateLimited(ConnectRefusal refusal, bool firstRefusal, string address, string? userName)
+    {
+        if (!firstRefusal)
+        {
+            _metrics.CountRejected(BrokerRejectReasons.ConnectRateLimited);
+            return MqttConnectReasonCode.QuotaExceeded;
+        }
+
+        var window = _options.ConnectWindowSeconds;
+        var (who, detail) = refusal switch
+        {
+            ConnectRefusal.DeviceFailingFromAddress => (userName!,
+                $"{_options.ConnectFailuresPerDeviceFromAddress} failed logins as this device from {address} within {window} s: refused before hashing"),
+            ConnectRefusal.HashBudgetSpent => (address,
+                $"this address failed a login within {window} s and the {_options.FailingAddressHashesPerSecond} verifications/s for failing addresses are spent: refused before hashing"),
+            _ => (address, $"{_options.ConnectFailuresPerAddress} failed logins from this address within {window} s: refused before hashing"),
+        };
+        _ingestor.ReportRejected(who, BrokerRejectReasons.ConnectRateLimited,
+            detail + " (a device presenting its already verified secret still gets in; further refusals this window counted, not logged)");
+        return MqttConnectReasonCode.QuotaExceeded;
     }
 
     private static string Shorten(string? text) => text is null ? string.Empty : text.Length <= 80 ? text : text[..80] + "...";

@@ -137,7 +137,8 @@ public sealed class EmbeddedBroker : IHostedService, IAsyncDisposable
 
     private async Task ValidateConnectionAsync(ValidatingConnectionEventArgs args)
     {
-        args.ReasonCode = await _policy.ValidateConnectAsync(args.ClientId, args.UserName, args.Password, "?", args.CancellationToken).ConfigureAwait(false);
+        // The peer's address keys the connect guard (failed logins are limited per address, DevicePolicy).
+        args.ReasonCode = await _policy.ValidateConnectAsync(args.ClientId, args.UserName, args.Password, args.RemoteEndPoint?.ToString() ?? "?", args.CancellationToken).ConfigureAwait(false);
         if (args.ReasonCode == MqttConnectReasonCode.Success)
         {
             args.SessionItems[DeviceItemKey] = args.UserName;

@@ -53,11 +53,30 @@ public sealed class MqttOptions
     /// <summary>Embedded broker: a connection must complete TLS and CONNECT within this, or it is closed.</summary>
     public int ConnectTimeoutSeconds { get; init; } = 10;
 
-    /// <summary>Embedded broker: CONNECT attempts allowed per client per <see cref="ConnectWindowSeconds"/>; more are refused
-    /// (<c>connect_rate_limited</c>) before any password hashing.</summary>
-    public int ConnectLimitPerWindow { get; init; } = 60;
+    /// <summary>
+    /// Embedded broker: failed logins (wrong or empty password, unknown id, ...) allowed from one source address per
+    /// <see cref="ConnectWindowSeconds"/>; past it the address's CONNECTs are refused (<c>connect_rate_limited</c>)
+    /// before any hashing, except a device presenting the secret it already proved (edge/README.md "Threat model").
+    /// Only failures count: a device that reconnects with its right secret is never limited.
+    /// </summary>
+    public int ConnectFailuresPerAddress { get; init; } = 30;
 
-    public int ConnectWindowSeconds { get; init; } = 10;
+    /// <summary>
+    /// Embedded broker: failed logins allowed for one device id from one source address per window. Below
+    /// <see cref="ConnectFailuresPerAddress"/>, so one device with a stale secret (or a guesser aiming at one id) does
+    /// not use up the budget of the other devices behind the same address (a NAT).
+    /// </summary>
+    public int ConnectFailuresPerDeviceFromAddress { get; init; } = 5;
+
+    /// <summary>Embedded broker: how long a failed login is remembered against its address (fixed windows).</summary>
+    public int ConnectWindowSeconds { get; init; } = 60;
+
+    /// <summary>
+    /// Embedded broker: PBKDF2 verifications per second (token bucket, burst of one second) that the whole gateway
+    /// grants to addresses with a failed login in the current window. An address without failures is never refused a
+    /// verification and takes no token (a reconnect storm after a restart must get in).
+    /// </summary>
+    public int FailingAddressHashesPerSecond { get; init; } = 10;
 
     /// <summary>External mode: the broker's host.</summary>
     public string ExternalHost { get; init; } = "127.0.0.1";
@@ -117,9 +136,9 @@ public sealed class MqttOptions
                 yield return "Gateway:Mqtt:MaxPacketBytes must be 2048..268435455 (an event needs ~1.1 KB)";
             }
 
-            if (ConnectTimeoutSeconds < 1 || ConnectLimitPerWindow < 1 || ConnectWindowSeconds < 1)
+            if (ConnectTimeoutSeconds < 1 || ConnectWindowSeconds < 1 || ConnectFailuresPerAddress < 1 || ConnectFailuresPerDeviceFromAddress < 1 || FailingAddressHashesPerSecond < 1)
             {
-                yield return "Gateway:Mqtt:ConnectTimeoutSeconds, ConnectLimitPerWindow and ConnectWindowSeconds must be >= 1";
+                yield return "Gateway:Mqtt:ConnectTimeoutSeconds, ConnectWindowSeconds, ConnectFailuresPerAddress, ConnectFailuresPerDeviceFromAddress and FailingAddressHashesPerSecond must be >= 1";
             }
         }
         else

@@ -15,6 +15,7 @@ public sealed class DeviceAuthenticator : IDisposable
     private readonly ConcurrentDictionary<string, byte[]> _verified = new(StringComparer.Ordinal);
     private readonly SemaphoreSlim _slowHashSlots;
     private volatile Dictionary<string, DeviceRecord> _devices;
+    private long _slowVerifications;
 
     public DeviceAuthenticator(IEnumerable<DeviceRecord> devices, RegistryOptions options)
     {
@@ -48,7 +49,21 @@ public sealed class DeviceAuthenticator : IDisposable
         return false;
     }
 
-    public async ValueTask<AuthenticationResult> AuthenticateAsync(string? clientId, string? userName, string? secret, CancellationToken cancellationToken)
+    /// <summary>PBKDF2 verifications started since the gateway started (the cost an attacker can cause; tests bound it).</summary>
+    public long SlowVerifications => Interlocked.Read(ref _slowVerifications);
+
+    /// <summary>Every check, the slow one ungated (tools and tests; the broker passes its <c>ConnectGuard</c>'s gate to <see cref="VerifySlowAsync"/>).</summary>
+    public async ValueTask<AuthenticationResult> AuthenticateAsync(string? clientId, string? userName, string? secret, CancellationToken cancellationToken) =>
+        CheckWithoutSlowHash(clientId, userName, secret)
+        ?? await VerifySlowAsync(userName!, secret!, AlwaysOpen.Instance, cancellationToken).ConfigureAwait(false)
+        ?? throw new InvalidOperationException("an open gate never refuses");
+
+    /// <summary>
+    /// Everything but PBKDF2, in microseconds: a refusal (bad id, client id not the username, unknown, disabled,
+    /// empty password), <see cref="AuthenticationResult.Accepted"/> when the secret matches the one this device
+    /// already proved (cache), or null when only a slow verification can tell.
+    /// </summary>
+    public AuthenticationResult? CheckWithoutSlowHash(string? clientId, string? userName, string? secret)
     {
         if (string.IsNullOrEmpty(userName) || !EventCodec.IsValidDeviceId(userName))
         {
@@ -75,32 +90,50 @@ public sealed class DeviceAuthenticator : IDisposable
             return AuthenticationResult.Refused(RejectReasons.BadCredentials, "empty password");
         }
 
-        var fingerprint = SecretHasher.Fingerprint(secret);
-        if (_verified.TryGetValue(userName, out var cached) && CryptographicOperations.FixedTimeEquals(cached, fingerprint))
-        {
-            return AuthenticationResult.Accepted;
-        }
+        return _verified.TryGetValue(userName, out var cached) && CryptographicOperations.FixedTimeEquals(cached, SecretHasher.Fingerprint(secret))
+            ? AuthenticationResult.Accepted
+            : null;
+    }
 
+    /// <summary>
+    /// The PBKDF2 verification, for a CONNECT that <see cref="CheckWithoutSlowHash"/> could not decide. Null when
+    /// <paramref name="gate"/> refused it; every other outcome is also reported to the gate.
+    /// </summary>
+    public async ValueTask<AuthenticationResult?> VerifySlowAsync(string userName, string secret, ISlowHashGate gate, CancellationToken cancellationToken)
+    {
         await _slowHashSlots.WaitAsync(cancellationToken).ConfigureAwait(false);
         bool ok;
         try
         {
+            // The registry may have been replaced while this CONNECT waited for a slot.
+            if (!_devices.TryGetValue(userName, out var record) || !record.Enabled)
+            {
+                gate.Finished(false);
+                return AuthenticationResult.Refused(RejectReasons.BadCredentials, "removed or disabled while waiting");
+            }
+
+            if (!gate.MayStart())
+            {
+                return null;
+            }
+
+            Interlocked.Increment(ref _slowVerifications);
             // Off the I/O thread: socket continuations may run inline (edge/README.md "Performance"), and 100,000
             // PBKDF2 iterations take ~50 ms that no other connection should wait for.
             ok = await Task.Run(() => SecretHasher.Verify(record, secret), cancellationToken).ConfigureAwait(false);
+            if (ok)
+            {
+                _verified[userName] = SecretHasher.Fingerprint(secret);
+            }
+
+            gate.Finished(ok);
         }
         finally
         {
             _slowHashSlots.Release();
         }
 
-        if (!ok)
-        {
-            return AuthenticationResult.Refused(RejectReasons.BadCredentials, "wrong password");
-        }
-
-        _verified[userName] = fingerprint;
-        return AuthenticationResult.Accepted;
+        return ok ? AuthenticationResult.Accepted : AuthenticationResult.Refused(RejectReasons.BadCredentials, "wrong password");
     }
 
     public void Dispose() => _slowHashSlots.Dispose();
@@ -114,5 +147,16 @@ public sealed class DeviceAuthenticator : IDisposable
         }
 
         return map;
+    }
+
+    private sealed class AlwaysOpen : ISlowHashGate
+    {
+        public static readonly AlwaysOpen Instance = new();
+
+        public bool MayStart() => true;
+
+        public void Finished(bool ok)
+        {
+        }
     }
 }

@@ -69,6 +69,50 @@ public sealed class DeviceAuthenticatorTests
     }
 
     [TestMethod]
+    public async Task CheckWithoutSlowHash_SecretAlreadyVerified_AcceptedWithoutPbkdf2()
+    {
+        using var auth = Create(SecretHasher.CreateRecord("pendant-1", "right", iterations: 1000));
+        Assert.IsNull(auth.CheckWithoutSlowHash("pendant-1", "pendant-1", "right"), "not verified yet: only PBKDF2 can tell");
+        Assert.IsTrue((await auth.AuthenticateAsync("pendant-1", "pendant-1", "right", CancellationToken.None)).Ok);
+
+        var cached = auth.CheckWithoutSlowHash("pendant-1", "pendant-1", "right");
+        var other = auth.CheckWithoutSlowHash("pendant-1", "pendant-1", "guess");
+
+        Assert.IsTrue(cached!.Value.Ok);
+        Assert.IsNull(other, "another secret still needs the slow check");
+        Assert.AreEqual(1, auth.SlowVerifications);
+    }
+
+    [TestMethod]
+    public async Task VerifySlowAsync_GateRefuses_NoPbkdf2NothingReported()
+    {
+        using var auth = Create(SecretHasher.CreateRecord("pendant-1", "right", iterations: 1000));
+        var gate = new RecordingGate(allow: false);
+
+        var result = await auth.VerifySlowAsync("pendant-1", "right", gate, CancellationToken.None);
+
+        Assert.IsNull(result);
+        Assert.AreEqual(0, auth.SlowVerifications);
+        Assert.IsEmpty(gate.Outcomes);
+        Assert.IsNull(auth.CheckWithoutSlowHash("pendant-1", "pendant-1", "right"), "nothing cached");
+    }
+
+    [TestMethod]
+    [DataRow("right", true)]
+    [DataRow("wrong", false)]
+    public async Task VerifySlowAsync_GateAllows_OutcomeReportedToGate(string secret, bool ok)
+    {
+        using var auth = Create(SecretHasher.CreateRecord("pendant-1", "right", iterations: 1000));
+        var gate = new RecordingGate(allow: true);
+
+        var result = await auth.VerifySlowAsync("pendant-1", secret, gate, CancellationToken.None);
+
+        Assert.AreEqual(ok, result!.Value.Ok);
+        CollectionAssert.AreEqual(new[] { ok }, gate.Outcomes);
+        Assert.AreEqual(1, auth.SlowVerifications);
+    }
+
+    [TestMethod]
     public void Upsert_RegistryFile_RoundTripsAndReplacesById()
     {
         using var directory = new TempDirectory("registry");
@@ -107,5 +151,14 @@ public sealed class DeviceAuthenticatorTests
 
         Assert.AreEqual(2, code);
         Assert.Contains("--id", error.ToString());
+    }
+
+    private sealed class RecordingGate(bool allow) : ISlowHashGate
+    {
+        public List<bool> Outcomes { get; } = [];
+
+        public bool MayStart() => allow;
+
+        public void Finished(bool ok) => Outcomes.Add(ok);
     }
 }

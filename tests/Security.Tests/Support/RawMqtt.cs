@@ -1,3 +1,4 @@
+using System.Net;
 using System.Net.Sockets;
 using System.Text;
 
@@ -18,11 +19,47 @@ public sealed class RawMqtt : IAsyncDisposable
         _stream = client.GetStream();
     }
 
-    public static async Task<RawMqtt> OpenAsync(int port)
+    /// <param name="from">Source address, e.g. 127.0.0.2: Linux routes all of 127/8 to lo, so one test machine can be
+    /// an attacker and its neighbours (the gateway limits failed logins per source address).</param>
+    public static async Task<RawMqtt> OpenAsync(int port, string from = "127.0.0.1")
     {
-        var client = new TcpClient { NoDelay = true };
-        await client.ConnectAsync("127.0.0.1", port).ConfigureAwait(false);
+        var client = new TcpClient(new IPEndPoint(IPAddress.Parse(from), 0)) { NoDelay = true };
+        try
+        {
+            await client.ConnectAsync(IPAddress.Loopback, port).ConfigureAwait(false);
+        }
+        catch
+        {
+            client.Dispose();
+            throw;
+        }
+
         return new RawMqtt(client);
+    }
+
+    /// <summary>Connects from <paramref name="from"/> with an MQTT 5 CONNECT; the CONNACK's reason code (0 = Success,
+    /// 0x86 BadUserNameOrPassword, 0x97 QuotaExceeded), or null if the gateway closed without one.</summary>
+    public static async Task<byte?> TryConnect5Async(int port, string from, string id, string password, TimeSpan timeout)
+    {
+        await using var raw = await OpenAsync(port, from).ConfigureAwait(false);
+        await raw.SendAsync(Connect5(id, id, password)).ConfigureAwait(false);
+        var connack = await raw.ReadAsync(timeout).ConfigureAwait(false);
+        // 0x20, remaining length, acknowledge flags, reason code, properties.
+        return connack is { Length: >= 4 } && connack[0] == 0x20 ? connack[3] : null;
+    }
+
+    public static byte[] Connect5(string clientId, string user, string password)
+    {
+        var body = new List<byte>();
+        body.AddRange(Str("MQTT"));
+        body.Add(5); // protocol level 5
+        body.Add(0b1100_0010); // username, password, clean start
+        body.AddRange([0, 30]); // keep alive
+        body.Add(0); // no properties
+        body.AddRange(Str(clientId));
+        body.AddRange(Str(user));
+        body.AddRange(Str(password));
+        return Packet(0x10, body);
     }
 
     public static byte[] Connect(string clientId, string user, string password, string protocolName = "MQTT", byte level = 4)

@@ -106,7 +106,7 @@ public sealed class SecurityStack : IAsyncDisposable
     {
         var seq = Interlocked.Increment(ref _goodSeq) + 1000 * Random.Shared.Next(1, 1000);
         var sos = Device.Event(GoodDevice, seq);
-        // One long-lived connection, as a real pendant has (reconnecting per check would itself trip the connect limit).
+        // One long-lived connection, as a real pendant has.
         await _goodGate.WaitAsync().ConfigureAwait(false);
         Device good;
         try
