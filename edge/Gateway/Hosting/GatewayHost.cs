@@ -143,7 +143,7 @@ public sealed class GatewayHost : IAsyncDisposable
             sp.GetRequiredService<GatewayMetrics>().AlarmExpressClosures = () => express.Closures;
             return express;
         });
-        services.AddSingleton(sp => new RejectionLog(sp.GetRequiredService<ILogger<EventIngestor>>(), sp.GetRequiredService<TimeProvider>(), TimeSpan.FromSeconds(ingestOptions.RejectionLogWindowSeconds)));
+        services.AddSingleton(sp => new RejectionLog(sp.GetRequiredService<ILogger<EventIngestor>>(), sp.GetRequiredService<TimeProvider>(), TimeSpan.FromSeconds(ingestOptions.RejectionLogWindowSeconds), ingestOptions.RejectionLogLinesPerWindow));
         services.AddSingleton<EventIngestor>();
         // Registry edits (devices add, a disabled flag) apply without a restart; see edge/README.md "Security".
         services.AddSingleton<RegistryWatcher>();

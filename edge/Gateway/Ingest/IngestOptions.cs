@@ -25,16 +25,19 @@ public sealed class IngestOptions
     public int FastLaneIntervalMilliseconds { get; init; } = 1000;
 
     /// <summary>
-    /// Per source and reason, the first <see cref="RejectionLog.LinesPerWindow"/> rejections of each such window get a
+    /// Per source and reason, the first <see cref="RejectionLogLinesPerWindow"/> rejections of each such window get a
     /// log line of their own, the rest one summary line at its end (every one is counted in the metric).
     /// </summary>
     public int RejectionLogWindowSeconds { get; init; } = 10;
 
+    /// <summary>Lines per source, reason and window before the rest are summed up (<see cref="RejectionLog"/>).</summary>
+    public int RejectionLogLinesPerWindow { get; init; } = RejectionLog.DefaultLinesPerWindow;
+
     public IEnumerable<string> Validate()
     {
-        if (RejectionLogWindowSeconds < 1)
+        if (RejectionLogWindowSeconds < 1 || RejectionLogLinesPerWindow < 1)
         {
-            yield return "Gateway:Ingest:RejectionLogWindowSeconds must be >= 1";
+            yield return "Gateway:Ingest:RejectionLogWindowSeconds and RejectionLogLinesPerWindow must be >= 1";
         }
 
         if (TelemetryConcurrency < 1)

@@ -10,15 +10,15 @@ namespace Eldercare.Edge.Gateway.Ingest;
 /// <see cref="WriteFault"/>) so that an attacker controls
 /// neither their shape nor their number. Every untrusted string is escaped and capped (<see cref="LogText"/>: a
 /// 16,000-character username made a 16,119-character line). Per source (the address of <c>ip:port</c>, else the
-/// device id) and reason, the first <see cref="LinesPerWindow"/> rejections of a window are written; the rest are
+/// device id) and reason, the first <see cref="DefaultLinesPerWindow"/> (5) rejections of a window are written; the rest are
 /// only counted (the metric counts every one) and summed up in one line when the window ends: 500 garbage
 /// connections from one address were 500 lines, now they are at most a handful and a summary. The counter
 /// <c>gateway_rejected_total{reason}</c> stays the exact record.
 /// </summary>
 public sealed class RejectionLog : IDisposable
 {
-    /// <summary>Lines written per source and reason per window before the rest are summed up.</summary>
-    public const int LinesPerWindow = 5;
+    /// <summary>Lines written per source and reason per window before the rest are summed up, by default.</summary>
+    public const int DefaultLinesPerWindow = 5;
 
     /// <summary>Sources tracked at once; past it, further sources share one entry per reason ("*").</summary>
     public const int MaxSources = 4096;
@@ -32,8 +32,12 @@ public sealed class RejectionLog : IDisposable
     private readonly Dictionary<(string Source, string Reason), Window> _windows = [];
     private readonly ITimer _flush;
 
-    public RejectionLog(ILogger logger, TimeProvider time, TimeSpan window)
+    private readonly int _linesPerWindow;
+
+    public RejectionLog(ILogger logger, TimeProvider time, TimeSpan window, int linesPerWindow = DefaultLinesPerWindow)
     {
+        ArgumentOutOfRangeException.ThrowIfLessThan(linesPerWindow, 1);
+        _linesPerWindow = linesPerWindow;
         _logger = logger;
         _time = time;
         _windowMilliseconds = (long)window.TotalMilliseconds;
@@ -94,7 +98,7 @@ public sealed class RejectionLog : IDisposable
                 window.Suppressed = 0;
             }
 
-            write = window.Written < LinesPerWindow;
+            write = window.Written < _linesPerWindow;
             if (write)
             {
                 window.Written++;

@@ -21,10 +21,10 @@ public sealed class RejectionLogTests
             log.Write($"10.0.0.7:{port}", "protocol_error", "first packet is not CONNECT");
         }
 
-        Assert.HasCount(RejectionLog.LinesPerWindow, _logger.Lines);
+        Assert.HasCount(RejectionLog.DefaultLinesPerWindow, _logger.Lines);
         _time.Advance(TimeSpan.FromSeconds(10));
 
-        Assert.HasCount(RejectionLog.LinesPerWindow + 1, _logger.Lines, "the timer wrote the summary");
+        Assert.HasCount(RejectionLog.DefaultLinesPerWindow + 1, _logger.Lines, "the timer wrote the summary");
         StringAssert.Contains(_logger.Lines[^1], "rejected 10.0.0.7 protocol_error: 495 more in 10 s");
     }
 
@@ -41,7 +41,7 @@ public sealed class RejectionLogTests
         log.Write("10.0.0.7:2", "packet_too_large", "x");
         log.Write("pendant-0001", "bad_field", "x");
 
-        Assert.AreEqual(RejectionLog.LinesPerWindow + 3, _logger.Lines.Count);
+        Assert.AreEqual(RejectionLog.DefaultLinesPerWindow + 3, _logger.Lines.Count);
     }
 
     [TestMethod]
@@ -56,7 +56,7 @@ public sealed class RejectionLogTests
         _time.Advance(TimeSpan.FromSeconds(10));
         log.Write("pendant-0001", "bad_field", "again");
 
-        Assert.AreEqual(RejectionLog.LinesPerWindow + 2, _logger.Lines.Count);
+        Assert.AreEqual(RejectionLog.DefaultLinesPerWindow + 2, _logger.Lines.Count);
         StringAssert.Contains(_logger.Lines[^2], "2 more in 10 s");
         StringAssert.EndsWith(_logger.Lines[^1], "again");
     }
