@@ -34,4 +34,8 @@ public sealed record CloudEvent
 
     [JsonPropertyName("skewMs")]
     public long? SkewMs { get; init; }
+
+    /// <summary>A device fault the gateway or the stub flagged (id_conflict, seq_regression), else null.</summary>
+    [JsonPropertyName("fault")]
+    public string? Fault { get; init; }
 }

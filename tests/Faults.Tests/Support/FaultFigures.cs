@@ -41,6 +41,10 @@ public sealed record FaultFigures
     /// <summary>Pairs of one device's events in one lane that reached the cloud out of (boot, seq) order (must be 0).</summary>
     public long OrderViolations { get; init; }
 
+    /// <summary>Events at the cloud flagged as a device fault (id_conflict, seq_regression): healthy devices under
+    /// kills, cuts and reboots resend the same bytes in order, so any flag here is a false one.</summary>
+    public long FlaggedDeviceFaults { get; init; }
+
     public IReadOnlyDictionary<string, long> EvictionsByReason { get; init; } = new Dictionary<string, long>();
 
     /// <summary>Events the devices' own outboxes dropped (full outbox: telemetry only).</summary>

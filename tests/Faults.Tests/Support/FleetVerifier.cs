@@ -40,6 +40,7 @@ public static class FleetVerifier
             Losses = lost.Count,
             AlarmLosses = alarmsLost.Count,
             OrderViolations = CountOrderViolations(cloud),
+            FlaggedDeviceFaults = cloud.Count(e => e.Fault is not null),
             EvictionsByReason = dropped.Values.GroupBy(r => r, StringComparer.Ordinal).ToDictionary(g => g.Key, g => (long)g.Count(), StringComparer.Ordinal),
             DeviceDroppedTelemetry = fleet.Devices.Sum(d => (long)d.Outbox.DroppedTelemetryCount),
             DeviceRefusedAlarms = fleet.Devices.Sum(d => (long)d.Outbox.RefusedAlarmCount),
@@ -54,6 +55,7 @@ public static class FleetVerifier
         Assert.AreEqual(0, figures.Losses, $"[{fleet.Scenario}] acknowledged events missing at the cloud without a counted reason, e.g. {sample}");
         Assert.AreEqual(0, figures.AlarmLosses, $"[{fleet.Scenario}] acknowledged alarms missing at the cloud");
         Assert.AreEqual(0, figures.OrderViolations, $"[{fleet.Scenario}] events out of order within a device's lane at the cloud");
+        Assert.AreEqual(0, figures.FlaggedDeviceFaults, $"[{fleet.Scenario}] healthy devices' events flagged as a device fault, e.g. {string.Join(", ", cloud.Where(e => e.Fault is not null).Take(5).Select(e => e.Id + " " + e.Fault))}");
         Assert.IsTrue(dropped.Keys.All(id => !cloudIds.Contains(id)), $"[{fleet.Scenario}] an event counted as dropped also reached the cloud");
         return figures;
     }
