@@ -80,7 +80,8 @@ public sealed class EventIngestor : IDisposable
         try
         {
             // An SOS or a fall never queues behind a storm's backlog; neither does a settled device's heartbeat.
-            if (!record.IsAlarm && !_admission.TryFastLane(topicDeviceId))
+            var fastLane = !record.IsAlarm && _admission.TryFastLane(topicDeviceId);
+            if (!record.IsAlarm && !fastLane)
             {
                 slot = await _admission.EnterBulkAsync(cancellationToken).ConfigureAwait(false);
             }
@@ -88,7 +89,8 @@ public sealed class EventIngestor : IDisposable
             // An alarm is posted upstream while the store commits it; the PUBACK below still waits for the commit.
             var append = record.IsAlarm && _express is not null && seen.Ahead
                 ? _express.OfferThenAppend(record, () => _store.AppendAsync(record, cancellationToken))
-                : _store.AppendAsync(record, cancellationToken);
+                // A settled device's heartbeat shares a commit with others (an SD card's life); a flush never waits.
+                : fastLane ? _store.AppendSharedAsync(record, cancellationToken) : _store.AppendAsync(record, cancellationToken);
             outcome = await append.ConfigureAwait(false);
         }
         catch (Exception exception) when (exception is not OperationCanceledException)

@@ -16,6 +16,12 @@ public interface IEventStore
     /// <summary>Durably stores the event, or reports it as a duplicate of an id already stored.</summary>
     Task<AppendOutcome> AppendAsync(EventRecord record, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// <see cref="AppendAsync"/> for an event that may wait up to the store's heartbeat commit window for other events to
+    /// share its commit (a settled device's heartbeat): durable when it completes, as with <see cref="AppendAsync"/>.
+    /// </summary>
+    Task<AppendOutcome> AppendSharedAsync(EventRecord record, CancellationToken cancellationToken);
+
     /// <summary>Up to <paramref name="maxCount"/> pending events: the whole alarm lane before telemetry, each lane in store order.</summary>
     Task<IReadOnlyList<EventRecord>> ReadPendingAsync(int maxCount, CancellationToken cancellationToken);
 

@@ -31,6 +31,9 @@ internal sealed class WriteQueue<T>
 
     public bool IsClosed => _closed;
 
+    /// <summary>An alarm is waiting (read by the writer thread before work that would delay it).</summary>
+    public bool HasAlarms => Volatile.Read(ref _alarmCount) > 0;
+
     public ValueTask EnqueueAsync(T item, bool alarm, CancellationToken cancellationToken)
     {
         if (TryEnqueue(item, alarm))

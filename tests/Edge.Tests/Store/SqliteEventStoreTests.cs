@@ -54,4 +54,59 @@ public sealed class SqliteEventStoreTests : EventStoreContractTests
         Assert.AreEqual(AppendOutcome.Conflict, sos, "another payload against the tombstone: kept under the derived id");
         Assert.AreEqual(1, store.PendingCount);
     }
+
+    [TestMethod]
+    public async Task AppendShared_HeartbeatsArrivingApart_ShareOneCommitWithinTheWindow()
+    {
+        await using var store = SqliteEventStore.Open(new StoreOptions { DataDirectory = DirectoryPath, HeartbeatCommitWindowMilliseconds = 2_000 }, NullLogger.Instance);
+        var commitsBefore = store.CommitCount;
+
+        var first = store.AppendSharedAsync(TestEvents.Record("pendant-1", 1, Eldercare.Firmware.Core.Events.EventTypes.Heartbeat), CancellationToken.None);
+        var second = store.AppendSharedAsync(TestEvents.Record("pendant-2", 1, Eldercare.Firmware.Core.Events.EventTypes.Heartbeat), CancellationToken.None);
+        var third = store.AppendSharedAsync(TestEvents.Record("pendant-3", 1, Eldercare.Firmware.Core.Events.EventTypes.Heartbeat), CancellationToken.None);
+        var outcomes = await Task.WhenAll(first, second, third).WaitAsync(TimeSpan.FromSeconds(10));
+
+        Assert.IsTrue(outcomes.All(o => o == AppendOutcome.Stored));
+        Assert.AreEqual(commitsBefore + 1, store.CommitCount, "one fsynced commit for the three heartbeats");
+    }
+
+    [TestMethod]
+    public async Task AppendShared_AlarmArrivesWhileHeartbeatWaits_BothCommittedAtOnce()
+    {
+        // A window far longer than the test's timeout: only the alarm can end the wait.
+        await using var store = SqliteEventStore.Open(new StoreOptions { DataDirectory = DirectoryPath, HeartbeatCommitWindowMilliseconds = 5_000 }, NullLogger.Instance);
+        var heartbeat = store.AppendSharedAsync(TestEvents.Record("pendant-1", 1, Eldercare.Firmware.Core.Events.EventTypes.Heartbeat), CancellationToken.None);
+
+        var sos = await store.AppendAsync(TestEvents.Record("pendant-2", 1), CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(2));
+
+        Assert.AreEqual(AppendOutcome.Stored, sos);
+        Assert.AreEqual(AppendOutcome.Stored, await heartbeat.WaitAsync(TimeSpan.FromSeconds(2)), "committed with the alarm");
+        Assert.AreEqual(2, store.PendingCount);
+    }
+
+    [TestMethod]
+    public async Task AppendShared_FlushEventArrivesWhileHeartbeatWaits_CommittedAtOnce()
+    {
+        await using var store = SqliteEventStore.Open(new StoreOptions { DataDirectory = DirectoryPath, HeartbeatCommitWindowMilliseconds = 5_000 }, NullLogger.Instance);
+        var heartbeat = store.AppendSharedAsync(TestEvents.Record("pendant-1", 1, Eldercare.Firmware.Core.Events.EventTypes.Heartbeat), CancellationToken.None);
+
+        var flushed = await store.AppendAsync(TestEvents.Record("pendant-2", 1, Eldercare.Firmware.Core.Events.EventTypes.Heartbeat), CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(2));
+
+        Assert.AreEqual(AppendOutcome.Stored, flushed, "an outbox flush never waits for the window");
+        Assert.AreEqual(AppendOutcome.Stored, await heartbeat.WaitAsync(TimeSpan.FromSeconds(2)));
+    }
+
+    [TestMethod]
+    public async Task Open_NewStore_OneKilobytePages()
+    {
+        await using (SqliteEventStore.Open(new StoreOptions { DataDirectory = DirectoryPath }, NullLogger.Instance))
+        {
+        }
+
+        using var connection = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={Path.Combine(DirectoryPath, "events.db")};Pooling=False");
+        connection.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = "PRAGMA page_size";
+        Assert.AreEqual(1024L, (long)command.ExecuteScalar()!);
+    }
 }
