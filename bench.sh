@@ -2,7 +2,7 @@
 # Fleet-scale benchmark (issue 5). Not part of the tests.
 #   ./bench.sh           full run (<= 10 min on 2 cores): 1k/5k/10k devices, 100k-event drain
 #   ./bench.sh --quick   smaller N (<= 2 min)
-#   ./bench.sh --only ingest|fleet|drain   one scenario (figures of the others are absent)
+#   ./bench.sh --only ingest|fleet|drain|steady   one scenario (figures of the others are absent)
 # Builds Release, starts the gateway, the cloud stub and mosquitto on free loopback ports (each with its
 # own data directory), prints one `name=value` line per figure and writes bench/results.md.
 set -euo pipefail

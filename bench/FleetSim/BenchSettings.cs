@@ -47,7 +47,22 @@ public sealed record BenchSettings
     /// <summary>PBKDF2 iterations of the bench registry (the gateway default is 100,000; see bench/README.md).</summary>
     public int RegistryIterations { get; init; } = 1000;
 
-    public int TotalDevices => Math.Max(FleetSizes.Max(), Math.Max(IngestDevices, DrainDevices));
+    /// <summary>Steady scenario: devices publishing heartbeats together at <see cref="SteadyEventsPerSecond"/> (a community gateway).</summary>
+    public int SteadyDevices { get; init; } = 100;
+
+    /// <summary>Total rate of the steady scenario, spread evenly over the devices (issue 12: 85 events/s).</summary>
+    public double SteadyEventsPerSecond { get; init; } = 85;
+
+    /// <summary>Forwarded events already in the store when the steady scenario's gateway starts (as after weeks of retention).</summary>
+    public int SteadyPrefillEvents { get; init; } = 1_000_000;
+
+    /// <summary>Steady load before the measured window (connections settled, caches warm, JIT done).</summary>
+    public TimeSpan SteadyWarmup { get; init; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>Measured window of the steady scenario.</summary>
+    public TimeSpan SteadyWindow { get; init; } = TimeSpan.FromSeconds(60);
+
+    public int TotalDevices => Math.Max(FleetSizes.Max(), Math.Max(IngestDevices, Math.Max(DrainDevices, SteadyDevices)));
 
     public static BenchSettings Full { get; } = new();
 
@@ -60,5 +75,8 @@ public sealed record BenchSettings
         IdlePhase = TimeSpan.FromSeconds(2),
         DrainEvents = 20_000,
         DrainDevices = 200,
+        SteadyPrefillEvents = 100_000,
+        SteadyWarmup = TimeSpan.FromSeconds(5),
+        SteadyWindow = TimeSpan.FromSeconds(15),
     };
 }

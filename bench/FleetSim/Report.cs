@@ -9,6 +9,7 @@ public sealed class Report
     private readonly List<(string Name, string Value, string Note)> _figures = [];
     private readonly List<string> _scalingRows = [];
     private readonly List<string> _notes = [];
+    private readonly List<(string Scenario, double Megabytes)> _walPeaks = [];
 
     public static string Format(double value) => double.IsNaN(value) ? "n/a" : value.ToString(value >= 100 ? "F0" : "F2", CultureInfo.InvariantCulture);
 
@@ -28,6 +29,19 @@ public sealed class Report
     public void AddScalingRow(int devices, double connectSeconds, double burstEventsPerSecond, double alarmP50, double alarmP99, double alarmMax, double rssMegabytes, double rssPeakMegabytes, double gatewayCpuPercent) =>
         _scalingRows.Add(string.Create(CultureInfo.InvariantCulture,
             $"| {devices:N0} | {connectSeconds:F1} | {burstEventsPerSecond:F0} | {alarmP50:F1} | {alarmP99:F1} | {alarmMax:F1} | {rssMegabytes:F0} | {rssPeakMegabytes:F0} | {gatewayCpuPercent:F0} |"));
+
+    /// <summary>The largest events.db-wal a scenario sampled; <see cref="AddWalMaximum"/> reports the largest of all.</summary>
+    public void RecordWalPeak(string scenario, double megabytes) => _walPeaks.Add((scenario, megabytes));
+
+    /// <summary><c>wal_max_mb</c>: the largest WAL of the scenarios that sampled one (none ran: nothing added).</summary>
+    public void AddWalMaximum()
+    {
+        if (_walPeaks.Count > 0)
+        {
+            Add("wal_max_mb", _walPeaks.Max(p => p.Megabytes), "largest gateway events.db-wal sampled every 100 ms: " +
+                string.Join(", ", _walPeaks.Select(p => string.Create(CultureInfo.InvariantCulture, $"{p.Scenario} {p.Megabytes:F1} MB"))));
+        }
+    }
 
     public void Note(string text)
     {
