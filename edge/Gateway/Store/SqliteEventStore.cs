@@ -634,13 +634,19 @@ public sealed class SqliteEventStore : IEventStore, IAsyncDisposable
     }
 
     /// <summary>
-    /// A batch of shared appends (settled devices' heartbeats) and marks waits for more events until the oldest of its
-    /// heartbeats has waited the commit window, the batch is full, or something that must not wait arrives (an alarm,
+    /// A batch of shared appends (settled devices' heartbeats) and small marks waits for more until the oldest of them
+    /// has waited the commit window, the batch is full, or something that must not wait arrives (an alarm,
     /// any other append): then everything goes in one commit.
     /// </summary>
     private void WaitForCompany(List<WriteRequest> batch)
     {
+        if (_options.HeartbeatCommitWindowMilliseconds == 0)
+        {
+            return;
+        }
+
         long oldest = long.MaxValue;
+        var markedIds = 0;
         foreach (var request in batch)
         {
             if (request is AppendRequest append)
@@ -651,6 +657,18 @@ public sealed class SqliteEventStore : IEventStore, IAsyncDisposable
                 }
 
                 oldest = Math.Min(oldest, append.EnqueuedAtMilliseconds);
+            }
+            else if (request is MarkRequest mark)
+            {
+                // Small marks (a few heartbeats forwarded) wait too, so the telemetry streams' marks share one commit;
+                // a drain's marks (a full batch) never wait.
+                markedIds += mark.Ids.Count;
+                if (markedIds >= SharedMarkIds)
+                {
+                    return;
+                }
+
+                oldest = Math.Min(oldest, mark.EnqueuedAtMilliseconds);
             }
         }
 
@@ -679,7 +697,7 @@ public sealed class SqliteEventStore : IEventStore, IAsyncDisposable
             while (batch.Count < _options.MaxBatchSize && _queue.TryDequeueOther(out var other))
             {
                 batch.Add(other);
-                stop |= other is AppendRequest { Shared: false };
+                stop |= other is AppendRequest { Shared: false } || (other is MarkRequest mark && (markedIds += mark.Ids.Count) >= SharedMarkIds);
             }
 
             _queue.SignalRoom();
@@ -744,24 +762,45 @@ public sealed class SqliteEventStore : IEventStore, IAsyncDisposable
         }
     }
 
+    /// <summary>Marks of fewer ids than this in a batch wait for company like a settled device's heartbeat.</summary>
+    private const int SharedMarkIds = 256;
+
+    /// <summary>Commits after which the checkpoint thread copies the log into the database.</summary>
+    private const int CheckpointEveryCommits = 32;
+
+    /// <summary>The longest a committed page waits in the log for its copy into the database while commits are rare.</summary>
+    private const int CheckpointIntervalMilliseconds = 10_000;
+
     /// <summary>
-    /// Copies committed WAL pages into the database file (PASSIVE: never blocks the writer or readers), at most
-    /// every 250 ms while commits happen. With synchronous=FULL the checkpoint fsyncs the WAL before and the
-    /// database after copying, so it adds no window of loss; it only moves that work off the commit path.
+    /// Copies committed WAL pages into the database file (PASSIVE: never blocks the writer or readers) after every
+    /// <see cref="CheckpointEveryCommits"/> commits, or <see cref="CheckpointIntervalMilliseconds"/> after a commit when
+    /// they are rare, and at most every 250 ms. A page that many commits change (the index leaf of a device, the table's
+    /// last page) is then written into the database once, not after every commit: at a community's rate a checkpoint
+    /// every 250 ms wrote about as much as the log itself. With synchronous=FULL the checkpoint fsyncs the WAL before
+    /// and the database after copying, so it adds no window of loss; it only moves that work off the commit path.
     /// </summary>
     private void CheckpointLoop()
     {
         using var checkpoint = _checkpointer.CreateCommand();
         checkpoint.CommandText = "PRAGMA wal_checkpoint(PASSIVE)";
+        var checkpointedCommits = Interlocked.Read(ref _commits);
+        var checkpointedAt = Environment.TickCount64;
         while (!_stopping)
         {
-            _checkpointWake.Wait(TimeSpan.FromSeconds(5));
+            _checkpointWake.Wait(TimeSpan.FromSeconds(1));
             if (_stopping)
             {
                 return;
             }
 
             _checkpointWake.Reset();
+            var commits = Interlocked.Read(ref _commits);
+            var now = Environment.TickCount64;
+            if (commits - checkpointedCommits < CheckpointEveryCommits && (commits == checkpointedCommits || now - checkpointedAt < CheckpointIntervalMilliseconds))
+            {
+                continue;
+            }
+
             try
             {
                 checkpoint.ExecuteNonQuery();
@@ -771,6 +810,8 @@ public sealed class SqliteEventStore : IEventStore, IAsyncDisposable
                 _logger.LogWarning("wal checkpoint failed: {Error}", exception.Message);
             }
 
+            checkpointedCommits = commits;
+            checkpointedAt = now;
             Thread.Sleep(250);
         }
     }
@@ -963,6 +1004,8 @@ public sealed class SqliteEventStore : IEventStore, IAsyncDisposable
     private sealed class MarkRequest(IReadOnlyCollection<string> ids, ForwardState state) : WriteRequest
     {
         public IReadOnlyCollection<string> Ids { get; } = ids;
+
+        public long EnqueuedAtMilliseconds { get; } = Environment.TickCount64;
 
         /// <summary>The ids as a JSON array for <c>json_each</c> (built by the caller, not on the writer thread).</summary>
         public string IdsJson { get; } = System.Text.Json.JsonSerializer.Serialize(ids);
