@@ -61,7 +61,8 @@ public sealed class IngestScenario(BenchEnvironment environment, BenchSettings s
         using var http = new HttpClient();
         var (stub, stubUrl) = await environment.StartStubAsync(environment.NewDirectory("ingest-stub")).ConfigureAwait(false);
         await using var stubProcess = stub;
-        var (gateway, mqttPort, gatewayUrl) = await environment.StartGatewayAsync(environment.NewDirectory("ingest-gateway"), stubUrl).ConfigureAwait(false);
+        var gatewayData = environment.NewDirectory("ingest-gateway");
+        var (gateway, mqttPort, gatewayUrl) = await environment.StartGatewayAsync(gatewayData, stubUrl).ConfigureAwait(false);
         await using var gatewayProcess = gateway;
         var fleet = new Fleet("127.0.0.1", mqttPort, Fleet.Create(factory, ids.Select(id => (id, RegistryWriter.SecretOf(id))), bootEpoch: 1));
         await fleet.ConnectAsync(fleet.Devices, settings.ConnectConcurrency, cancellationToken).ConfigureAwait(false);
@@ -96,10 +97,13 @@ public sealed class IngestScenario(BenchEnvironment environment, BenchSettings s
         var acknowledgedWarm = fleet.Acknowledged;
 
         var cpu = new CpuWindow(new() { ["gateway"] = gateway.Id, ["stub"] = stub.Id, ["generator"] = Environment.ProcessId });
-        var writesBefore = ProcStat.WriteBytes(gateway.Id);
+        var ioBefore = IoCounters.Of(gateway.Id);
         var allocatedBefore = await BenchEnvironment.GatewayMetricAsync(http, gatewayUrl, "gateway_allocated_bytes_total").ConfigureAwait(false);
         var pauseBefore = await BenchEnvironment.GatewayMetricAsync(http, gatewayUrl, "gateway_gc_pause_seconds_total").ConfigureAwait(false);
         var gcBefore = await BenchEnvironment.GatewayMetricAsync(http, gatewayUrl, "gateway_gc_collections_total").ConfigureAwait(false);
+        // The WAL's size under sustained load (a checkpoint that never resets it lets it grow without bound).
+        var wal = new FileSizeSampler(Path.Combine(gatewayData, "events.db-wal"), TimeSpan.FromMilliseconds(100));
+        await using var walSampler = wal.ConfigureAwait(false);
         cpu.Start();
         var watch = Stopwatch.StartNew();
         var flushes = fleet.Devices.Select(d => fleet.FlushAsync(d, settings.IngestEventsPerDevice, settings.Window, Eldercare.Firmware.Core.Events.EventTypes.Heartbeat, cancellationToken)).ToList();
@@ -114,9 +118,11 @@ public sealed class IngestScenario(BenchEnvironment environment, BenchSettings s
 
         var endToEndSeconds = watch.Elapsed.TotalSeconds;
         cpu.Stop();
+        var io = IoCounters.Of(gateway.Id) - ioBefore;
+        await wal.StopAsync().ConfigureAwait(false);
         var atStub = await BenchEnvironment.StubEventCountAsync(http, stubUrl).ConfigureAwait(false) - warmup;
         var acknowledged = fleet.Acknowledged - acknowledgedWarm;
-        var writes = ProcStat.WriteBytes(gateway.Id) - writesBefore;
+        var writes = io.DiskWriteBytes;
         var allocatedPerEvent = (await BenchEnvironment.GatewayMetricAsync(http, gatewayUrl, "gateway_allocated_bytes_total").ConfigureAwait(false) - allocatedBefore) / total;
         var gcPauseSeconds = await BenchEnvironment.GatewayMetricAsync(http, gatewayUrl, "gateway_gc_pause_seconds_total").ConfigureAwait(false) - pauseBefore;
         var collections = await BenchEnvironment.GatewayMetricAsync(http, gatewayUrl, "gateway_gc_collections_total").ConfigureAwait(false) - gcBefore;
@@ -124,10 +130,13 @@ public sealed class IngestScenario(BenchEnvironment environment, BenchSettings s
         var duplicates = await BenchEnvironment.GatewayMetricAsync(http, gatewayUrl, "gateway_duplicates_total").ConfigureAwait(false);
         report.Note($"ingest (gateway): {ids.Count} connections x {settings.IngestEventsPerDevice} events (after {_warmupRounds} x {settings.IngestWarmupEventsPerDevice} each to warm up, not counted), window {settings.Window}: acknowledged {acknowledged}/{total} in {acknowledgedSeconds:F2} s, at the cloud stub {atStub}/{total} after {endToEndSeconds:F2} s; gateway stored {stored}, duplicates {duplicates}, failed publishes {fleet.Failed} {fleet.LastError}");
         report.Note($"ingest (gateway) CPU: {cpu.Describe()} over {cpu.WallSeconds:F2} s; gateway wrote {writes / (1024.0 * 1024):F1} MiB to disk, allocated {allocatedPerEvent:F0} B per event on the managed heap, {collections:F0} garbage collections pausing it {gcPauseSeconds:F2} s in total");
+        report.Note($"ingest (gateway) I/O over the measured window ({total} events): {io.DescribePerEvent(total)}; disk figure from {io.DiskSource}; events.db-wal max {wal.MaxMegabytes:F1} MB ({wal.Samples} samples every 100 ms)");
+        report.RecordWalPeak("ingest", wal.MaxMegabytes);
         report.Note($"ingest (gateway) PUBACK latency: p50 {fleet.AckLatency.PercentileMilliseconds(50):F1} ms, p99 {fleet.AckLatency.PercentileMilliseconds(99):F1} ms, max {fleet.AckLatency.MaxMilliseconds():F1} ms");
         var acknowledgedRate = acknowledged == total ? total / acknowledgedSeconds : double.NaN;
         report.Add("ingest_acked_events_per_s", acknowledgedRate, "all PUBACKs (each after fsync) received");
         report.Add("gateway_cpu_us_per_event", 1e6 * cpu.Used["gateway"] / total, "gateway CPU time / events, during the ingest run");
+        report.Add("disk_bytes_per_event", (double)writes / total, $"gateway /proc io {(io.WriteBytes > 0 ? "write_bytes" : "wchar")} over the ingest run / events (full speed, fresh store)");
         report.Add("stub_cpu_us_per_event", 1e6 * cpu.Used["stub"] / total, "cloud stub CPU time / events");
         report.Add("generator_cpu_us_per_event", 1e6 * cpu.Used["generator"] / total, "fleet simulator CPU time / events (same in the mosquitto run)");
         _gatewayCost = (1e6 * cpu.Used["gateway"] / total, 1e6 * cpu.Used["stub"] / total, 1e6 * cpu.Used["generator"] / total,

@@ -37,26 +37,6 @@ public static class ProcStat
         }
     }
 
-    /// <summary>Bytes written to storage so far (/proc/&lt;pid&gt;/io write_bytes).</summary>
-    public static long WriteBytes(int pid)
-    {
-        try
-        {
-            foreach (var line in File.ReadLines($"/proc/{pid}/io"))
-            {
-                if (line.StartsWith("write_bytes:", StringComparison.Ordinal))
-                {
-                    return long.Parse(line["write_bytes:".Length..].Trim(), CultureInfo.InvariantCulture);
-                }
-            }
-        }
-        catch (IOException)
-        {
-        }
-
-        return 0;
-    }
-
     private static long StatusKilobytes(int pid, string key)
     {
         try

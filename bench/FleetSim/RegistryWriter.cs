@@ -7,7 +7,8 @@ namespace Eldercare.Bench.FleetSim;
 /// <summary>
 /// Writes the gateway's registry file (edge/Gateway/Registry/DeviceRegistryFile: <c>{"devices":[{id, kind, enabled,
 /// secretHash, salt, iterations}]}</c>, PBKDF2-SHA256, 16-byte salt, 32-byte hash) for many devices at once.
-/// The bench does not reference the gateway's web project; a format drift shows up as refused CONNECTs.
+/// Written here, not through the gateway's registry code (the bench references the gateway project only for its store,
+/// <see cref="StorePrefill"/>); a format drift shows up as refused CONNECTs.
 /// </summary>
 public static class RegistryWriter
 {
