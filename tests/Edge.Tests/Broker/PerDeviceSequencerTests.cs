@@ -1,5 +1,6 @@
 using Eldercare.Edge.Gateway.Broker;
 using Eldercare.Edge.Gateway.Configuration;
+using Eldercare.Edge.Gateway.Forwarding;
 using Eldercare.Edge.Gateway.Ingest;
 using Eldercare.Edge.Gateway.Metrics;
 using Eldercare.Edge.Gateway.Store;
@@ -75,7 +76,9 @@ public sealed class PerDeviceSequencerTests
         try
         {
             var admission = new TelemetryAdmission(new IngestOptions { TelemetryConcurrency = 1, SettledAfterSeconds = 10, FastLaneIntervalMilliseconds = 1000 }, time);
-            var ingestor = new EventIngestor(store, new GatewayMetrics(), NullLogger<EventIngestor>.Instance, time, null, admission);
+            using var rejections = new RejectionLog(NullLogger.Instance, time, TimeSpan.FromMinutes(1));
+            var skew = new ClockSkewMonitor(new IngestOptions(), NullLogger<ClockSkewMonitor>.Instance);
+            var ingestor = new EventIngestor(store, new GatewayMetrics(), NullLogger<EventIngestor>.Instance, time, skew, admission, new AlarmExpress(1, _ => { }), rejections);
             var sequencer = new PerDeviceSequencer<IngestResult>();
             Task<IngestResult> Ingest(int seq) => sequencer.Run("pendant-1", () => ingestor.IngestAsync("pendant-1", Payload(seq), CancellationToken.None));
 

@@ -271,5 +271,5 @@ public sealed class AlarmExpressTests : ForwardingFixture
         Eventually.WaitAsync(() => express.IsOpen(AlarmExpress.ShardOf(device, express.Streams)), TimeSpan.FromSeconds(5), "express path open");
 
     private Forwarder NewForwarder(AlarmExpress express, int batchSize = 500) =>
-        new(Store, Upstream, new ForwarderOptions { BatchSize = batchSize, MaxBackoffMilliseconds = 50, AlarmStreams = express.Streams }, Metrics, NullLogger<Forwarder>.Instance, express: express);
+        new(Store, Upstream, new ForwarderOptions { BatchSize = batchSize, MaxBackoffMilliseconds = 50, AlarmStreams = express.Streams }, Metrics, NullLogger<Forwarder>.Instance, TimeProvider.System, express);
 }

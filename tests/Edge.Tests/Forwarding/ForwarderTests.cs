@@ -231,7 +231,7 @@ public sealed class ForwarderTests : ForwardingFixture
         // until released; with two alarm streams p-1's alarm is delivered meanwhile, with one it waits behind it.
         var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         Upstream.BeforeAnswer = attempt => attempt == 1 ? release.Task : Task.CompletedTask;
-        var forwarder = new Forwarder(Store, Upstream, new ForwarderOptions { AlarmStreams = streams, MaxBackoffMilliseconds = 50 }, Metrics, NullLogger<Forwarder>.Instance);
+        var forwarder = NewForwarder(alarmStreams: streams);
         await forwarder.StartAsync(CancellationToken.None);
         bool otherThroughWhileStalled;
         try
@@ -254,6 +254,24 @@ public sealed class ForwarderTests : ForwardingFixture
         CollectionAssert.AreEquivalent(new[] { "p-0:1:1", "p-1:1:1" }, Upstream.Batches.SelectMany(b => b).Select(e => e.Id).ToList(), "each alarm sent once");
     }
 
+    [TestMethod]
+    public void Constructor_NoAlarmExpress_ThrowsArgumentNull()
+    {
+        var thrown = Assert.ThrowsExactly<ArgumentNullException>(() =>
+            new Forwarder(Store, Upstream, new ForwarderOptions(), Metrics, NullLogger<Forwarder>.Instance, TimeProvider.System, null!));
+
+        Assert.AreEqual("express", thrown.ParamName, "a forwarder with an express path of its own would wait for alarms ingest never offers it");
+    }
+
+    [TestMethod]
+    public void Constructor_ExpressWithOtherStreamCount_Throws()
+    {
+        var options = new ForwarderOptions { AlarmStreams = 2 };
+
+        Assert.ThrowsExactly<ArgumentException>(() =>
+            new Forwarder(Store, Upstream, options, Metrics, NullLogger<Forwarder>.Instance, TimeProvider.System, new AlarmExpress(1, Store.WakeAlarms)));
+    }
+
     private static async Task<bool> WaitUntilAsync(Func<bool> condition, TimeSpan timeout)
     {
         var deadline = DateTime.UtcNow + timeout;
@@ -270,6 +288,11 @@ public sealed class ForwarderTests : ForwardingFixture
         return condition();
     }
 
-    private Forwarder NewForwarder(int batchSize = 500) =>
-        new(Store, Upstream, new ForwarderOptions { BatchSize = batchSize, MaxBackoffMilliseconds = 50 }, Metrics, NullLogger<Forwarder>.Instance);
+    /// <summary>As the gateway wires it: the forwarder reads the express path that ingest (here: nobody) feeds.</summary>
+    private Forwarder NewForwarder(int batchSize = 500, int? alarmStreams = null)
+    {
+        var defaults = new ForwarderOptions();
+        var options = new ForwarderOptions { BatchSize = batchSize, MaxBackoffMilliseconds = 50, AlarmStreams = alarmStreams ?? defaults.AlarmStreams };
+        return new Forwarder(Store, Upstream, options, Metrics, NullLogger<Forwarder>.Instance, TimeProvider.System, new AlarmExpress(options.AlarmStreams, Store.WakeAlarms));
+    }
 }
