@@ -109,7 +109,7 @@ public sealed class ForwarderTests : ForwardingFixture
             await Store.AppendAsync(TestEvents.Record("p-1", 1), CancellationToken.None);
 
             // Well under the 5 s safety poll: the commit signal woke the forwarder.
-            await Eventually.WaitAsync(() => Metrics.Forwarded == 1, TimeSpan.FromSeconds(3), "forwarded after commit");
+            await Upstream.WhenReceived("p-1:1:1").WaitAsync(TimeSpan.FromSeconds(3));
         }
         finally
         {
@@ -128,7 +128,7 @@ public sealed class ForwarderTests : ForwardingFixture
         {
             await Store.AppendAsync(TestEvents.Record("p-1", 1, EventTypes.Sos), CancellationToken.None);
 
-            await Eventually.WaitAsync(() => Metrics.Forwarded == 1, TimeSpan.FromSeconds(3), "alarm forwarded after a failed warm-up");
+            await Upstream.WhenReceived("p-1:1:1").WaitAsync(TimeSpan.FromSeconds(3));
         }
         finally
         {
@@ -237,9 +237,12 @@ public sealed class ForwarderTests : ForwardingFixture
         try
         {
             await Store.AppendAsync(TestEvents.Record("p-0", 1, EventTypes.Sos), CancellationToken.None);
-            await Eventually.WaitAsync(() => Upstream.Batches.Count >= 1, TimeSpan.FromSeconds(10), "p-0's POST in flight");
+            await Upstream.WhenReceived("p-0:1:1").WaitAsync(TimeSpan.FromSeconds(10));
+            var otherReceived = Upstream.WhenReceived("p-1:1:1");
             await Store.AppendAsync(TestEvents.Record("p-1", 1, EventTypes.Fall), CancellationToken.None);
-            otherThroughWhileStalled = await WaitUntilAsync(() => Metrics.Forwarded >= 1, TimeSpan.FromSeconds(2));
+            // Two streams: the signal comes at once. One stream: nothing can signal "p-1 waits", so 2 s without it
+            // is the evidence (the one negative window left in this class).
+            otherThroughWhileStalled = await Task.WhenAny(otherReceived, Task.Delay(TimeSpan.FromSeconds(2))) == otherReceived;
             release.SetResult();
             await Eventually.WaitAsync(() => Store.PendingCount == 0, TimeSpan.FromSeconds(10), "both forwarded");
         }
@@ -270,22 +273,6 @@ public sealed class ForwarderTests : ForwardingFixture
 
         Assert.ThrowsExactly<ArgumentException>(() =>
             new Forwarder(Store, Upstream, options, Metrics, NullLogger<Forwarder>.Instance, TimeProvider.System, new AlarmExpress(1, Store.WakeAlarms)));
-    }
-
-    private static async Task<bool> WaitUntilAsync(Func<bool> condition, TimeSpan timeout)
-    {
-        var deadline = DateTime.UtcNow + timeout;
-        while (DateTime.UtcNow < deadline)
-        {
-            if (condition())
-            {
-                return true;
-            }
-
-            await Task.Delay(20);
-        }
-
-        return condition();
     }
 
     /// <summary>As the gateway wires it: the forwarder reads the express path that ingest (here: nobody) feeds.</summary>

@@ -74,9 +74,9 @@ public sealed class TelemetryAdmissionTests
         using var second = await admission.EnterBulkAsync(CancellationToken.None);
 
         var third = admission.EnterBulkAsync(CancellationToken.None).AsTask();
-        await Task.Delay(50);
-        Assert.IsFalse(third.IsCompleted);
+        // Registered as waiting before EnterBulkAsync returns; only the Dispose below can free a slot.
         Assert.AreEqual(1, admission.Waiting);
+        Assert.IsFalse(third.IsCompleted);
 
         first.Dispose();
         using var entered = await third.WaitAsync(TimeSpan.FromSeconds(5));
@@ -101,9 +101,10 @@ public sealed class TelemetryAdmissionTests
             var sos = await ingestor.IngestAsync("pendant-2", Payload("pendant-2", 1, EventTypes.Sos), CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(5));
 
             Assert.AreEqual(IngestOutcome.Stored, sos.Outcome, "the alarm did not wait for a bulk slot");
-            await Task.Delay(50);
-            Assert.IsFalse(heartbeat.IsCompleted, "the flushing device's heartbeat waits (no PUBACK yet)");
+            // Ingest reaches the bulk slots without an await before them, so the heartbeat is counted as waiting at
+            // once, and only the held slot's Dispose below can let it through.
             Assert.AreEqual(1, admission.Waiting);
+            Assert.IsFalse(heartbeat.IsCompleted, "the flushing device's heartbeat waits (no PUBACK yet)");
 
             held.Dispose();
             Assert.AreEqual(IngestOutcome.Stored, (await heartbeat.WaitAsync(TimeSpan.FromSeconds(5))).Outcome);
