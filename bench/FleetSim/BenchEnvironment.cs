@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 using System.Text.Json;
+using Eldercare.Edge.Gateway.Broker;
 
 namespace Eldercare.Bench.FleetSim;
 
@@ -89,15 +90,8 @@ public sealed class BenchEnvironment
         }
 
         var acl = Path.Combine(directory, "acl");
-        await File.WriteAllTextAsync(acl, $"""
-            user {sinkUser}
-            topic read eldercare/v1/devices/+/events
-
-            pattern write eldercare/v1/devices/%u/events
-            pattern write eldercare/v1/devices/%u/status
-            pattern read eldercare/v1/devices/%u/commands
-
-            """).ConfigureAwait(false);
+        // The gateway's own mosquitto ACL (production's rules), with the sink in the gateway's place.
+        await File.WriteAllTextAsync(acl, MosquittoAcl.Text(sinkUser)).ConfigureAwait(false);
         var port = FreePort();
         var config = Path.Combine(directory, "mosquitto.conf");
         var runAsRoot = Environment.UserName == "root" ? "user root\n" : string.Empty;

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Eldercare.Firmware.Core.Events;
 using MQTTnet;
 
 namespace Eldercare.Bench.FleetSim;
@@ -185,7 +186,7 @@ public sealed class IngestScenario(BenchEnvironment environment, BenchSettings s
         };
         await sink.ConnectAsync(new MqttClientOptionsBuilder().WithTcpServer("127.0.0.1", port).WithClientId(SinkUser).WithCredentials(SinkUser, RegistryWriter.SecretOf(SinkUser))
             .WithProtocolVersion(MQTTnet.Formatter.MqttProtocolVersion.V500).WithCleanStart(true).Build(), cancellationToken).ConfigureAwait(false);
-        await sink.SubscribeAsync(new MqttClientSubscribeOptionsBuilder().WithTopicFilter("eldercare/v1/devices/+/events", MQTTnet.Protocol.MqttQualityOfServiceLevel.AtLeastOnce).Build(), cancellationToken).ConfigureAwait(false);
+        await sink.SubscribeAsync(new MqttClientSubscribeOptionsBuilder().WithTopicFilter(Topics.Events(Topics.AnyDevice), MQTTnet.Protocol.MqttQualityOfServiceLevel.AtLeastOnce).Build(), cancellationToken).ConfigureAwait(false);
 
         var fleet = new Fleet("127.0.0.1", port, Fleet.Create(factory, ids.Select(id => (id, RegistryWriter.SecretOf(id))), bootEpoch: 1));
         await fleet.ConnectAsync(fleet.Devices, settings.ConnectConcurrency, cancellationToken).ConfigureAwait(false);

@@ -1,51 +1,36 @@
-using System.Security.Cryptography;
-using System.Text;
-using System.Text.Json;
+using Eldercare.Edge.Gateway.Registry;
 
 namespace Eldercare.Bench.FleetSim;
 
 /// <summary>
-/// Writes the gateway's registry file (edge/Gateway/Registry/DeviceRegistryFile: <c>{"devices":[{id, kind, enabled,
-/// secretHash, salt, iterations}]}</c>, PBKDF2-SHA256, 16-byte salt, 32-byte hash) for many devices at once.
-/// Written here, not through the gateway's registry code (the bench references the gateway project only for its store,
-/// <see cref="StorePrefill"/>); a format drift shows up as refused CONNECTs.
+/// The bench fleet's credentials in the gateway's registry file, written by the gateway's own code
+/// (<see cref="SecretHasher"/>, <see cref="DeviceRegistryFile"/>): the bench never spells the format itself.
 /// </summary>
 public static class RegistryWriter
 {
     public static string SecretOf(string deviceId) => "bench-secret-" + deviceId;
 
+    /// <summary>Replaces <paramref name="path"/> with one enabled pendant per id; the hashes are computed in parallel.</summary>
     public static void Write(string path, IReadOnlyList<string> deviceIds, int iterations)
     {
-        var entries = new object[deviceIds.Count];
-        Parallel.For(0, deviceIds.Count, i =>
-        {
-            var salt = RandomNumberGenerator.GetBytes(16);
-            var hash = Rfc2898DeriveBytes.Pbkdf2(Encoding.UTF8.GetBytes(SecretOf(deviceIds[i])), salt, iterations, HashAlgorithmName.SHA256, 32);
-            entries[i] = new
-            {
-                id = deviceIds[i],
-                kind = "pendant",
-                enabled = true,
-                secretHash = Convert.ToBase64String(hash),
-                salt = Convert.ToBase64String(salt),
-                iterations,
-            };
-        });
-        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
-        File.WriteAllText(path, JsonSerializer.Serialize(new { devices = entries }));
+        var records = new DeviceRecord[deviceIds.Count];
+        Parallel.For(0, deviceIds.Count, i => records[i] = SecretHasher.CreateRecord(deviceIds[i], SecretOf(deviceIds[i]), iterations: iterations));
+        DeviceRegistryFile.Write(path, records);
     }
 
-    /// <summary>Milliseconds of one PBKDF2-SHA256 verification at <paramref name="iterations"/> on this machine.</summary>
+    /// <summary>Milliseconds of one gateway verification (<see cref="SecretHasher.Verify"/>) at <paramref name="iterations"/> on this machine.</summary>
     public static double MeasureVerifyMilliseconds(int iterations)
     {
-        var salt = RandomNumberGenerator.GetBytes(16);
-        var secret = Encoding.UTF8.GetBytes("bench-secret");
-        Rfc2898DeriveBytes.Pbkdf2(secret, salt, iterations, HashAlgorithmName.SHA256, 32);
+        const string Secret = "bench-secret";
+        var record = SecretHasher.CreateRecord("bench-0000", Secret, iterations: iterations);
         var watch = System.Diagnostics.Stopwatch.StartNew();
         const int Rounds = 5;
         for (var i = 0; i < Rounds; i++)
         {
-            Rfc2898DeriveBytes.Pbkdf2(secret, salt, iterations, HashAlgorithmName.SHA256, 32);
+            if (!SecretHasher.Verify(record, Secret))
+            {
+                throw new InvalidOperationException("the gateway's hasher refused its own record");
+            }
         }
 
         return watch.Elapsed.TotalMilliseconds / Rounds;

@@ -22,7 +22,7 @@ public sealed class SimDevice
         Id = id;
         Secret = secret;
         BootEpoch = bootEpoch;
-        Topic = $"eldercare/v1/devices/{id}/events";
+        Topic = Topics.Events(id);
     }
 
     public string Id { get; }

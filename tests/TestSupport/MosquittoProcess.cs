@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Eldercare.Edge.Gateway.Broker;
 
 namespace Eldercare.TestSupport;
 
@@ -30,20 +31,8 @@ public sealed class MosquittoProcess : IAsyncDisposable
 
     public static bool IsInstalled => File.Exists(ExecutablePath) && File.Exists(PasswdPath);
 
-    /// <summary>The project's ACL (edge/mosquitto/acl.example): the gateway reads all events, each device only its own topics.</summary>
-    public static string AclFor(string gatewayUser) => $"""
-        user {gatewayUser}
-        topic read eldercare/v1/devices/+/events
-        topic read eldercare/v1/devices/+/status
-        topic write eldercare/v1/devices/+/commands
-
-        pattern write eldercare/v1/devices/%u/events
-        pattern write eldercare/v1/devices/%u/status
-        pattern read eldercare/v1/devices/%u/commands
-        """;
-
     /// <param name="users">username -> password (devices and the gateway).</param>
-    /// <param name="acl">ACL file text; null for <see cref="AclFor"/> with user "eldercare-gateway".</param>
+    /// <param name="acl">ACL file text; null for the gateway's own (<see cref="MosquittoAcl"/>) with user "eldercare-gateway".</param>
     /// <param name="extraConfig">More mosquitto.conf lines for the listener (e.g. <c>max_qos 1</c>), appended after the defaults.</param>
     public static async Task<MosquittoProcess> StartAsync(IReadOnlyDictionary<string, string> users, string? acl = null, TimeSpan? timeout = null, string? extraConfig = null)
     {
@@ -52,7 +41,7 @@ public sealed class MosquittoProcess : IAsyncDisposable
         var passwordFile = directory.File("passwd");
         await File.WriteAllLinesAsync(passwordFile, users.Select(u => $"{u.Key}:{u.Value}")).ConfigureAwait(false);
         await RunAsync(PasswdPath, ["-U", passwordFile]).ConfigureAwait(false);
-        await File.WriteAllTextAsync(directory.File("acl"), (acl ?? AclFor("eldercare-gateway")) + "\n").ConfigureAwait(false);
+        await File.WriteAllTextAsync(directory.File("acl"), acl ?? MosquittoAcl.Text("eldercare-gateway")).ConfigureAwait(false);
         var persistence = Path.Combine(directory.Path, "persist") + "/";
         Directory.CreateDirectory(persistence);
         var runAsRoot = Environment.UserName == "root" ? "user root\n" : string.Empty;

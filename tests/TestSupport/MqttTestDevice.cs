@@ -1,4 +1,3 @@
-using Eldercare.Firmware.Core.Apps;
 using Eldercare.Firmware.Core.Events;
 using MQTTnet;
 using MQTTnet.Formatter;

@@ -25,7 +25,8 @@ namespace Eldercare.Edge.Gateway.Broker;
 /// </summary>
 public sealed class ExternalBrokerIngest : BackgroundService
 {
-    public const string EventsFilter = "eldercare/v1/devices/+/events";
+    /// <summary>Every device's events (the core's topic with the single-level wildcard for the id).</summary>
+    public static readonly string EventsFilter = Topics.Events(Topics.AnyDevice);
 
     private readonly MqttOptions _options;
     private readonly EventIngestor _ingestor;

@@ -33,27 +33,31 @@ public sealed class Forwarder : BackgroundService
     private readonly AlarmStream[] _alarmStreams;
     private readonly AlarmExpress _express;
 
-    public Forwarder(IEventStore store, IUpstream upstream, ForwarderOptions options, GatewayMetrics metrics, ILogger<Forwarder> logger, TimeProvider? time = null, AlarmExpress? express = null)
+    /// <param name="express">The alarm express path that ingest feeds (the same instance): required, as a forwarder
+    /// with an express path of its own would wait for alarms that never come to it.</param>
+    /// <param name="time">The retry back-off's clock.</param>
+    public Forwarder(IEventStore store, IUpstream upstream, ForwarderOptions options, GatewayMetrics metrics, ILogger<Forwarder> logger, TimeProvider time, AlarmExpress express)
     {
-        _express = express ?? new AlarmExpress(options.AlarmStreams, store.WakeAlarms);
-        if (_express.Streams != options.AlarmStreams)
+        ArgumentNullException.ThrowIfNull(store);
+        ArgumentNullException.ThrowIfNull(upstream);
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(metrics);
+        ArgumentNullException.ThrowIfNull(logger);
+        ArgumentNullException.ThrowIfNull(time);
+        ArgumentNullException.ThrowIfNull(express);
+        if (express.Streams != options.AlarmStreams)
         {
-            throw new ArgumentException($"the alarm express path has {_express.Streams} streams, the forwarder {options.AlarmStreams}", nameof(express));
+            throw new ArgumentException($"the alarm express path has {express.Streams} streams, the forwarder {options.AlarmStreams}", nameof(express));
         }
 
+        _express = express;
         _store = store;
         _upstream = upstream;
         _options = options;
         _metrics = metrics;
         _logger = logger;
         _alarmStreams = Enumerable.Range(0, options.AlarmStreams).Select(shard => new AlarmStream(shard)).ToArray();
-        var builder = new ResiliencePipelineBuilder();
-        if (time is not null)
-        {
-            builder.TimeProvider = time;
-        }
-
-        _retry = builder
+        _retry = new ResiliencePipelineBuilder { TimeProvider = time }
             .AddRetry(new RetryStrategyOptions
             {
                 // Every failure is retried (a request timeout too) unless the gateway itself is stopping.

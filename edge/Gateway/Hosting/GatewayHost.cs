@@ -144,12 +144,28 @@ public sealed class GatewayHost : IAsyncDisposable
             return express;
         });
         services.AddSingleton(sp => new RejectionLog(sp.GetRequiredService<ILogger<EventIngestor>>(), sp.GetRequiredService<TimeProvider>(), TimeSpan.FromSeconds(ingestOptions.RejectionLogWindowSeconds), ingestOptions.RejectionLogLinesPerWindow));
-        services.AddSingleton<EventIngestor>();
+        // Every part ingest needs is passed in, none made up inside: the express path is the forwarder's own instance.
+        services.AddSingleton(sp => new EventIngestor(
+            sp.GetRequiredService<IEventStore>(),
+            sp.GetRequiredService<GatewayMetrics>(),
+            sp.GetRequiredService<ILogger<EventIngestor>>(),
+            sp.GetRequiredService<TimeProvider>(),
+            sp.GetRequiredService<ClockSkewMonitor>(),
+            sp.GetRequiredService<TelemetryAdmission>(),
+            sp.GetRequiredService<AlarmExpress>(),
+            sp.GetRequiredService<RejectionLog>()));
         // Registry edits (devices add, a disabled flag) apply without a restart; see edge/README.md "Security".
         services.AddSingleton<RegistryWatcher>();
         services.AddHostedService(sp => sp.GetRequiredService<RegistryWatcher>());
         services.AddSingleton<IUpstream>(_ => new HttpUpstream(new HttpClient(HttpUpstream.CreateHandler(upstreamTls)) { Timeout = Timeout.InfiniteTimeSpan }, options.Forwarder));
-        services.AddSingleton<Forwarder>();
+        services.AddSingleton(sp => new Forwarder(
+            sp.GetRequiredService<IEventStore>(),
+            sp.GetRequiredService<IUpstream>(),
+            options.Forwarder,
+            sp.GetRequiredService<GatewayMetrics>(),
+            sp.GetRequiredService<ILogger<Forwarder>>(),
+            sp.GetRequiredService<TimeProvider>(),
+            sp.GetRequiredService<AlarmExpress>()));
         services.AddHostedService(sp => sp.GetRequiredService<Forwarder>());
         if (options.Mqtt.Mode == BrokerMode.Embedded && options.Mqtt.Engine == BrokerEngine.Lean)
         {

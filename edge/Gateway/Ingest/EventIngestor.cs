@@ -10,35 +10,45 @@ namespace Eldercare.Edge.Gateway.Ingest;
 /// The protocol-free ingest step shared by both broker modes: decode with the firmware's own codec,
 /// check the event belongs to the device of the topic, store durably, count and log.
 /// </summary>
-public sealed class EventIngestor : IDisposable
+public sealed class EventIngestor
 {
     private readonly IEventStore _store;
     private readonly GatewayMetrics _metrics;
     private readonly ILogger<EventIngestor> _logger;
     private readonly TimeProvider _time;
-    private readonly ClockSkewMonitor? _skew;
+    private readonly ClockSkewMonitor _skew;
     private readonly TelemetryAdmission _admission;
-    private readonly AlarmExpress? _express;
+    private readonly AlarmExpress _express;
     private readonly SequenceTracker _sequences = new();
     private readonly RejectionLog _rejections;
-    private readonly bool _ownsRejections;
 
     /// <summary>Rows read at start, besides the pending ones, to know each device's last (boot, seq): a day of a
     /// 10k-device fleet's heartbeats is more, but a device's newest event is among the latest rows.</summary>
     private const int SequenceMarkRows = 200_000;
 
-    public EventIngestor(IEventStore store, GatewayMetrics metrics, ILogger<EventIngestor> logger, TimeProvider time, ClockSkewMonitor? skew = null, TelemetryAdmission? admission = null, AlarmExpress? express = null, RejectionLog? rejections = null)
+    /// <param name="skew">Flags a device clock beyond the tolerance (the flag travels upstream, docs/wire-format.md).</param>
+    /// <param name="admission">Who of a storm's telemetry may go to the store now; alarms never wait for it.</param>
+    /// <param name="express">The forwarder's alarm express path (the same instance the forwarder reads).</param>
+    /// <param name="rejections">The rate-limited rejection log, shared with the brokers' rejections; its owner disposes it.</param>
+    public EventIngestor(IEventStore store, GatewayMetrics metrics, ILogger<EventIngestor> logger, TimeProvider time, ClockSkewMonitor skew, TelemetryAdmission admission, AlarmExpress express, RejectionLog rejections)
     {
-        _express = express;
-        _admission = admission ?? new TelemetryAdmission(new IngestOptions(), time);
+        ArgumentNullException.ThrowIfNull(store);
+        ArgumentNullException.ThrowIfNull(metrics);
+        ArgumentNullException.ThrowIfNull(logger);
+        ArgumentNullException.ThrowIfNull(time);
+        ArgumentNullException.ThrowIfNull(skew);
+        ArgumentNullException.ThrowIfNull(admission);
+        ArgumentNullException.ThrowIfNull(express);
+        ArgumentNullException.ThrowIfNull(rejections);
         _store = store;
         _metrics = metrics;
         _logger = logger;
         _time = time;
         _skew = skew;
+        _admission = admission;
+        _express = express;
+        _rejections = rejections;
         _sequences.Load(store.ReadSequenceMarks(SequenceMarkRows));
-        _ownsRejections = rejections is null;
-        _rejections = rejections ?? new RejectionLog(logger, time, TimeSpan.FromSeconds(new IngestOptions().RejectionLogWindowSeconds));
     }
 
     /// <param name="topicDeviceId">The device the topic (and, on the embedded broker, the login) says sent it.</param>
@@ -61,7 +71,7 @@ public sealed class EventIngestor : IDisposable
         // Valid UTF-8 was checked by the decoder (which kept the text it decoded), so it round-trips byte for byte.
         var record = EventRecord.FromDevice(deviceEvent, decoded.Text ?? System.Text.Encoding.UTF8.GetString(payload), receivedAt);
         // A wrong device clock is flagged, never a reason to drop: the gateway's receive time is the trusted one.
-        var skew = _skew?.Check(record.DeviceId, record.Id, record.DeviceTimestampUnixMilliseconds, receivedAt);
+        var skew = _skew.Check(record.DeviceId, record.Id, record.DeviceTimestampUnixMilliseconds, receivedAt);
         if (skew is not null)
         {
             record = record with { ClockSkewMilliseconds = skew };
@@ -87,7 +97,7 @@ public sealed class EventIngestor : IDisposable
             }
 
             // An alarm is posted upstream while the store commits it; the PUBACK below still waits for the commit.
-            var append = record.IsAlarm && _express is not null && seen.Ahead
+            var append = record.IsAlarm && seen.Ahead
                 ? _express.OfferThenAppend(record, () => _store.AppendAsync(record, cancellationToken))
                 // A settled device's heartbeat shares a commit with others (an SD card's life); a flush never waits.
                 : fastLane ? _store.AppendSharedAsync(record, cancellationToken) : _store.AppendAsync(record, cancellationToken);
@@ -147,14 +157,6 @@ public sealed class EventIngestor : IDisposable
         _metrics.CountRejected(reason);
         // Escaped, capped and, for a flood from one source, summed up (RejectionLog); the counter counts each one.
         _rejections.Write(deviceId, reason, detail);
-    }
-
-    public void Dispose()
-    {
-        if (_ownsRejections)
-        {
-            _rejections.Dispose();
-        }
     }
 
     private IngestResult Reject(string deviceId, string reason, string detail)

@@ -32,10 +32,16 @@ public static class DeviceRegistryFile
             byId[record.Id] = record;
         }
 
+        Write(path, byId.Values);
+    }
+
+    /// <summary>Replaces the file with exactly <paramref name="records"/> (sorted by id), atomically as <see cref="Upsert"/>.</summary>
+    public static void Write(string path, IEnumerable<DeviceRecord> records)
+    {
         var directory = System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(path))!;
         Directory.CreateDirectory(directory);
         var temp = path + ".tmp";
-        File.WriteAllText(temp, JsonSerializer.Serialize(new FileShape { Devices = byId.Values.OrderBy(d => d.Id, StringComparer.Ordinal).ToList() }, Json));
+        File.WriteAllText(temp, JsonSerializer.Serialize(new FileShape { Devices = records.OrderBy(d => d.Id, StringComparer.Ordinal).ToList() }, Json));
         File.Move(temp, path, overwrite: true);
     }
 

@@ -1,5 +1,5 @@
 using System.Text;
-using Eldercare.Firmware.Core.Apps;
+using Eldercare.Firmware.Core.Events;
 using Eldercare.Firmware.Core.Hardware;
 using MQTTnet;
 using MQTTnet.Formatter;

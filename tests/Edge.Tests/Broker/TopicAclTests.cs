@@ -1,4 +1,5 @@
 using Eldercare.Edge.Gateway.Broker;
+using Eldercare.Firmware.Core.Events;
 
 namespace Eldercare.Edge.Tests.Broker;
 
@@ -7,33 +8,40 @@ namespace Eldercare.Edge.Tests.Broker;
 public sealed class TopicAclTests
 {
     [TestMethod]
-    [DataRow("eldercare/v1/devices/pendant-1/events", TopicKind.Events)]
-    [DataRow("eldercare/v1/devices/pendant-1/status", TopicKind.Status)]
-    [DataRow("eldercare/v1/devices/pendant-2/events", TopicKind.NotAllowed)]
-    [DataRow("eldercare/v1/devices/pendant-1/commands", TopicKind.NotAllowed)]
-    [DataRow("eldercare/v1/devices/+/events", TopicKind.NotAllowed)]
-    [DataRow("eldercare/v1/devices/#", TopicKind.NotAllowed)]
-    [DataRow("eldercare/v1/devices/pendant-1/../pendant-2/events", TopicKind.NotAllowed)]
-    [DataRow("eldercare/v1/devices/pendant-1/events/", TopicKind.NotAllowed)]
-    [DataRow("Eldercare/v1/devices/pendant-1/events", TopicKind.NotAllowed)]
+    [DataRow(Topics.Root + "pendant-1" + Topics.EventsSuffix, TopicKind.Events)]
+    [DataRow(Topics.Root + "pendant-1" + Topics.StatusSuffix, TopicKind.Status)]
+    [DataRow(Topics.Root + "pendant-2" + Topics.EventsSuffix, TopicKind.NotAllowed)]
+    [DataRow(Topics.Root + "pendant-1" + Topics.CommandsSuffix, TopicKind.NotAllowed)]
+    [DataRow(Topics.Root + Topics.AnyDevice + Topics.EventsSuffix, TopicKind.NotAllowed)]
+    [DataRow(Topics.Root + "#", TopicKind.NotAllowed)]
+    [DataRow(Topics.Root + "pendant-1/../pendant-2" + Topics.EventsSuffix, TopicKind.NotAllowed)]
+    [DataRow(Topics.Root + "pendant-1" + Topics.EventsSuffix + "/", TopicKind.NotAllowed)]
     [DataRow("", TopicKind.NotAllowed)]
     public void ClassifyPublish_Topic_Expected(string topic, TopicKind expected) =>
         Assert.AreEqual(expected, TopicAcl.ClassifyPublish("pendant-1", topic));
 
     [TestMethod]
-    [DataRow("eldercare/v1/devices/pendant-1/commands", true)]
-    [DataRow("eldercare/v1/devices/pendant-2/commands", false)]
-    [DataRow("eldercare/v1/devices/+/commands", false)]
-    [DataRow("eldercare/v1/devices/pendant-1/#", false)]
+    public void ClassifyPublish_OwnTopicInOtherCase_NotAllowed()
+    {
+        var own = Topics.Events("pendant-1");
+
+        Assert.AreEqual(TopicKind.NotAllowed, TopicAcl.ClassifyPublish("pendant-1", char.ToUpperInvariant(own[0]) + own[1..]));
+    }
+
+    [TestMethod]
+    [DataRow(Topics.Root + "pendant-1" + Topics.CommandsSuffix, true)]
+    [DataRow(Topics.Root + "pendant-2" + Topics.CommandsSuffix, false)]
+    [DataRow(Topics.Root + Topics.AnyDevice + Topics.CommandsSuffix, false)]
+    [DataRow(Topics.Root + "pendant-1/#", false)]
     [DataRow("#", false)]
     public void MaySubscribe_Filter_Expected(string filter, bool expected) =>
         Assert.AreEqual(expected, TopicAcl.MaySubscribe("pendant-1", filter));
 
     [TestMethod]
-    [DataRow("eldercare/v1/devices/watch-3/events", true, "watch-3")]
-    [DataRow("eldercare/v1/devices/Watch 3/events", false, "")]
-    [DataRow("eldercare/v1/devices/watch-3/status", false, "")]
-    [DataRow("eldercare/v1/devices//events", false, "")]
+    [DataRow(Topics.Root + "watch-3" + Topics.EventsSuffix, true, "watch-3")]
+    [DataRow(Topics.Root + "Watch 3" + Topics.EventsSuffix, false, "")]
+    [DataRow(Topics.Root + "watch-3" + Topics.StatusSuffix, false, "")]
+    [DataRow(Topics.Root + Topics.EventsSuffix, false, "")]
     public void TryParseEventsTopic_Topic_Expected(string topic, bool ok, string device)
     {
         Assert.AreEqual(ok, TopicAcl.TryParseEventsTopic(topic, out var parsed));

@@ -28,22 +28,28 @@ public sealed class AlarmExpressTests : ForwardingFixture
             // A commit that has not happened: only the express path can have sent it.
             var commit = new TaskCompletionSource<AppendOutcome>(TaskCreationOptions.RunContinuationsAsynchronously);
             express.Offer(record, commit.Task);
-            await Eventually.WaitAsync(() => Sent().Contains(record.Id), TimeSpan.FromSeconds(5), "posted before its commit");
+            await Upstream.WhenReceived(record.Id).WaitAsync(TimeSpan.FromSeconds(5));
 
             // The commit comes: the row is marked forwarded, not posted again.
             await Store.AppendAsync(record, CancellationToken.None);
             commit.SetResult(AppendOutcome.Stored);
             await Eventually.WaitAsync(() => Store.PendingCount == 0, TimeSpan.FromSeconds(10), "marked after its commit");
-            await Task.Delay(200);
+
+            // A barrier instead of a pause: the device's next alarm goes through the same stream, one POST at a
+            // time and after the store pass that marked the first; once it has arrived, a second POST of the first
+            // would have arrived before it.
+            var barrier = TestEvents.Record("p-1", 2, EventTypes.Sos);
+            express.Offer(barrier, new TaskCompletionSource<AppendOutcome>().Task);
+            await Upstream.WhenReceived(barrier.Id).WaitAsync(TimeSpan.FromSeconds(5));
         }
         finally
         {
             await forwarder.StopAsync(CancellationToken.None);
         }
 
-        Assert.AreEqual(1, Sent().Count(id => id == "p-1:1:1"), "posted once");
-        Assert.AreEqual(1, Metrics.Forwarded);
-        Assert.AreEqual(1, Metrics.AlarmsExpressed);
+        CollectionAssert.AreEqual(new[] { "p-1:1:1", "p-1:1:2" }, Sent(), "each posted once, the first before its commit");
+        Assert.AreEqual(2, Metrics.Forwarded);
+        Assert.AreEqual(2, Metrics.AlarmsExpressed);
         Assert.AreEqual(0, express.Closures);
     }
 
@@ -62,7 +68,7 @@ public sealed class AlarmExpressTests : ForwardingFixture
             await WaitOpenAsync(express, "p-1");
             // The first POST is held so that the original and its resend queue up together behind it.
             await IngestAsync(express, TestEvents.Record("p-1", 1, EventTypes.Sos)).WaitAsync(TimeSpan.FromSeconds(5));
-            await Eventually.WaitAsync(() => Upstream.Batches.Count == 1, TimeSpan.FromSeconds(5), "first POST in flight");
+            await Upstream.WhenReceived("p-1:1:1").WaitAsync(TimeSpan.FromSeconds(5));
             var original = TestEvents.Record("p-1", 2, EventTypes.Sos);
             await IngestAsync(express, original);
             await IngestAsync(express, original);
@@ -101,7 +107,7 @@ public sealed class AlarmExpressTests : ForwardingFixture
             // Open again: an alarm whose commit has not happened is posted.
             var next = TestEvents.Record("p-1", 6, EventTypes.Sos);
             express.Offer(next, new TaskCompletionSource<AppendOutcome>().Task);
-            await Eventually.WaitAsync(() => Sent().Contains(next.Id), TimeSpan.FromSeconds(5), "express reopened");
+            await Upstream.WhenReceived(next.Id).WaitAsync(TimeSpan.FromSeconds(5));
         }
         finally
         {
@@ -271,5 +277,5 @@ public sealed class AlarmExpressTests : ForwardingFixture
         Eventually.WaitAsync(() => express.IsOpen(AlarmExpress.ShardOf(device, express.Streams)), TimeSpan.FromSeconds(5), "express path open");
 
     private Forwarder NewForwarder(AlarmExpress express, int batchSize = 500) =>
-        new(Store, Upstream, new ForwarderOptions { BatchSize = batchSize, MaxBackoffMilliseconds = 50, AlarmStreams = express.Streams }, Metrics, NullLogger<Forwarder>.Instance, express: express);
+        new(Store, Upstream, new ForwarderOptions { BatchSize = batchSize, MaxBackoffMilliseconds = 50, AlarmStreams = express.Streams }, Metrics, NullLogger<Forwarder>.Instance, TimeProvider.System, express);
 }

@@ -7,6 +7,7 @@ namespace Eldercare.Edge.Tests.Forwarding;
 public sealed class FakeUpstream : IUpstream
 {
     private readonly List<IReadOnlyList<EventRecord>> _batches = [];
+    private readonly List<(Func<IReadOnlyList<IReadOnlyList<EventRecord>>, bool> Condition, TaskCompletionSource Done)> _waiters = [];
 
     public Func<IReadOnlyList<EventRecord>, UpstreamAnswer> Answer { get; set; } = batch => new UpstreamAnswer(batch.Select(e => e.Id).ToList(), []);
 
@@ -29,6 +30,31 @@ public sealed class FakeUpstream : IUpstream
         }
     }
 
+    /// <summary>
+    /// Completes once the batches received so far satisfy <paramref name="condition"/>, checked now and as each batch
+    /// arrives (before its answer): the signal a test waits on, with a timeout, instead of polling.
+    /// </summary>
+    public Task WhenReceived(Func<IReadOnlyList<IReadOnlyList<EventRecord>>, bool> condition)
+    {
+        var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        lock (_batches)
+        {
+            if (condition(_batches))
+            {
+                done.SetResult();
+            }
+            else
+            {
+                _waiters.Add((condition, done));
+            }
+        }
+
+        return done.Task;
+    }
+
+    /// <summary>Completes once a batch holding the event <paramref name="id"/> has arrived.</summary>
+    public Task WhenReceived(string id) => WhenReceived(batches => batches.Any(b => b.Any(e => e.Id == id)));
+
     public async Task<UpstreamAnswer> SendAsync(IReadOnlyList<EventRecord> batch, CancellationToken cancellationToken)
     {
         int attempt;
@@ -36,6 +62,16 @@ public sealed class FakeUpstream : IUpstream
         {
             _batches.Add(batch);
             attempt = _batches.Count;
+            _waiters.RemoveAll(waiter =>
+            {
+                if (!waiter.Condition(_batches))
+                {
+                    return false;
+                }
+
+                waiter.Done.SetResult();
+                return true;
+            });
         }
 
         if (BeforeAnswer is not null)

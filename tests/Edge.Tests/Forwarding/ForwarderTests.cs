@@ -109,7 +109,7 @@ public sealed class ForwarderTests : ForwardingFixture
             await Store.AppendAsync(TestEvents.Record("p-1", 1), CancellationToken.None);
 
             // Well under the 5 s safety poll: the commit signal woke the forwarder.
-            await Eventually.WaitAsync(() => Metrics.Forwarded == 1, TimeSpan.FromSeconds(3), "forwarded after commit");
+            await Upstream.WhenReceived("p-1:1:1").WaitAsync(TimeSpan.FromSeconds(3));
         }
         finally
         {
@@ -128,7 +128,7 @@ public sealed class ForwarderTests : ForwardingFixture
         {
             await Store.AppendAsync(TestEvents.Record("p-1", 1, EventTypes.Sos), CancellationToken.None);
 
-            await Eventually.WaitAsync(() => Metrics.Forwarded == 1, TimeSpan.FromSeconds(3), "alarm forwarded after a failed warm-up");
+            await Upstream.WhenReceived("p-1:1:1").WaitAsync(TimeSpan.FromSeconds(3));
         }
         finally
         {
@@ -231,15 +231,18 @@ public sealed class ForwarderTests : ForwardingFixture
         // until released; with two alarm streams p-1's alarm is delivered meanwhile, with one it waits behind it.
         var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         Upstream.BeforeAnswer = attempt => attempt == 1 ? release.Task : Task.CompletedTask;
-        var forwarder = new Forwarder(Store, Upstream, new ForwarderOptions { AlarmStreams = streams, MaxBackoffMilliseconds = 50 }, Metrics, NullLogger<Forwarder>.Instance);
+        var forwarder = NewForwarder(alarmStreams: streams);
         await forwarder.StartAsync(CancellationToken.None);
         bool otherThroughWhileStalled;
         try
         {
             await Store.AppendAsync(TestEvents.Record("p-0", 1, EventTypes.Sos), CancellationToken.None);
-            await Eventually.WaitAsync(() => Upstream.Batches.Count >= 1, TimeSpan.FromSeconds(10), "p-0's POST in flight");
+            await Upstream.WhenReceived("p-0:1:1").WaitAsync(TimeSpan.FromSeconds(10));
+            var otherReceived = Upstream.WhenReceived("p-1:1:1");
             await Store.AppendAsync(TestEvents.Record("p-1", 1, EventTypes.Fall), CancellationToken.None);
-            otherThroughWhileStalled = await WaitUntilAsync(() => Metrics.Forwarded >= 1, TimeSpan.FromSeconds(2));
+            // Two streams: the signal comes at once. One stream: nothing can signal "p-1 waits", so 2 s without it
+            // is the evidence (the one negative window left in this class).
+            otherThroughWhileStalled = await Task.WhenAny(otherReceived, Task.Delay(TimeSpan.FromSeconds(2))) == otherReceived;
             release.SetResult();
             await Eventually.WaitAsync(() => Store.PendingCount == 0, TimeSpan.FromSeconds(10), "both forwarded");
         }
@@ -254,22 +257,29 @@ public sealed class ForwarderTests : ForwardingFixture
         CollectionAssert.AreEquivalent(new[] { "p-0:1:1", "p-1:1:1" }, Upstream.Batches.SelectMany(b => b).Select(e => e.Id).ToList(), "each alarm sent once");
     }
 
-    private static async Task<bool> WaitUntilAsync(Func<bool> condition, TimeSpan timeout)
+    [TestMethod]
+    public void Constructor_NoAlarmExpress_ThrowsArgumentNull()
     {
-        var deadline = DateTime.UtcNow + timeout;
-        while (DateTime.UtcNow < deadline)
-        {
-            if (condition())
-            {
-                return true;
-            }
+        var thrown = Assert.ThrowsExactly<ArgumentNullException>(() =>
+            new Forwarder(Store, Upstream, new ForwarderOptions(), Metrics, NullLogger<Forwarder>.Instance, TimeProvider.System, null!));
 
-            await Task.Delay(20);
-        }
-
-        return condition();
+        Assert.AreEqual("express", thrown.ParamName, "a forwarder with an express path of its own would wait for alarms ingest never offers it");
     }
 
-    private Forwarder NewForwarder(int batchSize = 500) =>
-        new(Store, Upstream, new ForwarderOptions { BatchSize = batchSize, MaxBackoffMilliseconds = 50 }, Metrics, NullLogger<Forwarder>.Instance);
+    [TestMethod]
+    public void Constructor_ExpressWithOtherStreamCount_Throws()
+    {
+        var options = new ForwarderOptions { AlarmStreams = 2 };
+
+        Assert.ThrowsExactly<ArgumentException>(() =>
+            new Forwarder(Store, Upstream, options, Metrics, NullLogger<Forwarder>.Instance, TimeProvider.System, new AlarmExpress(1, Store.WakeAlarms)));
+    }
+
+    /// <summary>As the gateway wires it: the forwarder reads the express path that ingest (here: nobody) feeds.</summary>
+    private Forwarder NewForwarder(int batchSize = 500, int? alarmStreams = null)
+    {
+        var defaults = new ForwarderOptions();
+        var options = new ForwarderOptions { BatchSize = batchSize, MaxBackoffMilliseconds = 50, AlarmStreams = alarmStreams ?? defaults.AlarmStreams };
+        return new Forwarder(Store, Upstream, options, Metrics, NullLogger<Forwarder>.Instance, TimeProvider.System, new AlarmExpress(options.AlarmStreams, Store.WakeAlarms));
+    }
 }

@@ -1,4 +1,5 @@
 using Eldercare.Edge.Gateway.Configuration;
+using Eldercare.Edge.Gateway.Forwarding;
 using Eldercare.Edge.Gateway.Ingest;
 using Eldercare.Edge.Gateway.Metrics;
 using Eldercare.Edge.Gateway.Store;
@@ -18,6 +19,12 @@ public sealed class TelemetryAdmissionTests
 
     private TelemetryAdmission NewAdmission(int slots = 4) =>
         new(new IngestOptions { TelemetryConcurrency = slots, SettledAfterSeconds = 10, FastLaneIntervalMilliseconds = 1000 }, _time);
+
+    private RejectionLog NewRejectionLog() => new(NullLogger.Instance, _time, TimeSpan.FromMinutes(1));
+
+    /// <summary>What the gateway gives ingest, with no forwarder reading <paramref name="express"/>.</summary>
+    private EventIngestor NewIngestor(IEventStore store, TelemetryAdmission admission, AlarmExpress express, RejectionLog rejections) =>
+        new(store, new GatewayMetrics(), NullLogger<EventIngestor>.Instance, _time, new ClockSkewMonitor(new IngestOptions(), NullLogger<ClockSkewMonitor>.Instance), admission, express, rejections);
 
     [TestMethod]
     public void TryFastLane_NewConnection_BulkUntilSettledThenOncePerInterval()
@@ -67,9 +74,9 @@ public sealed class TelemetryAdmissionTests
         using var second = await admission.EnterBulkAsync(CancellationToken.None);
 
         var third = admission.EnterBulkAsync(CancellationToken.None).AsTask();
-        await Task.Delay(50);
-        Assert.IsFalse(third.IsCompleted);
+        // Registered as waiting before EnterBulkAsync returns; only the Dispose below can free a slot.
         Assert.AreEqual(1, admission.Waiting);
+        Assert.IsFalse(third.IsCompleted);
 
         first.Dispose();
         using var entered = await third.WaitAsync(TimeSpan.FromSeconds(5));
@@ -84,7 +91,8 @@ public sealed class TelemetryAdmissionTests
         try
         {
             var admission = NewAdmission(slots: 1);
-            var ingestor = new EventIngestor(store, new GatewayMetrics(), NullLogger<EventIngestor>.Instance, _time, null, admission);
+            using var rejections = NewRejectionLog();
+            var ingestor = NewIngestor(store, admission, new AlarmExpress(1, _ => { }), rejections);
             admission.SessionStarted("pendant-1");
             admission.SessionStarted("pendant-2");
             var held = await admission.EnterBulkAsync(CancellationToken.None);
@@ -93,9 +101,10 @@ public sealed class TelemetryAdmissionTests
             var sos = await ingestor.IngestAsync("pendant-2", Payload("pendant-2", 1, EventTypes.Sos), CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(5));
 
             Assert.AreEqual(IngestOutcome.Stored, sos.Outcome, "the alarm did not wait for a bulk slot");
-            await Task.Delay(50);
-            Assert.IsFalse(heartbeat.IsCompleted, "the flushing device's heartbeat waits (no PUBACK yet)");
+            // Ingest reaches the bulk slots without an await before them, so the heartbeat is counted as waiting at
+            // once, and only the held slot's Dispose below can let it through.
             Assert.AreEqual(1, admission.Waiting);
+            Assert.IsFalse(heartbeat.IsCompleted, "the flushing device's heartbeat waits (no PUBACK yet)");
 
             held.Dispose();
             Assert.AreEqual(IngestOutcome.Stored, (await heartbeat.WaitAsync(TimeSpan.FromSeconds(5))).Outcome);
@@ -114,9 +123,10 @@ public sealed class TelemetryAdmissionTests
         var store = SqliteEventStore.Open(new StoreOptions { DataDirectory = directory.Path }, NullLogger.Instance);
         try
         {
-            var express = new Eldercare.Edge.Gateway.Forwarding.AlarmExpress(1, _ => { });
+            var express = new AlarmExpress(1, _ => { });
             Assert.IsTrue(express.TryReopen(0, express.ReopenTicket(0)!.Value));
-            var ingestor = new EventIngestor(store, new GatewayMetrics(), NullLogger<EventIngestor>.Instance, _time, null, NewAdmission(), express);
+            using var rejections = NewRejectionLog();
+            var ingestor = NewIngestor(store, NewAdmission(), express, rejections);
 
             var sos = await ingestor.IngestAsync("pendant-2", Payload("pendant-2", 1, EventTypes.Sos), CancellationToken.None);
             var heartbeat = await ingestor.IngestAsync("pendant-2", Payload("pendant-2", 2, EventTypes.Heartbeat), CancellationToken.None);

@@ -37,8 +37,8 @@ public sealed class DeviceListenerProtocolTests
         var first = TestEvents.Make("pendant-0101", seq: 1);
         var second = TestEvents.Make("pendant-0101", seq: 2, type: EventTypes.Heartbeat);
         await device.SendAsync([
-            .. RawDevice.Publish(TopicAcl.EventsTopic("pendant-0101"), EventCodec.Encode(first), packetId: 11),
-            .. RawDevice.Publish(TopicAcl.EventsTopic("pendant-0101"), EventCodec.Encode(second), packetId: 12),
+            .. RawDevice.Publish(Topics.Events("pendant-0101"), EventCodec.Encode(first), packetId: 11),
+            .. RawDevice.Publish(Topics.Events("pendant-0101"), EventCodec.Encode(second), packetId: 12),
             .. RawDevice.PingReq(),
         ]);
 
@@ -56,10 +56,10 @@ public sealed class DeviceListenerProtocolTests
         await using var stack = await EdgeStack.StartEmbeddedAsync(["pendant-0102"]);
         await using var device = await RawDevice.ConnectAsync(stack.MqttPort, "pendant-0102");
 
-        await device.SendAsync(RawDevice.Subscribe(TopicAcl.CommandsTopic("pendant-0102"), packetId: 5, qos: 2));
+        await device.SendAsync(RawDevice.Subscribe(Topics.Commands("pendant-0102"), packetId: 5, qos: 2));
         CollectionAssert.AreEqual(new byte[] { 0x90, 0x03, 0x00, 5, 0x01 }, await device.ReadPacketAsync(Timeout), "granted QoS 1, not the 2 asked for");
 
-        await device.SendAsync(RawDevice.Unsubscribe(TopicAcl.CommandsTopic("pendant-0102"), packetId: 6));
+        await device.SendAsync(RawDevice.Unsubscribe(Topics.Commands("pendant-0102"), packetId: 6));
         CollectionAssert.AreEqual(new byte[] { 0xB0, 0x02, 0x00, 6 }, await device.ReadPacketAsync(Timeout));
     }
 
@@ -111,7 +111,7 @@ public sealed class DeviceListenerProtocolTests
 
         Assert.IsNull(await first.ReadPacketAsync(Timeout), "the first connection is closed");
         var sos = TestEvents.Make("pendant-0106", seq: 1);
-        await second.SendAsync(RawDevice.Publish(TopicAcl.EventsTopic("pendant-0106"), EventCodec.Encode(sos), packetId: 1));
+        await second.SendAsync(RawDevice.Publish(Topics.Events("pendant-0106"), EventCodec.Encode(sos), packetId: 1));
         CollectionAssert.AreEqual(new byte[] { 0x40, 0x02, 0x00, 1 }, await second.ReadPacketAsync(Timeout));
     }
 
@@ -121,7 +121,7 @@ public sealed class DeviceListenerProtocolTests
         await using var stack = await EdgeStack.StartEmbeddedAsync(["pendant-0107"], "--Gateway:Mqtt:ConnectTimeoutSeconds=1");
         await using var device = await RawDevice.ConnectAsync(stack.MqttPort, "pendant-0107");
         var before = stack.Gateway.Metrics.Rejected(BrokerRejectReasons.ProtocolError);
-        var publish = RawDevice.Publish(TopicAcl.EventsTopic("pendant-0107"), EventCodec.Encode(TestEvents.Make("pendant-0107", seq: 1)), packetId: 1);
+        var publish = RawDevice.Publish(Topics.Events("pendant-0107"), EventCodec.Encode(TestEvents.Make("pendant-0107", seq: 1)), packetId: 1);
 
         await device.SendAsync(publish[..(publish.Length / 2)]);
 

@@ -1,4 +1,3 @@
-using Eldercare.Edge.Gateway.Broker;
 using Eldercare.Edge.Tests.Support;
 using Eldercare.Firmware.Core.Events;
 using MQTTnet;
@@ -88,7 +87,7 @@ public abstract class EmbeddedBrokerContract
         if (TellsSpooferWhyBeforeClosing)
         {
             // docs/wire-format.md: MQTT 5 PUBACK NotAuthorized with reason string device_mismatch, then closed.
-            var ack = await spoofer.PublishAsync(forged, TopicAcl.EventsTopic("pendant-0003")).WaitAsync(Timeout);
+            var ack = await spoofer.PublishAsync(forged, Topics.Events("pendant-0003")).WaitAsync(Timeout);
             Assert.AreEqual(MqttClientPublishReasonCode.NotAuthorized, ack.ReasonCode);
             Assert.AreEqual(RejectReasons.DeviceMismatch, ack.ReasonString);
         }
@@ -96,7 +95,7 @@ public abstract class EmbeddedBrokerContract
         {
             // Closed instead of a PUBACK, so the client's publish fails.
             await Assert.ThrowsAsync<MQTTnet.Exceptions.MqttCommunicationException>(
-                () => spoofer.PublishAsync(forged, TopicAcl.EventsTopic("pendant-0003")).WaitAsync(Timeout));
+                () => spoofer.PublishAsync(forged, Topics.Events("pendant-0003")).WaitAsync(Timeout));
         }
 
         await spoofer.Disconnected.WaitAsync(Timeout);
@@ -114,7 +113,7 @@ public abstract class EmbeddedBrokerContract
         // MQTTnet's client throws or returns when the server closes the link instead of sending PUBACK.
         try
         {
-            await spoofer.PublishAsync(TestEvents.Make("pendant-0006", seq: 1), TopicAcl.EventsTopic("pendant-0006")).WaitAsync(Timeout);
+            await spoofer.PublishAsync(TestEvents.Make("pendant-0006", seq: 1), Topics.Events("pendant-0006")).WaitAsync(Timeout);
         }
         catch (MQTTnet.Exceptions.MqttCommunicationException)
         {
@@ -166,8 +165,8 @@ public abstract class EmbeddedBrokerContract
         await using var v311 = await stack.ConnectDeviceAsync("pendant-0010", MqttProtocolVersion.V311);
         var garbage = "{\"v\":1,"u8.ToArray();
 
-        var v5Ack = await v5.PublishRawAsync(garbage, TopicAcl.EventsTopic("pendant-0009"));
-        var v311Ack = await v311.PublishRawAsync(garbage, TopicAcl.EventsTopic("pendant-0010"));
+        var v5Ack = await v5.PublishRawAsync(garbage, Topics.Events("pendant-0009"));
+        var v311Ack = await v311.PublishRawAsync(garbage, Topics.Events("pendant-0010"));
 
         Assert.AreEqual(MqttClientPublishReasonCode.PayloadFormatInvalid, v5Ack.ReasonCode);
         Assert.AreEqual(MqttClientPublishReasonCode.Success, v311Ack.ReasonCode, "3.1.1 has no reason code: acknowledged and dropped");
@@ -183,8 +182,8 @@ public abstract class EmbeddedBrokerContract
         await using var device = await stack.ConnectDeviceAsync("pendant-0011");
 
         var result = await device.Client.SubscribeAsync(new MqttClientSubscribeOptionsBuilder()
-            .WithTopicFilter(TopicAcl.CommandsTopic("pendant-0012"), MqttQualityOfServiceLevel.AtLeastOnce)
-            .WithTopicFilter(TopicAcl.CommandsTopic("pendant-0011"), MqttQualityOfServiceLevel.AtLeastOnce)
+            .WithTopicFilter(Topics.Commands("pendant-0012"), MqttQualityOfServiceLevel.AtLeastOnce)
+            .WithTopicFilter(Topics.Commands("pendant-0011"), MqttQualityOfServiceLevel.AtLeastOnce)
             .Build());
 
         var codes = result.Items.Select(i => i.ResultCode).ToList();

@@ -1,4 +1,3 @@
-using Eldercare.Edge.Gateway.Broker;
 using Eldercare.Edge.Tests.Support;
 using Eldercare.Firmware.Core.Events;
 using Eldercare.TestSupport;
@@ -69,12 +68,12 @@ public sealed class ExternalMosquittoTests
         await using (var spoofer = await stack.ConnectDeviceAsync("watch-0003"))
         {
             // mosquitto 2.0 answers a denied MQTT 5 publish with NotAuthorized, drops it and closes the connection.
-            denied = (await spoofer.PublishAsync(TestEvents.Make("watch-0004", seq: 1), TopicAcl.EventsTopic("watch-0004"))).ReasonCode;
+            denied = (await spoofer.PublishAsync(TestEvents.Make("watch-0004", seq: 1), Topics.Events("watch-0004"))).ReasonCode;
         }
 
         await using var device = await stack.ConnectDeviceAsync("watch-0003");
         // On its own topic but with another device's event: mosquitto lets it through, the gateway rejects it.
-        await device.PublishAsync(TestEvents.Make("watch-0004", seq: 2), TopicAcl.EventsTopic("watch-0003"));
+        await device.PublishAsync(TestEvents.Make("watch-0004", seq: 2), Topics.Events("watch-0003"));
         var good = TestEvents.Make("watch-0003", seq: 1);
         await device.PublishAsync(good);
         await stack.WaitForCloudEventsAsync("watch-0003", 1);

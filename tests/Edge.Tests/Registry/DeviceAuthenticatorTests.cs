@@ -129,6 +129,20 @@ public sealed class DeviceAuthenticatorTests
     }
 
     [TestMethod]
+    public void Write_ExistingRegistryFile_ReplacedWholeSortedById()
+    {
+        using var directory = new TempDirectory("registry");
+        var path = directory.File("devices.json");
+        DeviceRegistryFile.Upsert(path, [SecretHasher.CreateRecord("pendant-9", "old", iterations: 10)]);
+
+        DeviceRegistryFile.Write(path, [SecretHasher.CreateRecord("pendant-2", "b", iterations: 10), SecretHasher.CreateRecord("pendant-1", "a", iterations: 10)]);
+        var loaded = DeviceRegistryFile.Load(path);
+
+        CollectionAssert.AreEqual(new[] { "pendant-1", "pendant-2" }, loaded.Select(d => d.Id).ToArray());
+        Assert.IsTrue(SecretHasher.Verify(loaded[1], "b"));
+    }
+
+    [TestMethod]
     public void DevicesCommand_Add_WritesEntry()
     {
         using var directory = new TempDirectory("registry");

@@ -1,6 +1,5 @@
 using System.Globalization;
 using Eldercare.Faults.Tests.Support;
-using Eldercare.Firmware.Core.Apps;
 using Eldercare.Firmware.Core.Events;
 using MQTTnet;
 using MQTTnet.Protocol;

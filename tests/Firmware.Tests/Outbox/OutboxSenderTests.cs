@@ -8,7 +8,7 @@ namespace Eldercare.Firmware.Tests.Outbox;
 [TestCategory("Unit")]
 public sealed class OutboxSenderTests
 {
-    private const string Topic = "eldercare/v1/devices/pendant-0001/events";
+    private static readonly string Topic = Topics.Events("pendant-0001");
 
     [TestMethod]
     public void Pump_PublishWithoutPubAck_KeepsEventInOutbox()

@@ -1,4 +1,3 @@
-using Eldercare.Edge.Gateway.Broker;
 using Eldercare.Firmware.Core.Events;
 using Eldercare.Security.Tests.Support;
 using MQTTnet;
@@ -24,7 +23,7 @@ public abstract class PayloadCorpusTestsBase
         var before = Stack.Gateway.Metrics.Rejected(reason);
         await using var device = await Device.ConnectAsync(Stack.MqttPort, attacker, SecurityStack.SecretOf(attacker));
 
-        var ack = await device.PublishRawAsync(HostileInputs.Make(name, attacker, 7), TopicAcl.EventsTopic(attacker)).WaitAsync(Timeout);
+        var ack = await device.PublishRawAsync(HostileInputs.Make(name, attacker, 7), Topics.Events(attacker)).WaitAsync(Timeout);
 
         if (Stack.IsMosquitto)
         {

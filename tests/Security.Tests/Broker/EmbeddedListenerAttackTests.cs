@@ -45,14 +45,14 @@ public sealed class EmbeddedListenerAttackTests
     }
 
     [TestMethod]
-    [DataRow("eldercare/v1/devices/victim-0001/events", DisplayName = "another device's events")]
-    [DataRow("eldercare/v1/devices/victim-0001/status", DisplayName = "another device's status")]
-    [DataRow("eldercare/v1/devices/+/events", DisplayName = "single-level wildcard")]
-    [DataRow("eldercare/v1/devices/#", DisplayName = "multi-level wildcard")]
-    [DataRow("eldercare/v1/devices/{self}/../victim-0001/events", DisplayName = "dot-dot path")]
-    [DataRow("eldercare/v1/devices/{self}/events/extra", DisplayName = "extra level")]
-    [DataRow("eldercare/v1/devices/{self}/commands", DisplayName = "own downlink topic")]
-    [DataRow("/eldercare/v1/devices/{self}/events", DisplayName = "leading slash")]
+    [DataRow(Topics.Root + "victim-0001" + Topics.EventsSuffix, DisplayName = "another device's events")]
+    [DataRow(Topics.Root + "victim-0001" + Topics.StatusSuffix, DisplayName = "another device's status")]
+    [DataRow(Topics.Root + Topics.AnyDevice + Topics.EventsSuffix, DisplayName = "single-level wildcard")]
+    [DataRow(Topics.Root + "#", DisplayName = "multi-level wildcard")]
+    [DataRow(Topics.Root + "{self}/../victim-0001" + Topics.EventsSuffix, DisplayName = "dot-dot path")]
+    [DataRow(Topics.Root + "{self}" + Topics.EventsSuffix + "/extra", DisplayName = "extra level")]
+    [DataRow(Topics.Root + "{self}" + Topics.CommandsSuffix, DisplayName = "own downlink topic")]
+    [DataRow("/" + Topics.Root + "{self}" + Topics.EventsSuffix, DisplayName = "leading slash")]
     public async Task Publish_ForbiddenTopic_RejectedConnectionClosedNothingStored(string topic)
     {
         var attacker = NextAttacker();
@@ -78,11 +78,11 @@ public sealed class EmbeddedListenerAttackTests
     }
 
     [TestMethod]
-    [DataRow("eldercare/v1/devices/victim-0001/commands")]
-    [DataRow("eldercare/v1/devices/+/commands")]
-    [DataRow("eldercare/v1/devices/#")]
+    [DataRow(Topics.Root + "victim-0001" + Topics.CommandsSuffix)]
+    [DataRow(Topics.Root + Topics.AnyDevice + Topics.CommandsSuffix)]
+    [DataRow(Topics.Root + "#")]
     [DataRow("#")]
-    [DataRow("eldercare/v1/devices/+/events")]
+    [DataRow(Topics.Root + Topics.AnyDevice + Topics.EventsSuffix)]
     public async Task Subscribe_ForeignOrWildcardFilter_NotAuthorizedAndCounted(string filter)
     {
         var attacker = NextAttacker();
@@ -105,7 +105,7 @@ public sealed class EmbeddedListenerAttackTests
 
         try
         {
-            await device.PublishRawAsync(EventCodec.Encode(Device.Event(attacker, 1)), TopicAcl.EventsTopic(attacker), MqttQualityOfServiceLevel.ExactlyOnce).WaitAsync(Timeout);
+            await device.PublishRawAsync(EventCodec.Encode(Device.Event(attacker, 1)), Topics.Events(attacker), MqttQualityOfServiceLevel.ExactlyOnce).WaitAsync(Timeout);
         }
         catch (MQTTnet.Exceptions.MqttCommunicationException)
         {
@@ -209,7 +209,7 @@ public sealed class EmbeddedListenerAttackTests
 
         try
         {
-            await device.PublishRawAsync(new byte[1024 * 1024], TopicAcl.EventsTopic(attacker)).WaitAsync(Timeout);
+            await device.PublishRawAsync(new byte[1024 * 1024], Topics.Events(attacker)).WaitAsync(Timeout);
         }
         catch (MQTTnet.Exceptions.MqttCommunicationException)
         {
@@ -230,7 +230,7 @@ public sealed class EmbeddedListenerAttackTests
         await using var device = await Stack.ConnectAsync(attacker);
 
         // Issue 11 item 4: the connection used to be closed without the PUBACK docs/wire-format.md promises.
-        var ack = await device.PublishAsync(Device.Event("victim-0001", 1), TopicAcl.EventsTopic(attacker)).WaitAsync(Timeout);
+        var ack = await device.PublishAsync(Device.Event("victim-0001", 1), Topics.Events(attacker)).WaitAsync(Timeout);
 
         Assert.AreEqual(MqttClientPublishReasonCode.NotAuthorized, ack.ReasonCode);
         Assert.AreEqual(RejectReasons.DeviceMismatch, ack.ReasonString, "MQTT 5 tells the device why");
@@ -248,7 +248,7 @@ public sealed class EmbeddedListenerAttackTests
         var before = Stack.Gateway.Metrics.Rejected(RejectReasons.DeviceMismatch);
         await using var raw = await ConnectRawAsync(attacker);
 
-        await raw.SendAsync(RawMqtt.Publish(TopicAcl.EventsTopic(attacker), EventCodec.Encode(Device.Event("victim-0001", 1)), qos: 1));
+        await raw.SendAsync(RawMqtt.Publish(Topics.Events(attacker), EventCodec.Encode(Device.Event("victim-0001", 1)), qos: 1));
 
         // A 3.1.1 PUBACK has no reason code: a plain one would tell the spoofer "stored".
         Assert.IsNull(await raw.ReadAsync(Timeout), "closed without a PUBACK");
@@ -300,7 +300,7 @@ public sealed class EmbeddedListenerAttackTests
         var attacker = NextAttacker();
         var before = Stack.Gateway.Metrics.Rejected(BrokerRejectReasons.RetainNotSupported);
         await using var device = await Stack.ConnectAsync(attacker);
-        var retained = new MqttApplicationMessageBuilder().WithTopic(TopicAcl.EventsTopic(attacker)).WithPayload(EventCodec.Encode(Device.Event(attacker, 1)))
+        var retained = new MqttApplicationMessageBuilder().WithTopic(Topics.Events(attacker)).WithPayload(EventCodec.Encode(Device.Event(attacker, 1)))
             .WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce).WithRetainFlag().Build();
 
         try
@@ -332,7 +332,7 @@ public sealed class EmbeddedListenerAttackTests
             .WithCredentials(attacker, SecurityStack.SecretOf(attacker))
             .WithProtocolVersion(MQTTnet.Formatter.MqttProtocolVersion.V500)
             .WithTimeout(Timeout)
-            .WithWillTopic(TopicAcl.StatusTopic(attacker))
+            .WithWillTopic(Topics.Status(attacker))
             .WithWillPayload("offline")
             .WithWillQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce)
             .WithWillRetain(retainWill)
@@ -342,7 +342,7 @@ public sealed class EmbeddedListenerAttackTests
 
         var refusal = await refused.ConnectAsync(Options(retainWill: true));
         var acceptance = await accepted.ConnectAsync(Options(retainWill: false));
-        var status = await accepted.PublishAsync(new MqttApplicationMessageBuilder().WithTopic(TopicAcl.StatusTopic(attacker)).WithPayload("online")
+        var status = await accepted.PublishAsync(new MqttApplicationMessageBuilder().WithTopic(Topics.Status(attacker)).WithPayload("online")
             .WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce).Build());
 
         Assert.AreEqual(MqttClientConnectResultCode.RetainNotSupported, refusal.ResultCode, "MQTT 5 3.2.2.3.5: CONNACK 0x9A");
@@ -361,7 +361,7 @@ public sealed class EmbeddedListenerAttackTests
         await using var raw = await ConnectRawAsync(attacker);
         var sos = Device.Event(attacker, 1);
 
-        await raw.SendAsync(RawMqtt.Publish(TopicAcl.EventsTopic(attacker), EventCodec.Encode(sos), qos: 1, packetId: 7, retain: true));
+        await raw.SendAsync(RawMqtt.Publish(Topics.Events(attacker), EventCodec.Encode(sos), qos: 1, packetId: 7, retain: true));
 
         // 3.1.1 cannot be told that retain is unavailable; nothing is ever retained or routed, the event is stored.
         CollectionAssert.AreEqual(new byte[] { 0x40, 0x02, 0x00, 0x07 }, await raw.ReadAsync(Timeout), "PUBACK");

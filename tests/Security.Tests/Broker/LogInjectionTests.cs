@@ -73,7 +73,7 @@ public sealed class LogInjectionTests
         Assert.AreEqual(0x20, (await raw.ReadAsync(Timeout))![0], "CONNACK");
         var before = Stack.Gateway.Metrics.Rejected(RejectReasons.TopicNotAllowed);
 
-        await raw.SendAsync(RawMqtt.Publish("eldercare/v1/devices/inject-0001/\r\u001b[2K\u0007", Encoding.UTF8.GetBytes("{}"), qos: 1));
+        await raw.SendAsync(RawMqtt.Publish(Topics.Root + "inject-0001/\r\u001b[2K\u0007", Encoding.UTF8.GetBytes("{}"), qos: 1));
 
         await raw.WaitClosedAsync(Timeout);
         await Eventually.WaitAsync(() => Stack.Gateway.Metrics.Rejected(RejectReasons.TopicNotAllowed) > before, Timeout, "topic_not_allowed counted");
@@ -82,7 +82,7 @@ public sealed class LogInjectionTests
         // A type is checked against the table: an unknown one with raw control bytes is named in the detail escaped.
         await using var device = await Stack.ConnectAsync("inject-0002");
         var payload = "{\"v\":1,\"id\":\"inject-0002:1:1\",\"dev\":\"inject-0002\",\"boot\":1,\"seq\":1,\"type\":\"\u001b[2Kx\",\"ts\":1}";
-        await device.PublishRawAsync(Encoding.UTF8.GetBytes(payload), TopicAcl.EventsTopic("inject-0002"));
+        await device.PublishRawAsync(Encoding.UTF8.GetBytes(payload), Topics.Events("inject-0002"));
         await Stack.Log.WaitForLineAsync(Timeout, "rejected inject-0002");
         AssertNoControlCharacters();
         await Stack.AssertGoodAlarmArrivesAsync();

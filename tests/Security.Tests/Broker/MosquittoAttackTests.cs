@@ -1,4 +1,3 @@
-using Eldercare.Edge.Gateway.Broker;
 using Eldercare.Firmware.Core.Events;
 using Eldercare.Security.Tests.Support;
 using Eldercare.TestSupport;
@@ -38,9 +37,9 @@ public sealed class MosquittoAttackTests
     }
 
     [TestMethod]
-    [DataRow("eldercare/v1/devices/+/commands")]
-    [DataRow("eldercare/v1/devices/victim-0001/commands")]
-    [DataRow("eldercare/v1/devices/+/events")]
+    [DataRow(Topics.Root + Topics.AnyDevice + Topics.CommandsSuffix)]
+    [DataRow(Topics.Root + "victim-0001" + Topics.CommandsSuffix)]
+    [DataRow(Topics.Root + Topics.AnyDevice + Topics.EventsSuffix)]
     [DataRow("#")]
     public async Task Subscribe_ForeignFilter_RefusedByMosquittoAcl(string filter)
     {
@@ -64,9 +63,9 @@ public sealed class MosquittoAttackTests
     }
 
     [TestMethod]
-    [DataRow("eldercare/v1/devices/victim-0001/events")]
-    [DataRow("eldercare/v1/devices/{self}/commands")]
-    [DataRow("eldercare/v1/devices/{self}/events/extra")]
+    [DataRow(Topics.Root + "victim-0001" + Topics.EventsSuffix)]
+    [DataRow(Topics.Root + "{self}" + Topics.CommandsSuffix)]
+    [DataRow(Topics.Root + "{self}" + Topics.EventsSuffix + "/extra")]
     public async Task Publish_ForeignTopic_DeniedNothingStored(string topic)
     {
         var attacker = NextAttacker();
@@ -90,7 +89,7 @@ public sealed class MosquittoAttackTests
         await raw.SendAsync(RawMqtt.Connect(attacker, attacker, SecurityStack.SecretOf(attacker)));
         Assert.IsNotNull(await raw.ReadAsync(Timeout));
 
-        await raw.SendAsync(RawMqtt.Publish(TopicAcl.EventsTopic(attacker), EventCodec.Encode(Device.Event(attacker, 1)), qos: 2));
+        await raw.SendAsync(RawMqtt.Publish(Topics.Events(attacker), EventCodec.Encode(Device.Event(attacker, 1)), qos: 2));
 
         Assert.IsTrue(await raw.WaitClosedAsync(Timeout), "mosquitto closes a 3.1.1 client that exceeds max_qos");
         await Stack.AssertGoodAlarmArrivesAsync();
@@ -104,7 +103,7 @@ public sealed class MosquittoAttackTests
         await using var device = await Stack.ConnectAsync(attacker);
         try
         {
-            await device.PublishRawAsync(new byte[1024 * 1024], TopicAcl.EventsTopic(attacker)).WaitAsync(Timeout);
+            await device.PublishRawAsync(new byte[1024 * 1024], Topics.Events(attacker)).WaitAsync(Timeout);
         }
         catch (MQTTnet.Exceptions.MqttCommunicationException)
         {

@@ -1,4 +1,5 @@
 using CsCheck;
+using Eldercare.Firmware.Core.Events;
 using Eldercare.Edge.Gateway.Broker;
 
 namespace Eldercare.Security.Tests.Broker;
@@ -12,7 +13,7 @@ public sealed class TopicAclPropertyTests
         (1, Gen.String),
         (2, Gen.Select(Gen.OneOf(Gen.Const("pendant-0001"), Gen.Const("+"), Gen.Const("#"), Gen.Const(".."), Gen.Const(""), Gen.Const("PENDANT-0001"), Gen.Const("pendant-0001/x")),
                 Gen.OneOf(Gen.Const("/events"), Gen.Const("/status"), Gen.Const("/commands"), Gen.Const("/events/"), Gen.Const("")))
-            .Select((id, suffix) => TopicAcl.Prefix + id + suffix)));
+            .Select((id, suffix) => Topics.Root + id + suffix)));
 
     [TestMethod]
     public void ClassifyAndParse_AnyTopic_OnlyCanonicalTopicsAccepted()
@@ -20,11 +21,11 @@ public sealed class TopicAclPropertyTests
         Topic.Sample(topic =>
         {
             var kind = TopicAcl.ClassifyPublish("pendant-0001", topic);
-            Assert.IsTrue(kind == TopicKind.NotAllowed || topic == TopicAcl.EventsTopic("pendant-0001") || topic == TopicAcl.StatusTopic("pendant-0001"), topic);
-            Assert.AreEqual(topic == TopicAcl.CommandsTopic("pendant-0001"), TopicAcl.MaySubscribe("pendant-0001", topic), topic);
+            Assert.IsTrue(kind == TopicKind.NotAllowed || topic == Topics.Events("pendant-0001") || topic == Topics.Status("pendant-0001"), topic);
+            Assert.AreEqual(topic == Topics.Commands("pendant-0001"), TopicAcl.MaySubscribe("pendant-0001", topic), topic);
             if (TopicAcl.TryParseEventsTopic(topic, out var id))
             {
-                Assert.AreEqual(TopicAcl.EventsTopic(id), topic, "a parsed id rebuilds the exact topic");
+                Assert.AreEqual(Topics.Events(id), topic, "a parsed id rebuilds the exact topic");
                 Assert.IsFalse(id.Contains('/') || id.Contains('+') || id.Contains('#') || id.Contains(".."), id);
             }
         }, iter: 20_000);
