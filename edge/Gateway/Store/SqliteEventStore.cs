@@ -276,10 +276,12 @@ public sealed class SqliteEventStore : IEventStore, IAsyncDisposable
         }
     }
 
+    // A stream's signal starts set: made on its first use, it could otherwise miss a commit that came before it
+    // (the stream then reads once at start, which it must do anyway).
     public void WaitForNewAlarms(int shard, TimeSpan timeout, CancellationToken cancellationToken) =>
-        _alarmWakes.GetOrAdd(shard, _ => new WakeSignal()).Wait(timeout, cancellationToken);
+        _alarmWakes.GetOrAdd(shard, static _ => new WakeSignal(signalled: true)).Wait(timeout, cancellationToken);
 
-    public void WakeAlarms(int shard) => _alarmWakes.GetOrAdd(shard, _ => new WakeSignal()).Set();
+    public void WakeAlarms(int shard) => _alarmWakes.GetOrAdd(shard, static _ => new WakeSignal(signalled: true)).Set();
 
     public IReadOnlyList<EventRecord> ReadPending(string lane, int maxCount, CancellationToken cancellationToken)
     {

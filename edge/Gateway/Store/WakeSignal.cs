@@ -6,7 +6,11 @@ namespace Eldercare.Edge.Gateway.Store;
 /// </summary>
 public sealed class WakeSignal : IDisposable
 {
-    private readonly SemaphoreSlim _semaphore = new(0, 1);
+    private readonly SemaphoreSlim _semaphore;
+
+    /// <param name="signalled">Start set: the first wait returns at once (a waiter that arrives after the wake-up it
+    /// was meant to see then reads anyway instead of sleeping through it).</param>
+    public WakeSignal(bool signalled = false) => _semaphore = new SemaphoreSlim(signalled ? 1 : 0, 1);
 
     public void Set()
     {

@@ -233,7 +233,7 @@ public abstract class EventStoreContractTests
         var store = await OpenAsync(DirectoryPath);
         var waited = System.Diagnostics.Stopwatch.StartNew();
         var waiters = Enumerable.Range(0, 3).Select(shard => Task.Factory.StartNew(() => store.WaitForNewAlarms(shard, TimeSpan.FromSeconds(20), CancellationToken.None), TaskCreationOptions.LongRunning)).ToArray();
-        await Task.Delay(200);
+        // No pause: a waiter that starts after the commit finds its signal set (signals exist from the start).
         await store.AppendAsync(TestEvents.Record("pendant-1", 1, EventTypes.Sos), CancellationToken.None);
 
         await Task.WhenAll(waiters).WaitAsync(TimeSpan.FromSeconds(10));
@@ -247,7 +247,7 @@ public abstract class EventStoreContractTests
         var store = await OpenAsync(DirectoryPath);
         var waited = System.Diagnostics.Stopwatch.StartNew();
         var waiter = Task.Factory.StartNew(() => store.WaitForNewEvents(EventTypes.AlarmLane, TimeSpan.FromSeconds(20), CancellationToken.None), TaskCreationOptions.LongRunning);
-        await Task.Delay(100);
+        // No pause: the signal is sticky, a waiter that starts after the commit returns at once.
         await store.AppendAsync(TestEvents.Record("pendant-1", 1, EventTypes.Sos), CancellationToken.None);
 
         await waiter.WaitAsync(TimeSpan.FromSeconds(10));
