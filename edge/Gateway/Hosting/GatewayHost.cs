@@ -129,7 +129,7 @@ public sealed class GatewayHost : IAsyncDisposable
         });
         services.AddSingleton<IEventStore>(sp =>
         {
-            var store = SqliteEventStore.Open(options.Store, sp.GetRequiredService<ILoggerFactory>().CreateLogger<SqliteEventStore>(), sp.GetRequiredService<StoreMetrics>());
+            var store = SqliteEventStore.Open(options.Store, sp.GetRequiredService<ILoggerFactory>().CreateLogger<SqliteEventStore>(), sp.GetRequiredService<StoreMetrics>(), sp.GetRequiredService<TimeProvider>());
             var metrics = sp.GetRequiredService<GatewayMetrics>();
             metrics.QueueDepth = () => store.QueueDepth;
             metrics.Pending = () => store.PendingCount;

@@ -48,6 +48,10 @@ public sealed class SqliteEventStore : IEventStore, IAsyncDisposable
     private readonly Thread _writerThread;
     private readonly StoreHousekeeping _housekeeping;
     private readonly StoreMetrics _metrics;
+
+    // The store's clock: receive times are the ingest's, but forwarded_at, retention and the dedup window are the
+    // store's own, and a test moves them with a fake clock instead of waiting a day.
+    private readonly TimeProvider _time;
     private readonly CancellationTokenSource _stopMaintenance = new();
     private readonly Task _maintenanceLoop;
     private long _pending;
@@ -58,8 +62,9 @@ public sealed class SqliteEventStore : IEventStore, IAsyncDisposable
     private readonly SqliteCommand _synchronousFull;
     private readonly SqliteCommand _restartCheckpoint;
 
-    private SqliteEventStore(StoreOptions options, ILogger logger, SqliteConnection writer, SqliteConnection reader, SqliteConnection alarmReader, SqliteConnection checkpointer, long pending, StoreMetrics metrics)
+    private SqliteEventStore(StoreOptions options, ILogger logger, SqliteConnection writer, SqliteConnection reader, SqliteConnection alarmReader, SqliteConnection checkpointer, long pending, StoreMetrics metrics, TimeProvider time)
     {
+        _time = time;
         _alarmReader = alarmReader;
         _options = options;
         _logger = logger;
@@ -101,7 +106,7 @@ public sealed class SqliteEventStore : IEventStore, IAsyncDisposable
 
     public StoreMetrics Metrics => _metrics;
 
-    public static SqliteEventStore Open(StoreOptions options, ILogger logger, StoreMetrics? metrics = null)
+    public static SqliteEventStore Open(StoreOptions options, ILogger logger, StoreMetrics? metrics = null, TimeProvider? time = null)
     {
         Directory.CreateDirectory(options.DataDirectory);
         var connectionString = new SqliteConnectionStringBuilder
@@ -174,7 +179,7 @@ public sealed class SqliteEventStore : IEventStore, IAsyncDisposable
         var checkpointer = new SqliteConnection(connectionString);
         checkpointer.Open();
         Execute(checkpointer, "PRAGMA busy_timeout=5000; PRAGMA synchronous=FULL;");
-        return new SqliteEventStore(options, logger, writer, reader, alarmReader, checkpointer, pending, metrics ?? new StoreMetrics());
+        return new SqliteEventStore(options, logger, writer, reader, alarmReader, checkpointer, pending, metrics ?? new StoreMetrics(), time ?? TimeProvider.System);
     }
 
     public Task<AppendOutcome> AppendAsync(EventRecord record, CancellationToken cancellationToken) => Append(record, shared: false, cancellationToken);
@@ -252,14 +257,14 @@ public sealed class SqliteEventStore : IEventStore, IAsyncDisposable
         ReadPendingCoreAsync(null, maxCount, cancellationToken);
 
     public Task<IReadOnlyList<EventRecord>> ReadPendingAsync(string lane, int maxCount, CancellationToken cancellationToken) =>
-        ReadPendingCoreAsync(lane == EventTypes.AlarmLane ? 0 : 1, maxCount, cancellationToken);
+        ReadPendingCoreAsync(LaneCodes.Of(lane), maxCount, cancellationToken);
 
     public Task<IReadOnlyList<EventRecord>> ReadPendingAsync(string lane, int shard, int shards, long afterStoreSequence, int maxCount, CancellationToken cancellationToken)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(shards, 1);
         ArgumentOutOfRangeException.ThrowIfNegative(shard);
         ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(shard, shards);
-        return ReadPendingCoreAsync(lane == EventTypes.AlarmLane ? 0 : 1, maxCount, cancellationToken, afterStoreSequence, shard, shards);
+        return ReadPendingCoreAsync(LaneCodes.Of(lane), maxCount, cancellationToken, afterStoreSequence, shard, shards);
     }
 
     public IReadOnlyList<EventRecord> ReadPendingAlarms(long afterStoreSequence, int maxCount) =>
@@ -272,7 +277,7 @@ public sealed class SqliteEventStore : IEventStore, IAsyncDisposable
         ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(shard, shards);
         lock (_alarmReaderLock)
         {
-            return ReadPendingCore(0, maxCount, afterStoreSequence, shard, shards, _alarmReader);
+            return ReadPendingCore(LaneCodes.Alarm, maxCount, afterStoreSequence, shard, shards, _alarmReader);
         }
     }
 
@@ -288,7 +293,7 @@ public sealed class SqliteEventStore : IEventStore, IAsyncDisposable
         _readerLock.Wait(cancellationToken);
         try
         {
-            return ReadPendingCore(lane == EventTypes.AlarmLane ? 0 : 1, maxCount, 0, 0, 1);
+            return ReadPendingCore(LaneCodes.Of(lane), maxCount, 0, 0, 1);
         }
         finally
         {
@@ -341,7 +346,7 @@ public sealed class SqliteEventStore : IEventStore, IAsyncDisposable
             {
                 StoreSequence = rows.GetInt64(0),
                 Id = rows.GetString(1),
-                Lane = rows.GetInt32(2) == 0 ? EventTypes.AlarmLane : EventTypes.TelemetryLane,
+                Lane = LaneCodes.NameOf(rows.GetInt32(2)),
                 DeviceId = rows.GetString(3),
                 BootEpoch = rows.GetInt32(4),
                 Sequence = rows.GetInt32(5),
@@ -375,7 +380,7 @@ public sealed class SqliteEventStore : IEventStore, IAsyncDisposable
             using var rows = command.ExecuteReader();
             while (rows.Read())
             {
-                marks.Add(new SequenceMark(rows.GetString(0), rows.GetInt32(1) == 0 ? EventTypes.AlarmLane : EventTypes.TelemetryLane, rows.GetInt32(2), rows.GetInt32(3)));
+                marks.Add(new SequenceMark(rows.GetString(0), LaneCodes.NameOf(rows.GetInt32(1)), rows.GetInt32(2), rows.GetInt32(3)));
             }
 
             return marks;
@@ -513,7 +518,7 @@ public sealed class SqliteEventStore : IEventStore, IAsyncDisposable
             var storedAlarms = 0;
             var marked = 0;
             var removed = new HousekeepingResult();
-            var now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+            var now = _time.GetUtcNow().ToUnixTimeMilliseconds();
             try
             {
                 using var transaction = _writer.BeginTransaction();
@@ -819,13 +824,26 @@ public sealed class SqliteEventStore : IEventStore, IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// Runs the retention prune and the dedup-window expiry now, in the writer's next transaction, on the store's clock;
+    /// completes when that transaction committed. The maintenance loop calls it every
+    /// <see cref="StoreOptions.MaintenanceIntervalSeconds"/>; tests call it after moving a fake clock.
+    /// </summary>
+    public async Task MaintainAsync(CancellationToken cancellationToken)
+    {
+        var request = new MaintenanceRequest();
+        Interlocked.Increment(ref _queueDepth);
+        await _queue.EnqueueAsync(request, alarm: false, cancellationToken).ConfigureAwait(false);
+        await request.Completion.Task.ConfigureAwait(false);
+    }
+
     private async Task MaintenanceLoopAsync()
     {
-        using var timer = new PeriodicTimer(TimeSpan.FromSeconds(_options.MaintenanceIntervalSeconds));
         try
         {
-            while (await timer.WaitForNextTickAsync(_stopMaintenance.Token).ConfigureAwait(false))
+            while (true)
             {
+                await Task.Delay(TimeSpan.FromSeconds(_options.MaintenanceIntervalSeconds), _time, _stopMaintenance.Token).ConfigureAwait(false);
                 var request = new MaintenanceRequest();
                 Interlocked.Increment(ref _queueDepth);
                 await _queue.EnqueueAsync(request, alarm: false, _stopMaintenance.Token).ConfigureAwait(false);
@@ -925,7 +943,7 @@ public sealed class SqliteEventStore : IEventStore, IAsyncDisposable
             try
             {
                 Check(SQLitePCL.raw.sqlite3_bind_text(s, 1, r.Id));
-                Check(SQLitePCL.raw.sqlite3_bind_int(s, 2, r.IsAlarm ? 0 : 1));
+                Check(SQLitePCL.raw.sqlite3_bind_int(s, 2, LaneCodes.Of(r.Lane)));
                 Check(SQLitePCL.raw.sqlite3_bind_text(s, 3, r.DeviceId));
                 Check(SQLitePCL.raw.sqlite3_bind_int(s, 4, r.BootEpoch));
                 Check(SQLitePCL.raw.sqlite3_bind_int(s, 5, r.Sequence));
@@ -995,13 +1013,11 @@ public sealed class SqliteEventStore : IEventStore, IAsyncDisposable
     /// <summary>Retention prune and dedup-window expiry, run by the writer like any other write.</summary>
     private sealed class MaintenanceRequest : WriteRequest
     {
-        public override void Complete()
-        {
-        }
+        public TaskCompletionSource Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-        public override void Fail(Exception exception)
-        {
-        }
+        public override void Complete() => Completion.TrySetResult();
+
+        public override void Fail(Exception exception) => Completion.TrySetException(exception);
     }
 
     private sealed class MarkRequest(IReadOnlyCollection<string> ids, ForwardState state) : WriteRequest

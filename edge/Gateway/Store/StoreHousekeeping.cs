@@ -65,8 +65,8 @@ internal sealed class StoreHousekeeping
         }
 
         // Delivered telemetry goes first (no loss), then the oldest undelivered telemetry (counted loss).
-        RemoveOldest(transaction, "lane = 1 AND forwarded <> 0", ReasonForwarded, nowUnixMilliseconds, result);
-        RemoveOldest(transaction, "lane = 1 AND forwarded = 0", ReasonQuota, nowUnixMilliseconds, result);
+        RemoveOldest(transaction, $"lane = {LaneCodes.Telemetry} AND forwarded <> 0", ReasonForwarded, nowUnixMilliseconds, result);
+        RemoveOldest(transaction, $"lane = {LaneCodes.Telemetry} AND forwarded = 0", ReasonQuota, nowUnixMilliseconds, result);
         return result;
     }
 
@@ -109,7 +109,7 @@ internal sealed class StoreHousekeeping
     private long ReadTelemetryBytes()
     {
         using var command = _writer.CreateCommand();
-        command.CommandText = "SELECT COALESCE(SUM(length(CAST(payload AS BLOB))), 0) FROM events WHERE lane = 1";
+        command.CommandText = $"SELECT COALESCE(SUM(length(CAST(payload AS BLOB))), 0) FROM events WHERE lane = {LaneCodes.Telemetry}";
         return (long)command.ExecuteScalar()!;
     }
 
@@ -172,7 +172,7 @@ internal sealed class StoreHousekeeping
             tombstone.ExecuteNonQuery();
             dSeq.Value = row.StoreSequence;
             delete.ExecuteNonQuery();
-            if (row.Lane == 1)
+            if (row.Lane == LaneCodes.Telemetry)
             {
                 TelemetryBytes -= row.Bytes;
             }

@@ -109,4 +109,89 @@ public sealed class SqliteEventStoreTests : EventStoreContractTests
         command.CommandText = "PRAGMA page_size";
         Assert.AreEqual(1024L, (long)command.ExecuteScalar()!);
     }
+
+    private static readonly DateTimeOffset Start = DateTimeOffset.Parse("2026-12-01T08:00:00Z", System.Globalization.CultureInfo.InvariantCulture);
+
+    private SqliteEventStore OpenWithClock(Microsoft.Extensions.Time.Testing.FakeTimeProvider time) =>
+        SqliteEventStore.Open(new StoreOptions { DataDirectory = DirectoryPath, ForwardedRetentionSeconds = 3_600, DedupWindowSeconds = 86_400 }, NullLogger.Instance, time: time);
+
+    [TestMethod]
+    public async Task Maintain_ForwardedPastRetention_PrunedIdStillDeduplicatesAndTellsAConflict()
+    {
+        var time = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(Start);
+        await using var store = OpenWithClock(time);
+        var heartbeat = TestEvents.Record("pendant-1", 1, Eldercare.Firmware.Core.Events.EventTypes.Heartbeat);
+        await store.AppendAsync(heartbeat, CancellationToken.None);
+        await store.MarkAsync([heartbeat.Id], ForwardState.Forwarded, CancellationToken.None);
+
+        time.Advance(TimeSpan.FromSeconds(3_599));
+        await store.MaintainAsync(CancellationToken.None);
+        Assert.AreEqual(1L, RowCount("events"), "within retention: kept");
+
+        time.Advance(TimeSpan.FromSeconds(2));
+        await store.MaintainAsync(CancellationToken.None);
+
+        Assert.AreEqual(0L, RowCount("events"), "past retention: pruned");
+        Assert.AreEqual(1L, RowCount("tombstones"));
+        Assert.AreEqual(AppendOutcome.Duplicate, await store.AppendAsync(heartbeat, CancellationToken.None), "a late resend is still a duplicate");
+        Assert.AreEqual(AppendOutcome.Conflict, await store.AppendAsync(TestEvents.Record("pendant-1", 1), CancellationToken.None), "another payload under the pruned id");
+    }
+
+    [TestMethod]
+    public async Task Maintain_TombstonePastDedupWindow_ExpiredIdIsNewAgain()
+    {
+        var time = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(Start);
+        await using var store = OpenWithClock(time);
+        var heartbeat = TestEvents.Record("pendant-1", 1, Eldercare.Firmware.Core.Events.EventTypes.Heartbeat);
+        await store.AppendAsync(heartbeat, CancellationToken.None);
+        await store.MarkAsync([heartbeat.Id], ForwardState.Forwarded, CancellationToken.None);
+        time.Advance(TimeSpan.FromSeconds(3_601));
+        await store.MaintainAsync(CancellationToken.None);
+
+        time.Advance(TimeSpan.FromSeconds(86_401));
+        await store.MaintainAsync(CancellationToken.None);
+
+        Assert.AreEqual(0L, RowCount("tombstones"), "the dedup window is over");
+        Assert.AreEqual(AppendOutcome.Stored, await store.AppendAsync(heartbeat, CancellationToken.None));
+    }
+
+    [TestMethod]
+    public async Task Maintain_UnforwardedAlarmLongPastRetention_NeverPruned()
+    {
+        var time = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(Start);
+        await using var store = OpenWithClock(time);
+        await store.AppendAsync(TestEvents.Record("pendant-1", 1), CancellationToken.None);
+
+        time.Advance(TimeSpan.FromDays(30));
+        await store.MaintainAsync(CancellationToken.None);
+
+        Assert.AreEqual(1, store.PendingCount, "an alarm stays until the upstream confirms it (invariant 4)");
+        Assert.HasCount(1, await store.ReadPendingAsync(10, CancellationToken.None));
+    }
+
+    [TestMethod]
+    public async Task MaintenanceLoop_IntervalPassesOnTheStoreClock_Prunes()
+    {
+        var time = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(Start);
+        await using var store = SqliteEventStore.Open(new StoreOptions { DataDirectory = DirectoryPath, ForwardedRetentionSeconds = 60, DedupWindowSeconds = 60, MaintenanceIntervalSeconds = 60 }, NullLogger.Instance, time: time);
+        var heartbeat = TestEvents.Record("pendant-1", 1, Eldercare.Firmware.Core.Events.EventTypes.Heartbeat);
+        await store.AppendAsync(heartbeat, CancellationToken.None);
+        await store.MarkAsync([heartbeat.Id], ForwardState.Forwarded, CancellationToken.None);
+
+        Assert.AreEqual(1L, RowCount("events"));
+
+        time.Advance(TimeSpan.FromSeconds(61));
+
+        // Only the loop runs maintenance here: its timer is on the fake clock, which just passed its interval.
+        await Eldercare.TestSupport.Eventually.WaitAsync(() => RowCount("events") == 0, TimeSpan.FromSeconds(10), "the loop's prune");
+    }
+
+    private long RowCount(string table)
+    {
+        using var connection = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={Path.Combine(DirectoryPath, "events.db")};Mode=ReadOnly;Pooling=False");
+        connection.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = $"SELECT COUNT(*) FROM {table}";
+        return (long)command.ExecuteScalar()!;
+    }
 }
