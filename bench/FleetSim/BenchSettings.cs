@@ -18,6 +18,12 @@ public sealed record BenchSettings
     /// </summary>
     public int IngestWarmupEventsPerDevice { get; init; } = 10;
 
+    /// <summary>
+    /// Rounds of the ingest comparison: each runs the gateway, then every peer broker, in turn; figures are the medians
+    /// of the rounds (single runs on a shared 2-core machine spread too far to compare).
+    /// </summary>
+    public int IngestRounds { get; init; } = 3;
+
     /// <summary>Warm-up rounds at most (each <see cref="IngestWarmupEventsPerDevice"/> per connection).</summary>
     public int MaxWarmupRounds { get; init; } = 8;
 
@@ -56,6 +62,7 @@ public sealed record BenchSettings
         IsQuick = true,
         IngestDevices = 200,
         IngestEventsPerDevice = 100,
+        IngestRounds = 2,
         FleetSizes = [1000, 2000],
         IdlePhase = TimeSpan.FromSeconds(2),
         DrainEvents = 20_000,
