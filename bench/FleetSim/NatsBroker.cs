@@ -16,7 +16,8 @@ namespace Eldercare.Bench.FleetSim;
 public sealed class NatsBroker(BenchEnvironment environment) : IRelayBroker
 {
     private static readonly TimeSpan ReadyTimeout = TimeSpan.FromSeconds(60);
-    private static readonly Lazy<string?> Executable = new(() => new[] { "/usr/bin/nats-server", "/usr/sbin/nats-server", "/usr/local/bin/nats-server" }.FirstOrDefault(File.Exists));
+    private static readonly Lazy<string?> Executable = new(() => (Environment.GetEnvironmentVariable("PATH") ?? string.Empty).Split(':', StringSplitOptions.RemoveEmptyEntries)
+        .Append("/usr/sbin").Select(d => Path.Combine(d, "nats-server")).FirstOrDefault(File.Exists));
     private static readonly Lazy<Version?> InstalledVersion = new(ReadVersion);
 
     public string Name => "nats";
