@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Fleet-scale benchmark (issues 5 and 12). Not part of the tests.
-#   ./bench.sh           full run (<= 12 min on 2 cores): ingest vs RabbitMQ, NATS and mosquitto over 3 rounds,
+#   ./bench.sh           full run (<= 12 min on 2 cores): ingest vs RabbitMQ, NATS and mosquitto over 5 rounds,
 #                        1k/5k/10k devices, 100k-event drain
 #   ./bench.sh --quick   smaller N, 2 ingest rounds (<= 2 min)
 #   ./bench.sh --only ingest|fleet|drain   one scenario (figures of the others are absent)
