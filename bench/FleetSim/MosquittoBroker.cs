@@ -25,7 +25,14 @@ public sealed class MosquittoBroker(BenchEnvironment environment) : IRelayBroker
             return BrokerStart.NotInstalled($"{Executable} not installed");
         }
 
-        var (process, port) = await environment.StartMosquittoAsync(deviceIds, sinkUser).ConfigureAwait(false);
-        return BrokerStart.Running(new RunningBroker(process, port, process.Id));
+        try
+        {
+            var (process, port) = await environment.StartMosquittoAsync(deviceIds, sinkUser).ConfigureAwait(false);
+            return BrokerStart.Running(new RunningBroker(process, port, process.Id));
+        }
+        catch (System.ComponentModel.Win32Exception)
+        {
+            return BrokerStart.NotInstalled("mosquitto_passwd (mosquitto-clients) not found");
+        }
     }
 }

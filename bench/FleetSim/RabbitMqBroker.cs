@@ -98,9 +98,9 @@ public sealed class RabbitMqBroker(BenchEnvironment environment) : IRelayBroker
         {
             epmd = ChildProcess.Start("epmd", "epmd", ["-port", epmdPort.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
         }
-        catch (System.ComponentModel.Win32Exception exception)
+        catch (System.ComponentModel.Win32Exception)
         {
-            return BrokerStart.NotInstalled($"epmd (erlang-base) not found: {exception.Message}");
+            return BrokerStart.NotInstalled("epmd (erlang-base) not found");
         }
 
         if (!await TcpReady.WaitAsync(epmd, epmdPort, TimeSpan.FromSeconds(10), cancellationToken).ConfigureAwait(false))
