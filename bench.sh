@@ -26,7 +26,7 @@ if ! [ -x /usr/lib/rabbitmq/bin/rabbitmq-server ]; then
   echo "installing rabbitmq-server (durable peer)"
   apt_install rabbitmq-server || echo "# could not install rabbitmq-server: its figures will read unavailable(...)"
 fi
-if ! command -v nats-server >/dev/null 2>&1; then
+if ! [ -x /usr/sbin/nats-server ] && ! command -v nats-server >/dev/null 2>&1; then
   echo "installing nats-server (durable peer)"
   apt_install nats-server || echo "# could not install nats-server: its figures will read unavailable(...)"
 fi
