@@ -18,6 +18,13 @@ public sealed record BenchSettings
     /// </summary>
     public int IngestWarmupEventsPerDevice { get; init; } = 10;
 
+    /// <summary>
+    /// Rounds of the ingest comparison: each runs the gateway, then every peer broker, in turn; figures are the medians
+    /// of the rounds (single runs on a shared 2-core machine spread too far to compare). One round of the full size took
+    /// 49-61 s here (about half of it RabbitMQ, whose fresh node takes 9-17 s to start), so five fit the 12 minutes.
+    /// </summary>
+    public int IngestRounds { get; init; } = 5;
+
     /// <summary>Warm-up rounds at most (each <see cref="IngestWarmupEventsPerDevice"/> per connection).</summary>
     public int MaxWarmupRounds { get; init; } = 8;
 
@@ -71,6 +78,7 @@ public sealed record BenchSettings
         IsQuick = true,
         IngestDevices = 200,
         IngestEventsPerDevice = 100,
+        IngestRounds = 2,
         FleetSizes = [1000, 2000],
         IdlePhase = TimeSpan.FromSeconds(2),
         DrainEvents = 20_000,

@@ -15,7 +15,7 @@ public sealed partial class ChildProcess : IAsyncDisposable
     private readonly Process _process;
     private readonly Queue<string> _lines = new();
     private readonly object _gate = new();
-    private readonly List<(string Prefix, TaskCompletionSource<string> Found)> _waiters = [];
+    private readonly List<(Func<string, bool> Match, TaskCompletionSource<string> Found)> _waiters = [];
 
     private ChildProcess(Process process, string name)
     {
@@ -70,24 +70,28 @@ public sealed partial class ChildProcess : IAsyncDisposable
         return child;
     }
 
-    public async Task<string> WaitForLineAsync(string prefix, TimeSpan timeout)
+    public Task<string> WaitForLineAsync(string prefix, TimeSpan timeout) =>
+        WaitForLineAsync(l => l.StartsWith(prefix, StringComparison.Ordinal), $"starting '{prefix}'", timeout);
+
+    /// <summary>The first line that <paramref name="match"/> accepts (<paramref name="description"/> names it in the timeout's message).</summary>
+    public async Task<string> WaitForLineAsync(Func<string, bool> match, string description, TimeSpan timeout)
     {
         var found = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
         lock (_gate)
         {
-            var line = _lines.FirstOrDefault(l => l.StartsWith(prefix, StringComparison.Ordinal));
+            var line = _lines.FirstOrDefault(match);
             if (line is not null)
             {
                 return line;
             }
 
-            _waiters.Add((prefix, found));
+            _waiters.Add((match, found));
         }
 
         var winner = await Task.WhenAny(found.Task, Task.Delay(timeout)).ConfigureAwait(false);
         if (winner != found.Task)
         {
-            throw new TimeoutException($"{Name}: no line starting '{prefix}' within {timeout.TotalSeconds:0} s (exited={HasExited}). Output:\n{Tail}");
+            throw new TimeoutException($"{Name}: no line {description} within {timeout.TotalSeconds:0} s (exited={HasExited}). Output:\n{Tail}");
         }
 
         return await found.Task.ConfigureAwait(false);
@@ -150,7 +154,7 @@ public sealed partial class ChildProcess : IAsyncDisposable
 
             for (var i = _waiters.Count - 1; i >= 0; i--)
             {
-                if (line.StartsWith(_waiters[i].Prefix, StringComparison.Ordinal))
+                if (_waiters[i].Match(line))
                 {
                     _waiters[i].Found.TrySetResult(line);
                     _waiters.RemoveAt(i);

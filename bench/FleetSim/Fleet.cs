@@ -64,8 +64,9 @@ public sealed class Fleet
     /// <summary>Unix time in fractional milliseconds from a monotonic clock (no wall-clock jumps during a run).</summary>
     public double NowUnixMilliseconds => _unixMillisecondsAtStart + _clock.Elapsed.TotalMilliseconds;
 
-    public static IReadOnlyList<SimDevice> Create(MqttClientFactory factory, IEnumerable<(string Id, string Secret)> credentials, int bootEpoch) =>
-        credentials.Select(c => new SimDevice(factory, c.Id, c.Secret, bootEpoch)).ToList();
+    public static IReadOnlyList<SimDevice> Create(MqttClientFactory factory, IEnumerable<(string Id, string Secret)> credentials, int bootEpoch,
+        MQTTnet.Formatter.MqttProtocolVersion protocol = MQTTnet.Formatter.MqttProtocolVersion.V500) =>
+        credentials.Select(c => new SimDevice(factory, c.Id, c.Secret, bootEpoch, protocol)).ToList();
 
     public Task ConnectAsync(IEnumerable<SimDevice> devices, int concurrency, CancellationToken cancellationToken) =>
         Parallel.ForEachAsync(devices, new ParallelOptions { MaxDegreeOfParallelism = concurrency, CancellationToken = cancellationToken },

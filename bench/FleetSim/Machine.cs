@@ -14,6 +14,7 @@ public static class Machine
         yield return $"OS: {RuntimeInformation.OSDescription}";
         yield return $"runtime: {RuntimeInformation.FrameworkDescription}";
         yield return $"mosquitto: {Run("/usr/sbin/mosquitto", "-h").Split('\n').FirstOrDefault()?.Trim()}";
+        yield return $"RabbitMQ: {RabbitMqBroker.Version()} (MQTT plugin); nats-server: {NatsBroker.VersionText}{(NatsBroker.SyncAlways ? " (sync_interval: always)" : " (no per-write fsync option before 2.10)")}";
         yield return $"disk of the work directory: {Run("sh", "-c \"df -h /tmp | tail -1\"").Trim()}";
     }
 

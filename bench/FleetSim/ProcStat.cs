@@ -37,6 +37,50 @@ public static class ProcStat
         }
     }
 
+    /// <summary>
+    /// The processes below <paramref name="pid"/> (children, grandchildren, ...), from the parent field of every
+    /// /proc/&lt;pid&gt;/stat: a server started through a wrapper script (rabbitmq-server runs erl as its child) does
+    /// its work in a descendant, and /proc/&lt;pid&gt;/stat counts a process's own CPU only.
+    /// </summary>
+    public static IReadOnlyList<(int Pid, string Name)> Descendants(int pid)
+    {
+        var parents = new List<(int Pid, int Parent, string Name)>();
+        foreach (var directory in Directory.EnumerateDirectories("/proc"))
+        {
+            if (!int.TryParse(Path.GetFileName(directory), NumberStyles.None, CultureInfo.InvariantCulture, out var candidate))
+            {
+                continue;
+            }
+
+            try
+            {
+                var stat = File.ReadAllText(Path.Combine(directory, "stat"));
+                var open = stat.IndexOf('(');
+                var close = stat.LastIndexOf(')');
+                // After the ")" of the command name: state is field 3, the parent's pid field 4.
+                var fields = stat[(close + 2)..].Split(' ');
+                parents.Add((candidate, int.Parse(fields[1], CultureInfo.InvariantCulture), stat[(open + 1)..close]));
+            }
+            catch (IOException)
+            {
+                // The process ended meanwhile.
+            }
+        }
+
+        var found = new List<(int Pid, string Name)>();
+        var frontier = new Queue<int>([pid]);
+        while (frontier.TryDequeue(out var parent))
+        {
+            foreach (var child in parents.Where(p => p.Parent == parent))
+            {
+                found.Add((child.Pid, child.Name));
+                frontier.Enqueue(child.Pid);
+            }
+        }
+
+        return found;
+    }
+
     private static long StatusKilobytes(int pid, string key)
     {
         try

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Eldercare.Firmware.Core.Events;
 using MQTTnet;
+using MQTTnet.Formatter;
 using MQTTnet.Protocol;
 
 namespace Eldercare.Bench.FleetSim;
@@ -13,12 +14,16 @@ namespace Eldercare.Bench.FleetSim;
 public sealed class SimDevice
 {
     private readonly MqttClientFactory _factory;
+    private readonly MqttProtocolVersion _protocol;
     private IMqttClient? _client;
     private int _sequence;
 
-    public SimDevice(MqttClientFactory factory, string id, string secret, int bootEpoch)
+    /// <param name="protocol">MQTT 5 for the gateway and mosquitto; 3.1.1 for the peers that speak no 5 (Debian's
+    /// RabbitMQ 3.10 and nats-server 2.9).</param>
+    public SimDevice(MqttClientFactory factory, string id, string secret, int bootEpoch, MqttProtocolVersion protocol = MqttProtocolVersion.V500)
     {
         _factory = factory;
+        _protocol = protocol;
         Id = id;
         Secret = secret;
         BootEpoch = bootEpoch;
@@ -43,7 +48,7 @@ public sealed class SimDevice
             .WithTcpServer(host, port)
             .WithClientId(Id)
             .WithCredentials(Id, Secret)
-            .WithProtocolVersion(MQTTnet.Formatter.MqttProtocolVersion.V500)
+            .WithProtocolVersion(_protocol)
             .WithCleanStart(true)
             // Heartbeats keep the link busy; a long keep-alive avoids 10,000 PINGREQ timers doing nothing useful.
             .WithKeepAlivePeriod(TimeSpan.FromMinutes(5))
