@@ -56,7 +56,7 @@ public sealed class Forwarder : BackgroundService
         _options = options;
         _metrics = metrics;
         _logger = logger;
-        _alarmStreams = Enumerable.Range(0, options.AlarmStreams).Select(shard => new AlarmStream(shard)).ToArray();
+        _alarmStreams = Enumerable.Range(0, options.AlarmStreams).Select(shard => new AlarmStream(shard, OnAlarmBacklogCleared)).ToArray();
         _retry = new ResiliencePipelineBuilder { TimeProvider = time }
             .AddRetry(new RetryStrategyOptions
             {
@@ -421,6 +421,12 @@ public sealed class Forwarder : BackgroundService
     /// <summary>True while an alarm stream has alarms it has not delivered yet (true until its first read): the
     /// telemetry lane holds back then, so after an outage the backlog of alarms reaches the platform before any
     /// buffered telemetry; a telemetry POST already in flight does not delay an alarm.</summary>
+    private TaskCompletionSource _alarmBacklogCleared = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    /// <summary>An alarm stream's backlog went from some to none: wakes the telemetry streams holding back.</summary>
+    private void OnAlarmBacklogCleared() =>
+        Interlocked.Exchange(ref _alarmBacklogCleared, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).TrySetResult();
+
     private bool AlarmBacklog
     {
         get
@@ -448,9 +454,17 @@ public sealed class Forwarder : BackgroundService
     /// </summary>
     private async ValueTask<int> SendTelemetryBatchAsync(TelemetryStream stream, CancellationToken cancellationToken)
     {
-        while (AlarmBacklog)
+        // Woken when an alarm stream's backlog clears (was a 5 ms poll). The task is taken before the check, so a
+        // clearing in between completes the task already taken and the loop looks again.
+        while (true)
         {
-            await Task.Delay(5, cancellationToken).ConfigureAwait(false);
+            var cleared = Volatile.Read(ref _alarmBacklogCleared).Task;
+            if (!AlarmBacklog)
+            {
+                break;
+            }
+
+            await cleared.WaitAsync(cancellationToken).ConfigureAwait(false);
         }
 
         if (stream.Cursor == 0)
@@ -609,7 +623,7 @@ public sealed class Forwarder : BackgroundService
 
     /// <summary>One alarm stream's state: its share of the devices, its read cursor (store sequence of the last batch
     /// answered in full), its latest queued marks. Used by its own thread only, except <see cref="Backlog"/>.</summary>
-    private sealed class AlarmStream(int shard)
+    private sealed class AlarmStream(int shard, Action backlogCleared)
     {
         public int Shard { get; } = shard;
 
@@ -650,7 +664,15 @@ public sealed class Forwarder : BackgroundService
         public bool Backlog
         {
             get => _backlog;
-            set => _backlog = value;
+            set
+            {
+                var had = _backlog;
+                _backlog = value;
+                if (had && !value)
+                {
+                    backlogCleared();
+                }
+            }
         }
     }
 
