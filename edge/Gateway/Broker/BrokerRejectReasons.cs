@@ -19,7 +19,7 @@ public static class BrokerRejectReasons
     public const string PacketTooLarge = "packet_too_large";
 
     /// <summary>Bytes that are not MQTT (or a first packet that is not CONNECT); MQTTnet closes the connection.</summary>
-    public const string ProtocolError = MqttNetLogBridge.ProtocolError;
+    public const string ProtocolError = "protocol_error";
 
     /// <summary>A CONNECT refused before hashing: its address (or its device id at that address) failed too often this
     /// window, or failed at all while the gateway's verifications for failing addresses are spent (<see cref="ConnectGuard"/>).</summary>

@@ -93,8 +93,7 @@ public sealed class DevicePolicy
     /// The PUBACK's reason code (MQTT 5; 3.1.1 has none), its reason string, and whether to close the connection.
     /// A close with a reason string (device_mismatch) is a refusal the device is told first where MQTT can say it:
     /// the lean listener sends an MQTT 5 device that PUBACK, then closes; a 3.1.1 device gets no PUBACK (a plain one
-    /// would read as "stored"). A close without a reason string sends nothing. MQTTnet's server (Engine=MqttNetServer)
-    /// cannot answer and then close: it closes without PUBACK (MQTT 5: DISCONNECT 0x80).
+    /// would read as "stored"). A close without a reason string sends nothing.
     /// </returns>
     public async ValueTask<(MqttPubAckReasonCode Code, string? ReasonString, bool Close)> PublishAsync(
         string deviceId, string? topic, MqttQualityOfServiceLevel qos, byte[] payload, CancellationToken cancellationToken)

@@ -8,14 +8,7 @@ public sealed class MqttOptions
     public BrokerMode Mode { get; init; } = BrokerMode.Embedded;
 
     /// <summary>
-    /// Embedded broker: which server speaks MQTT to the devices. <see cref="BrokerEngine.Lean"/> (default): the
-    /// gateway's device listener on MQTTnet's packet formatter; <see cref="BrokerEngine.MqttNetServer"/>: MQTTnet's
-    /// full server (persistent sessions, routing), measured side by side in edge/README.md "Performance".
-    /// </summary>
-    public BrokerEngine Engine { get; init; } = BrokerEngine.Lean;
-
-    /// <summary>
-    /// Lean engine: Linux nice value of the runtime's socket threads, which read and decode every device's packets
+    /// Embedded broker: Linux nice value of the runtime's socket threads, which read and decode every device's packets
     /// (an SOS among them), -20..19; 0 leaves them. Needs CAP_SYS_NICE or LimitNICE, else a warning and no change.
     /// </summary>
     public int SocketThreadsNice { get; init; } = -10;
@@ -25,12 +18,6 @@ public sealed class MqttOptions
 
     /// <summary>Embedded broker: TCP port devices connect to.</summary>
     public int Port { get; init; } = 1883;
-
-    /// <summary>
-    /// Embedded broker: downlink messages queued per client before MQTTnet starts dropping the oldest.
-    /// MQTTnet's default (1000) overflowed in a burst (DESIGN.md); each drop is counted.
-    /// </summary>
-    public int MaxPendingMessagesPerClient { get; init; } = 100_000;
 
     /// <summary>Embedded broker: serve plain MQTT on <see cref="Port"/>. Turn off when every device speaks TLS.</summary>
     public bool PlainEnabled { get; init; } = true;
@@ -108,11 +95,6 @@ public sealed class MqttOptions
             if (SocketThreadsNice is < -20 or > 19)
             {
                 yield return $"Gateway:Mqtt:SocketThreadsNice must be -20..19, got {SocketThreadsNice}";
-            }
-
-            if (MaxPendingMessagesPerClient < 1)
-            {
-                yield return "Gateway:Mqtt:MaxPendingMessagesPerClient must be >= 1";
             }
 
             if (!PlainEnabled && TlsPort == 0)

@@ -75,7 +75,7 @@ public sealed class GatewayHost : IAsyncDisposable
             throw new GatewayConfigurationException([exception.Message]);
         }
 
-        var problems = options.Validate().Concat(upstreamTls.Validate()).ToList();
+        var problems = options.Validate().Concat(upstreamTls.Validate()).Concat(RemovedSettings(builder.Configuration)).ToList();
         if (problems.Count > 0)
         {
             throw new GatewayConfigurationException(problems);
@@ -167,7 +167,7 @@ public sealed class GatewayHost : IAsyncDisposable
             sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<AlarmExpress>()));
         services.AddHostedService(sp => sp.GetRequiredService<Forwarder>());
-        if (options.Mqtt.Mode == BrokerMode.Embedded && options.Mqtt.Engine == BrokerEngine.Lean)
+        if (options.Mqtt.Mode == BrokerMode.Embedded)
         {
             services.AddSingleton(sp =>
             {
@@ -176,11 +176,6 @@ public sealed class GatewayHost : IAsyncDisposable
                 return broker;
             });
             services.AddHostedService(sp => sp.GetRequiredService<DeviceBroker>());
-        }
-        else if (options.Mqtt.Mode == BrokerMode.Embedded)
-        {
-            services.AddSingleton<EmbeddedBroker>();
-            services.AddHostedService(sp => sp.GetRequiredService<EmbeddedBroker>());
         }
         else
         {
@@ -225,5 +220,20 @@ public sealed class GatewayHost : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         await _app.DisposeAsync().ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Settings of the MQTTnet server engine, removed with it (issue 12: one MQTT engine). The configuration binder
+    /// ignores unknown keys, so without this an installer's old setting would silently do nothing.
+    /// </summary>
+    private static IEnumerable<string> RemovedSettings(IConfiguration configuration)
+    {
+        foreach (var key in new[] { "Gateway:Mqtt:Engine", "Gateway:Mqtt:MaxPendingMessagesPerClient" })
+        {
+            if (configuration[key] is not null)
+            {
+                yield return $"{key} was removed: the gateway's own listener is its only embedded MQTT engine (edge/README.md); delete the setting";
+            }
+        }
     }
 }

@@ -18,7 +18,6 @@ public sealed class GatewayMetrics
     private long _forwarded;
     private long _forwardFailures;
     private long _upstreamRejected;
-    private long _downlinkDropped;
     private long _storeFailures;
     private long _connectionsAccepted;
     private long _alarmsExpressed;
@@ -34,8 +33,6 @@ public sealed class GatewayMetrics
     public long ForwardFailures => Interlocked.Read(ref _forwardFailures);
 
     public long UpstreamRejected => Interlocked.Read(ref _upstreamRejected);
-
-    public long DownlinkDropped => Interlocked.Read(ref _downlinkDropped);
 
     public long StoreFailures => Interlocked.Read(ref _storeFailures);
 
@@ -69,8 +66,6 @@ public sealed class GatewayMetrics
     public void CountForwardFailure() => Interlocked.Increment(ref _forwardFailures);
 
     public void CountUpstreamRejected(int count) => Interlocked.Add(ref _upstreamRejected, count);
-
-    public void CountDownlinkDropped() => Interlocked.Increment(ref _downlinkDropped);
 
     public void CountStoreFailure() => Interlocked.Increment(ref _storeFailures);
 
@@ -114,7 +109,6 @@ public sealed class GatewayMetrics
         Counter(text, "gateway_alarms_expressed_total", "Alarms confirmed through the express path (posted while their commit ran).", AlarmsExpressed);
         Counter(text, "gateway_alarm_express_closures_total", "Times an alarm stream fell back to the store path (failed or partial express POST, full queue).", AlarmExpressClosures());
         Counter(text, "gateway_upstream_rejected_total", "Events the upstream rejected for good.", UpstreamRejected);
-        Counter(text, "gateway_downlink_dropped_total", "Downlink messages dropped by a full per-client queue.", DownlinkDropped);
         Counter(text, "gateway_store_failures_total", "Events whose commit failed (device not acknowledged).", StoreFailures);
         Counter(text, "gateway_connections_accepted_total", "Device connections accepted.", ConnectionsAccepted);
         Gauge(text, "gateway_store_queue_depth", "Appends waiting for the group commit.", QueueDepth());

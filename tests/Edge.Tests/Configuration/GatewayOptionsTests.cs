@@ -57,14 +57,16 @@ public sealed class GatewayOptionsTests
     }
 
     [TestMethod]
-    public void Create_UnknownBrokerEngine_ConfigurationExceptionWithKey()
+    [DataRow("--Gateway:Mqtt:Engine=MqttNetServer", "Gateway:Mqtt:Engine")]
+    [DataRow("--Gateway:Mqtt:MaxPendingMessagesPerClient=5", "Gateway:Mqtt:MaxPendingMessagesPerClient")]
+    public void Create_SettingOfTheRemovedEngine_ConfigurationExceptionSaysRemoved(string argument, string key)
     {
         using var directory = new TempDirectory("options");
 
         var exception = Assert.ThrowsExactly<GatewayConfigurationException>(
-            () => GatewayHost.Create(["--Gateway:Mqtt:Engine=Mosquitto"], contentRoot: directory.Path));
+            () => GatewayHost.Create([argument], contentRoot: directory.Path));
 
-        Assert.Contains("Gateway:Mqtt:Engine", exception.Message);
+        Assert.Contains(key + " was removed", exception.Message);
     }
 
     [TestMethod]

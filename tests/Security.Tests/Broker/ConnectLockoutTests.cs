@@ -28,29 +28,6 @@ public sealed class ConnectLockoutTests : ConnectLockoutContract
     }
 }
 
-/// <summary>The same on MQTTnet's full server (<c>Gateway:Mqtt:Engine=MqttNetServer</c>), which reports the peer's
-/// address through its own channel adapter.</summary>
-[TestClass]
-[TestCategory("Security")]
-public sealed class ConnectLockoutMqttNetServerTests : ConnectLockoutContract
-{
-    private static SecurityStack? _stack;
-
-    protected override SecurityStack Stack => _stack!;
-
-    [ClassInitialize]
-    public static async Task StartAsync(TestContext context) => _stack = await StartStackAsync("--Gateway:Mqtt:Engine=MqttNetServer");
-
-    [ClassCleanup]
-    public static async Task StopAsync()
-    {
-        if (_stack is not null)
-        {
-            await _stack.DisposeAsync();
-        }
-    }
-}
-
 /// <summary>
 /// Issue 11, item 2: someone who knows a device id must not lock that device out, and a flood of guesses must cost
 /// a bounded number of PBKDF2 verifications. Attackers and devices connect from different loopback addresses
