@@ -36,7 +36,8 @@ public sealed class DeviceBroker : IHostedService, IAsyncDisposable
     private readonly CancellationTokenSource _stopping = new();
     private readonly List<(TcpListener Listener, bool Tls)> _listeners = [];
     private readonly List<Task> _acceptLoops = [];
-    private Timer? _sweeper;
+    private ITimer? _sweeper;
+    private readonly TimeProvider _time;
 
     public DeviceBroker(MqttOptions options, DeviceAuthenticator authenticator, EventIngestor ingestor, GatewayMetrics metrics, ILogger<DeviceBroker> logger, TimeProvider time)
     {
@@ -44,6 +45,7 @@ public sealed class DeviceBroker : IHostedService, IAsyncDisposable
         _authenticator = authenticator;
         _ingestor = ingestor;
         _logger = logger;
+        _time = time;
         _policy = new DevicePolicy(options, authenticator, ingestor, metrics, time);
         if (options.TlsPort != 0)
         {
@@ -57,6 +59,9 @@ public sealed class DeviceBroker : IHostedService, IAsyncDisposable
     internal const string SocketEngineThreadName = ".NET Sockets";
 
     internal int MaxPacketBytes => _options.MaxPacketBytes;
+
+    /// <summary>Monotonic milliseconds of the broker's clock (connections stamp their reads with it).</summary>
+    internal long NowMilliseconds => _time.GetTimestamp() * 1000 / _time.TimestampFrequency;
 
     internal TimeSpan ConnectTimeout => TimeSpan.FromSeconds(_options.ConnectTimeoutSeconds);
 
@@ -89,7 +94,8 @@ public sealed class DeviceBroker : IHostedService, IAsyncDisposable
         }
 
         var connectTimeoutMs = _options.ConnectTimeoutSeconds * 1000L;
-        _sweeper = new Timer(_ => Sweep(connectTimeoutMs), null, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(1));
+        // On the injected clock: keep alive, the CONNECT deadline and stalled packets are tested by moving a fake one.
+        _sweeper = _time.CreateTimer(_ => Sweep(connectTimeoutMs), null, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(1));
         return Task.CompletedTask;
     }
 
@@ -202,7 +208,7 @@ public sealed class DeviceBroker : IHostedService, IAsyncDisposable
 
     private void Sweep(long connectTimeoutMs)
     {
-        var now = Environment.TickCount64;
+        var now = NowMilliseconds;
         foreach (var connection in _connections.Keys)
         {
             connection.CheckTimeouts(now, connectTimeoutMs);

@@ -49,7 +49,7 @@ internal sealed class DeviceConnection
         _certificate = certificate;
         _stream = new NetworkStream(socket, ownsSocket: true);
         Remote = socket.RemoteEndPoint?.ToString() ?? "?";
-        _acceptedAt = Environment.TickCount64;
+        _acceptedAt = _broker.NowMilliseconds;
         _lastReceivedAt = _acceptedAt;
     }
 
@@ -220,65 +220,32 @@ internal sealed class DeviceConnection
     }
 
     /// <summary>
-    /// Finds the next packet in the buffered bytes (MQTT 5 section 2.1.4: a type byte, then the remaining length
-    /// as a variable byte integer of at most four bytes). A header announcing more than the limit is refused
-    /// before any of its body is buffered.
+    /// The next packet in the buffered bytes (<see cref="MqttFrameReader"/>), its refusals reported: a header announcing
+    /// more than the limit is refused before any of its body is buffered.
     /// </summary>
     private FrameResult Frame(out byte fixedHeader, out int headerLength, out int bodyLength)
     {
-        fixedHeader = 0;
-        headerLength = 0;
-        bodyLength = 0;
-        var available = _rxEnd - _rxStart;
-        if (available < 1)
+        var frame = MqttFrameReader.Read(_rx is null ? ReadOnlySpan<byte>.Empty : _rx.AsSpan(_rxStart, _rxEnd - _rxStart), _broker.MaxPacketBytes, IsConnected);
+        fixedHeader = frame.FixedHeader;
+        headerLength = frame.HeaderLength;
+        bodyLength = frame.Status is MqttFrameStatus.Complete or MqttFrameStatus.NeedMore ? (int)frame.BodyLength : 0;
+        switch (frame.Status)
         {
-            return FrameResult.NeedMore;
-        }
-
-        var span = _rx.AsSpan(_rxStart, available);
-        fixedHeader = span[0];
-        long remaining = 0;
-        for (var i = 1; ; i++)
-        {
-            if (i >= available)
-            {
-                headerLength = 0;
+            case MqttFrameStatus.Complete:
+                return FrameResult.Complete;
+            case MqttFrameStatus.NeedMore:
                 return FrameResult.NeedMore;
-            }
-
-            var b = span[i];
-            remaining |= (long)(b & 0x7F) << (7 * (i - 1));
-            if ((b & 0x80) == 0)
-            {
-                headerLength = i + 1;
-                break;
-            }
-
-            if (i == 4)
-            {
-                // MQTT 5 1.5.5 and 2.1.4 (3.1.1 2.2.3): a variable byte integer has at most four bytes, so a fourth
-                // with the continuation bit makes a malformed packet, not a large one, whatever the first three say.
+            case MqttFrameStatus.MalformedLength:
+                // MQTT 5 1.5.5 and 2.1.4 (3.1.1 2.2.3): a variable byte integer has at most four bytes.
                 _broker.ReportProtocolError(DeviceId ?? Remote, "malformed remaining length (more than 4 bytes): connection closed");
                 return FrameResult.Refused;
-            }
+            case MqttFrameStatus.TooLarge:
+                _broker.ReportTooLarge(Remote, DeviceId, frame.BodyLength);
+                return FrameResult.Refused;
+            default:
+                _broker.ReportProtocolError(Remote, $"first packet is not CONNECT (byte 0x{frame.FixedHeader:X2}): connection closed");
+                return FrameResult.Refused;
         }
-
-        // Decided once the length is complete (at most 4 bytes to wait for), so the log gives the real size.
-        if (remaining > _broker.MaxPacketBytes)
-        {
-            _broker.ReportTooLarge(Remote, DeviceId, remaining);
-            return FrameResult.Refused;
-        }
-
-        if (!IsConnected && fixedHeader != 0x10)
-        {
-            // MQTT-3.1.0-1: the first packet from the client must be CONNECT (an HTTP request, TLS to the plain port...).
-            _broker.ReportProtocolError(Remote, $"first packet is not CONNECT (byte 0x{fixedHeader:X2}): connection closed");
-            return FrameResult.Refused;
-        }
-
-        bodyLength = (int)remaining;
-        return available >= headerLength + bodyLength ? FrameResult.Complete : FrameResult.NeedMore;
     }
 
     /// <summary>Reads more bytes. With nothing buffered it first waits with a zero-byte read, holding no buffer.</summary>
@@ -296,7 +263,7 @@ internal sealed class DeviceConnection
         {
             if (_rxEnd > _rxStart && Volatile.Read(ref _packetStartedAt) == 0)
             {
-                Volatile.Write(ref _packetStartedAt, Environment.TickCount64);
+                Volatile.Write(ref _packetStartedAt, _broker.NowMilliseconds);
             }
 
             // Make room for the whole packet (its length is known once the header is in): move it to the
@@ -324,7 +291,7 @@ internal sealed class DeviceConnection
         }
 
         _rxEnd += read;
-        Volatile.Write(ref _lastReceivedAt, Environment.TickCount64);
+        Volatile.Write(ref _lastReceivedAt, _broker.NowMilliseconds);
         return true;
     }
 

@@ -51,7 +51,9 @@ public sealed class GatewayHost : IAsyncDisposable
     /// <param name="args">Command line, e.g. <c>--Gateway:Mqtt:Port=1884</c>.</param>
     /// <param name="contentRoot">Where appsettings.json is looked up (default: the current directory).</param>
     /// <param name="configureLogging">Extra logging setup (tests capture lines).</param>
-    public static GatewayHost Create(string[] args, string? contentRoot = null, Action<ILoggingBuilder>? configureLogging = null)
+    /// <param name="time">The gateway's clock (TimeProvider.System when null): tests pass a fake one to move timers
+    /// (keep alive, store maintenance, rejection windows) instead of waiting for them.</param>
+    public static GatewayHost Create(string[] args, string? contentRoot = null, Action<ILoggingBuilder>? configureLogging = null, TimeProvider? time = null)
     {
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = contentRoot });
         GatewayOptions options;
@@ -116,7 +118,7 @@ public sealed class GatewayHost : IAsyncDisposable
         services.AddSingleton(options.Forwarder);
         services.AddSingleton(options.Registry);
         services.AddSingleton(options.Http);
-        services.AddSingleton(TimeProvider.System);
+        services.AddSingleton(time ?? TimeProvider.System);
         services.AddSingleton<GatewayMetrics>();
         services.AddSingleton<StoreMetrics>();
         services.AddSingleton(ingestOptions);

@@ -44,6 +44,10 @@ public sealed class EdgeStack : IAsyncDisposable
     public static Task<EdgeStack> StartEmbeddedAsync(IEnumerable<string> devices, params string[] gatewayArgs) =>
         StartAsync(devices, mosquitto: null, gatewayArgs);
 
+    /// <summary>Embedded broker stack on the given clock (a fake one moves keep alive and other timers in tests).</summary>
+    public static Task<EdgeStack> StartEmbeddedAsync(IEnumerable<string> devices, TimeProvider time, params string[] gatewayArgs) =>
+        StartAsync(devices, mosquitto: null, gatewayArgs, time);
+
     /// <summary>External-broker stack: the gateway subscribes to <paramref name="mosquitto"/> as "eldercare-gateway".</summary>
     public static Task<EdgeStack> StartExternalAsync(IEnumerable<string> devices, MosquittoProcess mosquitto, string gatewayPassword) =>
         StartAsync(devices, mosquitto,
@@ -56,7 +60,7 @@ public sealed class EdgeStack : IAsyncDisposable
             $"--Gateway:Mqtt:ExternalPassword={gatewayPassword}",
         ]);
 
-    private static async Task<EdgeStack> StartAsync(IEnumerable<string> devices, MosquittoProcess? mosquitto, string[] gatewayArgs)
+    private static async Task<EdgeStack> StartAsync(IEnumerable<string> devices, MosquittoProcess? mosquitto, string[] gatewayArgs, TimeProvider? time = null)
     {
         var directory = new TempDirectory("edge-stack");
         var registry = directory.File("devices.json");
@@ -77,7 +81,7 @@ public sealed class EdgeStack : IAsyncDisposable
             $"--Gateway:Forwarder:CloudUrl={cloud.Url}",
             "--Gateway:Forwarder:MaxBackoffMilliseconds=200",
             .. gatewayArgs,
-        ], contentRoot: directory.Path);
+        ], contentRoot: directory.Path, time: time);
         await gateway.StartAsync().ConfigureAwait(false);
         var subscribed = gateway.WaitUntilSubscribedAsync();
         if (await Task.WhenAny(subscribed, Task.Delay(TimeSpan.FromSeconds(10))).ConfigureAwait(false) != subscribed)
