@@ -14,6 +14,9 @@ using MQTTnet.Protocol;
 
 namespace Eldercare.Edge.Gateway.Broker;
 
+// Size (~540 lines): one job, one device's MQTT exchange on the listener, but it still holds TLS set-up, buffering,
+// dispatch, keep-alive stamps, serialised sends and the formatter cache. Framing is already out (MqttFrameReader);
+// the rest splits behind a session-handler interface when sessions and downlinks come (issue 12, not done yet).
 /// <summary>
 /// One device's MQTT connection on the gateway's device listener (<see cref="DeviceBroker"/>). MQTTnet's packet
 /// formatter encodes and decodes every packet (MQTT 3.1, 3.1.1 and 5); this class only frames the byte stream,

@@ -121,9 +121,10 @@ public sealed class EventIngestor
                 _logger.LogInformation("duplicate {Id}", record.Id);
                 return new IngestResult(IngestOutcome.Duplicate, record.Id, null, null);
             case AppendOutcome.ConflictDuplicate:
+                var kept = record.AsConflict().Id;
                 _metrics.CountDuplicate();
-                _logger.LogInformation("duplicate {Id} (a resend of a payload kept under {ConflictId})", record.Id, record.AsConflict().Id);
-                return new IngestResult(IngestOutcome.Duplicate, record.AsConflict().Id, null, null);
+                _logger.LogInformation("duplicate {Id} (a resend of a payload kept under {ConflictId})", record.Id, kept);
+                return new IngestResult(IngestOutcome.Duplicate, kept, null, null);
             case AppendOutcome.Conflict:
                 // Acknowledged: it is durable under its derived id and will be forwarded; refusing it would leave an
                 // alarm in a device that resends the same id forever (docs/wire-format.md, "One id, one payload").

@@ -2,6 +2,9 @@ using System.Text;
 
 namespace Eldercare.Firmware.Core.Events
 {
+    // Size (~470 lines): one job, wire format v1 both ways. nanoFramework has no JSON library for the subset the core
+    // runs on, so the encoder, the strict decoder (every rejection with its reason) and the field rules are hand-written
+    // here; the byte-level reader is FlatJsonReader, numbers NumberParser, UTF-8 checks Utf8.
     /// <summary>
     /// Wire format v1 (docs/wire-format.md): one flat UTF-8 JSON object per event.
     /// The device encodes with it and the gateway decodes with the same source, so the

@@ -31,11 +31,7 @@ public sealed class SqliteEventStoreTests : EventStoreContractTests
         {
         }
 
-        using var connection = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={Path.Combine(DirectoryPath, "events.db")};Pooling=False");
-        connection.Open();
-        using var command = connection.CreateCommand();
-        command.CommandText = "PRAGMA journal_mode";
-        Assert.AreEqual("wal", (string)command.ExecuteScalar()!);
+        Assert.AreEqual("wal", (string)Scalar("PRAGMA journal_mode"));
     }
 
     [TestMethod]
@@ -103,11 +99,7 @@ public sealed class SqliteEventStoreTests : EventStoreContractTests
         {
         }
 
-        using var connection = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={Path.Combine(DirectoryPath, "events.db")};Pooling=False");
-        connection.Open();
-        using var command = connection.CreateCommand();
-        command.CommandText = "PRAGMA page_size";
-        Assert.AreEqual(1024L, (long)command.ExecuteScalar()!);
+        Assert.AreEqual(1024L, (long)Scalar("PRAGMA page_size"));
     }
 
     private static readonly DateTimeOffset Start = DateTimeOffset.Parse("2026-12-01T08:00:00Z", System.Globalization.CultureInfo.InvariantCulture);
@@ -186,12 +178,15 @@ public sealed class SqliteEventStoreTests : EventStoreContractTests
         await Eldercare.TestSupport.Eventually.WaitAsync(() => RowCount("events") == 0, TimeSpan.FromSeconds(10), "the loop's prune");
     }
 
-    private long RowCount(string table)
+    private long RowCount(string table) => (long)Scalar($"SELECT COUNT(*) FROM {table}");
+
+    /// <summary>One value read from the store's file on a connection of the test's own (read-only).</summary>
+    private object Scalar(string sql)
     {
         using var connection = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={Path.Combine(DirectoryPath, "events.db")};Mode=ReadOnly;Pooling=False");
         connection.Open();
         using var command = connection.CreateCommand();
-        command.CommandText = $"SELECT COUNT(*) FROM {table}";
-        return (long)command.ExecuteScalar()!;
+        command.CommandText = sql;
+        return command.ExecuteScalar()!;
     }
 }
