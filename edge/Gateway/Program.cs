@@ -7,7 +7,7 @@ if (args.Length > 0 && args[0] == "devices")
 }
 
 // Socket continuations run on the socket engine's thread instead of queueing behind the thread pool's backlog:
-// during a reconnect storm an SOS is read as soon as it arrives (edge/README.md "Performance"). Read by the
+// during a reconnect storm an SOS is read as soon as it arrives (bench/README.md "Gateway performance journal"). Read by the
 // runtime when the first socket is created, so set before anything else; an operator's own setting wins.
 if (Environment.GetEnvironmentVariable("DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS") is null)
 {

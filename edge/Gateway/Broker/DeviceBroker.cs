@@ -21,7 +21,7 @@ namespace Eldercare.Edge.Gateway.Broker;
 /// and publish; each QoS 1 PUBLISH is stored (fsync) before its PUBACK, as with MQTTnet's server, whose packet
 /// formatter still encodes and decodes every packet. What it leaves out is what the gateway does not use: routing
 /// between clients, retained messages, persistent sessions and per-client queues, which MQTTnet's server keeps
-/// for every connection (~9 KB and several objects per packet, measured: edge/README.md "Performance").
+/// for every connection (~9 KB and several objects per packet, measured: bench/README.md "Gateway performance journal").
 /// </summary>
 public sealed class DeviceBroker : IHostedService, IAsyncDisposable
 {

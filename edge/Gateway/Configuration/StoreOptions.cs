@@ -14,7 +14,7 @@ public sealed class StoreOptions
 
     /// <summary>
     /// Linux nice value of the writer thread (every alarm waits for its commit), -20..19; 0 leaves it as the process.
-    /// Raising it needs CAP_SYS_NICE or LimitNICE (edge/README.md "Performance"); without, a warning and no change.
+    /// Raising it needs CAP_SYS_NICE or LimitNICE (bench/README.md "Gateway performance journal"); without, a warning and no change.
     /// </summary>
     public int WriterNice { get; init; } = -10;
 

@@ -118,7 +118,7 @@ public sealed class DeviceAuthenticator : IDisposable
             }
 
             Interlocked.Increment(ref _slowVerifications);
-            // Off the I/O thread: socket continuations may run inline (edge/README.md "Performance"), and 100,000
+            // Off the I/O thread: socket continuations may run inline (bench/README.md "Gateway performance journal"), and 100,000
             // PBKDF2 iterations take ~50 ms that no other connection should wait for.
             ok = await Task.Run(() => SecretHasher.Verify(record, secret), cancellationToken).ConfigureAwait(false);
             if (ok)
