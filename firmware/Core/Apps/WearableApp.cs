@@ -1,3 +1,4 @@
+using Eldercare.Firmware.Core.Commands;
 using Eldercare.Firmware.Core.Events;
 using Eldercare.Firmware.Core.Falls;
 using Eldercare.Firmware.Core.Hardware;
@@ -9,7 +10,7 @@ namespace Eldercare.Firmware.Core.Apps
 {
     /// <summary>
     /// The pendant / watch application: SOS button, alarms, heartbeats with battery level,
-    /// the persistent outbox and its sender. One logic for the ESP32 and the host twin:
+    /// the persistent outbox and its sender, and the commands the gateway sends back ("help is coming"). One logic for the ESP32 and the host twin:
     /// the caller drives it with <see cref="Tick"/> every 10-20 ms on one thread.
     /// </summary>
     public sealed class WearableApp : IEventRaiser
@@ -22,6 +23,7 @@ namespace Eldercare.Firmware.Core.Apps
         private readonly SosButton _button;
         private readonly AlarmController _alarms;
         private readonly FallDetector _fallDetector;
+        private readonly string _commandTopic;
         private readonly int _samplePeriodMilliseconds;
         private long _nextSampleMilliseconds;
         private long _nextHeartbeatMilliseconds;
@@ -35,8 +37,10 @@ namespace Eldercare.Firmware.Core.Apps
             _outbox = new PersistentOutbox(hardware.Storage, options.Outbox);
             _sender = new OutboxSender(_outbox, hardware.Link, Topics.Events(options.DeviceId), options.AckTimeoutMilliseconds);
             _button = new SosButton(options.Button);
-            _alarms = new AlarmController(this, hardware.Indicator, options.CancelWindowMilliseconds);
+            _alarms = new AlarmController(this, hardware.Indicator, options.CancelWindowMilliseconds, options.HelpReminderSeconds * 1000);
+            _commandTopic = Topics.Commands(options.DeviceId);
             _sender.Delivered += OnDelivered;
+            hardware.Link.MessageReceived += OnMessageReceived;
             if (hardware.Accelerometer != null)
             {
                 FallDetectorOptions profile = FallDetectorOptions.ForPlacement(options.Placement);
@@ -84,6 +88,12 @@ namespace Eldercare.Firmware.Core.Apps
 
         /// <summary>Accelerometer reads that failed (I2C NACK), since start.</summary>
         public int AccelerometerFailureCount { get; private set; }
+
+        /// <summary>Downlinks refused since start (not a valid command, not this device's); <see cref="LastCommandRejection"/> says why.</summary>
+        public int CommandsRejected { get; private set; }
+
+        /// <summary>The reason and detail of the last refused downlink, or null.</summary>
+        public string LastCommandRejection { get; private set; }
 
         /// <summary>Sample slots skipped because the loop fell behind, since start.</summary>
         public int SkippedSampleCount { get; private set; }
@@ -139,6 +149,7 @@ namespace Eldercare.Firmware.Core.Apps
                 _alarms.OnShortPress(now);
             }
 
+            _alarms.Tick(now);
             if (now >= _nextHeartbeatMilliseconds)
             {
                 _nextHeartbeatMilliseconds = now + (_options.HeartbeatIntervalSeconds * 1000L);
@@ -209,6 +220,44 @@ namespace Eldercare.Firmware.Core.Apps
             {
                 handler(this, entry);
             }
+        }
+
+        /// <summary>
+        /// A downlink (on the MQTT thread). Anything refused is counted and dropped: a command can never raise or
+        /// cancel an alarm, only tell the elder that a person has seen one.
+        /// </summary>
+        private void OnMessageReceived(object sender, string topic, byte[] payload)
+        {
+            if (topic != _commandTopic)
+            {
+                RejectCommand(RejectReasons.TopicNotAllowed, "downlink on a topic that is not this device's command topic");
+                return;
+            }
+
+            CommandDecodeResult result = CommandCodec.Decode(payload, payload == null ? 0 : payload.Length);
+            if (!result.IsValid)
+            {
+                RejectCommand(result.Reason, result.Detail);
+                return;
+            }
+
+            DeviceCommand command = result.Command;
+            string deviceId;
+            int bootEpoch, sequence;
+            CommandCodec.TryParseEventId(command.Reference, out deviceId, out bootEpoch, out sequence);
+            if (deviceId != _options.DeviceId)
+            {
+                RejectCommand(RejectReasons.DeviceMismatch, "acknowledgement of another device's event");
+                return;
+            }
+
+            _alarms.OnAcknowledged(bootEpoch == _sequencer.BootEpoch, sequence);
+        }
+
+        private void RejectCommand(string reason, string detail)
+        {
+            CommandsRejected++;
+            LastCommandRejection = reason + ": " + detail;
         }
 
         private static int ClampBattery(int percent)

@@ -13,6 +13,7 @@ namespace Eldercare.Firmware.Core.Apps
             HeartbeatIntervalSeconds = 60;
             AckTimeoutMilliseconds = 5000;
             CancelWindowMilliseconds = 20000;
+            HelpReminderSeconds = 60;
             Placement = "neck";
             Button = new SosButtonOptions();
             Outbox = new OutboxOptions();
@@ -28,6 +29,12 @@ namespace Eldercare.Firmware.Core.Apps
 
         /// <summary>How long after an alarm a short press cancels it.</summary>
         public int CancelWindowMilliseconds { get; set; }
+
+        /// <summary>
+        /// While no person has acknowledged the active alarm, the elder is reminded this often that it is still
+        /// waiting (<see cref="Hardware.IndicatorPattern.StillWaiting"/>); 0 for never.
+        /// </summary>
+        public int HelpReminderSeconds { get; set; }
 
         /// <summary>"neck" (pendant), "wrist" (watch) or "waist" (belt clip): picks the fall detector profile.</summary>
         public string Placement { get; set; }
@@ -57,6 +64,11 @@ namespace Eldercare.Firmware.Core.Apps
             if (CancelWindowMilliseconds < 0 || CancelWindowMilliseconds > 600000)
             {
                 return "CancelWindowMilliseconds must be 0..600000";
+            }
+
+            if (HelpReminderSeconds < 0 || HelpReminderSeconds > 3600)
+            {
+                return "HelpReminderSeconds must be 0..3600";
             }
 
             if (Placement != "neck" && Placement != "wrist" && Placement != "waist")

@@ -17,5 +17,11 @@ namespace Eldercare.Firmware.Core.Hardware
 
         /// <summary>Something needs attention (storage full, not provisioned).</summary>
         Fault = 4,
+
+        /// <summary>A person (the service center, the platform's operator) has seen the alarm: help is coming.</summary>
+        HelpComing = 5,
+
+        /// <summary>The alarm is still waiting for a person to see it: a reminder that it is active, not forgotten.</summary>
+        StillWaiting = 6,
     }
 }

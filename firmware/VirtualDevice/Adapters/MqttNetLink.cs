@@ -19,7 +19,9 @@ public sealed record MqttLinkOptions(string Host, int Port, string DeviceId, str
 
 /// <summary>
 /// The device's MQTT session over MQTTnet: its own credentials, a last will "offline" on its
-/// status topic, reconnect with capped backoff. The same role as the M2Mqtt adapter on the
+/// status topic, reconnect with capped backoff, a persistent session (clean session off; MQTT 5 with a session
+/// that does not expire) subscribed to its command topic at QoS 1, so downlinks sent while it was away arrive
+/// when it returns. The same role as the M2Mqtt adapter on the
 /// ESP32; the core sees only <see cref="IMqttLink"/>. Status and will are not retained: the
 /// embedded broker tells MQTT 5 clients Retain Available 0 and refuses a retained publish or
 /// will (docs/wire-format.md), and no client may subscribe to a status topic anyway.
@@ -36,9 +38,17 @@ public sealed class MqttNetLink : IMqttLink, IAsyncDisposable
     {
         _options = options;
         _client = new MqttClientFactory().CreateMqttClient();
+        _client.ApplicationMessageReceivedAsync += e =>
+        {
+            // MQTTnet acknowledges a QoS 1 message when this handler returns, as M2Mqtt does on the device.
+            MessageReceived?.Invoke(this, e.ApplicationMessage.Topic, System.Buffers.BuffersExtensions.ToArray(e.ApplicationMessage.Payload));
+            return Task.CompletedTask;
+        };
     }
 
     public event PublishCompletedEventHandler? PublishCompleted;
+
+    public event MessageReceivedEventHandler? MessageReceived;
 
     /// <summary>Raised with a reason when a connect attempt fails (bad credentials, broker down).</summary>
     public event Action<string>? ConnectFailed;
@@ -144,6 +154,17 @@ public sealed class MqttNetLink : IMqttLink, IAsyncDisposable
                 if (result.ResultCode == MqttClientConnectResultCode.Success)
                 {
                     ConnectCount++;
+                    if (!result.IsSessionPresent)
+                    {
+                        // A new session (first connect, or the gateway lost it): subscribe again. With a session
+                        // present the subscription and any downlinks queued meanwhile are already there.
+                        await _client.SubscribeAsync(
+                            new MqttClientSubscribeOptionsBuilder()
+                                .WithTopicFilter(Topics.Commands(_options.DeviceId), MqttQualityOfServiceLevel.AtLeastOnce)
+                                .Build(),
+                            stop);
+                    }
+
                     await _client.PublishAsync(
                         new MqttApplicationMessageBuilder()
                             .WithTopic(Topics.Status(_options.DeviceId))
@@ -177,6 +198,7 @@ public sealed class MqttNetLink : IMqttLink, IAsyncDisposable
             .WithCredentials(_options.DeviceId, Encoding.UTF8.GetBytes(_options.Secret))
             .WithProtocolVersion(_options.ProtocolVersion)
             .WithCleanSession(false)
+            .WithSessionExpiryInterval(_options.ProtocolVersion == MqttProtocolVersion.V500 ? uint.MaxValue : 0)
             .WithKeepAlivePeriod(_options.KeepAlive)
             .WithTimeout(TimeSpan.FromSeconds(5))
             .WithWillTopic(Topics.Status(_options.DeviceId))

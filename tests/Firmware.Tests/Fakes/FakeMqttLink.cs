@@ -7,6 +7,11 @@ public sealed class FakeMqttLink : IMqttLink
 {
     public event PublishCompletedEventHandler? PublishCompleted;
 
+    public event MessageReceivedEventHandler? MessageReceived;
+
+    /// <summary>Delivers a downlink as the broker would.</summary>
+    public void Deliver(string topic, byte[] payload) => MessageReceived?.Invoke(this, topic, payload);
+
     public bool IsConnected { get; set; } = true;
 
     public List<(string Topic, byte[] Payload, int Token)> Published { get; } = [];
