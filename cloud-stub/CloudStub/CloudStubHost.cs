@@ -26,6 +26,8 @@ public sealed class CloudStubHost : IAsyncDisposable
 
     public StubCounters Counters => _app.Services.GetRequiredService<StubCounters>();
 
+    public AcknowledgementLedger Acknowledgements => _app.Services.GetRequiredService<AcknowledgementLedger>();
+
     public int Port { get; private set; }
 
     /// <summary>Base URL once started, e.g. http://127.0.0.1:5080.</summary>
@@ -63,6 +65,9 @@ public sealed class CloudStubHost : IAsyncDisposable
         builder.Services.AddSingleton<FaultSwitch>();
         builder.Services.AddSingleton<StubCounters>();
         builder.Services.AddSingleton(_ => new EventsDatabase(options.DataDirectory));
+        // After the events database: the ledger reads the events table that one creates.
+        builder.Services.AddSingleton(services => { _ = services.GetRequiredService<EventsDatabase>(); return new AcknowledgementLedger(options.DataDirectory); });
+        builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton(new AlarmPrinter(alarmOutput ?? Console.Out, options.PrintAlarms));
 
         var app = builder.Build();
@@ -90,12 +95,14 @@ public sealed class CloudStubHost : IAsyncDisposable
         }
 
         EventsEndpoints.Map(app);
+        AcknowledgementEndpoints.Map(app);
         return new CloudStubHost(app, options);
     }
 
     public async Task StartAsync(CancellationToken cancellationToken = default)
     {
         _ = _app.Services.GetRequiredService<EventsDatabase>();
+        _ = _app.Services.GetRequiredService<AcknowledgementLedger>();
         await _app.StartAsync(cancellationToken).ConfigureAwait(false);
         var address = _app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         Scheme = address.StartsWith("https", StringComparison.OrdinalIgnoreCase) ? "https" : "http";

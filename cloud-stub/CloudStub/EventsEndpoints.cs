@@ -8,7 +8,7 @@ public static class EventsEndpoints
     public static void Map(WebApplication app)
     {
         app.MapPost("/api/v1/events", ReceiveBatchAsync);
-        app.MapGet("/api/v1/events", async (string? dev, string? type, EventsDatabase db) => Results.Json(await db.QueryAsync(dev, type)));
+        app.MapGet("/api/v1/events", async (string? dev, string? type, string? lane, long? from, long? to, EventsDatabase db) => Results.Json(await db.QueryAsync(dev, type, lane, from, to)));
         app.MapGet("/api/v1/stats", async (EventsDatabase db, StubCounters counters) =>
         {
             var (total, alarms, telemetry) = await db.CountAsync();
@@ -24,6 +24,7 @@ public static class EventsEndpoints
                 badBatches = counters.BadBatches,
                 refused = counters.RefusedByReason,
                 faulted = counters.Faulted,
+                acknowledgements = counters.Acknowledgements,
             });
         });
         app.MapGet("/admin/fault", (FaultSwitch faults) => Results.Json(new { mode = faults.Current.Mode.ToString().ToLowerInvariant(), stallMs = faults.Current.StallMilliseconds }));

@@ -44,4 +44,11 @@ public sealed class StubCounters
     public void CountRefused(string reason) => _refused.AddOrUpdate(reason, 1, (_, n) => n + 1);
 
     public void CountFaulted() => Interlocked.Increment(ref _faulted);
+
+    /// <summary>Alarms acknowledged (the first acknowledgement of each; a repeat is not counted).</summary>
+    public long Acknowledgements => Interlocked.Read(ref _acknowledgements);
+
+    private long _acknowledgements;
+
+    public void CountAcknowledgement() => Interlocked.Increment(ref _acknowledgements);
 }

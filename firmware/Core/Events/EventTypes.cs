@@ -27,6 +27,15 @@ namespace Eldercare.Firmware.Core.Events
             return type == Sos || type == SosCancel || type == Fall || type == FallCancel;
         }
 
+        /// <summary>
+        /// An event a person acknowledges (the platform's operator, the service center): an alarm, not the elder's own
+        /// cancel of one. The acknowledgement goes back to the device as "help is coming" (docs/wire-format.md "Commands").
+        /// </summary>
+        public static bool IsAcknowledgeable(string type)
+        {
+            return IsAlarm(type) && type != SosCancel && type != FallCancel;
+        }
+
         public static string LaneOf(string type)
         {
             return IsAlarm(type) ? AlarmLane : TelemetryLane;

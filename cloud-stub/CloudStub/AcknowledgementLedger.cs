@@ -1,0 +1,180 @@
+using Eldercare.Firmware.Core.Events;
+using Microsoft.Data.Sqlite;
+
+namespace Eldercare.CloudStub;
+
+/// <summary>One acknowledgement as the gateway reads it: <see cref="Seq"/> is its place in the ledger (the gateway's cursor).</summary>
+public sealed record AcknowledgementView(long Seq, string Id, string Dev, string Type, string Gateway, long Ts, string? By);
+
+/// <summary>What <see cref="AcknowledgementLedger.AcknowledgeAsync"/> did.</summary>
+public enum AcknowledgeOutcome
+{
+    Acknowledged,
+    AlreadyAcknowledged,
+    UnknownEvent,
+    NotAcknowledgeable,
+}
+
+/// <summary>
+/// The platform's acknowledgements of alarms (an operator has seen it), kept in <c>cloud.db</c> next to the events
+/// (its own connection: acknowledgements are rare and never wait behind an upload's insert). Idempotent by event id:
+/// the first acknowledgement is kept, a second one answers with the first. Each gateway reads the ones for its own
+/// events after its cursor, waiting for new ones (a long poll: the gateway opens the connection, the platform never
+/// reaches into the community's network).
+/// </summary>
+public sealed class AcknowledgementLedger : IDisposable
+{
+    private readonly SqliteConnection _connection;
+    private readonly object _lock = new();
+    private TaskCompletionSource _added = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    public AcknowledgementLedger(string directory)
+    {
+        Directory.CreateDirectory(directory);
+        _connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = Path.Combine(directory, "cloud.db"), Pooling = false }.ToString());
+        _connection.Open();
+        using var command = _connection.CreateCommand();
+        command.CommandText = """
+            PRAGMA journal_mode=WAL;
+            PRAGMA synchronous=NORMAL;
+            PRAGMA busy_timeout=10000;
+            CREATE TABLE IF NOT EXISTS acks(
+              seq INTEGER PRIMARY KEY AUTOINCREMENT,
+              id TEXT NOT NULL UNIQUE, dev TEXT NOT NULL, type TEXT NOT NULL, gateway TEXT NOT NULL,
+              ts INTEGER NOT NULL, by TEXT);
+            CREATE INDEX IF NOT EXISTS acks_gateway ON acks(gateway, seq);
+            """;
+        command.ExecuteNonQuery();
+    }
+
+    /// <summary>Acknowledges the stored event <paramref name="id"/>; the acknowledgement (the first one, if it was already) or null.</summary>
+    public (AcknowledgeOutcome Outcome, AcknowledgementView? Ack, string? Type) Acknowledge(string id, string? by, long nowUnixMilliseconds)
+    {
+        lock (_lock)
+        {
+            var existing = Find(id);
+            if (existing is not null)
+            {
+                return (AcknowledgeOutcome.AlreadyAcknowledged, existing, existing.Type);
+            }
+
+            using var lookup = _connection.CreateCommand();
+            lookup.CommandText = "SELECT dev, type, gateway FROM events WHERE id = $id";
+            lookup.Parameters.AddWithValue("$id", id);
+            string dev, type, gateway;
+            using (var rows = lookup.ExecuteReader())
+            {
+                if (!rows.Read())
+                {
+                    return (AcknowledgeOutcome.UnknownEvent, null, null);
+                }
+
+                (dev, type, gateway) = (rows.GetString(0), rows.GetString(1), rows.GetString(2));
+            }
+
+            if (!EventTypes.IsAcknowledgeable(type))
+            {
+                return (AcknowledgeOutcome.NotAcknowledgeable, null, type);
+            }
+
+            using var insert = _connection.CreateCommand();
+            insert.CommandText = "INSERT INTO acks(id, dev, type, gateway, ts, by) VALUES($id, $dev, $type, $gateway, $ts, $by) RETURNING seq";
+            insert.Parameters.AddWithValue("$id", id);
+            insert.Parameters.AddWithValue("$dev", dev);
+            insert.Parameters.AddWithValue("$type", type);
+            insert.Parameters.AddWithValue("$gateway", gateway);
+            insert.Parameters.AddWithValue("$ts", nowUnixMilliseconds);
+            insert.Parameters.AddWithValue("$by", (object?)by ?? DBNull.Value);
+            var seq = (long)insert.ExecuteScalar()!;
+            var previous = _added;
+            _added = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            previous.TrySetResult();
+            return (AcknowledgeOutcome.Acknowledged, new AcknowledgementView(seq, id, dev, type, gateway, nowUnixMilliseconds, by), type);
+        }
+    }
+
+    /// <summary>
+    /// Up to <paramref name="max"/> acknowledgements of <paramref name="gateway"/>'s events after <paramref name="after"/>,
+    /// waiting up to <paramref name="wait"/> for the first one when there are none yet.
+    /// </summary>
+    public async Task<IReadOnlyList<AcknowledgementView>> ReadAsync(string gateway, long after, int max, TimeSpan wait, CancellationToken cancellationToken)
+    {
+        var deadline = DateTime.UtcNow + wait;
+        while (true)
+        {
+            Task added;
+            lock (_lock)
+            {
+                added = _added.Task;
+                var found = Read(gateway, after, max);
+                if (found.Count > 0 || DateTime.UtcNow >= deadline)
+                {
+                    return found;
+                }
+            }
+
+            var left = deadline - DateTime.UtcNow;
+            if (left <= TimeSpan.Zero)
+            {
+                continue;
+            }
+
+            try
+            {
+                await added.WaitAsync(left, cancellationToken).ConfigureAwait(false);
+            }
+            catch (TimeoutException)
+            {
+            }
+        }
+    }
+
+    /// <summary>Every acknowledgement, in order (the query API).</summary>
+    public IReadOnlyList<AcknowledgementView> All()
+    {
+        lock (_lock)
+        {
+            return Query("SELECT seq, id, dev, type, gateway, ts, by FROM acks ORDER BY seq", null, 0, int.MaxValue);
+        }
+    }
+
+    public void Dispose()
+    {
+        lock (_lock)
+        {
+            _connection.Dispose();
+        }
+    }
+
+    private AcknowledgementView? Find(string id)
+    {
+        using var command = _connection.CreateCommand();
+        command.CommandText = "SELECT seq, id, dev, type, gateway, ts, by FROM acks WHERE id = $id";
+        command.Parameters.AddWithValue("$id", id);
+        using var rows = command.ExecuteReader();
+        return rows.Read() ? ViewOf(rows) : null;
+    }
+
+    private List<AcknowledgementView> Read(string gateway, long after, int max) =>
+        Query("SELECT seq, id, dev, type, gateway, ts, by FROM acks WHERE gateway = $gateway AND seq > $after ORDER BY seq LIMIT $max", gateway, after, max);
+
+    private List<AcknowledgementView> Query(string sql, string? gateway, long after, int max)
+    {
+        using var command = _connection.CreateCommand();
+        command.CommandText = sql;
+        command.Parameters.AddWithValue("$gateway", (object?)gateway ?? DBNull.Value);
+        command.Parameters.AddWithValue("$after", after);
+        command.Parameters.AddWithValue("$max", max);
+        using var rows = command.ExecuteReader();
+        var result = new List<AcknowledgementView>();
+        while (rows.Read())
+        {
+            result.Add(ViewOf(rows));
+        }
+
+        return result;
+    }
+
+    private static AcknowledgementView ViewOf(SqliteDataReader rows) =>
+        new(rows.GetInt64(0), rows.GetString(1), rows.GetString(2), rows.GetString(3), rows.GetString(4), rows.GetInt64(5), rows.IsDBNull(6) ? null : rows.GetString(6));
+}
