@@ -24,6 +24,8 @@ namespace Eldercare.Firmware.Core.Events
             ConfidencePerMille = Absent;
             ReferenceSequence = Absent;
             Info = null;
+            Card = null;
+            Service = null;
         }
 
         public int Version { get; set; }
@@ -49,6 +51,12 @@ namespace Eldercare.Firmware.Core.Events
 
         /// <summary>Short free text (at most 200 chars), or null.</summary>
         public string Info { get; set; }
+
+        /// <summary>A kiosk's card read: the card UID as upper-case hex (4, 7 or 10 bytes), or null. Personal data.</summary>
+        public string Card { get; set; }
+
+        /// <summary>For a service request: one of <see cref="ServiceCodes"/>, or null.</summary>
+        public string Service { get; set; }
 
         public string Id
         {

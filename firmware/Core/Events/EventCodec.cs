@@ -30,6 +30,8 @@ namespace Eldercare.Firmware.Core.Events
         private const int FieldConf = 256;
         private const int FieldRef = 512;
         private const int FieldInfo = 1024;
+        private const int FieldCard = 2048;
+        private const int FieldSvc = 4096;
         private const int Required = FieldV | FieldId | FieldDev | FieldBoot | FieldSeq | FieldType | FieldTs;
 
         public static byte[] Encode(DeviceEvent e)
@@ -78,6 +80,18 @@ namespace Eldercare.Firmware.Core.Events
                 AppendString(b, e.Info);
             }
 
+            if (e.Card != null)
+            {
+                b.Append(",\"card\":");
+                AppendString(b, e.Card);
+            }
+
+            if (e.Service != null)
+            {
+                b.Append(",\"svc\":");
+                AppendString(b, e.Service);
+            }
+
             b.Append('}');
             return b.ToString();
         }
@@ -123,7 +137,7 @@ namespace Eldercare.Firmware.Core.Events
             int seen = 0;
             long version = 0, boot = 0, seq = 0, ts = 0, bat = DeviceEvent.Absent, reference = DeviceEvent.Absent;
             int confidence = DeviceEvent.Absent;
-            string id = null, dev = null, type = null, info = null;
+            string id = null, dev = null, type = null, info = null, card = null, svc = null;
             while (true)
             {
                 string key;
@@ -156,7 +170,7 @@ namespace Eldercare.Firmware.Core.Events
                     return DecodeResult.Reject(RejectReasons.BadField, "field '" + key + "' is nested; v1 is flat");
                 }
 
-                bool wantString = field == FieldId || field == FieldDev || field == FieldType || field == FieldInfo;
+                bool wantString = field == FieldId || field == FieldDev || field == FieldType || field == FieldInfo || field == FieldCard || field == FieldSvc;
                 if (kind == FlatJsonReader.ValueLiteral)
                 {
                     string literal;
@@ -193,6 +207,8 @@ namespace Eldercare.Firmware.Core.Events
                     if (field == FieldId) { id = s; }
                     else if (field == FieldDev) { dev = s; }
                     else if (field == FieldType) { type = s; }
+                    else if (field == FieldCard) { card = s; }
+                    else if (field == FieldSvc) { svc = s; }
                     else { info = s; }
                     continue;
                 }
@@ -258,6 +274,12 @@ namespace Eldercare.Firmware.Core.Events
                 return DecodeResult.Reject(RejectReasons.UnknownType, "unknown event type '" + Shorten(type) + "'");
             }
 
+            problem = CheckKioskFields(type, card, svc);
+            if (problem != null)
+            {
+                return DecodeResult.Reject(RejectReasons.BadField, problem);
+            }
+
             if (id != DeviceEvent.MakeId(dev, (int)boot, (int)seq))
             {
                 return DecodeResult.Reject(RejectReasons.IdMismatch, "id '" + Shorten(id) + "' is not dev:boot:seq");
@@ -268,6 +290,8 @@ namespace Eldercare.Firmware.Core.Events
             e.ConfidencePerMille = confidence;
             e.ReferenceSequence = (int)reference;
             e.Info = info;
+            e.Card = card;
+            e.Service = svc;
             return DecodeResult.Success(e, text);
         }
 
@@ -331,6 +355,56 @@ namespace Eldercare.Firmware.Core.Events
             return null;
         }
 
+        /// <summary>
+        /// <c>card</c>: a card UID as upper-case hex of 4, 7 or 10 bytes (ISO 14443 single, double, triple size), on a
+        /// check-in (required), a service request or an SOS from a kiosk; never anything longer (a national ID number
+        /// cannot pass as one). <c>svc</c>: one of <see cref="ServiceCodes"/>, on a service request only (required).
+        /// </summary>
+        private static string CheckKioskFields(string type, string card, string svc)
+        {
+            if (card != null && !IsValidCardUid(card))
+            {
+                return "card must be the upper-case hex of a 4, 7 or 10 byte card UID";
+            }
+
+            if (card != null && type != EventTypes.CheckIn && type != EventTypes.ServiceRequest && type != EventTypes.Sos)
+            {
+                return "card is only for checkin, service and sos";
+            }
+
+            if (type == EventTypes.CheckIn && card == null)
+            {
+                return "a checkin needs card";
+            }
+
+            if (type == EventTypes.ServiceRequest)
+            {
+                return ServiceCodes.IsKnown(svc) ? null : "a service request needs svc, one of " + ServiceCodes.All;
+            }
+
+            return svc != null ? "svc is only for service" : null;
+        }
+
+        /// <summary>Upper-case hex of a 4, 7 or 10 byte UID.</summary>
+        public static bool IsValidCardUid(string card)
+        {
+            if (card == null || (card.Length != 8 && card.Length != 14 && card.Length != 20))
+            {
+                return false;
+            }
+
+            for (int i = 0; i < card.Length; i++)
+            {
+                char c = card[i];
+                if (!((c >= '0' && c <= '9') || (c >= 'A' && c <= 'F')))
+                {
+                    return false;
+                }
+            }
+
+            return true;
+        }
+
         private static DecodeResult Reject(FlatJsonReader reader, int kind, string key, string expected)
         {
             if (kind == 0)
@@ -356,6 +430,8 @@ namespace Eldercare.Firmware.Core.Events
                 case "conf": return FieldConf;
                 case "ref": return FieldRef;
                 case "info": return FieldInfo;
+                case "card": return FieldCard;
+                case "svc": return FieldSvc;
                 default: return 0;
             }
         }

@@ -12,13 +12,23 @@ namespace Eldercare.Firmware.Core.Events
         public const string FallCancel = "fall_cancel";
         public const string Heartbeat = "heartbeat";
 
+        /// <summary>A card tapped on a kiosk: the elder is there (<c>card</c>).</summary>
+        public const string CheckIn = "checkin";
+
+        /// <summary>A 六助 service requested at a kiosk (<c>svc</c>, and <c>card</c> when a card was tapped).</summary>
+        public const string ServiceRequest = "service";
+
         public const string AlarmLane = "alarm";
+
+        /// <summary>Requests for a service and what answers them: after alarms, before telemetry.</summary>
+        public const string ServiceLane = "service";
         public const string TelemetryLane = "telemetry";
 
         /// <summary>True for a type this version of the format knows.</summary>
         public static bool IsKnown(string type)
         {
-            return type == Sos || type == SosCancel || type == Fall || type == FallCancel || type == Heartbeat;
+            return type == Sos || type == SosCancel || type == Fall || type == FallCancel || type == Heartbeat
+                || type == CheckIn || type == ServiceRequest;
         }
 
         /// <summary>Alarms overtake telemetry at every hop and are never dropped to make room.</summary>
@@ -33,12 +43,17 @@ namespace Eldercare.Firmware.Core.Events
         /// </summary>
         public static bool IsAcknowledgeable(string type)
         {
-            return IsAlarm(type) && type != SosCancel && type != FallCancel;
+            return (IsAlarm(type) && type != SosCancel && type != FallCancel) || type == ServiceRequest;
         }
 
         public static string LaneOf(string type)
         {
-            return IsAlarm(type) ? AlarmLane : TelemetryLane;
+            if (IsAlarm(type))
+            {
+                return AlarmLane;
+            }
+
+            return type == CheckIn || type == ServiceRequest ? ServiceLane : TelemetryLane;
         }
     }
 }

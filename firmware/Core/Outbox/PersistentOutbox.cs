@@ -8,9 +8,10 @@ namespace Eldercare.Firmware.Core.Outbox
     /// Events waiting for the gateway's PUBACK, one blob each on flash, so they survive a
     /// reboot or a flat battery with their original ids (DESIGN.md invariant 1: a device
     /// deletes an event only after the PUBACK).
-    /// Bounded: when full, the oldest telemetry goes first; an alarm is never dropped to
-    /// make room (it is refused only when the whole capacity is alarms, and counted).
-    /// Alarms are handed out before telemetry; within a lane, oldest first.
+    /// Bounded: when full, the oldest telemetry goes first; an alarm or a service request (a kiosk's
+    /// 六助 request, a check-in) is never dropped to make room (it is refused only when the whole capacity
+    /// is alarms and service events, and counted). Alarms are handed out first, then service events,
+    /// then telemetry (the gateway's lane order); within a lane, oldest first.
     /// Thread-safe: the app thread enqueues, the MQTT thread acknowledges.
     /// </summary>
     public sealed class PersistentOutbox
@@ -21,6 +22,7 @@ namespace Eldercare.Firmware.Core.Outbox
         private readonly OutboxOptions _options;
         private readonly object _lock = new object();
         private readonly ArrayList _alarms = new ArrayList();
+        private readonly ArrayList _service = new ArrayList();
         private readonly ArrayList _telemetry = new ArrayList();
 
         public PersistentOutbox(IStorage storage, OutboxOptions options)
@@ -32,8 +34,11 @@ namespace Eldercare.Firmware.Core.Outbox
         /// <summary>Telemetry evicted to make room, since start.</summary>
         public int DroppedTelemetryCount { get; private set; }
 
-        /// <summary>Alarms refused because the whole outbox held alarms, since start.</summary>
+        /// <summary>Alarms refused because the whole outbox held alarms and service events, since start.</summary>
         public int RefusedAlarmCount { get; private set; }
+
+        /// <summary>Service events refused because the whole outbox held alarms and service events, since start.</summary>
+        public int RefusedServiceCount { get; private set; }
 
         /// <summary>Blobs found unreadable or undecodable and removed, since start.</summary>
         public int CorruptCount { get; private set; }
@@ -47,7 +52,7 @@ namespace Eldercare.Firmware.Core.Outbox
             {
                 lock (_lock)
                 {
-                    return _alarms.Count + _telemetry.Count;
+                    return _alarms.Count + _service.Count + _telemetry.Count;
                 }
             }
         }
@@ -69,6 +74,7 @@ namespace Eldercare.Firmware.Core.Outbox
             lock (_lock)
             {
                 _alarms.Clear();
+                _service.Clear();
                 _telemetry.Clear();
                 string[] names = _storage.List(BlobPrefix);
                 for (int i = 0; i < names.Length; i++)
@@ -90,7 +96,7 @@ namespace Eldercare.Firmware.Core.Outbox
                     }
 
                     DeviceEvent e = decoded.Event;
-                    InsertSorted(e.IsAlarm ? _alarms : _telemetry, new OutboxEntry(names[i], e.IsAlarm, e.BootEpoch, e.Sequence, e.Type));
+                    InsertSorted(ListOf(e.Type), new OutboxEntry(names[i], e.IsAlarm, e.BootEpoch, e.Sequence, e.Type));
                 }
             }
         }
@@ -105,17 +111,25 @@ namespace Eldercare.Firmware.Core.Outbox
             string name = BlobNameOf(e);
             lock (_lock)
             {
-                bool alarm = e.IsAlarm;
-                if (!alarm && _telemetry.Count >= _options.TelemetryQuota)
+                ArrayList list = ListOf(e.Type);
+                if (list == _telemetry && _telemetry.Count >= _options.TelemetryQuota)
                 {
                     EvictOldestTelemetry();
                 }
 
-                if (_alarms.Count + _telemetry.Count >= _options.Capacity)
+                if (_alarms.Count + _service.Count + _telemetry.Count >= _options.Capacity)
                 {
                     if (_telemetry.Count == 0)
                     {
-                        RefusedAlarmCount++;
+                        if (list == _service)
+                        {
+                            RefusedServiceCount++;
+                        }
+                        else
+                        {
+                            RefusedAlarmCount++; // as before service events: any refusal of an outbox full of alarms
+                        }
+
                         return false;
                     }
 
@@ -128,12 +142,12 @@ namespace Eldercare.Firmware.Core.Outbox
                     return false;
                 }
 
-                InsertSorted(alarm ? _alarms : _telemetry, new OutboxEntry(name, alarm, e.BootEpoch, e.Sequence, e.Type));
+                InsertSorted(list, new OutboxEntry(name, e.IsAlarm, e.BootEpoch, e.Sequence, e.Type));
                 return true;
             }
         }
 
-        /// <summary>The next event to send (oldest alarm, else oldest telemetry), or null.</summary>
+        /// <summary>The next event to send (oldest alarm, else oldest service event, else oldest telemetry), or null.</summary>
         public OutboxEntry PeekNext()
         {
             lock (_lock)
@@ -141,6 +155,11 @@ namespace Eldercare.Firmware.Core.Outbox
                 if (_alarms.Count > 0)
                 {
                     return (OutboxEntry)_alarms[0];
+                }
+
+                if (_service.Count > 0)
+                {
+                    return (OutboxEntry)_service[0];
                 }
 
                 return _telemetry.Count > 0 ? (OutboxEntry)_telemetry[0] : null;
@@ -165,14 +184,7 @@ namespace Eldercare.Firmware.Core.Outbox
             lock (_lock)
             {
                 _storage.Delete(entry.BlobName);
-                if (entry.IsAlarm)
-                {
-                    _alarms.Remove(entry);
-                }
-                else
-                {
-                    _telemetry.Remove(entry);
-                }
+                ListOf(entry.Type).Remove(entry);
             }
         }
 
@@ -187,10 +199,18 @@ namespace Eldercare.Firmware.Core.Outbox
             Remove(entry);
         }
 
-        /// <summary>Blob name: "ob" + lane + boot and seq in 8 hex digits each: 20 chars, under SPIFFS' 32.</summary>
+        /// <summary>Blob name: "ob" + lane (a, s, t) + boot and seq in 8 hex digits each: 20 chars, under SPIFFS' 32.</summary>
         public static string BlobNameOf(DeviceEvent e)
         {
-            return BlobPrefix + (e.IsAlarm ? "a" : "t") + Hex8(e.BootEpoch) + Hex8(e.Sequence);
+            string lane = EventTypes.LaneOf(e.Type);
+            string letter = lane == EventTypes.AlarmLane ? "a" : lane == EventTypes.ServiceLane ? "s" : "t";
+            return BlobPrefix + letter + Hex8(e.BootEpoch) + Hex8(e.Sequence);
+        }
+
+        private ArrayList ListOf(string type)
+        {
+            string lane = EventTypes.LaneOf(type);
+            return lane == EventTypes.AlarmLane ? _alarms : lane == EventTypes.ServiceLane ? _service : _telemetry;
         }
 
         private void EvictOldestTelemetry()

@@ -22,3 +22,33 @@ public sealed class FakeBattery : IBattery
 
     public int ReadPercent() => Percent;
 }
+
+public sealed class FakeCardReader : ICardReader
+{
+    /// <summary>The UID of the card in the field, or null; <see cref="Length"/> overrides its length (a bad read).</summary>
+    public byte[]? Card { get; set; }
+
+    public int? Length { get; set; }
+
+    public int ReadUid(byte[] buffer)
+    {
+        if (Card is null)
+        {
+            return Length ?? 0;
+        }
+
+        Card.CopyTo(buffer, 0);
+        return Length ?? Card.Length;
+    }
+}
+
+public sealed class FakeKioskDisplay : IKioskDisplay
+{
+    public List<string> Lines { get; } = [];
+
+    public void ShowSession(bool open, string maskedCard) => Lines.Add(open ? $"session {maskedCard}" : "session closed");
+
+    public void ShowRequest(string service, Eldercare.Firmware.Core.Kiosk.RequestState state) => Lines.Add($"{service} {state}");
+
+    public void ShowAlreadyRequested(string service) => Lines.Add($"{service} already");
+}

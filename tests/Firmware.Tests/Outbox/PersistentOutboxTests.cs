@@ -162,6 +162,36 @@ public sealed class PersistentOutboxTests
     public void Validate_BadBounds_Rejected(int capacity, int quota) =>
         Assert.IsNotNull(new OutboxOptions { Capacity = capacity, TelemetryQuota = quota }.Validate());
 
+    [TestMethod]
+    public void ServiceEvents_GoAfterAlarmsBeforeTelemetry_AreNeverEvicted_AndSurviveAReload()
+    {
+        var storage = new MemoryStorage();
+        var outbox = new PersistentOutbox(storage, new OutboxOptions { Capacity = 4, TelemetryQuota = 2 });
+        outbox.Enqueue(Event(EventTypes.Heartbeat, 1, 1));
+        outbox.Enqueue(new DeviceEvent("kiosk-01", 1, 2, EventTypes.ServiceRequest, 1) { Service = ServiceCodes.Meal });
+        outbox.Enqueue(Event(EventTypes.Sos, 1, 3));
+        outbox.Enqueue(new DeviceEvent("kiosk-01", 1, 4, EventTypes.CheckIn, 1) { Card = "04A1B2C3" });
+
+        bool heartbeat = outbox.Enqueue(Event(EventTypes.Heartbeat, 1, 5)); // evicts heartbeat 1, not a request
+        bool request = outbox.Enqueue(new DeviceEvent("kiosk-01", 1, 6, EventTypes.ServiceRequest, 1) { Service = ServiceCodes.Bathing }); // evicts heartbeat 5
+        bool refused = outbox.Enqueue(new DeviceEvent("kiosk-01", 1, 7, EventTypes.ServiceRequest, 1) { Service = ServiceCodes.Travel });
+
+        Assert.IsTrue(heartbeat && request);
+        Assert.IsFalse(refused, "full of alarms and requests: refused and counted, nothing evicted");
+        Assert.AreEqual(1, outbox.RefusedServiceCount);
+        Assert.AreEqual(2, outbox.DroppedTelemetryCount);
+        var reloaded = new PersistentOutbox(storage, new OutboxOptions { Capacity = 4, TelemetryQuota = 2 });
+        reloaded.Load();
+        var order = new List<int>();
+        for (var next = reloaded.PeekNext(); next is not null; next = reloaded.PeekNext())
+        {
+            order.Add(next.Sequence);
+            reloaded.Remove(next);
+        }
+
+        CollectionAssert.AreEqual(new[] { 3, 2, 4, 6 }, order, "alarm, then the service lane in order");
+    }
+
     internal static DeviceEvent Event(string type, int boot, int seq) =>
         new("pendant-0001", boot, seq, type, 1_763_870_000_000 + seq) { BatteryPercent = 80 };
 }
