@@ -9,20 +9,39 @@ public sealed record CommunitySettings(string BrokerHost, int BrokerPort, string
 }
 
 /// <summary>
-/// A simulated community: many virtual pendants against one gateway, with a line of
-/// output per thing an operator would want to see (connect, SOS pressed, delivered).
+/// A simulated community: many virtual pendants and the community's kiosks (ids starting <c>kiosk</c>) against one
+/// gateway, with a line of output per thing an operator would want to see (connect, SOS pressed, delivered, what a
+/// kiosk's display or a pendant's indicator shows).
 /// </summary>
 public sealed class Community : IAsyncDisposable
 {
     private readonly TextWriter _log;
     private readonly Dictionary<string, VirtualPendant> _devices = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, VirtualKiosk> _kiosks = new(StringComparer.Ordinal);
     private readonly object _logLock = new();
+
+    /// <summary>Device ids starting with this are kiosks.</summary>
+    public const string KioskPrefix = "kiosk";
+
+    private const string Usage = "sos ID | cancel ID | fall ID | card KIOSK UIDHEX | service KIOSK meal|clean|bath|medical|travel|shop | quit";
 
     public Community(CommunitySettings settings, IEnumerable<DeviceCredentials> devices, TextWriter log)
     {
         _log = log;
         foreach (DeviceCredentials credentials in devices)
         {
+            if (credentials.DeviceId.StartsWith(KioskPrefix, StringComparison.Ordinal))
+            {
+                var kiosk = new VirtualKiosk(new VirtualKioskOptions(credentials.DeviceId, credentials.Secret, settings.BrokerHost, settings.BrokerPort, settings.DataDirectory)
+                {
+                    HeartbeatIntervalSeconds = settings.HeartbeatIntervalSeconds,
+                });
+                kiosk.Display.Shown += line => Log($"kiosk {kiosk.DeviceId} shows: {line}");
+                kiosk.ConnectFailed += reason => Log($"device {kiosk.DeviceId} connect failed: {reason}");
+                _kiosks.Add(credentials.DeviceId, kiosk);
+                continue;
+            }
+
             var pendant = new VirtualPendant(new VirtualPendantOptions(credentials.DeviceId, credentials.Secret, settings.BrokerHost, settings.BrokerPort, settings.DataDirectory)
             {
                 HeartbeatIntervalSeconds = settings.HeartbeatIntervalSeconds,
@@ -35,6 +54,13 @@ public sealed class Community : IAsyncDisposable
                 }
             };
             pendant.ConnectFailed += reason => Log($"device {pendant.DeviceId} connect failed: {reason}");
+            pendant.Indicator.Shown += pattern =>
+            {
+                if (pattern is Eldercare.Firmware.Core.Hardware.IndicatorPattern.HelpComing or Eldercare.Firmware.Core.Hardware.IndicatorPattern.StillWaiting)
+                {
+                    Log($"device {pendant.DeviceId} shows {pattern}{(pattern == Eldercare.Firmware.Core.Hardware.IndicatorPattern.HelpComing ? " (a person acknowledged the alarm)" : " (the alarm still waits for a person)")}");
+                }
+            };
             _devices.Add(credentials.DeviceId, pendant);
         }
     }
@@ -43,12 +69,22 @@ public sealed class Community : IAsyncDisposable
 
     public VirtualPendant? Find(string deviceId) => _devices.GetValueOrDefault(deviceId);
 
+    public IReadOnlyCollection<VirtualKiosk> Kiosks => _kiosks.Values;
+
+    public VirtualKiosk? FindKiosk(string deviceId) => _kiosks.GetValueOrDefault(deviceId);
+
     public void StartAll()
     {
         foreach (VirtualPendant pendant in _devices.Values)
         {
             pendant.Start();
             Log($"device {pendant.DeviceId} boot={pendant.BootEpoch} started, outbox={pendant.Outbox.Count}");
+        }
+
+        foreach (VirtualKiosk kiosk in _kiosks.Values)
+        {
+            kiosk.Start();
+            Log($"kiosk {kiosk.DeviceId} boot={kiosk.BootEpoch} started, outbox={kiosk.App.Outbox.Count}");
         }
     }
 
@@ -57,7 +93,7 @@ public sealed class Community : IAsyncDisposable
         DateTime deadline = DateTime.UtcNow + timeout;
         while (DateTime.UtcNow < deadline && !cancel.IsCancellationRequested)
         {
-            if (_devices.Values.All(d => d.IsConnected))
+            if (AllConnected)
             {
                 return true;
             }
@@ -65,13 +101,15 @@ public sealed class Community : IAsyncDisposable
             await Task.Delay(50, cancel);
         }
 
-        return _devices.Values.All(d => d.IsConnected);
+        return AllConnected;
     }
+
+    private bool AllConnected => _devices.Values.All(d => d.IsConnected) && _kiosks.Values.All(k => k.IsConnected);
 
     /// <summary>Runs until the duration ends, Ctrl-C, or "quit" on the input. Returns the exit code.</summary>
     public async Task<int> RunAsync(string? sosDeviceId, TimeSpan sosAfter, TimeSpan duration, TextReader input, CancellationToken cancel)
     {
-        if (sosDeviceId is not null && Find(sosDeviceId) is null)
+        if (sosDeviceId is not null && Find(sosDeviceId) is null && FindKiosk(sosDeviceId) is null)
         {
             Log($"error: --sos device '{sosDeviceId}' is not in the device list");
             return 2;
@@ -79,7 +117,7 @@ public sealed class Community : IAsyncDisposable
 
         StartAll();
         bool connected = await WaitAllConnectedAsync(TimeSpan.FromSeconds(30), cancel);
-        Log(connected ? $"all {_devices.Count} devices connected" : "warning: not every device connected within 30 s (still retrying)");
+        Log(connected ? $"all {_devices.Count + _kiosks.Count} devices connected" : "warning: not every device connected within 30 s (still retrying)");
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancel);
         if (duration > TimeSpan.Zero)
         {
@@ -104,7 +142,7 @@ public sealed class Community : IAsyncDisposable
         return 0;
     }
 
-    /// <summary>One console command: "sos ID", "cancel ID", "fall ID". Returns false for "quit".</summary>
+    /// <summary>One console command (<see cref="Usage"/>). Returns false for "quit".</summary>
     public bool Command(string line)
     {
         string[] parts = line.Trim().Split(' ', StringSplitOptions.RemoveEmptyEntries);
@@ -118,10 +156,17 @@ public sealed class Community : IAsyncDisposable
             return false;
         }
 
+        VirtualKiosk? kiosk = parts.Length >= 2 ? FindKiosk(parts[1]) : null;
+        if (kiosk is not null)
+        {
+            KioskCommand(kiosk, parts, line);
+            return true;
+        }
+
         VirtualPendant? device = parts.Length == 2 ? Find(parts[1]) : null;
         if (device is null)
         {
-            Log($"unknown command or device: '{line.Trim()}' (use: sos ID | cancel ID | fall ID | quit)");
+            Log($"unknown command or device: '{Eldercare.Firmware.Core.Text.LogText.Untrusted(line.Trim(), 80)}' (use: {Usage})");
             return true;
         }
 
@@ -141,11 +186,34 @@ public sealed class Community : IAsyncDisposable
                 Log($"fall motion played into {device.DeviceId}'s accelerometer at={at} (impact in ~3.4 s; the detector decides)");
                 break;
             default:
-                Log($"unknown command '{parts[0]}' (use: sos ID | cancel ID | fall ID | quit)");
+                Log($"unknown command '{parts[0]}' (use: {Usage})");
                 break;
         }
 
         return true;
+    }
+
+    private void KioskCommand(VirtualKiosk kiosk, string[] parts, string line)
+    {
+        if (parts[0] == "sos" && parts.Length == 2)
+        {
+            kiosk.PressSos();
+            Log($"SOS pressed on kiosk {kiosk.DeviceId} (held 2.3 s)");
+        }
+        else if (parts[0] == "card" && parts.Length == 3 && EventCodec.IsValidCardUid(parts[2].ToUpperInvariant()))
+        {
+            kiosk.TapCard(parts[2]);
+            Log($"card ...{parts[2][^4..].ToUpperInvariant()} tapped on kiosk {kiosk.DeviceId}");
+        }
+        else if (parts[0] == "service" && parts.Length == 3 && ServiceCodes.IsKnown(parts[2]))
+        {
+            kiosk.PressService(parts[2]);
+            Log($"{parts[2]} pressed on kiosk {kiosk.DeviceId}");
+        }
+        else
+        {
+            Log($"bad kiosk command '{Eldercare.Firmware.Core.Text.LogText.Untrusted(line.Trim(), 80)}' (use: sos KIOSK | card KIOSK UIDHEX (8, 14 or 20 hex digits) | service KIOSK {ServiceCodes.All.Replace(", ", "|", StringComparison.Ordinal)})");
+        }
     }
 
     public async ValueTask DisposeAsync()
@@ -153,6 +221,11 @@ public sealed class Community : IAsyncDisposable
         foreach (VirtualPendant pendant in _devices.Values)
         {
             await pendant.DisposeAsync();
+        }
+
+        foreach (VirtualKiosk kiosk in _kiosks.Values)
+        {
+            await kiosk.DisposeAsync();
         }
     }
 
