@@ -155,7 +155,16 @@ internal sealed class DeviceSessionHandler : IDeviceSessionHandler
         }
 
         _byClientId.TryRemove(new KeyValuePair<string, DeviceConnection>(connection.ClientId, connection));
-        _sessions.Detach(connection);
+        try
+        {
+            _sessions.Detach(connection);
+        }
+        catch (Exception exception) when (exception is Microsoft.Data.Sqlite.SqliteException or ObjectDisposedException)
+        {
+            // Only the disconnect time (or a clean session's discard) was being written: the session stays as stored,
+            // and a clean one's rows are discarded at the next start. Nothing a device was promised is lost.
+            _logger.LogError("{Device}: session not updated at disconnect: {Error}", connection.DeviceId, exception.Message);
+        }
     }
 
     /// <summary>

@@ -80,7 +80,17 @@ public sealed class DownlinkQueue : IDownlinks
             }
 
             // Under the session's lock: two producers' downlinks for one device get sequences in the order they are queued.
-            _store.AppendDownlink(deviceId, payload.ToArray(), _time.GetUtcNow().ToUnixTimeMilliseconds());
+            try
+            {
+                _store.AppendDownlink(deviceId, payload.ToArray(), _time.GetUtcNow().ToUnixTimeMilliseconds());
+            }
+            catch (Microsoft.Data.Sqlite.SqliteException exception)
+            {
+                // Not durable, so not queued: the caller sees the failure (a full or failing disk), nothing is half-done.
+                _logger.LogError("downlink to {Device} not queued: {Error}", deviceId, exception.Message);
+                return Task.FromException<DownlinkOutcome>(exception);
+            }
+
             session.Depth++;
             Interlocked.Increment(ref _queuedTotal);
         }

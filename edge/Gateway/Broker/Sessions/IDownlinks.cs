@@ -11,7 +11,8 @@ public interface IDownlinks
     /// <summary>
     /// Queues <paramref name="payload"/> for <paramref name="deviceId"/>. Completes with <see cref="DownlinkOutcome.Queued"/>
     /// only once the downlink is on disk (fsync): from then on it survives a gateway restart. Any other outcome means
-    /// nothing was queued, and says why (each counted in <c>gateway_downlinks_rejected_total{reason}</c>).
+    /// nothing was queued, and says why (each counted in <c>gateway_downlinks_rejected_total{reason}</c>). A failed
+    /// disk write faults the task (the SQLite error): nothing was queued then either.
     /// </summary>
     Task<DownlinkOutcome> EnqueueAsync(string deviceId, ReadOnlyMemory<byte> payload, CancellationToken cancellationToken);
 }
