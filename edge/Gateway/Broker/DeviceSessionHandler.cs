@@ -66,14 +66,16 @@ internal sealed class DeviceSessionHandler : IDeviceSessionHandler
             return connection;
         });
 
+        // The session moves to the new connection before the old one is closed, so the old one's close finds the session
+        // no longer its own and cannot end it (a session with expiry 0 would end with its connection).
+        var (expiry, announced) = SessionExpiry(connect, connection.ProtocolVersion);
+        var present = _sessions.Attach(connection, cleanStart: connect.CleanSession, expiry);
+
         // MQTT 3.1.4-3: a second connection with the same client id takes over; the first is closed.
         if (previous is not null && !ReferenceEquals(previous, connection))
         {
             previous.Abort();
         }
-
-        var (expiry, announced) = SessionExpiry(connect, connection.ProtocolVersion);
-        var present = _sessions.Attach(connection, cleanStart: connect.CleanSession, expiry);
         _policy.Connected(connection.DeviceId!);
         return new ConnectDecision(reason, present, announced);
     }
