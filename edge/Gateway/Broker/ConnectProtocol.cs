@@ -1,3 +1,7 @@
+using MQTTnet.Formatter;
+using MQTTnet.Packets;
+using MQTTnet.Protocol;
+
 namespace Eldercare.Edge.Gateway.Broker;
 
 /// <summary>
@@ -47,4 +51,22 @@ internal static class ConnectProtocol
 
         return false;
     }
+
+    /// <summary>The CONNACK for a decision, with what this listener supports told to MQTT 5 devices: QoS 0/1, no retained
+    /// messages, no aliases, no wildcard, shared or identified subscriptions.</summary>
+    public static MqttConnAckPacket ConnAck(ConnectDecision decision) => new()
+    {
+        ReasonCode = decision.Reason,
+        ReturnCode = MqttConnectReasonCodeConverter.ToConnectReturnCode(decision.Reason),
+        MaximumQoS = MqttQualityOfServiceLevel.AtLeastOnce,
+        RetainAvailable = false,
+        WildcardSubscriptionAvailable = false,
+        SharedSubscriptionAvailable = false,
+        SubscriptionIdentifiersAvailable = false,
+        TopicAliasMaximum = 0,
+        // MQTT 3.1.1 3.2.2.2 / 5 3.2.2.1.1: 1 only when the device resumes a session the gateway kept (never on a refusal).
+        IsSessionPresent = decision.Reason == MqttConnectReasonCode.Success && decision.SessionPresent,
+        // MQTT 5 3.2.2.3.2: told only when the gateway keeps the session for less than the device asked.
+        SessionExpiryInterval = decision.SessionExpiryInterval ?? 0,
+    };
 }

@@ -4,6 +4,7 @@ using System.Net.Sockets;
 using System.Runtime.CompilerServices;
 using System.Security.Cryptography.X509Certificates;
 using System.Text;
+using Eldercare.Edge.Gateway.Broker.Sessions;
 using Eldercare.Edge.Gateway.Configuration;
 using Eldercare.Edge.Gateway.Ingest;
 using Eldercare.Edge.Gateway.Metrics;
@@ -17,11 +18,11 @@ using MQTTnet.Protocol;
 namespace Eldercare.Edge.Gateway.Broker;
 
 /// <summary>
-/// The embedded broker's device listener (<c>Gateway:Mqtt:Engine=Lean</c>, the default): devices connect, log in
-/// and publish; each QoS 1 PUBLISH is stored (fsync) before its PUBACK, as with MQTTnet's server, whose packet
-/// formatter still encodes and decodes every packet. What it leaves out is what the gateway does not use: routing
-/// between clients, retained messages, persistent sessions and per-client queues, which MQTTnet's server keeps
-/// for every connection (~9 KB and several objects per packet, measured: bench/README.md "Gateway performance journal").
+/// The embedded broker's device listener: it accepts connections (plain and TLS), runs the clock that enforces keep
+/// alive, the CONNECT deadline and session expiry, and disconnects devices the registry revokes. Each connection
+/// (<see cref="DeviceConnection"/>) talks to one <see cref="DeviceSessionHandler"/>: logins, events stored (fsync)
+/// before their PUBACK, sessions and downlinks (<see cref="DeviceSessions"/>). MQTTnet's packet formatter encodes and
+/// decodes; what the gateway does not use (routing between clients, retained messages) is left out.
 /// </summary>
 public sealed class DeviceBroker : IHostedService, IAsyncDisposable
 {
@@ -29,24 +30,25 @@ public sealed class DeviceBroker : IHostedService, IAsyncDisposable
     private readonly DeviceAuthenticator _authenticator;
     private readonly EventIngestor _ingestor;
     private readonly ILogger<DeviceBroker> _logger;
-    private readonly DevicePolicy _policy;
+    private readonly DeviceSessionHandler _handler;
+    private readonly DeviceSessions _sessions;
     private readonly X509Certificate2? _certificate;
     private readonly ConcurrentDictionary<DeviceConnection, byte> _connections = new();
-    private readonly ConcurrentDictionary<string, DeviceConnection> _byClientId = new(StringComparer.Ordinal);
     private readonly CancellationTokenSource _stopping = new();
     private readonly List<(TcpListener Listener, bool Tls)> _listeners = [];
     private readonly List<Task> _acceptLoops = [];
     private ITimer? _sweeper;
     private readonly TimeProvider _time;
 
-    public DeviceBroker(MqttOptions options, DeviceAuthenticator authenticator, EventIngestor ingestor, GatewayMetrics metrics, ILogger<DeviceBroker> logger, TimeProvider time)
+    public DeviceBroker(MqttOptions options, DeviceAuthenticator authenticator, EventIngestor ingestor, GatewayMetrics metrics, DeviceSessions sessions, ILogger<DeviceBroker> logger, TimeProvider time)
     {
         _options = options;
         _authenticator = authenticator;
         _ingestor = ingestor;
         _logger = logger;
         _time = time;
-        _policy = new DevicePolicy(options, authenticator, ingestor, metrics, time);
+        _sessions = sessions;
+        _handler = new DeviceSessionHandler(options, new DevicePolicy(options, authenticator, ingestor, metrics, time), sessions, ingestor, logger, time, _stopping.Token);
         if (options.TlsPort != 0)
         {
             _certificate = X509CertificateLoader.LoadPkcs12FromFile(options.TlsCertificatePath!, options.TlsCertificatePassword);
@@ -58,15 +60,8 @@ public sealed class DeviceBroker : IHostedService, IAsyncDisposable
     /// <summary>The name .NET gives its socket engine (epoll) threads on Linux.</summary>
     internal const string SocketEngineThreadName = ".NET Sockets";
 
-    internal int MaxPacketBytes => _options.MaxPacketBytes;
-
-    /// <summary>Monotonic milliseconds of the broker's clock (connections stamp their reads with it).</summary>
-    internal long NowMilliseconds => _time.GetTimestamp() * 1000 / _time.TimestampFrequency;
-
-    internal TimeSpan ConnectTimeout => TimeSpan.FromSeconds(_options.ConnectTimeoutSeconds);
-
     /// <summary>Devices connected and logged in now.</summary>
-    public int ConnectedDevices => _byClientId.Count;
+    public int ConnectedDevices => _handler.LoggedIn.Count;
 
     public Task StartAsync(CancellationToken cancellationToken)
     {
@@ -157,7 +152,7 @@ public sealed class DeviceBroker : IHostedService, IAsyncDisposable
     public int DisconnectRevoked()
     {
         var revoked = 0;
-        foreach (var (clientId, connection) in _byClientId)
+        foreach (var connection in _handler.LoggedIn)
         {
             if (_authenticator.TryGetDevice(connection.DeviceId!, out var device) && device.Enabled)
             {
@@ -200,19 +195,22 @@ public sealed class DeviceBroker : IHostedService, IAsyncDisposable
             }
 
             socket.NoDelay = true;
-            var connection = new DeviceConnection(this, socket, certificate);
+            var connection = new DeviceConnection(_handler, socket, certificate);
             _connections.TryAdd(connection, 0);
             connection.Start();
+            _ = connection.Completion.ContinueWith(_ => Forget(connection), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
         }
     }
 
     private void Sweep(long connectTimeoutMs)
     {
-        var now = NowMilliseconds;
+        var now = _handler.NowMilliseconds;
         foreach (var connection in _connections.Keys)
         {
             connection.CheckTimeouts(now, connectTimeoutMs);
         }
+
+        _sessions.ExpireSessions();
     }
 
     private void OnRegistryReplaced(object? sender, EventArgs e)
@@ -223,104 +221,6 @@ public sealed class DeviceBroker : IHostedService, IAsyncDisposable
         }
     }
 
-    internal void ReportProtocolError(string who, string detail) => _ingestor.ReportRejected(who, BrokerRejectReasons.ProtocolError, detail);
-
-    // Recorded against the device once it logged in (its own allowance of log lines), else against the address.
-    internal void ReportTooLarge(string remote, string? deviceId, long announcedBytes) =>
-        _ingestor.ReportRejected(deviceId ?? remote, BrokerRejectReasons.PacketTooLarge,
-            $"packet of {announcedBytes} bytes announced{(deviceId is null ? string.Empty : $" by {deviceId} from {remote}")}, limit {_options.MaxPacketBytes}: connection closed");
-
-    internal void ReportRetainNotSupported(string who, string detail) => _ingestor.ReportRejected(who, BrokerRejectReasons.RetainNotSupported, detail);
-
-    internal void ReportTlsFailure(string remote, string detail) => _ingestor.ReportRejected(remote, BrokerRejectReasons.TlsHandshakeFailed, detail);
-
-    internal void KeepAliveExpired(DeviceConnection connection) =>
-        _logger.LogInformation("{Device}: no packet within 1.5 keep alive periods, connection closed", connection.DeviceId);
-
-    internal void Connected(DeviceConnection connection)
-    {
-        DeviceConnection? previous = null;
-        _byClientId.AddOrUpdate(connection.ClientId!, connection, (_, old) =>
-        {
-            previous = old;
-            return connection;
-        });
-
-        // MQTT 3.1.4-3: a second connection with the same client id takes over; the first is closed.
-        if (previous is not null && !ReferenceEquals(previous, connection))
-        {
-            previous.Abort();
-        }
-
-        _policy.Connected(connection.DeviceId!);
-    }
-
-    internal void Closed(DeviceConnection connection)
-    {
-        _connections.TryRemove(connection, out _);
-        if (connection.ClientId is not null)
-        {
-            _byClientId.TryRemove(new KeyValuePair<string, DeviceConnection>(connection.ClientId, connection));
-        }
-    }
-
-    internal async ValueTask<MqttConnectReasonCode> ValidateConnectAsync(DeviceConnection connection, MqttConnectPacket connect)
-    {
-        var password = connect.Password is null ? null : Encoding.UTF8.GetString(connect.Password);
-        var reason = await _policy.ValidateConnectAsync(connect.ClientId, connect.Username, password, connection.Remote, _stopping.Token).ConfigureAwait(false);
-        if (reason != MqttConnectReasonCode.Success)
-        {
-            return reason;
-        }
-
-        if (string.IsNullOrEmpty(connect.ClientId))
-        {
-            return MqttConnectReasonCode.ClientIdentifierNotValid;
-        }
-
-        if (connect.WillFlag && connect.WillRetain && connection.ProtocolVersion == MqttProtocolVersion.V500)
-        {
-            // MQTT 5 3.2.2.3.5: with Retain Available 0 a CONNECT whose will is retained is refused with CONNACK 0x9A.
-            // Checked after the login, so the log names the device (and a reconnect loop meets the connect limit).
-            ReportRetainNotSupported(connect.Username!, "CONNECT with a retained will while Retain Available is 0: CONNACK 0x9A");
-            return MqttConnectReasonCode.RetainNotSupported;
-        }
-
-        return reason;
-    }
-
-    /// <returns>The PUBACK's reason code (MQTT 5; 3.1.1 has none), its reason string, and whether to close instead.</returns>
-    // Not async: it hands back the policy's task (one state machine less per event on the heap).
-    internal ValueTask<(MqttPubAckReasonCode Code, string? ReasonString, bool Close)> PublishAsync(
-        DeviceConnection connection, string? topic, MqttQualityOfServiceLevel qos, ushort topicAlias, byte[] payload)
-    {
-        if (topicAlias != 0 && qos != MqttQualityOfServiceLevel.ExactlyOnce)
-        {
-            // CONNACK said Topic Alias Maximum 0 (MQTT 5 3.3.2.3.4: an alias above it is a protocol error).
-            ReportProtocolError(connection.DeviceId!, "topic alias used, none allowed: connection closed");
-            return ValueTask.FromResult<(MqttPubAckReasonCode, string?, bool)>((MqttPubAckReasonCode.ImplementationSpecificError, null, true));
-        }
-
-        return _policy.PublishAsync(connection.DeviceId!, topic, qos, payload, _stopping.Token);
-    }
-
-    internal MqttSubAckPacket Subscribe(DeviceConnection connection, MqttSubscribePacket subscribe)
-    {
-        var deviceId = connection.DeviceId!;
-        var codes = new List<MqttSubscribeReasonCode>(subscribe.TopicFilters.Count);
-        foreach (var filter in subscribe.TopicFilters)
-        {
-            if (!_policy.MaySubscribe(deviceId, filter.Topic))
-            {
-                codes.Add(MqttSubscribeReasonCode.NotAuthorized);
-            }
-            else
-            {
-                // Granted at most QoS 1 (what the CONNACK announced); downlinks will use the device's own topics.
-                codes.Add(filter.QualityOfServiceLevel == MqttQualityOfServiceLevel.AtMostOnce ? MqttSubscribeReasonCode.GrantedQoS0 : MqttSubscribeReasonCode.GrantedQoS1);
-            }
-        }
-
-        return new MqttSubAckPacket { PacketIdentifier = subscribe.PacketIdentifier, ReasonCodes = codes };
-    }
+    /// <summary>A connection ended: it leaves the set the sweeper checks (its session was told by the handler).</summary>
+    private void Forget(DeviceConnection connection) => _connections.TryRemove(connection, out _);
 }

@@ -1,11 +1,11 @@
 using System.Buffers;
-using System.Net;
 using System.Net.Security;
 using System.Net.Sockets;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Security.Authentication;
 using System.Security.Cryptography.X509Certificates;
+using Eldercare.Edge.Gateway.Broker.Sessions;
 using MQTTnet.Adapter;
 using MQTTnet.Exceptions;
 using MQTTnet.Formatter;
@@ -14,46 +14,40 @@ using MQTTnet.Protocol;
 
 namespace Eldercare.Edge.Gateway.Broker;
 
-// Size (~540 lines): one job, one device's MQTT exchange on the listener, but it still holds TLS set-up, buffering,
-// dispatch, keep-alive stamps, serialised sends and the formatter cache. Framing is already out (MqttFrameReader);
-// the rest splits behind a session-handler interface when sessions and downlinks come (issue 12, not done yet).
+// Size (~340 lines, over the ~300 of issue 12 on purpose): one job, one device's MQTT exchange, kept whole so the
+// order of a device's packets can be read in one place: TLS set-up, the receive loop and the dispatch of each packet
+// to the session handler. Framing is MqttFrameReader's, buffering ReceiveBuffer's, writing PacketSender's, the CONNACK
+// ConnectProtocol's, and every decision (login, ACL, storage, sessions, downlinks) the handler's (IDeviceSessionHandler).
 /// <summary>
 /// One device's MQTT connection on the gateway's device listener (<see cref="DeviceBroker"/>). MQTTnet's packet
-/// formatter encodes and decodes every packet (MQTT 3.1, 3.1.1 and 5); this class only frames the byte stream,
-/// enforces the packet size limit before a body is buffered, and runs the device's packets in order: CONNECT
-/// first, then each PUBLISH is stored before its PUBACK is written, as on MQTTnet's server. What it keeps per
-/// connection is small on purpose: no receive buffer while the device is idle (a zero-byte read waits for
-/// data, then a pooled buffer is rented until the bytes are consumed), no send loop, no packet queue.
+/// formatter decodes every packet (MQTT 3.1, 3.1.1 and 5); this class runs the device's packets in order: CONNECT first,
+/// then each PUBLISH is stored before its PUBACK is written. It is also the link its session sends downlinks on
+/// (<see cref="ISessionLink"/>), never before the CONNACK. What it keeps per connection is small on purpose: no
+/// receive buffer while the device is idle, no send loop, no packet queue.
 /// </summary>
-internal sealed class DeviceConnection
+internal sealed class DeviceConnection : ISessionLink
 {
-    // Fits every packet of wire format v1 (an event is <= 1 KB plus a ~50-byte topic); larger ones rent more.
-    private const int ReceiveBufferBytes = 2048;
-
-    private readonly DeviceBroker _broker;
+    private readonly IDeviceSessionHandler _handler;
     private readonly Socket _socket;
     private readonly X509Certificate2? _certificate;
-    private readonly SemaphoreSlim _sendLock = new(1, 1);
+    private readonly PacketSender _sender;
+    private readonly ReceiveBuffer _buffer;
     private readonly MqttPubAckPacket _pubAck = new();
-    private Stream _stream;
-    private byte[]? _rx;
-    private int _rxStart;
-    private int _rxEnd;
-    private long _acceptedAt;
-    private long _lastReceivedAt;
-    private long _packetStartedAt;
+    // Downlinks wait for the CONNACK (a resumed session's queue starts while it is being written); cancelled at the close.
+    private readonly TaskCompletionSource _connAckSent = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly long _acceptedAt;
     private volatile bool _connectReceived;
     private int _closed;
 
-    public DeviceConnection(DeviceBroker broker, Socket socket, X509Certificate2? certificate)
+    public DeviceConnection(IDeviceSessionHandler handler, Socket socket, X509Certificate2? certificate)
     {
-        _broker = broker;
+        _handler = handler;
         _socket = socket;
         _certificate = certificate;
-        _stream = new NetworkStream(socket, ownsSocket: true);
+        _sender = new PacketSender(new NetworkStream(socket, ownsSocket: true));
+        _buffer = new ReceiveBuffer(() => _handler.NowMilliseconds);
         Remote = socket.RemoteEndPoint?.ToString() ?? "?";
-        _acceptedAt = _broker.NowMilliseconds;
-        _lastReceivedAt = _acceptedAt;
+        _acceptedAt = _handler.NowMilliseconds;
     }
 
     /// <summary>The peer's address and port: who a rejection before CONNECT is recorded against.</summary>
@@ -62,9 +56,11 @@ internal sealed class DeviceConnection
     /// <summary>The device id (the login) once CONNECT was accepted.</summary>
     public string? DeviceId { get; private set; }
 
+    string ISessionLink.DeviceId => DeviceId!;
+
     public string? ClientId { get; private set; }
 
-    public MqttProtocolVersion ProtocolVersion { get; private set; }
+    public MqttProtocolVersion ProtocolVersion => _sender.ProtocolVersion;
 
     public bool IsConnected => DeviceId is not null;
 
@@ -83,6 +79,23 @@ internal sealed class DeviceConnection
         }
     }
 
+    /// <summary>The handler accepted the CONNECT: from now on the connection is this device's.</summary>
+    public void LogIn(MqttConnectPacket connect)
+    {
+        ClientId = connect.ClientId;
+        KeepAliveSeconds = connect.KeepAlivePeriod;
+        DeviceId = connect.Username;
+    }
+
+    /// <summary>Sends one packet (sends are serialised with the receive loop's answers and the downlinks).</summary>
+    public Task SendAsync(MqttPacket packet) => _sender.SendAsync(packet);
+
+    public async Task SendDownlinkAsync(MqttPublishPacket packet)
+    {
+        await _connAckSent.Task.ConfigureAwait(false);
+        await _sender.SendAsync(packet).ConfigureAwait(false);
+    }
+
     /// <summary>Called about once a second by the broker: CONNECT deadline, keep alive, stalled packets.</summary>
     public void CheckTimeouts(long now, long connectTimeoutMs)
     {
@@ -97,25 +110,25 @@ internal sealed class DeviceConnection
             // a reconnect storm) may take longer and is not cut short.
             if (!_connectReceived && now - _acceptedAt > connectTimeoutMs)
             {
-                _broker.ReportProtocolError(Remote, $"no CONNECT within {connectTimeoutMs / 1000} s: connection closed");
+                _handler.Reject(Remote, BrokerRejectReasons.ProtocolError, $"no CONNECT within {connectTimeoutMs / 1000} s: connection closed");
                 Abort();
             }
 
             return;
         }
 
-        var started = Volatile.Read(ref _packetStartedAt);
+        var started = _buffer.PacketStartedAt;
         if (started != 0 && now - started > connectTimeoutMs)
         {
-            _broker.ReportProtocolError(DeviceId!, $"a started packet was not completed within {connectTimeoutMs / 1000} s: connection closed");
+            _handler.Reject(DeviceId!, BrokerRejectReasons.ProtocolError, $"a started packet was not completed within {connectTimeoutMs / 1000} s: connection closed");
             Abort();
             return;
         }
 
         // MQTT 3.1.2.10 / 5 3.1.2.10: one and a half keep alive periods without a packet closes the connection.
-        if (KeepAliveSeconds != 0 && now - Volatile.Read(ref _lastReceivedAt) > KeepAliveSeconds * 1500L)
+        if (KeepAliveSeconds != 0 && now - _buffer.LastReceivedAt > KeepAliveSeconds * 1500L)
         {
-            _broker.KeepAliveExpired(this);
+            _handler.KeepAliveExpired(this);
             Abort();
         }
     }
@@ -131,10 +144,10 @@ internal sealed class DeviceConnection
 
             while (true)
             {
-                var framed = Frame(out var fixedHeader, out var headerLength, out var bodyLength);
-                if (framed == FrameResult.NeedMore)
+                var frame = _buffer.Read(_handler.Limits.MaxPacketBytes, IsConnected);
+                if (frame.Status == MqttFrameStatus.NeedMore)
                 {
-                    if (!await FillAsync(headerLength + bodyLength).ConfigureAwait(false))
+                    if (!await _buffer.FillAsync(_sender.Stream, frame.HeaderLength + (int)frame.BodyLength).ConfigureAwait(false))
                     {
                         return;
                     }
@@ -142,28 +155,31 @@ internal sealed class DeviceConnection
                     continue;
                 }
 
-                if (framed == FrameResult.Refused)
+                if (frame.Status != MqttFrameStatus.Complete)
                 {
+                    // A header announcing more than the limit is refused before any of its body is buffered.
+                    var (who, reason, detail) = FrameRefusal.Describe(frame, DeviceId, Remote, _handler.Limits.MaxPacketBytes);
+                    _handler.Reject(who, reason, detail);
                     return;
                 }
 
-                var body = new ArraySegment<byte>(_rx!, _rxStart + headerLength, bodyLength);
+                var length = frame.HeaderLength + (int)frame.BodyLength;
+                var body = _buffer.Body(frame);
                 if (!IsConnected && ConnectProtocol.IsUnsupportedLevel(body, out var protocolName, out var level))
                 {
                     // MQTT 3.1.1 3.1.2.2: an unsupported protocol level gets CONNACK return code 0x01 (unacceptable
                     // protocol version), then the connection is closed. MQTTnet's DetectProtocolVersion would throw,
                     // and the client would see a bare close. The 3.1.1 form: its level is the one we cannot speak.
-                    Consume(headerLength + bodyLength);
+                    _buffer.Consume(length);
                     _connectReceived = true;
-                    _broker.ReportProtocolError(Remote, $"CONNECT with protocol '{protocolName}' level {level} (supported: MQIsdp 3, MQTT 4 and 5): CONNACK 0x01, connection closed");
-                    await SendAsync(ConnectProtocol.UnacceptableProtocolVersion).ConfigureAwait(false);
+                    _handler.Reject(Remote, BrokerRejectReasons.ProtocolError, $"CONNECT with protocol '{protocolName}' level {level} (supported: MQIsdp 3, MQTT 4 and 5): CONNACK 0x01, connection closed");
+                    await _sender.SendAsync(ConnectProtocol.UnacceptableProtocolVersion).ConfigureAwait(false);
                     return;
                 }
 
                 // Decoded before the bytes are released: MQTTnet's decoder copies the payload out of the buffer.
-                var received = new ReceivedMqttPacket(fixedHeader, body, headerLength + bodyLength);
-                var packet = Decode(received, out var formatter);
-                Consume(headerLength + bodyLength);
+                var packet = Decode(new ReceivedMqttPacket(frame.FixedHeader, body, length), out var formatter);
+                _buffer.Consume(length);
                 // A publish goes straight to its handler: through HandleAsync it cost one more state machine per event.
                 if (packet is null || !await (packet is MqttPublishPacket publish ? HandlePublishAsync(publish) : HandleAsync(packet, formatter)).ConfigureAwait(false))
                 {
@@ -177,27 +193,23 @@ internal sealed class DeviceConnection
         }
         catch (Exception exception)
         {
-            _broker.ReportProtocolError(DeviceId ?? Remote, $"{exception.GetType().Name}: {exception.Message}");
+            _handler.Reject(DeviceId ?? Remote, BrokerRejectReasons.ProtocolError, $"{exception.GetType().Name}: {exception.Message}");
         }
         finally
         {
             Abort();
-            if (_rx is not null)
-            {
-                ArrayPool<byte>.Shared.Return(_rx);
-                _rx = null;
-            }
-
-            await _stream.DisposeAsync().ConfigureAwait(false);
-            _broker.Closed(this);
+            _connAckSent.TrySetCanceled();
+            _buffer.Release();
+            await _sender.Stream.DisposeAsync().ConfigureAwait(false);
+            _handler.Closed(this);
         }
     }
 
     private async Task<bool> AuthenticateTlsAsync()
     {
-        var ssl = new SslStream(_stream, leaveInnerStreamOpen: false);
-        _stream = ssl;
-        using var timeout = new CancellationTokenSource(_broker.ConnectTimeout);
+        var ssl = new SslStream(_sender.Stream, leaveInnerStreamOpen: false);
+        _sender.Stream = ssl;
+        using var timeout = new CancellationTokenSource(_handler.Limits.ConnectTimeout);
         try
         {
             await ssl.AuthenticateAsServerAsync(new SslServerAuthenticationOptions
@@ -210,104 +222,8 @@ internal sealed class DeviceConnection
         }
         catch (Exception exception) when (exception is AuthenticationException or IOException or OperationCanceledException)
         {
-            _broker.ReportTlsFailure(Remote, exception is OperationCanceledException ? "no TLS handshake within the timeout" : exception.Message);
+            _handler.Reject(Remote, BrokerRejectReasons.TlsHandshakeFailed, exception is OperationCanceledException ? "no TLS handshake within the timeout" : exception.Message);
             return false;
-        }
-    }
-
-    private enum FrameResult
-    {
-        Complete,
-        NeedMore,
-        Refused,
-    }
-
-    /// <summary>
-    /// The next packet in the buffered bytes (<see cref="MqttFrameReader"/>), its refusals reported: a header announcing
-    /// more than the limit is refused before any of its body is buffered.
-    /// </summary>
-    private FrameResult Frame(out byte fixedHeader, out int headerLength, out int bodyLength)
-    {
-        var frame = MqttFrameReader.Read(_rx is null ? ReadOnlySpan<byte>.Empty : _rx.AsSpan(_rxStart, _rxEnd - _rxStart), _broker.MaxPacketBytes, IsConnected);
-        fixedHeader = frame.FixedHeader;
-        headerLength = frame.HeaderLength;
-        bodyLength = frame.Status is MqttFrameStatus.Complete or MqttFrameStatus.NeedMore ? (int)frame.BodyLength : 0;
-        switch (frame.Status)
-        {
-            case MqttFrameStatus.Complete:
-                return FrameResult.Complete;
-            case MqttFrameStatus.NeedMore:
-                return FrameResult.NeedMore;
-            case MqttFrameStatus.MalformedLength:
-                // MQTT 5 1.5.5 and 2.1.4 (3.1.1 2.2.3): a variable byte integer has at most four bytes.
-                _broker.ReportProtocolError(DeviceId ?? Remote, "malformed remaining length (more than 4 bytes): connection closed");
-                return FrameResult.Refused;
-            case MqttFrameStatus.TooLarge:
-                _broker.ReportTooLarge(Remote, DeviceId, frame.BodyLength);
-                return FrameResult.Refused;
-            default:
-                _broker.ReportProtocolError(Remote, $"first packet is not CONNECT (byte 0x{frame.FixedHeader:X2}): connection closed");
-                return FrameResult.Refused;
-        }
-    }
-
-    /// <summary>Reads more bytes. With nothing buffered it first waits with a zero-byte read, holding no buffer.</summary>
-    // Pooled: one of these runs per packet of every device; their state machines were ~15% of the bytes allocated.
-    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
-    private async ValueTask<bool> FillAsync(int packetLength)
-    {
-        if (_rx is null)
-        {
-            await _stream.ReadAsync(Memory<byte>.Empty).ConfigureAwait(false);
-            _rx = ArrayPool<byte>.Shared.Rent(ReceiveBufferBytes);
-            _rxStart = _rxEnd = 0;
-        }
-        else
-        {
-            if (_rxEnd > _rxStart && Volatile.Read(ref _packetStartedAt) == 0)
-            {
-                Volatile.Write(ref _packetStartedAt, _broker.NowMilliseconds);
-            }
-
-            // Make room for the whole packet (its length is known once the header is in): move it to the
-            // start of the buffer, or into a larger one (the size was checked against the limit).
-            var needed = Math.Max(packetLength, _rxEnd - _rxStart + 1);
-            if (_rx.Length - _rxStart < needed)
-            {
-                var target = needed <= _rx.Length ? _rx : ArrayPool<byte>.Shared.Rent(needed);
-                Buffer.BlockCopy(_rx, _rxStart, target, 0, _rxEnd - _rxStart);
-                if (!ReferenceEquals(target, _rx))
-                {
-                    ArrayPool<byte>.Shared.Return(_rx);
-                    _rx = target;
-                }
-
-                _rxEnd -= _rxStart;
-                _rxStart = 0;
-            }
-        }
-
-        var read = await _stream.ReadAsync(_rx.AsMemory(_rxEnd)).ConfigureAwait(false);
-        if (read == 0)
-        {
-            return false;
-        }
-
-        _rxEnd += read;
-        Volatile.Write(ref _lastReceivedAt, _broker.NowMilliseconds);
-        return true;
-    }
-
-    private void Consume(int length)
-    {
-        _rxStart += length;
-        Volatile.Write(ref _packetStartedAt, 0);
-        if (_rxStart == _rxEnd)
-        {
-            // Idle again: the buffer goes back to the pool until the device sends something.
-            ArrayPool<byte>.Shared.Return(_rx!);
-            _rx = null;
-            _rxStart = _rxEnd = 0;
         }
     }
 
@@ -320,7 +236,7 @@ internal sealed class DeviceConnection
                 // CONNECT: the protocol level decides the formatter for the rest of the connection.
                 formatter = new MqttPacketFormatterAdapter(new MqttBufferWriter(128, 4096));
                 formatter.DetectProtocolVersion(received);
-                ProtocolVersion = formatter.ProtocolVersion;
+                _sender.ProtocolVersion = formatter.ProtocolVersion;
                 var connect = formatter.Decode(received);
                 _connectReceived = true;
                 return connect;
@@ -332,75 +248,50 @@ internal sealed class DeviceConnection
         catch (Exception exception) when (exception is MqttProtocolViolationException or ArgumentException or IndexOutOfRangeException or InvalidOperationException or NotSupportedException or OverflowException)
         {
             formatter = null!;
-            _broker.ReportProtocolError(DeviceId ?? Remote, $"malformed {PacketName(received.FixedHeader)} packet ({exception.Message}): connection closed");
+            _handler.Reject(DeviceId ?? Remote, BrokerRejectReasons.ProtocolError, $"malformed {FrameRefusal.PacketName(received.FixedHeader)} packet ({exception.Message}): connection closed");
             return null;
         }
     }
 
     /// <returns>false when the connection is to be closed.</returns>
-    // Pooled: one of these runs per packet of every device; their state machines were ~15% of the bytes allocated.
-    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     private async ValueTask<bool> HandleAsync(MqttPacket packet, MqttPacketFormatterAdapter formatter)
     {
         switch (packet)
         {
             case MqttConnectPacket connect when !IsConnected:
                 return await HandleConnectAsync(connect, formatter).ConfigureAwait(false);
-            case MqttPublishPacket publish:
-                return await HandlePublishAsync(publish).ConfigureAwait(false);
             case MqttPingReqPacket:
-                await SendAsync(MqttPingRespPacket.Instance).ConfigureAwait(false);
+                await _sender.SendAsync(MqttPingRespPacket.Instance).ConfigureAwait(false);
                 return true;
             case MqttSubscribePacket subscribe:
-                await SendAsync(_broker.Subscribe(this, subscribe)).ConfigureAwait(false);
+                await _handler.SubscribeAsync(this, subscribe).ConfigureAwait(false);
                 return true;
             case MqttUnsubscribePacket unsubscribe:
-                await SendAsync(new MqttUnsubAckPacket
-                {
-                    PacketIdentifier = unsubscribe.PacketIdentifier,
-                    ReasonCodes = unsubscribe.TopicFilters.Select(_ => MqttUnsubscribeReasonCode.Success).ToList(),
-                }).ConfigureAwait(false);
+                await _handler.UnsubscribeAsync(this, unsubscribe).ConfigureAwait(false);
                 return true;
-            case MqttPubAckPacket:
-                // The device acknowledging a downlink: the gateway sends none yet (edge/README.md, "Not done yet").
+            case MqttPubAckPacket pubAck:
+                _handler.Acknowledged(this, pubAck);
                 return true;
             case MqttDisconnectPacket:
                 return false;
             default:
-                _broker.ReportProtocolError(DeviceId ?? Remote, $"{packet.GetType().Name.Replace("Mqtt", string.Empty, StringComparison.Ordinal)} not allowed here: connection closed");
+                _handler.Reject(DeviceId ?? Remote, BrokerRejectReasons.ProtocolError, $"{packet.GetType().Name.Replace("Mqtt", string.Empty, StringComparison.Ordinal)} not allowed here: connection closed");
                 return false;
         }
     }
 
     private async ValueTask<bool> HandleConnectAsync(MqttConnectPacket connect, MqttPacketFormatterAdapter formatter)
     {
-        var reason = await _broker.ValidateConnectAsync(this, connect).ConfigureAwait(false);
-        var connAck = new MqttConnAckPacket
+        var decision = await _handler.ConnectAsync(this, connect).ConfigureAwait(false);
+        var connAck = ConnectProtocol.ConnAck(decision);
+        if (decision.Reason != MqttConnectReasonCode.Success)
         {
-            ReasonCode = reason,
-            ReturnCode = MqttConnectReasonCodeConverter.ToConnectReturnCode(reason),
-            // What this listener supports, told to MQTT 5 devices: QoS 0/1, no retained messages, no aliases.
-            MaximumQoS = MqttQualityOfServiceLevel.AtLeastOnce,
-            RetainAvailable = false,
-            WildcardSubscriptionAvailable = false,
-            SharedSubscriptionAvailable = false,
-            SubscriptionIdentifiersAvailable = false,
-            TopicAliasMaximum = 0,
-            // No session state is kept between connections (nothing is queued for an offline device yet).
-            IsSessionPresent = false,
-        };
-
-        if (reason != MqttConnectReasonCode.Success)
-        {
-            await SendAsync(connAck, formatter).ConfigureAwait(false);
+            await _sender.SendAsync(connAck, formatter).ConfigureAwait(false);
             return false;
         }
 
-        ClientId = connect.ClientId;
-        KeepAliveSeconds = connect.KeepAlivePeriod;
-        DeviceId = connect.Username;
-        _broker.Connected(this);
-        await SendAsync(connAck).ConfigureAwait(false);
+        await _sender.SendAsync(connAck).ConfigureAwait(false);
+        _connAckSent.TrySetResult();
         return true;
     }
 
@@ -413,8 +304,8 @@ internal sealed class DeviceConnection
             // MQTT 5 3.3.1.3: the CONNACK said Retain Available 0, so a retained PUBLISH is a protocol error:
             // DISCONNECT 0x9A (Retain not supported), nothing stored, no PUBACK. (MQTT 3.1.1 cannot be told that
             // retain is unavailable: there the flag is ignored, see docs/wire-format.md.)
-            _broker.ReportRetainNotSupported(DeviceId!, "retained PUBLISH while Retain Available is 0: DISCONNECT 0x9A, nothing stored");
-            await SendAsync(new MqttDisconnectPacket { ReasonCode = MqttDisconnectReasonCode.RetainNotSupported }).ConfigureAwait(false);
+            _handler.Reject(DeviceId!, BrokerRejectReasons.RetainNotSupported, "retained PUBLISH while Retain Available is 0: DISCONNECT 0x9A, nothing stored");
+            await _sender.SendAsync(new MqttDisconnectPacket { ReasonCode = MqttDisconnectReasonCode.RetainNotSupported }).ConfigureAwait(false);
             return false;
         }
 
@@ -422,7 +313,7 @@ internal sealed class DeviceConnection
         var bytes = payload.IsSingleSegment && MemoryMarshal.TryGetArray(payload.First, out var segment) && segment.Offset == 0 && segment.Count == segment.Array!.Length
             ? segment.Array
             : payload.ToArray();
-        var (code, reasonString, close) = await _broker.PublishAsync(this, publish.Topic, publish.QualityOfServiceLevel, publish.TopicAlias, bytes).ConfigureAwait(false);
+        var (code, reasonString, close) = await _handler.PublishAsync(this, publish, bytes).ConfigureAwait(false);
         if (close)
         {
             // A refusal that carries a reason string (device_mismatch) is told to an MQTT 5 device in a PUBACK before
@@ -430,7 +321,7 @@ internal sealed class DeviceConnection
             // without it. Every other close (topic_not_allowed, qos_not_supported, a failed commit) sends nothing.
             if (reasonString is not null && ProtocolVersion == MqttProtocolVersion.V500 && publish.QualityOfServiceLevel == MqttQualityOfServiceLevel.AtLeastOnce)
             {
-                await SendAsync(new MqttPubAckPacket { PacketIdentifier = publish.PacketIdentifier, ReasonCode = code, ReasonString = reasonString }).ConfigureAwait(false);
+                await _sender.SendAsync(new MqttPubAckPacket { PacketIdentifier = publish.PacketIdentifier, ReasonCode = code, ReasonString = reasonString }).ConfigureAwait(false);
             }
 
             return false;
@@ -442,98 +333,9 @@ internal sealed class DeviceConnection
             _pubAck.PacketIdentifier = publish.PacketIdentifier;
             _pubAck.ReasonCode = code;
             _pubAck.ReasonString = reasonString;
-            await SendAsync(_pubAck).ConfigureAwait(false);
+            await _sender.SendAsync(_pubAck).ConfigureAwait(false);
         }
 
         return true;
-    }
-
-    /// <summary>Sends one packet; sends are serialised (the loop's answers and, later, downlinks).</summary>
-    public Task SendAsync(MqttPacket packet) => SendAsync(packet, null);
-
-    /// <summary>Sends bytes already encoded (an answer before any protocol version is known).</summary>
-    private async Task SendAsync(ReadOnlyMemory<byte> encoded)
-    {
-        await _sendLock.WaitAsync().ConfigureAwait(false);
-        try
-        {
-            await _stream.WriteAsync(encoded).ConfigureAwait(false);
-        }
-        finally
-        {
-            _sendLock.Release();
-        }
-    }
-
-    private async Task SendAsync(MqttPacket packet, MqttPacketFormatterAdapter? formatter)
-    {
-        await _sendLock.WaitAsync().ConfigureAwait(false);
-        byte[]? rented = null;
-        try
-        {
-            // Taken after the wait: the wait may resume on another thread, and a thread's formatter is its own.
-            formatter ??= PacketFormatters.For(ProtocolVersion);
-            // Encoded into the formatter's buffer and copied out at once: the formatter may be shared by the thread.
-            var buffer = formatter.Encode(packet);
-            rented = ArrayPool<byte>.Shared.Rent(buffer.Length);
-            buffer.Packet.AsSpan().CopyTo(rented);
-            var offset = buffer.Packet.Count;
-            foreach (var part in buffer.Payload)
-            {
-                part.Span.CopyTo(rented.AsSpan(offset));
-                offset += part.Length;
-            }
-
-            formatter.Cleanup();
-            await _stream.WriteAsync(rented.AsMemory(0, offset)).ConfigureAwait(false);
-        }
-        finally
-        {
-            if (rented is not null)
-            {
-                ArrayPool<byte>.Shared.Return(rented);
-            }
-
-            _sendLock.Release();
-        }
-    }
-
-    private static string PacketName(byte fixedHeader) => (fixedHeader >> 4) switch
-    {
-        1 => "CONNECT",
-        3 => "PUBLISH",
-        4 => "PUBACK",
-        8 => "SUBSCRIBE",
-        10 => "UNSUBSCRIBE",
-        12 => "PINGREQ",
-        14 => "DISCONNECT",
-        var type => $"type {type}",
-    };
-
-    /// <summary>
-    /// MQTTnet's formatters, one per protocol version and thread. Decoding and encoding are synchronous and the
-    /// encoded bytes are copied out before any await, so a thread's formatter is never used by two packets at once;
-    /// 10,000 connections then share a handful of formatters instead of holding one each.
-    /// </summary>
-    private static class PacketFormatters
-    {
-        [ThreadStatic]
-        private static MqttPacketFormatterAdapter? _v500;
-
-        [ThreadStatic]
-        private static MqttPacketFormatterAdapter? _v311;
-
-        [ThreadStatic]
-        private static MqttPacketFormatterAdapter? _v310;
-
-        public static MqttPacketFormatterAdapter For(MqttProtocolVersion version) => version switch
-        {
-            MqttProtocolVersion.V500 => _v500 ??= Create(version),
-            MqttProtocolVersion.V311 => _v311 ??= Create(version),
-            MqttProtocolVersion.V310 => _v310 ??= Create(version),
-            _ => throw new InvalidOperationException($"protocol version {version} has no formatter"),
-        };
-
-        private static MqttPacketFormatterAdapter Create(MqttProtocolVersion version) => new(version, new MqttBufferWriter(256, 16_384));
     }
 }

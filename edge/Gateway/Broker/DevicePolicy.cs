@@ -8,8 +8,7 @@ using MQTTnet.Protocol;
 namespace Eldercare.Edge.Gateway.Broker;
 
 /// <summary>
-/// What the embedded broker decides for a device, whichever engine speaks MQTT (<see cref="DeviceBroker"/> or
-/// <see cref="EmbeddedBroker"/>): whether a CONNECT is let in, what a PUBLISH gets (stored, then its PUBACK reason
+/// What the embedded broker decides for a device (asked by <see cref="DeviceSessionHandler"/>): whether a CONNECT is let in, what a PUBLISH gets (stored, then its PUBACK reason
 /// code, or the connection closed), whether a subscription is allowed. Every refusal is counted and logged once.
 /// </summary>
 public sealed class DevicePolicy
@@ -95,7 +94,7 @@ public sealed class DevicePolicy
     /// the lean listener sends an MQTT 5 device that PUBACK, then closes; a 3.1.1 device gets no PUBACK (a plain one
     /// would read as "stored"). A close without a reason string sends nothing.
     /// </returns>
-    public async ValueTask<(MqttPubAckReasonCode Code, string? ReasonString, bool Close)> PublishAsync(
+    public async ValueTask<PublishDecision> PublishAsync(
         string deviceId, string? topic, MqttQualityOfServiceLevel qos, byte[] payload, CancellationToken cancellationToken)
     {
         if (qos == MqttQualityOfServiceLevel.ExactlyOnce)
@@ -104,7 +103,7 @@ public sealed class DevicePolicy
             // trip). MQTT 5 3.3.1.2: a publish above the server's Maximum QoS is a protocol error -> disconnect;
             // for 3.1.1 there is no other way to refuse it. No PUBREC, nothing stored.
             _ingestor.ReportRejected(deviceId, BrokerRejectReasons.QosNotSupported, $"QoS 2 publish to '{Shorten(topic)}': only QoS 1 is supported");
-            return (MqttPubAckReasonCode.ImplementationSpecificError, null, true);
+            return new PublishDecision(MqttPubAckReasonCode.ImplementationSpecificError, null, true);
         }
 
         var kind = TopicAcl.ClassifyPublish(deviceId, topic ?? string.Empty);
@@ -112,31 +111,31 @@ public sealed class DevicePolicy
         {
             // Wire format: a publish to another device's topic closes the connection (no PUBACK).
             _ingestor.ReportRejected(deviceId, RejectReasons.TopicNotAllowed, $"publish to '{Shorten(topic)}'");
-            return (MqttPubAckReasonCode.NotAuthorized, null, true);
+            return new PublishDecision(MqttPubAckReasonCode.NotAuthorized, null, true);
         }
 
         if (kind == TopicKind.Status)
         {
             // online/offline presence: acknowledged; device health (last will -> offline alarm) comes later.
-            return (MqttPubAckReasonCode.Success, null, false);
+            return new PublishDecision(MqttPubAckReasonCode.Success, null, false);
         }
 
         var result = await _ingestor.IngestAsync(deviceId, payload, cancellationToken).ConfigureAwait(false);
         return result.Outcome switch
         {
             // Set explicitly: with no subscriber MQTTnet's server would answer NoMatchingSubscribers.
-            IngestOutcome.Stored or IngestOutcome.Duplicate => (MqttPubAckReasonCode.Success, null, false),
+            IngestOutcome.Stored or IngestOutcome.Duplicate => new PublishDecision(MqttPubAckReasonCode.Success, null, false),
             // MQTT 5 tells the device why. MQTT 3.1.1 has no PUBACK reason code, so the device sees a plain PUBACK:
             // the bad event is acknowledged and dropped. It can never become valid, and refusing the ack would make
             // the device resend it forever and jam its outbox. Another device's event is spoofing: NotAuthorized, closed.
-            IngestOutcome.Rejected when result.Reason == RejectReasons.DeviceMismatch => (MqttPubAckReasonCode.NotAuthorized, result.Reason, true),
-            IngestOutcome.Rejected => (MqttPubAckReasonCode.PayloadFormatInvalid, result.Reason, false),
+            IngestOutcome.Rejected when result.Reason == RejectReasons.DeviceMismatch => new PublishDecision(MqttPubAckReasonCode.NotAuthorized, result.Reason, true),
+            IngestOutcome.Rejected => new PublishDecision(MqttPubAckReasonCode.PayloadFormatInvalid, result.Reason, false),
             // Not durable: no PUBACK at all, the device keeps the event and resends after reconnecting.
-            _ => (MqttPubAckReasonCode.UnspecifiedError, null, true),
+            _ => new PublishDecision(MqttPubAckReasonCode.UnspecifiedError, null, true),
         };
     }
 
-    /// <summary>Only the device's own commands topic; a refusal is counted.</summary>
+    /// <summary>Only the device's own commands topic (never another device's, never a wildcard); a refusal is counted.</summary>
     public bool MaySubscribe(string deviceId, string? filter)
     {
         if (TopicAcl.MaySubscribe(deviceId, filter))

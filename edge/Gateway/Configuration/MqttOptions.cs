@@ -65,6 +65,21 @@ public sealed class MqttOptions
     /// </summary>
     public int FailingAddressHashesPerSecond { get; init; } = 10;
 
+    /// <summary>
+    /// Embedded broker: downlinks queued per device at most (the one in flight included). A device gets an
+    /// acknowledgement per alarm and a configuration change now and then, so 32 is days of an absent pendant's
+    /// downlinks; past it <c>IDownlinks.EnqueueAsync</c> answers <c>QueueFull</c> (counted), nothing is dropped silently.
+    /// </summary>
+    public int MaxQueuedDownlinksPerDevice { get; init; } = 32;
+
+    /// <summary>
+    /// Embedded broker: the longest a device's session (its subscription and queued downlinks) outlives a disconnect.
+    /// MQTT 3.1.1 clean session 0 asks for no limit, so it gets this; an MQTT 5 Session Expiry Interval above it
+    /// (0xFFFFFFFF = never included) is cut to it and the CONNACK says so (MQTT 5 3.2.2.3.2). A week: an
+    /// acknowledgement older than that tells the elder nothing, and a device away that long is a case for the operator.
+    /// </summary>
+    public long MaxSessionExpirySeconds { get; init; } = 7 * 86_400;
+
     /// <summary>External mode: the broker's host.</summary>
     public string ExternalHost { get; init; } = "127.0.0.1";
 
@@ -121,6 +136,17 @@ public sealed class MqttOptions
             if (ConnectTimeoutSeconds < 1 || ConnectWindowSeconds < 1 || ConnectFailuresPerAddress < 1 || ConnectFailuresPerDeviceFromAddress < 1 || FailingAddressHashesPerSecond < 1)
             {
                 yield return "Gateway:Mqtt:ConnectTimeoutSeconds, ConnectWindowSeconds, ConnectFailuresPerAddress, ConnectFailuresPerDeviceFromAddress and FailingAddressHashesPerSecond must be >= 1";
+            }
+
+            if (MaxQueuedDownlinksPerDevice is < 1 or > 10_000)
+            {
+                yield return $"Gateway:Mqtt:MaxQueuedDownlinksPerDevice must be 1..10000, got {MaxQueuedDownlinksPerDevice}";
+            }
+
+            // An MQTT 5 Session Expiry Interval is a four-byte integer, 0xFFFFFFFF meaning "never": the cap must be below it.
+            if (MaxSessionExpirySeconds is < 1 or >= uint.MaxValue)
+            {
+                yield return $"Gateway:Mqtt:MaxSessionExpirySeconds must be 1..4294967294, got {MaxSessionExpirySeconds}";
             }
         }
         else

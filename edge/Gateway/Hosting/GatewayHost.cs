@@ -1,4 +1,5 @@
 using Eldercare.Edge.Gateway.Broker;
+using Eldercare.Edge.Gateway.Broker.Sessions;
 using Eldercare.Edge.Gateway.Configuration;
 using Eldercare.Edge.Gateway.Forwarding;
 using Eldercare.Edge.Gateway.Ingest;
@@ -37,6 +38,10 @@ public sealed class GatewayHost : IAsyncDisposable
     public GatewayMetrics Metrics => _app.Services.GetRequiredService<GatewayMetrics>();
 
     public IEventStore Store => _app.Services.GetRequiredService<IEventStore>();
+
+    /// <summary>Where the coming features send a downlink to a device (embedded mode only: with an external broker the
+    /// gateway holds no device sessions, and asking for this throws).</summary>
+    public IDownlinks Downlinks => _app.Services.GetRequiredService<IDownlinks>();
 
     /// <summary>The HTTP console's port once started (useful with <c>Gateway:Http:Port=0</c>).</summary>
     public int HttpPort { get; private set; }
@@ -171,6 +176,24 @@ public sealed class GatewayHost : IAsyncDisposable
         services.AddHostedService(sp => sp.GetRequiredService<Forwarder>());
         if (options.Mqtt.Mode == BrokerMode.Embedded)
         {
+            // Sessions and downlinks: sessions.db beside events.db (its own file and writer; edge/README.md "Downlinks").
+            services.AddSingleton(sp =>
+            {
+                var time = sp.GetRequiredService<TimeProvider>();
+                return SessionStore.Open(options.Store.DataDirectory, time.GetUtcNow().ToUnixTimeMilliseconds());
+            });
+            services.AddSingleton(sp =>
+            {
+                var authenticator = sp.GetRequiredService<DeviceAuthenticator>();
+                return new DeviceSessions(
+                    sp.GetRequiredService<SessionStore>(),
+                    id => authenticator.TryGetDevice(id, out _),
+                    options.Mqtt.MaxQueuedDownlinksPerDevice,
+                    sp.GetRequiredService<GatewayMetrics>(),
+                    sp.GetRequiredService<ILogger<DeviceSessions>>(),
+                    sp.GetRequiredService<TimeProvider>());
+            });
+            services.AddSingleton(sp => sp.GetRequiredService<DeviceSessions>().Downlinks);
             services.AddSingleton(sp =>
             {
                 var broker = ActivatorUtilities.CreateInstance<DeviceBroker>(sp);
@@ -203,6 +226,11 @@ public sealed class GatewayHost : IAsyncDisposable
         // Open the store and the registry before any listener, so a bad file fails the start, not the first device.
         _ = _app.Services.GetRequiredService<IEventStore>();
         _ = _app.Services.GetRequiredService<DeviceAuthenticator>();
+        if (Options.Mqtt.Mode == BrokerMode.Embedded)
+        {
+            // Sessions too: one left by the last run may have expired while the gateway was down (counted at load).
+            _ = _app.Services.GetRequiredService<DeviceSessions>();
+        }
         await _app.StartAsync(cancellationToken).ConfigureAwait(false);
         var addresses = _app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses;
         var first = addresses?.FirstOrDefault();

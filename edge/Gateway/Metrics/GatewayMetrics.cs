@@ -12,6 +12,12 @@ public sealed class GatewayMetrics
 {
     private readonly ConcurrentDictionary<string, StrongBox> _rejected = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, StrongBox> _deviceFaults = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, StrongBox> _downlinksRejected = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, StrongBox> _downlinksDiscarded = new(StringComparer.Ordinal);
+    private long _downlinksQueuedTotal;
+    private long _downlinksDelivered;
+    private long _downlinksRedelivered;
+    private long _downlinksAcknowledged;
     private long _received;
     private long _stored;
     private long _duplicates;
@@ -54,6 +60,40 @@ public sealed class GatewayMetrics
 
     /// <summary>Devices logged in on the embedded broker's lean listener now (0 in the other modes).</summary>
     public Func<long> DevicesConnected { get; set; } = () => 0;
+
+    /// <summary>Downlinks queued and not yet acknowledged, over all devices (embedded broker's sessions).</summary>
+    public Func<long> DownlinksQueued { get; set; } = () => 0;
+
+    /// <summary>MQTT sessions the embedded broker holds (connected devices and persistent sessions of absent ones).</summary>
+    public Func<long> SessionsHeld { get; set; } = () => 0;
+
+    public long DownlinksQueuedTotal => Interlocked.Read(ref _downlinksQueuedTotal);
+
+    public long DownlinksDelivered => Interlocked.Read(ref _downlinksDelivered);
+
+    public long DownlinksRedelivered => Interlocked.Read(ref _downlinksRedelivered);
+
+    public long DownlinksAcknowledged => Interlocked.Read(ref _downlinksAcknowledged);
+
+    public void CountDownlinkQueued() => Interlocked.Increment(ref _downlinksQueuedTotal);
+
+    /// <summary>A downlink sent for the first time.</summary>
+    public void CountDownlinkDelivered() => Interlocked.Increment(ref _downlinksDelivered);
+
+    /// <summary>A downlink sent again (DUP) after the connection it was in flight on closed.</summary>
+    public void CountDownlinkRedelivered() => Interlocked.Increment(ref _downlinksRedelivered);
+
+    public void CountDownlinkAcknowledged() => Interlocked.Increment(ref _downlinksAcknowledged);
+
+    /// <summary>A downlink refused at enqueue (<c>unknown_device</c>, <c>no_session</c>, <c>queue_full</c>, <c>too_large</c>): nothing queued.</summary>
+    public void CountDownlinkRejected(string reason) => Interlocked.Increment(ref _downlinksRejected.GetOrAdd(reason, _ => new StrongBox()).Value);
+
+    /// <summary>Queued downlinks dropped with their session (<c>clean_session</c>, <c>session_ended</c>, <c>session_expired</c>).</summary>
+    public void CountDownlinksDiscarded(string reason, int count) => Interlocked.Add(ref _downlinksDiscarded.GetOrAdd(reason, _ => new StrongBox()).Value, count);
+
+    public long DownlinksRejected(string reason) => _downlinksRejected.TryGetValue(reason, out var box) ? Interlocked.Read(ref box.Value) : 0;
+
+    public long DownlinksDiscarded(string reason) => _downlinksDiscarded.TryGetValue(reason, out var box) ? Interlocked.Read(ref box.Value) : 0;
 
     public void CountReceived() => Interlocked.Increment(ref _received);
 
@@ -111,6 +151,14 @@ public sealed class GatewayMetrics
         Counter(text, "gateway_upstream_rejected_total", "Events the upstream rejected for good.", UpstreamRejected);
         Counter(text, "gateway_store_failures_total", "Events whose commit failed (device not acknowledged).", StoreFailures);
         Counter(text, "gateway_connections_accepted_total", "Device connections accepted.", ConnectionsAccepted);
+        Counter(text, "gateway_downlinks_queued_total", "Downlinks queued durably for a device (embedded broker).", DownlinksQueuedTotal);
+        Counter(text, "gateway_downlinks_delivered_total", "Downlinks sent to their device for the first time.", DownlinksDelivered);
+        Counter(text, "gateway_downlinks_redelivered_total", "Downlinks sent again with DUP after a reconnect or a restart.", DownlinksRedelivered);
+        Counter(text, "gateway_downlinks_acknowledged_total", "Downlinks the device acknowledged (PUBACK) and the gateway removed.", DownlinksAcknowledged);
+        Labelled(text, "gateway_downlinks_rejected_total", "Downlinks refused at enqueue, by reason (nothing queued).", _downlinksRejected);
+        Labelled(text, "gateway_downlinks_discarded_total", "Queued downlinks dropped with their session, by reason (MQTT session rules).", _downlinksDiscarded);
+        Gauge(text, "gateway_downlinks_queue_depth", "Downlinks queued and not yet acknowledged, all devices.", DownlinksQueued());
+        Gauge(text, "gateway_sessions", "MQTT sessions held by the embedded broker (connected or persistent).", SessionsHeld());
         Gauge(text, "gateway_store_queue_depth", "Appends waiting for the group commit.", QueueDepth());
         Gauge(text, "gateway_pending_events", "Events stored and not yet forwarded.", Pending());
         Gauge(text, "gateway_devices_connected", "Devices connected and logged in (embedded broker, lean listener).", DevicesConnected());
@@ -128,6 +176,16 @@ public sealed class GatewayMetrics
         Gauge(text, "gateway_gc_committed_bytes", "Memory the garbage collector has committed.", gc.TotalCommittedBytes);
         Gauge(text, "gateway_gc_fragmented_bytes", "Free space inside the managed heap after the last collection.", gc.FragmentedBytes);
         return text.ToString();
+    }
+
+    private static void Labelled(StringBuilder text, string name, string help, ConcurrentDictionary<string, StrongBox> byReason)
+    {
+        text.Append("# HELP ").Append(name).Append(' ').Append(help).Append("\n# TYPE ").Append(name).Append(" counter\n");
+        foreach (var pair in byReason.OrderBy(p => p.Key, StringComparer.Ordinal))
+        {
+            text.Append(name).Append("{reason=\"").Append(pair.Key).Append("\"} ")
+                .Append(Interlocked.Read(ref pair.Value.Value).ToString(CultureInfo.InvariantCulture)).Append('\n');
+        }
     }
 
     private static void Counter(StringBuilder text, string name, string help, double value) =>

@@ -22,6 +22,8 @@ public sealed class GatewayOptionsTests
         Assert.AreEqual("0.0.0.0", options.Mqtt.BindAddress);
         Assert.AreEqual(8080, options.Http.Port);
         Assert.AreEqual("./data", options.Store.DataDirectory);
+        Assert.AreEqual(32, options.Mqtt.MaxQueuedDownlinksPerDevice);
+        Assert.AreEqual(7 * 86_400L, options.Mqtt.MaxSessionExpirySeconds);
         Assert.AreEqual("http://127.0.0.1:5080", options.Forwarder.CloudUrl);
         Assert.AreEqual(new Uri("http://127.0.0.1:5080/api/v1/events"), options.Forwarder.EventsUri);
     }
@@ -38,6 +40,10 @@ public sealed class GatewayOptionsTests
     [DataRow("Gateway:Forwarder:AlarmStreams", "0", "AlarmStreams")]
     [DataRow("Gateway:Forwarder:TelemetryStreams", "9", "TelemetryStreams")]
     [DataRow("Gateway:Registry:Path", "/nonexistent/devices.json", "does not exist")]
+    [DataRow("Gateway:Mqtt:MaxQueuedDownlinksPerDevice", "0", "MaxQueuedDownlinksPerDevice")]
+    [DataRow("Gateway:Mqtt:MaxQueuedDownlinksPerDevice", "10001", "MaxQueuedDownlinksPerDevice")]
+    [DataRow("Gateway:Mqtt:MaxSessionExpirySeconds", "0", "MaxSessionExpirySeconds")]
+    [DataRow("Gateway:Mqtt:MaxSessionExpirySeconds", "4294967295", "MaxSessionExpirySeconds")]
     public void Validate_BadValue_NamesTheKey(string key, string value, string expectedFragment)
     {
         var problems = Bind((key, value)).Validate();

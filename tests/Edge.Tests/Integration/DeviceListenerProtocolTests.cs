@@ -24,9 +24,9 @@ public sealed class DeviceListenerProtocolTests
     public async Task Packets_SplitByteByByteAndSeveralInOneWrite_EachAnsweredInOrderAndStored()
     {
         await using var stack = await EdgeStack.StartEmbeddedAsync(["pendant-0101"]);
-        await using var device = await RawDevice.OpenAsync(stack.MqttPort);
+        await using var device = await RawMqttDevice.OpenAsync(stack.MqttPort);
 
-        foreach (var b in RawDevice.Connect("pendant-0101", EdgeStack.SecretOf("pendant-0101"), keepAliveSeconds: 30))
+        foreach (var b in RawMqttDevice.Connect("pendant-0101", EdgeStack.SecretOf("pendant-0101"), keepAliveSeconds: 30))
         {
             await device.SendAsync([b]);
             await Task.Delay(2);
@@ -37,9 +37,9 @@ public sealed class DeviceListenerProtocolTests
         var first = TestEvents.Make("pendant-0101", seq: 1);
         var second = TestEvents.Make("pendant-0101", seq: 2, type: EventTypes.Heartbeat);
         await device.SendAsync([
-            .. RawDevice.Publish(Topics.Events("pendant-0101"), EventCodec.Encode(first), packetId: 11),
-            .. RawDevice.Publish(Topics.Events("pendant-0101"), EventCodec.Encode(second), packetId: 12),
-            .. RawDevice.PingReq(),
+            .. RawMqttDevice.Publish(Topics.Events("pendant-0101"), EventCodec.Encode(first), packetId: 11),
+            .. RawMqttDevice.Publish(Topics.Events("pendant-0101"), EventCodec.Encode(second), packetId: 12),
+            .. RawMqttDevice.PingReq(),
         ]);
 
         CollectionAssert.AreEqual(new byte[] { 0x40, 0x02, 0x00, 11 }, await device.ReadPacketAsync(Timeout));
@@ -54,12 +54,12 @@ public sealed class DeviceListenerProtocolTests
     public async Task Subscribe_OwnCommandsGrantedQos1_UnsubscribeAcknowledged()
     {
         await using var stack = await EdgeStack.StartEmbeddedAsync(["pendant-0102"]);
-        await using var device = await RawDevice.ConnectAsync(stack.MqttPort, "pendant-0102");
+        await using var device = await RawMqttDevice.ConnectAsync(stack.MqttPort, "pendant-0102");
 
-        await device.SendAsync(RawDevice.Subscribe(Topics.Commands("pendant-0102"), packetId: 5, qos: 2));
+        await device.SendAsync(RawMqttDevice.Subscribe(Topics.Commands("pendant-0102"), packetId: 5, qos: 2));
         CollectionAssert.AreEqual(new byte[] { 0x90, 0x03, 0x00, 5, 0x01 }, await device.ReadPacketAsync(Timeout), "granted QoS 1, not the 2 asked for");
 
-        await device.SendAsync(RawDevice.Unsubscribe(Topics.Commands("pendant-0102"), packetId: 6));
+        await device.SendAsync(RawMqttDevice.Unsubscribe(Topics.Commands("pendant-0102"), packetId: 6));
         CollectionAssert.AreEqual(new byte[] { 0xB0, 0x02, 0x00, 6 }, await device.ReadPacketAsync(Timeout));
     }
 
@@ -67,9 +67,9 @@ public sealed class DeviceListenerProtocolTests
     public async Task Mqtt31_MQIsdpConnect_Accepted()
     {
         await using var stack = await EdgeStack.StartEmbeddedAsync(["pendant-0103"]);
-        await using var device = await RawDevice.OpenAsync(stack.MqttPort);
+        await using var device = await RawMqttDevice.OpenAsync(stack.MqttPort);
 
-        await device.SendAsync(RawDevice.Connect("pendant-0103", EdgeStack.SecretOf("pendant-0103"), keepAliveSeconds: 30, protocolName: "MQIsdp", level: 3));
+        await device.SendAsync(RawMqttDevice.Connect("pendant-0103", EdgeStack.SecretOf("pendant-0103"), keepAliveSeconds: 30, protocolName: "MQIsdp", level: 3));
 
         CollectionAssert.AreEqual(new byte[] { 0x20, 0x02, 0x00, 0x00 }, await device.ReadPacketAsync(Timeout));
     }
@@ -80,14 +80,14 @@ public sealed class DeviceListenerProtocolTests
         // The gateway's clock is a fake one: keep alive is tested by moving it, not by waiting (STYLE.md habit 16).
         var time = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(DateTimeOffset.Parse("2026-12-01T08:00:00Z", System.Globalization.CultureInfo.InvariantCulture));
         await using var stack = await EdgeStack.StartEmbeddedAsync(["pendant-0104"], time);
-        await using var device = await RawDevice.ConnectAsync(stack.MqttPort, "pendant-0104", keepAliveSeconds: 10);
+        await using var device = await RawMqttDevice.ConnectAsync(stack.MqttPort, "pendant-0104", keepAliveSeconds: 10);
 
         time.Advance(TimeSpan.FromSeconds(14));
-        await device.SendAsync(RawDevice.PingReq());
+        await device.SendAsync(RawMqttDevice.PingReq());
         CollectionAssert.AreEqual(new byte[] { 0xD0, 0x00 }, await device.ReadPacketAsync(Timeout), "still open after 1.4 periods: PINGRESP");
 
         time.Advance(TimeSpan.FromSeconds(14));
-        await device.SendAsync(RawDevice.PingReq());
+        await device.SendAsync(RawMqttDevice.PingReq());
         CollectionAssert.AreEqual(new byte[] { 0xD0, 0x00 }, await device.ReadPacketAsync(Timeout), "a ping restarts the period");
 
         time.Advance(TimeSpan.FromSeconds(16));
@@ -98,12 +98,12 @@ public sealed class DeviceListenerProtocolTests
     public async Task SameClientId_SecondConnection_TakesOverAndFirstIsClosed()
     {
         await using var stack = await EdgeStack.StartEmbeddedAsync(["pendant-0106"]);
-        await using var first = await RawDevice.ConnectAsync(stack.MqttPort, "pendant-0106");
-        await using var second = await RawDevice.ConnectAsync(stack.MqttPort, "pendant-0106");
+        await using var first = await RawMqttDevice.ConnectAsync(stack.MqttPort, "pendant-0106");
+        await using var second = await RawMqttDevice.ConnectAsync(stack.MqttPort, "pendant-0106");
 
         Assert.IsNull(await first.ReadPacketAsync(Timeout), "the first connection is closed");
         var sos = TestEvents.Make("pendant-0106", seq: 1);
-        await second.SendAsync(RawDevice.Publish(Topics.Events("pendant-0106"), EventCodec.Encode(sos), packetId: 1));
+        await second.SendAsync(RawMqttDevice.Publish(Topics.Events("pendant-0106"), EventCodec.Encode(sos), packetId: 1));
         CollectionAssert.AreEqual(new byte[] { 0x40, 0x02, 0x00, 1 }, await second.ReadPacketAsync(Timeout));
     }
 
@@ -111,9 +111,9 @@ public sealed class DeviceListenerProtocolTests
     public async Task StartedPacket_NotCompletedWithinTimeout_ClosedAndCountedNothingStored()
     {
         await using var stack = await EdgeStack.StartEmbeddedAsync(["pendant-0107"], "--Gateway:Mqtt:ConnectTimeoutSeconds=1");
-        await using var device = await RawDevice.ConnectAsync(stack.MqttPort, "pendant-0107");
+        await using var device = await RawMqttDevice.ConnectAsync(stack.MqttPort, "pendant-0107");
         var before = stack.Gateway.Metrics.Rejected(BrokerRejectReasons.ProtocolError);
-        var publish = RawDevice.Publish(Topics.Events("pendant-0107"), EventCodec.Encode(TestEvents.Make("pendant-0107", seq: 1)), packetId: 1);
+        var publish = RawMqttDevice.Publish(Topics.Events("pendant-0107"), EventCodec.Encode(TestEvents.Make("pendant-0107", seq: 1)), packetId: 1);
 
         await device.SendAsync(publish[..(publish.Length / 2)]);
 
@@ -145,7 +145,7 @@ public sealed class DeviceListenerProtocolTests
         await Eventually.WaitAsync(() => stack.Gateway.Services.GetRequiredService<DeviceAuthenticator>().TryGetDevice("pendant-0113", out _), Timeout, "registry reloaded");
         var started = DateTime.UtcNow;
 
-        await using var device = await RawDevice.ConnectAsync(stack.MqttPort, "pendant-0113");
+        await using var device = await RawMqttDevice.ConnectAsync(stack.MqttPort, "pendant-0113");
 
         Assert.IsGreaterThan(1.0, (DateTime.UtcNow - started).TotalSeconds, "the check took longer than the connect timeout");
     }
@@ -154,10 +154,10 @@ public sealed class DeviceListenerProtocolTests
     public async Task SecondConnect_OnAnOpenConnection_ClosedAsProtocolError()
     {
         await using var stack = await EdgeStack.StartEmbeddedAsync(["pendant-0108"]);
-        await using var device = await RawDevice.ConnectAsync(stack.MqttPort, "pendant-0108");
+        await using var device = await RawMqttDevice.ConnectAsync(stack.MqttPort, "pendant-0108");
         var before = stack.Gateway.Metrics.Rejected(BrokerRejectReasons.ProtocolError);
 
-        await device.SendAsync(RawDevice.Connect("pendant-0108", EdgeStack.SecretOf("pendant-0108"), keepAliveSeconds: 30));
+        await device.SendAsync(RawMqttDevice.Connect("pendant-0108", EdgeStack.SecretOf("pendant-0108"), keepAliveSeconds: 30));
 
         Assert.IsNull(await device.ReadPacketAsync(Timeout), "closed");
         await Eventually.WaitAsync(() => stack.Gateway.Metrics.Rejected(BrokerRejectReasons.ProtocolError) > before, Timeout, "protocol_error counted");
@@ -167,9 +167,9 @@ public sealed class DeviceListenerProtocolTests
     public async Task ConnectedDevices_CountsLoginsNotSockets()
     {
         await using var stack = await EdgeStack.StartEmbeddedAsync(["pendant-0109", "pendant-0110"]);
-        await using var raw = await RawDevice.OpenAsync(stack.MqttPort);
-        await using var a = await RawDevice.ConnectAsync(stack.MqttPort, "pendant-0109");
-        await using var b = await RawDevice.ConnectAsync(stack.MqttPort, "pendant-0110");
+        await using var raw = await RawMqttDevice.OpenAsync(stack.MqttPort);
+        await using var a = await RawMqttDevice.ConnectAsync(stack.MqttPort, "pendant-0109");
+        await using var b = await RawMqttDevice.ConnectAsync(stack.MqttPort, "pendant-0110");
 
         Assert.Contains("gateway_devices_connected 2\n", stack.Gateway.Metrics.ToPrometheusText());
 
@@ -187,7 +187,7 @@ public sealed class DeviceListenerProtocolTests
         }
 
         await using var stack = await EdgeStack.StartEmbeddedAsync(["pendant-0111"], "--Gateway:Mqtt:SocketThreadsNice=-4");
-        await using var device = await RawDevice.ConnectAsync(stack.MqttPort, "pendant-0111");
+        await using var device = await RawMqttDevice.ConnectAsync(stack.MqttPort, "pendant-0111");
 
         var nices = Directory.EnumerateDirectories("/proc/self/task")
             .Where(t => File.ReadAllText(Path.Combine(t, "comm")).TrimEnd('\n') == DeviceBroker.SocketEngineThreadName)
@@ -197,130 +197,5 @@ public sealed class DeviceListenerProtocolTests
 
         Assert.IsNotEmpty(nices, "socket engine threads found");
         Assert.IsTrue(nices.All(n => n == -4), string.Join(",", nices));
-    }
-
-    /// <summary>A device speaking MQTT 3.1.1 over a bare socket, packet by packet.</summary>
-    private sealed class RawDevice : IAsyncDisposable
-    {
-        private readonly TcpClient _client;
-        private readonly NetworkStream _stream;
-
-        private RawDevice(TcpClient client)
-        {
-            _client = client;
-            _stream = client.GetStream();
-        }
-
-        public static async Task<RawDevice> OpenAsync(int port)
-        {
-            var client = new TcpClient { NoDelay = true };
-            await client.ConnectAsync("127.0.0.1", port);
-            return new RawDevice(client);
-        }
-
-        public static async Task<RawDevice> ConnectAsync(int port, string id, int keepAliveSeconds = 30)
-        {
-            var device = await OpenAsync(port);
-            await device.SendAsync(Connect(id, EdgeStack.SecretOf(id), keepAliveSeconds));
-            CollectionAssert.AreEqual(new byte[] { 0x20, 0x02, 0x00, 0x00 }, await device.ReadPacketAsync(Timeout), "CONNACK accepted");
-            return device;
-        }
-
-        public static byte[] Connect(string id, string secret, int keepAliveSeconds, string protocolName = "MQTT", byte level = 4) =>
-            Packet(0x10, [.. Str(protocolName), level, 0b1100_0010, (byte)(keepAliveSeconds >> 8), (byte)keepAliveSeconds, .. Str(id), .. Str(id), .. Str(secret)]);
-
-        public static byte[] Publish(string topic, byte[] payload, ushort packetId) =>
-            Packet(0x32, [.. Str(topic), (byte)(packetId >> 8), (byte)packetId, .. payload]);
-
-        public static byte[] Subscribe(string filter, ushort packetId, byte qos) =>
-            Packet(0x82, [(byte)(packetId >> 8), (byte)packetId, .. Str(filter), qos]);
-
-        public static byte[] Unsubscribe(string filter, ushort packetId) =>
-            Packet(0xA2, [(byte)(packetId >> 8), (byte)packetId, .. Str(filter)]);
-
-        public static byte[] PingReq() => [0xC0, 0x00];
-
-        public Task SendAsync(byte[] bytes) => _stream.WriteAsync(bytes).AsTask();
-
-        /// <summary>One whole packet, or null when the gateway closed the connection.</summary>
-        public async Task<byte[]?> ReadPacketAsync(TimeSpan timeout)
-        {
-            using var cts = new CancellationTokenSource(timeout);
-            try
-            {
-                var header = new List<byte>();
-                if (!await ReadExactlyAsync(1, header, cts.Token))
-                {
-                    return null;
-                }
-
-                var length = 0;
-                for (var shift = 0; ; shift += 7)
-                {
-                    if (!await ReadExactlyAsync(1, header, cts.Token))
-                    {
-                        return null;
-                    }
-
-                    length |= (header[^1] & 0x7F) << shift;
-                    if ((header[^1] & 0x80) == 0)
-                    {
-                        break;
-                    }
-                }
-
-                return await ReadExactlyAsync(length, header, cts.Token) ? [.. header] : null;
-            }
-            catch (IOException)
-            {
-                return null;
-            }
-        }
-
-        public ValueTask DisposeAsync()
-        {
-            _client.Dispose();
-            return ValueTask.CompletedTask;
-        }
-
-        private async Task<bool> ReadExactlyAsync(int count, List<byte> into, CancellationToken cancellationToken)
-        {
-            var buffer = new byte[count];
-            var read = 0;
-            while (read < count)
-            {
-                var n = await _stream.ReadAsync(buffer.AsMemory(read), cancellationToken);
-                if (n == 0)
-                {
-                    return false;
-                }
-
-                read += n;
-            }
-
-            into.AddRange(buffer);
-            return true;
-        }
-
-        private static byte[] Str(string text)
-        {
-            var bytes = Encoding.UTF8.GetBytes(text);
-            return [(byte)(bytes.Length >> 8), (byte)bytes.Length, .. bytes];
-        }
-
-        private static byte[] Packet(byte header, byte[] body)
-        {
-            var length = new List<byte>();
-            var remaining = body.Length;
-            do
-            {
-                var b = (byte)(remaining % 128);
-                remaining /= 128;
-                length.Add(remaining > 0 ? (byte)(b | 0x80) : b);
-            }
-            while (remaining > 0);
-
-            return [header, .. length, .. body];
-        }
     }
 }

@@ -16,8 +16,13 @@ public sealed class EdgeStack : IAsyncDisposable
 
     private readonly TempDirectory _directory;
 
-    private EdgeStack(TempDirectory directory, CloudStubHost cloud, GatewayHost gateway, int mqttPort)
+    private readonly string[] _gatewayArgs;
+    private readonly TimeProvider? _time;
+
+    private EdgeStack(TempDirectory directory, CloudStubHost cloud, GatewayHost gateway, int mqttPort, string[] gatewayArgs, TimeProvider? time)
     {
+        _gatewayArgs = gatewayArgs;
+        _time = time;
         _directory = directory;
         Cloud = cloud;
         Gateway = gateway;
@@ -26,7 +31,7 @@ public sealed class EdgeStack : IAsyncDisposable
 
     public CloudStubHost Cloud { get; }
 
-    public GatewayHost Gateway { get; }
+    public GatewayHost Gateway { get; private set; }
 
     /// <summary>Where devices connect: the embedded broker, or mosquitto in external mode.</summary>
     public int MqttPort { get; }
@@ -70,7 +75,7 @@ public sealed class EdgeStack : IAsyncDisposable
         await cloud.StartAsync().ConfigureAwait(false);
 
         var mqttPort = mosquitto?.Port ?? FreePort.Next();
-        var gateway = GatewayHost.Create(
+        string[] args =
         [
             "--Gateway:Mqtt:BindAddress=127.0.0.1",
             $"--Gateway:Mqtt:Port={mqttPort}",
@@ -81,7 +86,8 @@ public sealed class EdgeStack : IAsyncDisposable
             $"--Gateway:Forwarder:CloudUrl={cloud.Url}",
             "--Gateway:Forwarder:MaxBackoffMilliseconds=200",
             .. gatewayArgs,
-        ], contentRoot: directory.Path, time: time);
+        ];
+        var gateway = GatewayHost.Create(args, contentRoot: directory.Path, time: time);
         await gateway.StartAsync().ConfigureAwait(false);
         var subscribed = gateway.WaitUntilSubscribedAsync();
         if (await Task.WhenAny(subscribed, Task.Delay(TimeSpan.FromSeconds(10))).ConfigureAwait(false) != subscribed)
@@ -89,7 +95,20 @@ public sealed class EdgeStack : IAsyncDisposable
             throw new TimeoutException("gateway did not subscribe at the external broker within 10 s");
         }
 
-        return new EdgeStack(directory, cloud, gateway, mqttPort);
+        return new EdgeStack(directory, cloud, gateway, mqttPort, args, time);
+    }
+
+    /// <summary>
+    /// Stops the gateway and starts a new one on the same data directory, ports, registry and clock: what a restart
+    /// (or a crash, for anything already fsynced) leaves to the next run.
+    /// </summary>
+    public async Task RestartGatewayAsync()
+    {
+        await Gateway.StopAsync().ConfigureAwait(false);
+        await Gateway.DisposeAsync().ConfigureAwait(false);
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        Gateway = GatewayHost.Create(_gatewayArgs, contentRoot: _directory.Path, time: _time);
+        await Gateway.StartAsync().ConfigureAwait(false);
     }
 
     public Task<TestDevice> ConnectDeviceAsync(string id, MQTTnet.Formatter.MqttProtocolVersion version = MQTTnet.Formatter.MqttProtocolVersion.V500) =>
