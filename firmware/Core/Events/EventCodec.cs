@@ -2,9 +2,9 @@ using System.Text;
 
 namespace Eldercare.Firmware.Core.Events
 {
-    // Size (~470 lines): one job, wire format v1 both ways. nanoFramework has no JSON library for the subset the core
+    // Size (~500 lines): one job, wire format v1 both ways. nanoFramework has no JSON library for the subset the core
     // runs on, so the encoder, the strict decoder (every rejection with its reason) and the field rules are hand-written
-    // here; the byte-level reader is FlatJsonReader, numbers NumberParser, UTF-8 checks Utf8.
+    // here; the byte-level reader is FlatJsonReader, numbers NumberParser, UTF-8 checks Utf8, the position fields PositionFields.
     /// <summary>
     /// Wire format v1 (docs/wire-format.md): one flat UTF-8 JSON object per event.
     /// The device encodes with it and the gateway decodes with the same source, so the
@@ -30,6 +30,10 @@ namespace Eldercare.Firmware.Core.Events
         private const int FieldConf = 256;
         private const int FieldRef = 512;
         private const int FieldInfo = 1024;
+        private const int FieldLat = 2048;
+        private const int FieldLon = 4096;
+        private const int FieldHdop = 8192;
+        private const int FieldSats = 16384;
         private const int Required = FieldV | FieldId | FieldDev | FieldBoot | FieldSeq | FieldType | FieldTs;
 
         public static byte[] Encode(DeviceEvent e)
@@ -78,6 +82,7 @@ namespace Eldercare.Firmware.Core.Events
                 AppendString(b, e.Info);
             }
 
+            PositionFields.Append(b, e);
             b.Append('}');
             return b.ToString();
         }
@@ -122,6 +127,7 @@ namespace Eldercare.Firmware.Core.Events
 
             int seen = 0;
             long version = 0, boot = 0, seq = 0, ts = 0, bat = DeviceEvent.Absent, reference = DeviceEvent.Absent;
+            long latitude = DeviceEvent.NoCoordinate, longitude = DeviceEvent.NoCoordinate, hdop = DeviceEvent.Absent, satellites = DeviceEvent.Absent;
             int confidence = DeviceEvent.Absent;
             string id = null, dev = null, type = null, info = null;
             while (true)
@@ -218,6 +224,21 @@ namespace Eldercare.Firmware.Core.Events
                     continue;
                 }
 
+                if (field == FieldLat || field == FieldLon || field == FieldHdop)
+                {
+                    long scaled;
+                    int decimals = field == FieldHdop ? 2 : 6;
+                    if (!NumberParser.TryParseFixed(number, decimals, out scaled))
+                    {
+                        return DecodeResult.Reject(RejectReasons.BadField, "field '" + key + "' must be a decimal with at most " + decimals.ToString() + " decimals (no exponent), got " + Shorten(number));
+                    }
+
+                    if (field == FieldLat) { latitude = scaled; }
+                    else if (field == FieldLon) { longitude = scaled; }
+                    else { hdop = scaled; }
+                    continue;
+                }
+
                 long value;
                 if (!NumberParser.TryParseLong(number, out value))
                 {
@@ -229,6 +250,7 @@ namespace Eldercare.Firmware.Core.Events
                 else if (field == FieldSeq) { seq = value; }
                 else if (field == FieldTs) { ts = value; }
                 else if (field == FieldBat) { bat = value; }
+                else if (field == FieldSats) { satellites = value; }
                 else { reference = value; }
             }
 
@@ -258,6 +280,13 @@ namespace Eldercare.Firmware.Core.Events
                 return DecodeResult.Reject(RejectReasons.UnknownType, "unknown event type '" + Shorten(type) + "'");
             }
 
+            bool missingPosition;
+            problem = PositionFields.Check(type, (seen & FieldLat) != 0, (seen & FieldLon) != 0, latitude, longitude, hdop, (seen & FieldSats) != 0, satellites, out missingPosition);
+            if (problem != null)
+            {
+                return DecodeResult.Reject(missingPosition ? RejectReasons.MissingField : RejectReasons.BadField, missingPosition ? "missing " + problem : problem);
+            }
+
             if (id != DeviceEvent.MakeId(dev, (int)boot, (int)seq))
             {
                 return DecodeResult.Reject(RejectReasons.IdMismatch, "id '" + Shorten(id) + "' is not dev:boot:seq");
@@ -268,6 +297,10 @@ namespace Eldercare.Firmware.Core.Events
             e.ConfidencePerMille = confidence;
             e.ReferenceSequence = (int)reference;
             e.Info = info;
+            e.LatitudeMicrodegrees = (int)latitude;
+            e.LongitudeMicrodegrees = (int)longitude;
+            e.HdopHundredths = (int)hdop;
+            e.Satellites = (int)satellites;
             return DecodeResult.Success(e, text);
         }
 
@@ -356,6 +389,10 @@ namespace Eldercare.Firmware.Core.Events
                 case "conf": return FieldConf;
                 case "ref": return FieldRef;
                 case "info": return FieldInfo;
+                case "lat": return FieldLat;
+                case "lon": return FieldLon;
+                case "hdop": return FieldHdop;
+                case "sats": return FieldSats;
                 default: return 0;
             }
         }

@@ -12,19 +12,35 @@ namespace Eldercare.Firmware.Core.Events
         public const string FallCancel = "fall_cancel";
         public const string Heartbeat = "heartbeat";
 
+        /// <summary>Left every safe zone (confirmed): an alarm, with the last good position.</summary>
+        public const string Geofence = "geofence";
+
+        /// <summary>Back in a safe zone after a geofence alarm, with the position. Telemetry lane until the service lane exists.</summary>
+        public const string GeofenceReturn = "geofence_return";
+
+        /// <summary>No good GNSS fix for a while: a status, never an alarm; carries the last good position if any.</summary>
+        public const string NoPosition = "no_position";
+
         public const string AlarmLane = "alarm";
         public const string TelemetryLane = "telemetry";
 
         /// <summary>True for a type this version of the format knows.</summary>
         public static bool IsKnown(string type)
         {
-            return type == Sos || type == SosCancel || type == Fall || type == FallCancel || type == Heartbeat;
+            return type == Sos || type == SosCancel || type == Fall || type == FallCancel || type == Heartbeat
+                || type == Geofence || type == GeofenceReturn || type == NoPosition;
         }
 
         /// <summary>Alarms overtake telemetry at every hop and are never dropped to make room.</summary>
         public static bool IsAlarm(string type)
         {
-            return type == Sos || type == SosCancel || type == Fall || type == FallCancel;
+            return type == Sos || type == SosCancel || type == Fall || type == FallCancel || type == Geofence;
+        }
+
+        /// <summary>Types that mean nothing without a position: the decoder refuses them without lat/lon.</summary>
+        public static bool NeedsPosition(string type)
+        {
+            return type == Geofence || type == GeofenceReturn;
         }
 
         public static string LaneOf(string type)
