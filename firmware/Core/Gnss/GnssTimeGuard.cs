@@ -3,7 +3,7 @@ namespace Eldercare.Firmware.Core.Gnss
     /// <summary>
     /// Refuses a sentence whose UTC time (or date) moved differently from the device's monotonic clock: a receiver
     /// restarting with a wrong date, a GPS week rollover (the recorded GPS-320FW jumps 2019 -> 2006 -> 2010 -> 1999),
-    /// a time going backwards. One odd time is refused and remembered as a candidate; if the next time agrees with
+    /// a time going backwards by more than the tolerance. One odd time is refused and remembered as a candidate; if the next time agrees with
     /// the candidate rather than with the old reference, the receiver really changed its clock (a cold start that
     /// got GPS time) and the candidate becomes the reference, so a one-off glitch costs one sentence and a real
     /// change two.
@@ -57,7 +57,8 @@ namespace Eldercare.Firmware.Core.Gnss
             // A GGA (no date) keeps the last known date, rolled over at midnight, so the next RMC is compared with it.
             if (days == GnssFix.Unknown && _hasReference && _referenceDays != GnssFix.Unknown)
             {
-                days = time < _referenceTime ? _referenceDays + 1 : _referenceDays;
+                int step = time - _referenceTime;
+                days = step < -MillisecondsPerDay / 2 ? _referenceDays + 1 : step > MillisecondsPerDay / 2 ? _referenceDays - 1 : _referenceDays;
             }
 
             _hasReference = true;
@@ -76,14 +77,20 @@ namespace Eldercare.Firmware.Core.Gnss
             }
             else
             {
-                // Time of day only: a step forward modulo one day. Backwards by a second reads as almost a day forward.
+                // Time of day only: the step taken within half a day either way, so midnight rolls over and a
+                // receiver that corrects its first fix's time by a fraction of a second back (the recorded Telit
+                // HE910: 105153.71 then 105153.408) stays within the tolerance. Past half a day it cannot be told.
                 observed = time - referenceTime;
-                if (observed < 0)
+                if (observed > MillisecondsPerDay / 2)
+                {
+                    observed -= MillisecondsPerDay;
+                }
+                else if (observed <= -MillisecondsPerDay / 2)
                 {
                     observed += MillisecondsPerDay;
                 }
 
-                if (expected >= MillisecondsPerDay - ToleranceMilliseconds)
+                if (expected >= (MillisecondsPerDay / 2) - ToleranceMilliseconds)
                 {
                     return true;
                 }

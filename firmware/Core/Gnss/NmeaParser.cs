@@ -10,9 +10,9 @@ namespace Eldercare.Firmware.Core.Gnss
     public sealed class NmeaParser
     {
         /// <summary>
-        /// Longest sentence taken, from <c>$</c> to the last checksum digit. NMEA 0183 allows 82 characters with
-        /// CR LF (79 here); the recorded SkyTraq sends 82 (7-decimal minutes), high-precision modes more, so 96
-        /// leaves room without letting a line without line ends grow.
+        /// Longest sentence taken, counted after the <c>$</c> up to the last checksum digit. NMEA 0183 allows 82
+        /// characters with <c>$</c> and CR LF (79 here); the recorded SkyTraq sends 82 before CR LF (7-decimal minutes),
+        /// high-precision modes more, so 96 leaves room without letting a line without line ends grow.
         /// </summary>
         public const int MaxSentenceLength = 96;
 
@@ -20,7 +20,7 @@ namespace Eldercare.Firmware.Core.Gnss
         private const int MaxFields = 24;
 
         private readonly byte[] _line = new byte[MaxSentenceLength];
-        private readonly int[] _fieldStart = new int[MaxFields + 1];
+        private readonly int[] _fieldStart = new int[MaxFields + 2];
         private readonly GnssFix _fix = new GnssFix();
         private readonly NmeaStatistics _statistics = new NmeaStatistics();
         private readonly GnssTimeGuard _timeGuard = new GnssTimeGuard();

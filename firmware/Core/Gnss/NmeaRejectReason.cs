@@ -15,7 +15,7 @@ namespace Eldercare.Firmware.Core.Gnss
         /// <summary>A new <c>$</c> came before the end of the line (two sentences run together, a sentence cut by a restart), or <c>*</c> not followed by two hex digits.</summary>
         public const int Truncated = 2;
 
-        /// <summary>Longer than <see cref="NmeaParser.MaxSentenceLength"/>: no NMEA sentence is, so it is noise or lost line ends.</summary>
+        /// <summary>Longer than <see cref="NmeaParser.MaxSentenceLength"/>: no GGA or RMC is (the Pixel's $PGLOR lines are), so it is noise, lost line ends or an over-long proprietary sentence.</summary>
         public const int Overlong = 3;
 
         /// <summary>A byte outside printable ASCII inside a sentence (binary noise, NUL from a receiver restart, wrong baud rate).</summary>
