@@ -5,18 +5,18 @@ namespace Eldercare.Firmware.Core.Geofence
     /// <summary>
     /// Safe zones and the rules that keep GNSS noise from raising alarms, validated once at start
     /// (<see cref="Validate"/>). The defaults come from the recorded receivers in ../shared/datasets/gnss
-    /// (firmware/Core/Geofence/README.md, "Defaults" has the figures):
+    /// (firmware/Core/Geofence/README.md, "Defaults", has the table; GeofenceRealLogTests prints it):
     /// <list type="bullet">
-    /// <item>Radius at least 100 m (field practice): static receivers there wander up to 46 m (Haicom, SiRF II) and
-    /// the worst gated fix lies 32 m from its log's median.</item>
-    /// <item>Margin 25 m: exit at radius + 25, return at radius - 25. A 50 m band is wider than the spread of any
-    /// gated static log (46 m), so noise at the fence line cannot cross both lines.</item>
-    /// <item>Gate: at least 5 satellites and HDOP at most 5.0. Every fix of the jumping Quectel EG25-G (202 m jumps)
-    /// uses 3-5 satellites; its 207 m and 116 m outliers have 4 and 3, and the noisiest Haicom fixes (HDOP 7.5-21,
-    /// 25-39 m off) are over the HDOP limit, while the walk (22-30 satellites, HDOP 0.3-0.5) and the low-cost
-    /// AT6558R (14-15, 0.9) pass.</item>
-    /// <item>5 confirming fixes and 30 s outside: no outlier run in the static logs is longer than 3 fixes, and
-    /// a walker at 1.1 m/s (the recorded median) goes 34 m further before the alarm.</item>
+    /// <item>Radius at least 100 m (field practice): gated fixes of the static logs stay within 36 m of the first
+    /// one (EG25-G 36 m, SiRF BeiDou 34 m), ungated ones within 207 m (the EG25-G's jump).</item>
+    /// <item>Margin 25 m: exit at radius + 25, return at radius - 25. The 50 m band is wider than the largest
+    /// spread of gated fixes (36 m), so noise at the fence line cannot cross both lines.</item>
+    /// <item>Gate: at least 5 satellites and HDOP at most 5.0. The EG25-G's 207 m and 116 m jumps use 4 and 3
+    /// satellites, the noisiest Haicom fixes (HDOP 7.5-21, 25-39 m off) are over the HDOP limit, while the walk
+    /// (22-30 satellites, HDOP 0.3-0.5) and the low-cost AT6558R (14-15, 0.9) pass every fix.</item>
+    /// <item>5 confirming fixes and 30 s beyond the exit line: the longest run of fixes beyond 100 m in the static
+    /// logs, even ungated, is 2 (EG25-G: 207 m, 116 m); a walker at 1.1 m/s (the recorded median) goes 34 m
+    /// further before the alarm.</item>
     /// <item>No position after 120 s without a good fix: longer than any cold start in the logs (37 s, Telit) and
     /// the AT6558R's datasheet cold start (35 s), so a boot does not report "no position".</item>
     /// </list>
