@@ -6,6 +6,9 @@ namespace Eldercare.VirtualDevice;
 public sealed record CommunitySettings(string BrokerHost, int BrokerPort, string DataDirectory)
 {
     public int HeartbeatIntervalSeconds { get; init; } = 60;
+
+    /// <summary>A recorded NMEA walk: every device gets a GNSS module replaying it on "wander ID".</summary>
+    public string? GnssLogPath { get; init; }
 }
 
 /// <summary>
@@ -21,15 +24,17 @@ public sealed class Community : IAsyncDisposable
     public Community(CommunitySettings settings, IEnumerable<DeviceCredentials> devices, TextWriter log)
     {
         _log = log;
+        IReadOnlyList<Adapters.NmeaLogLine>? gnssLog = settings.GnssLogPath is null ? null : Adapters.NmeaLog.Load(settings.GnssLogPath);
         foreach (DeviceCredentials credentials in devices)
         {
             var pendant = new VirtualPendant(new VirtualPendantOptions(credentials.DeviceId, credentials.Secret, settings.BrokerHost, settings.BrokerPort, settings.DataDirectory)
             {
                 HeartbeatIntervalSeconds = settings.HeartbeatIntervalSeconds,
+                GnssLog = gnssLog,
             });
             pendant.Delivered += entry =>
             {
-                if (entry.IsAlarm)
+                if (entry.IsAlarm || entry.Type == EventTypes.GeofenceReturn || entry.Type == EventTypes.NoPosition)
                 {
                     Log($"delivered {DeviceEvent.MakeId(pendant.DeviceId, entry.BootEpoch, entry.Sequence)} {entry.Type} (gateway acknowledged)");
                 }
@@ -104,7 +109,7 @@ public sealed class Community : IAsyncDisposable
         return 0;
     }
 
-    /// <summary>One console command: "sos ID", "cancel ID", "fall ID". Returns false for "quit".</summary>
+    /// <summary>One console command: "sos ID", "cancel ID", "fall ID", "wander ID". Returns false for "quit".</summary>
     public bool Command(string line)
     {
         string[] parts = line.Trim().Split(' ', StringSplitOptions.RemoveEmptyEntries);
@@ -121,7 +126,7 @@ public sealed class Community : IAsyncDisposable
         VirtualPendant? device = parts.Length == 2 ? Find(parts[1]) : null;
         if (device is null)
         {
-            Log($"unknown command or device: '{line.Trim()}' (use: sos ID | cancel ID | fall ID | quit)");
+            Log($"unknown command or device: '{line.Trim()}' (use: sos ID | cancel ID | fall ID | wander ID | quit)");
             return true;
         }
 
@@ -136,12 +141,17 @@ public sealed class Community : IAsyncDisposable
                 device.PressCancel();
                 Log($"cancel pressed on {device.DeviceId} at={at}");
                 break;
+            case "wander":
+                Log(device.Wander()
+                    ? $"{device.DeviceId} starts the recorded walk at={at} (the geofence decides; 100 m zone: alarm ~170 s in)"
+                    : $"{device.DeviceId} has no GNSS module (run with --gnss-log)");
+                break;
             case "fall":
                 device.SimulateFall();
                 Log($"fall motion played into {device.DeviceId}'s accelerometer at={at} (impact in ~3.4 s; the detector decides)");
                 break;
             default:
-                Log($"unknown command '{parts[0]}' (use: sos ID | cancel ID | fall ID | quit)");
+                Log($"unknown command '{parts[0]}' (use: sos ID | cancel ID | fall ID | wander ID | quit)");
                 break;
         }
 

@@ -15,7 +15,7 @@ namespace Eldercare.Firmware.Core.Geofence
     /// satellites, the noisiest Haicom fixes (HDOP 7.5-21, 25-39 m off) are over the HDOP limit, while the walk
     /// (22-30 satellites, HDOP 0.3-0.5) and the low-cost AT6558R (14-15, 0.9) pass every fix.</item>
     /// <item>5 confirming fixes and 30 s beyond the exit line: the longest run of fixes beyond 100 m in the static
-    /// logs, even ungated, is 2 (EG25-G: 207 m, 116 m); a walker at 1.1 m/s (the recorded median) goes 34 m
+    /// logs, even ungated, is 2 (EG25-G from its first fix or median: 207 m, 116 m); a walker at 1.1 m/s (the recorded median) goes 34 m
     /// further before the alarm.</item>
     /// <item>No position after 120 s without a good fix: longer than any cold start in the logs (37 s, Telit) and
     /// the AT6558R's datasheet cold start (35 s), so a boot does not report "no position".</item>

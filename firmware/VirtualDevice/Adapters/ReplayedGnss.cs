@@ -1,3 +1,4 @@
+using Eldercare.Firmware.Core.Gnss;
 using Eldercare.Firmware.Core.Hardware;
 
 namespace Eldercare.VirtualDevice.Adapters;
@@ -19,6 +20,26 @@ public sealed class ReplayedGnss : IGnssReceiver
     {
         _clock = clock;
         _lines = lines;
+    }
+
+    /// <summary>The first valid GGA fix of a log as the core's parser reads it (a home to put a zone around), or null.</summary>
+    public static GnssFix? FirstValidFix(IReadOnlyList<NmeaLogLine> lines)
+    {
+        var parser = new NmeaParser();
+        foreach (NmeaLogLine line in lines)
+        {
+            foreach (byte b in line.Bytes)
+            {
+                if (parser.Feed(b, line.AtMilliseconds) && parser.Fix.Sentence == GnssFix.FromGga && parser.Fix.IsValid)
+                {
+                    var fix = new GnssFix();
+                    fix.CopyFrom(parser.Fix);
+                    return fix;
+                }
+            }
+        }
+
+        return null;
     }
 
     /// <summary>True once every line has been handed out.</summary>

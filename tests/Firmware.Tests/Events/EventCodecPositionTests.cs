@@ -8,7 +8,7 @@ namespace Eldercare.Firmware.Tests.Events;
 [TestCategory("Unit")]
 public sealed class EventCodecPositionTests
 {
-    /// <summary>The geofence example of docs/wire-format.md, byte for byte.</summary>
+    /// <summary>The geofence example of docs/wire-format.md (there wrapped over two lines).</summary>
     private const string GeofenceExample =
         "{\"v\":1,\"id\":\"watch-0007:3:118\",\"dev\":\"watch-0007\",\"boot\":3,\"seq\":118,\"type\":\"geofence\",\"ts\":1763870000123,\"bat\":64,\"info\":\"zone=home;out=41m\",\"lat\":37.427913,\"lon\":-122.170157,\"hdop\":0.4,\"sats\":27}";
 
