@@ -30,20 +30,37 @@ public sealed class GeofenceMonitorTests
     }
 
     [TestMethod]
-    [DataRow(10.0)]
-    [DataRow(20.0)]
-    [DataRow(24.0)]
-    public void Update_JitterAroundFenceLine_NeverFlaps(double amplitudeMetres)
+    [DataRow(100.0, 10.0)]
+    [DataRow(100.0, 24.0)]
+    [DataRow(112.0, 12.0)] // standing just outside the edge, every fix short of the exit line (125 m)
+    [DataRow(88.0, 12.0)]
+    public void Update_JitterAroundFenceLine_NeverFlaps(double standingMetres, double amplitudeMetres)
     {
         var monitor = new GeofenceMonitor(Fixes.HomeCircle());
         var random = new Random(7);
 
         for (int i = 0; i < 1800; i++)
         {
-            Step(monitor, Fixes.At(100 + ((random.NextDouble() * 2) - 1) * amplitudeMetres, 0), 1000);
+            Step(monitor, Fixes.At(standingMetres + (((random.NextDouble() * 2) - 1) * amplitudeMetres), 0), 1000);
         }
 
         Assert.IsEmpty(_transitions);
+    }
+
+    [TestMethod]
+    public void Update_JitterAroundFenceLineAfterExit_NoReturnUntilWithinReturnLine()
+    {
+        var monitor = new GeofenceMonitor(Fixes.HomeCircle());
+        var random = new Random(11);
+        Walk(monitor, 10_000, 1000, 0);
+        Walk(monitor, 60_000, 1000, 200);
+
+        for (int i = 0; i < 1800; i++)
+        {
+            Step(monitor, Fixes.At(88 + (((random.NextDouble() * 2) - 1) * 12), 0), 1000);
+        }
+
+        Assert.AreEqual(GeofenceTransition.Exit, _transitions.Single().Transition);
     }
 
     [TestMethod]
@@ -227,6 +244,30 @@ public sealed class GeofenceMonitorTests
         }
 
         Assert.AreEqual(GeofenceTransition.NoPosition, _transitions.Single().Transition);
+    }
+
+    [TestMethod]
+    [DataRow(170.0, false)] // in the L's notch, 20 m beyond both inner edges: within the margin
+    [DataRow(200.0, true)]  // 50 m beyond both inner edges
+    [DataRow(280.0, true)]
+    public void Update_WalkIntoConcaveNotchOfPolygon_ExitOnlyBeyondMargin(double notchMetres, bool exits)
+    {
+        var options = new GeofenceOptions();
+        options.AddZone(ZoneGeometryTests.LShape());
+        var monitor = new GeofenceMonitor(options);
+        Walk(monitor, 30_000, 1000, 75, 75);
+
+        Walk(monitor, 120_000, 1000, notchMetres, notchMetres);
+
+        Assert.AreEqual(exits ? 1 : 0, _transitions.Count(t => t.Transition == GeofenceTransition.Exit));
+    }
+
+    private void Walk(GeofenceMonitor monitor, long durationMilliseconds, int periodMilliseconds, double northMetres, double eastMetres)
+    {
+        for (long t = 0; t < durationMilliseconds; t += periodMilliseconds)
+        {
+            Step(monitor, Fixes.At(northMetres, eastMetres), periodMilliseconds);
+        }
     }
 
     private void Walk(GeofenceMonitor monitor, long durationMilliseconds, int periodMilliseconds, double northMetres)
