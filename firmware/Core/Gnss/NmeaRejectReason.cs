@@ -6,7 +6,7 @@ namespace Eldercare.Firmware.Core.Gnss
     /// </summary>
     public static class NmeaRejectReason
     {
-        /// <summary>The <c>*hh</c> checksum does not match the XOR of the bytes between <c>$</c> and <c>*</c> (NMEA 0183 4.11 section 5.2.1).</summary>
+        /// <summary>The <c>*hh</c> checksum does not match the XOR of the bytes between <c>$</c> and <c>*</c> (NMEA 0183: the checksum covers everything between them).</summary>
         public const int BadChecksum = 0;
 
         /// <summary>The line ended without <c>*hh</c>: a sentence cut off on the wire, or a sender without checksums (every GNSS receiver sends them).</summary>

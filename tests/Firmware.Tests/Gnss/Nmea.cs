@@ -26,7 +26,7 @@ internal static class Nmea
         return fixes;
     }
 
-    /// <summary>"$" + body + "*hh\r\n" with the XOR checksum of the body (NMEA 0183 5.2.1).</summary>
+    /// <summary>"$" + body + "*hh\r\n" with the XOR checksum of the body.</summary>
     public static string WithChecksum(string body)
     {
         int sum = 0;
