@@ -102,9 +102,9 @@ public sealed class GeofenceRealLogTests
     [DataRow("gpsd/garmin-10x.log")]
     [DataRow("gpsd/haicom-305N.log")]
     [DataRow("gpsd/ublox-neo-m9n-nmea.log")]
-    [DataRow(GnssLogs.ColdBoot)]
     public void Replay_StaticLog_NoExitWhereverTheZoneIsCentred(string log)
     {
+        // The cold-boot file is left out: its README says parser robustness only, not position tests (simulated sky).
         // Centred on the first fix the receiver calls valid, however poor (Haicom's sits 39 m off with HDOP 17,
         // the EG25-G's 207 m from its worst jump), and on every valid fix in turn: the smallest zone allowed.
         List<GnssFix> valid = GnssLogs.Run(log).Fixes.Where(f => f.Fix.Sentence == GnssFix.FromGga && f.Fix.IsValid).Select(f => f.Fix).ToList();
