@@ -6,6 +6,9 @@ namespace Eldercare.VirtualDevice;
 public sealed record CommunitySettings(string BrokerHost, int BrokerPort, string DataDirectory)
 {
     public int HeartbeatIntervalSeconds { get; init; } = 60;
+
+    /// <summary>A recorded NMEA walk: every device gets a GNSS module replaying it on "wander ID".</summary>
+    public string? GnssLogPath { get; init; }
 }
 
 /// <summary>
@@ -23,11 +26,12 @@ public sealed class Community : IAsyncDisposable
     /// <summary>Device ids starting with this are kiosks.</summary>
     public const string KioskPrefix = "kiosk";
 
-    private const string Usage = "sos ID | cancel ID | fall ID | card KIOSK UIDHEX | service KIOSK meal|clean|bath|medical|travel|shop | quit";
+    private const string Usage = "sos ID | cancel ID | fall ID | wander ID | card KIOSK UIDHEX | service KIOSK meal|clean|bath|medical|travel|shop | quit";
 
     public Community(CommunitySettings settings, IEnumerable<DeviceCredentials> devices, TextWriter log)
     {
         _log = log;
+        IReadOnlyList<Adapters.NmeaLogLine>? gnssLog = settings.GnssLogPath is null ? null : Adapters.NmeaLog.Load(settings.GnssLogPath);
         foreach (DeviceCredentials credentials in devices)
         {
             if (credentials.DeviceId.StartsWith(KioskPrefix, StringComparison.Ordinal))
@@ -45,10 +49,11 @@ public sealed class Community : IAsyncDisposable
             var pendant = new VirtualPendant(new VirtualPendantOptions(credentials.DeviceId, credentials.Secret, settings.BrokerHost, settings.BrokerPort, settings.DataDirectory)
             {
                 HeartbeatIntervalSeconds = settings.HeartbeatIntervalSeconds,
+                GnssLog = gnssLog,
             });
             pendant.Delivered += entry =>
             {
-                if (entry.IsAlarm)
+                if (entry.IsAlarm || entry.Type == EventTypes.GeofenceReturn || entry.Type == EventTypes.NoPosition)
                 {
                     Log($"delivered {DeviceEvent.MakeId(pendant.DeviceId, entry.BootEpoch, entry.Sequence)} {entry.Type} (gateway acknowledged)");
                 }
@@ -180,6 +185,11 @@ public sealed class Community : IAsyncDisposable
             case "cancel":
                 device.PressCancel();
                 Log($"cancel pressed on {device.DeviceId} at={at}");
+                break;
+            case "wander":
+                Log(device.Wander()
+                    ? $"{device.DeviceId} starts the recorded walk at={at} (the geofence decides; 100 m zone: alarm ~170 s in)"
+                    : $"{device.DeviceId} has no GNSS module (run with --gnss-log)");
                 break;
             case "fall":
                 device.SimulateFall();

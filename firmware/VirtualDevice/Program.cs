@@ -4,7 +4,7 @@ using Eldercare.VirtualDevice;
 // Host twin CLI: provision a list of devices, then run them against a gateway.
 //   provision --count 20 --prefix pendant --out devices.csv
 //   run --broker 127.0.0.1:1883 --devices devices.csv --data-dir data/devices [--sos pendant-0001 --sos-after-seconds 5]
-// While running, stdin takes commands: "sos <id>", "cancel <id>", "fall <id>", "quit".
+// While running, stdin takes commands: "sos <id>", "cancel <id>", "fall <id>", "wander <id>" (with --gnss-log), "quit".
 var countOption = new Option<int>("--count") { Description = "How many devices", DefaultValueFactory = _ => 20 };
 var prefixOption = new Option<string>("--prefix") { Description = "Device id prefix", DefaultValueFactory = _ => "pendant" };
 var outOption = new Option<string>("--out") { Description = "Device list to write (CSV: device_id,secret)", Required = true };
@@ -30,10 +30,11 @@ var dataOption = new Option<string>("--data-dir") { Description = "Where each de
 var heartbeatOption = new Option<int>("--heartbeat-seconds") { Description = "Heartbeat period", DefaultValueFactory = _ => 60 };
 var sosOption = new Option<string?>("--sos") { Description = "Press SOS on this device once" };
 var sosAfterOption = new Option<int>("--sos-after-seconds") { Description = "When to press --sos, after all devices connected", DefaultValueFactory = _ => 3 };
+var gnssLogOption = new Option<string?>("--gnss-log") { Description = "Recorded NMEA walk for every device's GNSS module (e.g. ../shared/datasets/gnss/gnss_lib_py/pixel6.nmea); 'wander ID' plays it" };
 var durationOption = new Option<int>("--duration-seconds") { Description = "Stop after this long (0 = until Ctrl-C or 'quit')", DefaultValueFactory = _ => 0 };
 var run = new Command("run", "Run the devices of a list against a gateway")
 {
-    brokerOption, devicesOption, dataOption, heartbeatOption, sosOption, sosAfterOption, durationOption,
+    brokerOption, devicesOption, dataOption, heartbeatOption, sosOption, sosAfterOption, durationOption, gnssLogOption,
 };
 run.SetAction(async (parse, cancel) =>
 {
@@ -59,6 +60,7 @@ run.SetAction(async (parse, cancel) =>
     var settings = new CommunitySettings(broker[..colon], port, parse.GetValue(dataOption)!)
     {
         HeartbeatIntervalSeconds = parse.GetValue(heartbeatOption),
+        GnssLogPath = parse.GetValue(gnssLogOption),
     };
     await using var community = new Community(settings, devices, Console.Out);
     return await community.RunAsync(

@@ -1,4 +1,6 @@
 using Eldercare.Firmware.Core.Apps;
+using Eldercare.Firmware.Core.Geofence;
+using Eldercare.Firmware.Core.Gnss;
 using Eldercare.Firmware.Core.Hardware;
 using Eldercare.Firmware.Core.Outbox;
 using Eldercare.VirtualDevice.Adapters;
@@ -20,6 +22,16 @@ public sealed record VirtualPendantOptions(string DeviceId, string Secret, strin
     public long ClockSkewMilliseconds { get; init; }
 
     public TimeSpan TickInterval { get; init; } = TimeSpan.FromMilliseconds(10);
+
+    /// <summary>
+    /// A recorded NMEA log (../shared/datasets/gnss, read by <see cref="NmeaLog"/>, shared by every device) to
+    /// use as the watch's GNSS module, with a "home" zone of <see cref="GeofenceRadiusMetres"/> around its first
+    /// fix; null for a pendant without GNSS. The replay starts on <see cref="VirtualPendant.Wander"/>; until then
+    /// the module is silent (as indoors: after 120 s the watch reports no_position once).
+    /// </summary>
+    public IReadOnlyList<NmeaLogLine>? GnssLog { get; init; }
+
+    public float GeofenceRadiusMetres { get; init; } = 100f;
 }
 
 /// <summary>
@@ -57,6 +69,16 @@ public sealed class VirtualPendant : IAsyncDisposable
             AckTimeoutMilliseconds = options.AckTimeoutMilliseconds,
             Placement = options.Placement,
         };
+        if (options.GnssLog is not null)
+        {
+            GnssFix home = ReplayedGnss.FirstValidFix(options.GnssLog)
+                ?? throw new ArgumentException($"device {options.DeviceId}: the GNSS log has no valid fix to put a zone around", nameof(options));
+            Gnss = new ReplayedGnss(_clock, options.GnssLog);
+            hardware.Gnss = Gnss;
+            wearable.Geofence = new GeofenceOptions();
+            wearable.Geofence.AddZone(new CircleZone("home", home.LatitudeE7, home.LongitudeE7, options.GeofenceRadiusMetres));
+        }
+
         string? problem = wearable.Validate();
         if (problem is not null)
         {
@@ -85,6 +107,9 @@ public sealed class VirtualPendant : IAsyncDisposable
 
     public PersistentOutbox Outbox => _app.Outbox;
 
+    /// <summary>The replayed GNSS module, or null without <see cref="VirtualPendantOptions.GnssLog"/>.</summary>
+    public ReplayedGnss? Gnss { get; }
+
     public bool IsConnected => _link.IsConnected;
 
     public IClock Clock => _clock;
@@ -105,6 +130,18 @@ public sealed class VirtualPendant : IAsyncDisposable
 
     /// <summary>Plays a fall into the accelerometer: the on-device detector decides, ~2 s after the impact.</summary>
     public void SimulateFall() => Motion.ScriptFall();
+
+    /// <summary>Starts the recorded walk in the GNSS module: the core's geofence decides when the watch has left home.</summary>
+    public bool Wander()
+    {
+        if (Gnss is null)
+        {
+            return false;
+        }
+
+        Gnss.Start();
+        return true;
+    }
 
     /// <summary>Raises an event directly (load generation and tests), as the app's own logic would.</summary>
     public int Raise(string type)

@@ -1,6 +1,8 @@
 using Eldercare.Firmware.Core.Commands;
 using Eldercare.Firmware.Core.Events;
 using Eldercare.Firmware.Core.Falls;
+using Eldercare.Firmware.Core.Geofence;
+using Eldercare.Firmware.Core.Gnss;
 using Eldercare.Firmware.Core.Hardware;
 using Eldercare.Firmware.Core.Identity;
 using Eldercare.Firmware.Core.Outbox;
@@ -10,10 +12,11 @@ namespace Eldercare.Firmware.Core.Apps
 {
     /// <summary>
     /// The pendant / watch application: SOS button, alarms, heartbeats with battery level,
-    /// the persistent outbox and its sender, and the commands the gateway sends back ("help is coming"). One logic for the ESP32 and the host twin:
+    /// the geofence when a GNSS module is fitted, the persistent outbox and its sender, and the commands the gateway
+    /// sends back ("help is coming"). One logic for the ESP32 and the host twin:
     /// the caller drives it with <see cref="Tick"/> every 10-20 ms on one thread.
     /// </summary>
-    public sealed class WearableApp : IEventRaiser
+    public sealed class WearableApp : IEventRaiser, IPositionEventRaiser
     {
         private readonly WearableOptions _options;
         private readonly WearableHardware _hardware;
@@ -24,6 +27,7 @@ namespace Eldercare.Firmware.Core.Apps
         private readonly AlarmController _alarms;
         private readonly FallDetector _fallDetector;
         private readonly string _commandTopic;
+        private readonly GeofenceWatcher _geofence;
         private readonly int _samplePeriodMilliseconds;
         private long _nextSampleMilliseconds;
         private long _nextHeartbeatMilliseconds;
@@ -49,6 +53,11 @@ namespace Eldercare.Firmware.Core.Apps
                     _fallDetector = new FallDetector(profile);
                     _samplePeriodMilliseconds = 1000 / profile.SampleRateHertz;
                 }
+            }
+
+            if (hardware.Gnss != null && options.Geofence != null)
+            {
+                _geofence = new GeofenceWatcher(options.Geofence, hardware.Gnss, this);
             }
         }
 
@@ -84,6 +93,12 @@ namespace Eldercare.Firmware.Core.Apps
         public bool DetectsFalls
         {
             get { return _fallDetector != null; }
+        }
+
+        /// <summary>The geofence (GNSS parser and monitor), or null without a GNSS module or zones.</summary>
+        public GeofenceWatcher Geofence
+        {
+            get { return _geofence; }
         }
 
         /// <summary>Accelerometer reads that failed (I2C NACK), since start.</summary>
@@ -137,6 +152,11 @@ namespace Eldercare.Firmware.Core.Apps
             if (_fallDetector != null)
             {
                 SampleMotion(now);
+            }
+
+            if (_geofence != null)
+            {
+                _geofence.Poll(now);
             }
 
             ButtonGesture gesture = _button.Update(_hardware.Button.IsPressed, now);
@@ -206,6 +226,29 @@ namespace Eldercare.Firmware.Core.Apps
             e.ReferenceSequence = referenceSequence;
             e.Info = info;
             return _outbox.Enqueue(e) ? sequence : 0;
+        }
+
+        public int RaiseWithPosition(string type, GnssFix fix, string info)
+        {
+            int sequence = _sequencer.NextSequence();
+            DeviceEvent e = new DeviceEvent(_options.DeviceId, _sequencer.BootEpoch, sequence, type, _hardware.Clock.UtcNowUnixMilliseconds);
+            e.BatteryPercent = ClampBattery(_hardware.Battery.ReadPercent());
+            e.Info = info;
+            if (fix != null && fix.HasPosition)
+            {
+                e.LatitudeMicrodegrees = E7ToMicrodegrees(fix.LatitudeE7);
+                e.LongitudeMicrodegrees = E7ToMicrodegrees(fix.LongitudeE7);
+                e.HdopHundredths = fix.HdopHundredths > PositionFields.MaxHdopHundredths ? PositionFields.MaxHdopHundredths : fix.HdopHundredths;
+                e.Satellites = fix.Satellites;
+            }
+
+            return _outbox.Enqueue(e) ? sequence : 0;
+        }
+
+        /// <summary>1e-7 to 1e-6 degree, rounded half away from zero.</summary>
+        private static int E7ToMicrodegrees(int e7)
+        {
+            return e7 >= 0 ? (e7 + 5) / 10 : (e7 - 5) / 10;
         }
 
         private void OnDelivered(object sender, OutboxEntry entry)

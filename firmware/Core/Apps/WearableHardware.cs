@@ -4,7 +4,7 @@ namespace Eldercare.Firmware.Core.Apps
 {
     /// <summary>
     /// The parts a wearable is made of, created by Main (device) or the host twin and
-    /// handed to the app in one piece. Accelerometer may be null (no fall detection).
+    /// handed to the app in one piece. Accelerometer may be null (no fall detection), Gnss too (no geofence).
     /// </summary>
     public sealed class WearableHardware
     {
@@ -32,5 +32,8 @@ namespace Eldercare.Firmware.Core.Apps
 
         /// <summary>Optional; sampled by the app at the detector's rate.</summary>
         public IAccelerometer Accelerometer { get; set; }
+
+        /// <summary>Optional GNSS module (watch); with zones in WearableOptions.Geofence it runs the geofence.</summary>
+        public IGnssReceiver Gnss { get; set; }
     }
 }

@@ -1,4 +1,5 @@
 using Eldercare.Firmware.Core.Events;
+using Eldercare.Firmware.Core.Geofence;
 using Eldercare.Firmware.Core.Outbox;
 using Eldercare.Firmware.Core.Sos;
 
@@ -43,6 +44,9 @@ namespace Eldercare.Firmware.Core.Apps
 
         public OutboxOptions Outbox { get; private set; }
 
+        /// <summary>Safe zones and rules; null when the device has no geofence (no GNSS, or none configured).</summary>
+        public GeofenceOptions Geofence { get; set; }
+
         /// <summary>Returns null when valid, else the first problem in words.</summary>
         public string Validate()
         {
@@ -77,6 +81,11 @@ namespace Eldercare.Firmware.Core.Apps
             }
 
             string problem = Button.Validate();
+            if (problem == null && Geofence != null)
+            {
+                problem = Geofence.Validate();
+            }
+
             return problem != null ? problem : Outbox.Validate();
         }
     }

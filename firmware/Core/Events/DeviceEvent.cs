@@ -10,6 +10,9 @@ namespace Eldercare.Firmware.Core.Events
         /// <summary>Marks an optional integer field as absent (no nullable value types on nanoFramework).</summary>
         public const int Absent = -1;
 
+        /// <summary>Marks an absent coordinate: -1 microdegree is a real place, so coordinates use int.MinValue.</summary>
+        public const int NoCoordinate = int.MinValue;
+
         public const int CurrentVersion = 1;
 
         public DeviceEvent(string deviceId, int bootEpoch, int sequence, string type, long timestampUnixMilliseconds)
@@ -26,6 +29,10 @@ namespace Eldercare.Firmware.Core.Events
             Info = null;
             Card = null;
             Service = null;
+            LatitudeMicrodegrees = NoCoordinate;
+            LongitudeMicrodegrees = NoCoordinate;
+            HdopHundredths = Absent;
+            Satellites = Absent;
         }
 
         public int Version { get; set; }
@@ -57,6 +64,25 @@ namespace Eldercare.Firmware.Core.Events
 
         /// <summary>For a service request: one of <see cref="ServiceCodes"/>, or null.</summary>
         public string Service { get; set; }
+        /// <summary>
+        /// Position (geofence events): latitude in 1e-6 degree (0.11 m; on the wire "lat" with up to 6 decimals), or
+        /// <see cref="NoCoordinate"/>. Six decimals are finer than any GNSS fix (metres) without pretending more.
+        /// </summary>
+        public int LatitudeMicrodegrees { get; set; }
+
+        /// <summary>Longitude in 1e-6 degree ("lon"), or <see cref="NoCoordinate"/>; always set together with the latitude.</summary>
+        public int LongitudeMicrodegrees { get; set; }
+
+        /// <summary>HDOP of the fix x 100 ("hdop", 0..99.99 on the wire), or <see cref="Absent"/>: how much to trust the position.</summary>
+        public int HdopHundredths { get; set; }
+
+        /// <summary>Satellites used in the fix ("sats", 0..99), or <see cref="Absent"/>.</summary>
+        public int Satellites { get; set; }
+
+        public bool HasPosition
+        {
+            get { return LatitudeMicrodegrees != NoCoordinate && LongitudeMicrodegrees != NoCoordinate; }
+        }
 
         public string Id
         {

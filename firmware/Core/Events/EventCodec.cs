@@ -2,9 +2,9 @@ using System.Text;
 
 namespace Eldercare.Firmware.Core.Events
 {
-    // Size (~470 lines): one job, wire format v1 both ways. nanoFramework has no JSON library for the subset the core
+    // Size (~500 lines): one job, wire format v1 both ways. nanoFramework has no JSON library for the subset the core
     // runs on, so the encoder, the strict decoder (every rejection with its reason) and the field rules are hand-written
-    // here; the byte-level reader is FlatJsonReader, numbers NumberParser, UTF-8 checks Utf8.
+    // here; the byte-level reader is FlatJsonReader, numbers NumberParser, UTF-8 checks Utf8, the position fields PositionFields.
     /// <summary>
     /// Wire format v1 (docs/wire-format.md): one flat UTF-8 JSON object per event.
     /// The device encodes with it and the gateway decodes with the same source, so the
@@ -32,6 +32,10 @@ namespace Eldercare.Firmware.Core.Events
         private const int FieldInfo = 1024;
         private const int FieldCard = 2048;
         private const int FieldSvc = 4096;
+        private const int FieldLat = 8192;
+        private const int FieldLon = 16384;
+        private const int FieldHdop = 32768;
+        private const int FieldSats = 65536;
         private const int Required = FieldV | FieldId | FieldDev | FieldBoot | FieldSeq | FieldType | FieldTs;
 
         public static byte[] Encode(DeviceEvent e)
@@ -92,6 +96,7 @@ namespace Eldercare.Firmware.Core.Events
                 AppendString(b, e.Service);
             }
 
+            PositionFields.Append(b, e);
             b.Append('}');
             return b.ToString();
         }
@@ -136,6 +141,7 @@ namespace Eldercare.Firmware.Core.Events
 
             int seen = 0;
             long version = 0, boot = 0, seq = 0, ts = 0, bat = DeviceEvent.Absent, reference = DeviceEvent.Absent;
+            long latitude = DeviceEvent.NoCoordinate, longitude = DeviceEvent.NoCoordinate, hdop = DeviceEvent.Absent, satellites = DeviceEvent.Absent;
             int confidence = DeviceEvent.Absent;
             string id = null, dev = null, type = null, info = null, card = null, svc = null;
             while (true)
@@ -234,6 +240,21 @@ namespace Eldercare.Firmware.Core.Events
                     continue;
                 }
 
+                if (field == FieldLat || field == FieldLon || field == FieldHdop)
+                {
+                    long scaled;
+                    int decimals = field == FieldHdop ? 2 : 6;
+                    if (!NumberParser.TryParseFixed(number, decimals, out scaled))
+                    {
+                        return DecodeResult.Reject(RejectReasons.BadField, "field '" + key + "' must be a decimal with at most " + decimals.ToString() + " decimals (no exponent), got " + Shorten(number));
+                    }
+
+                    if (field == FieldLat) { latitude = scaled; }
+                    else if (field == FieldLon) { longitude = scaled; }
+                    else { hdop = scaled; }
+                    continue;
+                }
+
                 long value;
                 if (!NumberParser.TryParseLong(number, out value))
                 {
@@ -245,6 +266,7 @@ namespace Eldercare.Firmware.Core.Events
                 else if (field == FieldSeq) { seq = value; }
                 else if (field == FieldTs) { ts = value; }
                 else if (field == FieldBat) { bat = value; }
+                else if (field == FieldSats) { satellites = value; }
                 else { reference = value; }
             }
 
@@ -280,6 +302,13 @@ namespace Eldercare.Firmware.Core.Events
                 return DecodeResult.Reject(RejectReasons.BadField, problem);
             }
 
+            bool missingPosition;
+            problem = PositionFields.Check(type, (seen & FieldLat) != 0, (seen & FieldLon) != 0, latitude, longitude, hdop, (seen & FieldSats) != 0, satellites, out missingPosition);
+            if (problem != null)
+            {
+                return DecodeResult.Reject(missingPosition ? RejectReasons.MissingField : RejectReasons.BadField, missingPosition ? "missing " + problem : problem);
+            }
+
             if (id != DeviceEvent.MakeId(dev, (int)boot, (int)seq))
             {
                 return DecodeResult.Reject(RejectReasons.IdMismatch, "id '" + Shorten(id) + "' is not dev:boot:seq");
@@ -292,6 +321,10 @@ namespace Eldercare.Firmware.Core.Events
             e.Info = info;
             e.Card = card;
             e.Service = svc;
+            e.LatitudeMicrodegrees = (int)latitude;
+            e.LongitudeMicrodegrees = (int)longitude;
+            e.HdopHundredths = (int)hdop;
+            e.Satellites = (int)satellites;
             return DecodeResult.Success(e, text);
         }
 
@@ -432,6 +465,10 @@ namespace Eldercare.Firmware.Core.Events
                 case "info": return FieldInfo;
                 case "card": return FieldCard;
                 case "svc": return FieldSvc;
+                case "lat": return FieldLat;
+                case "lon": return FieldLon;
+                case "hdop": return FieldHdop;
+                case "sats": return FieldSats;
                 default: return 0;
             }
         }

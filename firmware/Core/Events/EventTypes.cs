@@ -18,23 +18,40 @@ namespace Eldercare.Firmware.Core.Events
         /// <summary>A 六助 service requested at a kiosk (<c>svc</c>, and <c>card</c> when a card was tapped).</summary>
         public const string ServiceRequest = "service";
 
+        /// <summary>Left every safe zone (confirmed): an alarm, with the last good position.</summary>
+        public const string Geofence = "geofence";
+
+        /// <summary>Back in a safe zone after a geofence alarm, with the position (service lane).</summary>
+        public const string GeofenceReturn = "geofence_return";
+
+        /// <summary>No good GNSS fix for a while: a status, never an alarm; carries the last good position if any.</summary>
+        public const string NoPosition = "no_position";
+
         public const string AlarmLane = "alarm";
 
         /// <summary>Requests for a service and what answers them: after alarms, before telemetry.</summary>
         public const string ServiceLane = "service";
+
         public const string TelemetryLane = "telemetry";
 
         /// <summary>True for a type this version of the format knows.</summary>
         public static bool IsKnown(string type)
         {
             return type == Sos || type == SosCancel || type == Fall || type == FallCancel || type == Heartbeat
-                || type == CheckIn || type == ServiceRequest;
+                || type == CheckIn || type == ServiceRequest
+                || type == Geofence || type == GeofenceReturn || type == NoPosition;
         }
 
         /// <summary>Alarms overtake telemetry at every hop and are never dropped to make room.</summary>
         public static bool IsAlarm(string type)
         {
-            return type == Sos || type == SosCancel || type == Fall || type == FallCancel;
+            return type == Sos || type == SosCancel || type == Fall || type == FallCancel || type == Geofence;
+        }
+
+        /// <summary>Types that mean nothing without a position: the decoder refuses them without lat/lon.</summary>
+        public static bool NeedsPosition(string type)
+        {
+            return type == Geofence || type == GeofenceReturn;
         }
 
         /// <summary>
@@ -53,7 +70,7 @@ namespace Eldercare.Firmware.Core.Events
                 return AlarmLane;
             }
 
-            return type == CheckIn || type == ServiceRequest ? ServiceLane : TelemetryLane;
+            return type == CheckIn || type == ServiceRequest || type == GeofenceReturn || type == NoPosition ? ServiceLane : TelemetryLane;
         }
     }
 }

@@ -98,5 +98,66 @@ namespace Eldercare.Firmware.Core.Events
             perMille = value;
             return true;
         }
+
+        /// <summary>
+        /// A decimal with at most <paramref name="decimals"/> fraction digits and at most 3 integer digits, no
+        /// exponent, scaled to an integer: "37.4265" with 6 gives 37426500, "-0.5" with 2 gives -50.
+        /// </summary>
+        public static bool TryParseFixed(string text, int decimals, out long value)
+        {
+            value = 0;
+            int i = 0;
+            bool negative = false;
+            if (text.Length > 0 && text[0] == '-')
+            {
+                negative = true;
+                i = 1;
+            }
+
+            int integerDigits = 0;
+            int fractionDigits = -1;
+            for (; i < text.Length; i++)
+            {
+                char c = text[i];
+                if (c == '.' && fractionDigits < 0 && integerDigits > 0)
+                {
+                    fractionDigits = 0;
+                    continue;
+                }
+
+                if (c < '0' || c > '9')
+                {
+                    return false;
+                }
+
+                if (fractionDigits < 0)
+                {
+                    integerDigits++;
+                }
+                else
+                {
+                    fractionDigits++;
+                }
+
+                value = (value * 10) + (c - '0');
+            }
+
+            if (integerDigits == 0 || integerDigits > 3 || fractionDigits == 0 || fractionDigits > decimals)
+            {
+                return false;
+            }
+
+            for (int k = fractionDigits < 0 ? 0 : fractionDigits; k < decimals; k++)
+            {
+                value *= 10;
+            }
+
+            if (negative)
+            {
+                value = -value;
+            }
+
+            return true;
+        }
     }
 }

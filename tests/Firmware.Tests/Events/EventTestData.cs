@@ -17,6 +17,7 @@ internal static class EventTestData
     public static readonly string[] AllTypes =
     [
         EventTypes.Sos, EventTypes.SosCancel, EventTypes.Fall, EventTypes.FallCancel, EventTypes.Heartbeat,
+        EventTypes.Geofence, EventTypes.GeofenceReturn, EventTypes.NoPosition,
     ];
 
     public static readonly string[] AllReasons =
@@ -58,6 +59,7 @@ internal static class EventTestData
         "v=" + e.Version + " id=" + e.Id + " dev=" + e.DeviceId + " boot=" + e.BootEpoch + " seq=" + e.Sequence
         + " type=" + e.Type + " ts=" + e.TimestampUnixMilliseconds + " bat=" + e.BatteryPercent
         + " conf=" + e.ConfidencePerMille + " ref=" + e.ReferenceSequence
+        + " lat=" + e.LatitudeMicrodegrees + " lon=" + e.LongitudeMicrodegrees + " hdop=" + e.HdopHundredths + " sats=" + e.Satellites
         + " info=" + (e.Info == null ? "<null>" : "\"" + Escape(e.Info) + "\"");
 
     public static void AssertSameValues(DeviceEvent expected, DeviceEvent actual)
@@ -176,6 +178,26 @@ internal static class EventTestData
 
     /// <summary>Any event the wire format allows.</summary>
     public static readonly Gen<DeviceEvent> ValidEvent = Gen.Select(
+        WithoutPosition(),
+        Gen.Bool,
+        Gen.Int[-PositionFields.MaxLatitudeMicrodegrees, PositionFields.MaxLatitudeMicrodegrees],
+        Gen.Int[-PositionFields.MaxLongitudeMicrodegrees, PositionFields.MaxLongitudeMicrodegrees],
+        OptionalInt(0, PositionFields.MaxHdopHundredths),
+        OptionalInt(0, PositionFields.MaxSatellites),
+        (e, positioned, latitude, longitude, hdop, satellites) =>
+        {
+            if (positioned || EventTypes.NeedsPosition(e.Type))
+            {
+                e.LatitudeMicrodegrees = latitude;
+                e.LongitudeMicrodegrees = longitude;
+            }
+
+            e.HdopHundredths = hdop;
+            e.Satellites = satellites;
+            return e;
+        });
+
+    private static Gen<DeviceEvent> WithoutPosition() => Gen.Select(
         DeviceId,
         Positive,
         Positive,
