@@ -110,6 +110,13 @@ public sealed class SystemUnderTest : IAsyncDisposable
         return await _http.GetFromJsonAsync<List<CloudEvent>>($"{CloudUrl}/api/v1/events{(query.Length > 0 ? "?" + query : "")}") ?? [];
     }
 
+    /// <summary>An operator acknowledges the event at the platform (<c>POST /api/v1/acks</c>); returns the HTTP status.</summary>
+    public async Task<int> AcknowledgeAtCloudAsync(string eventId, string by = "platform")
+    {
+        using HttpResponseMessage response = await _http.PostAsJsonAsync($"{CloudUrl}/api/v1/acks", new { id = eventId, by });
+        return (int)response.StatusCode;
+    }
+
     public async Task SetCloudFaultAsync(string mode)
     {
         using HttpResponseMessage response = await _http.PostAsJsonAsync($"{CloudUrl}/admin/fault", new { mode });

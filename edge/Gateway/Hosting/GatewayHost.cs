@@ -194,6 +194,16 @@ public sealed class GatewayHost : IAsyncDisposable
                     sp.GetRequiredService<TimeProvider>());
             });
             services.AddSingleton(sp => sp.GetRequiredService<DeviceSessions>().Downlinks);
+            // The platform's acknowledgements back to the devices ("help is coming"): a long poll the gateway opens.
+            services.AddSingleton(sp => new AcknowledgementPuller(
+                new HttpClient(HttpUpstream.CreateHandler(upstreamTls)) { Timeout = Timeout.InfiniteTimeSpan },
+                options.Forwarder,
+                options.Store.DataDirectory,
+                sp.GetRequiredService<IDownlinks>(),
+                sp.GetRequiredService<GatewayMetrics>(),
+                sp.GetRequiredService<ILogger<AcknowledgementPuller>>(),
+                sp.GetRequiredService<TimeProvider>()));
+            services.AddHostedService(sp => sp.GetRequiredService<AcknowledgementPuller>());
             services.AddSingleton(sp =>
             {
                 var broker = ActivatorUtilities.CreateInstance<DeviceBroker>(sp);

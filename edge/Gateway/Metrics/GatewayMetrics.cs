@@ -95,6 +95,30 @@ public sealed class GatewayMetrics
 
     public long DownlinksDiscarded(string reason) => _downlinksDiscarded.TryGetValue(reason, out var box) ? Interlocked.Read(ref box.Value) : 0;
 
+    private readonly ConcurrentDictionary<string, StrongBox> _acknowledgementsRefused = new(StringComparer.Ordinal);
+    private long _acknowledgementsReceived;
+    private long _acknowledgementsQueued;
+    private long _acknowledgementPollFailures;
+
+    public long AcknowledgementsReceived => Interlocked.Read(ref _acknowledgementsReceived);
+
+    public long AcknowledgementsQueued => Interlocked.Read(ref _acknowledgementsQueued);
+
+    public long AcknowledgementPollFailures => Interlocked.Read(ref _acknowledgementPollFailures);
+
+    /// <summary>An acknowledgement read from the platform (AcknowledgementPuller).</summary>
+    public void CountAcknowledgementReceived() => Interlocked.Increment(ref _acknowledgementsReceived);
+
+    /// <summary>An acknowledgement queued as an <c>ack</c> downlink for its device.</summary>
+    public void CountAcknowledgementQueued() => Interlocked.Increment(ref _acknowledgementsQueued);
+
+    /// <summary>An acknowledgement not sent to its device, by reason (<c>other_gateway</c>, <c>bad_ack</c>, a downlink outcome).</summary>
+    public void CountAcknowledgementRefused(string reason) => Interlocked.Increment(ref _acknowledgementsRefused.GetOrAdd(reason, _ => new StrongBox()).Value);
+
+    public long AcknowledgementsRefused(string reason) => _acknowledgementsRefused.TryGetValue(reason, out var box) ? Interlocked.Read(ref box.Value) : 0;
+
+    public void CountAcknowledgementPollFailure() => Interlocked.Increment(ref _acknowledgementPollFailures);
+
     public void CountReceived() => Interlocked.Increment(ref _received);
 
     public void CountStored() => Interlocked.Increment(ref _stored);
@@ -157,6 +181,10 @@ public sealed class GatewayMetrics
         Counter(text, "gateway_downlinks_acknowledged_total", "Downlinks the device acknowledged (PUBACK) and the gateway removed.", DownlinksAcknowledged);
         Labelled(text, "gateway_downlinks_rejected_total", "Downlinks refused at enqueue, by reason (nothing queued).", _downlinksRejected);
         Labelled(text, "gateway_downlinks_discarded_total", "Queued downlinks dropped with their session, by reason (MQTT session rules).", _downlinksDiscarded);
+        Counter(text, "gateway_acks_received_total", "Acknowledgements of alarms read from the platform.", AcknowledgementsReceived);
+        Counter(text, "gateway_acks_queued_total", "Acknowledgements queued as ack downlinks for their device.", AcknowledgementsQueued);
+        Labelled(text, "gateway_acks_refused_total", "Acknowledgements not sent to a device, by reason.", _acknowledgementsRefused);
+        Counter(text, "gateway_acks_poll_failures_total", "Reads of the platform's acknowledgements that failed (retried).", AcknowledgementPollFailures);
         Gauge(text, "gateway_downlinks_queue_depth", "Downlinks queued and not yet acknowledged, all devices.", DownlinksQueued());
         Gauge(text, "gateway_sessions", "MQTT sessions held by the embedded broker (connected or persistent).", SessionsHeld());
         Gauge(text, "gateway_store_queue_depth", "Appends waiting for the group commit.", QueueDepth());
