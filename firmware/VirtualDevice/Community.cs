@@ -180,7 +180,7 @@ public sealed class Community : IAsyncDisposable
         {
             case "sos":
                 device.PressSos();
-                Log($"SOS pressed on {device.DeviceId} at={at} (held 2.3 s)");
+                Log($"SOS pressed on {device.DeviceId} at={at} (held 3 s)");
                 break;
             case "cancel":
                 device.PressCancel();
@@ -208,7 +208,7 @@ public sealed class Community : IAsyncDisposable
         if (parts[0] == "sos" && parts.Length == 2)
         {
             kiosk.PressSos();
-            Log($"SOS pressed on kiosk {kiosk.DeviceId} (held 2.3 s)");
+            Log($"SOS pressed on kiosk {kiosk.DeviceId} (held 3 s)");
         }
         else if (parts[0] == "card" && parts.Length == 3 && EventCodec.IsValidCardUid(parts[2].ToUpperInvariant()))
         {

@@ -103,7 +103,7 @@ public sealed class VirtualKiosk : IAsyncDisposable
     }
 
     /// <summary>Holds the SOS button past its long-press time.</summary>
-    public void PressSos() => _sos.Hold(2_300);
+    public void PressSos() => _sos.Hold(VirtualPendant.SosHoldMilliseconds);
 
     public void PowerCut()
     {

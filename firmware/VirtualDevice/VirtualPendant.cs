@@ -122,8 +122,15 @@ public sealed class VirtualPendant : IAsyncDisposable
         _loop.Start();
     }
 
+    /// <summary>
+    /// How long the twin holds SOS: the 2 s long press plus a second. The core reports the long press on the first
+    /// tick after 2 s; on a loaded host a tick can come hundreds of ms late, and a release before it would read as a
+    /// short press (a 2.3 s hold lost 2 of 10 presses with the test suite and two builds sharing 2 cores).
+    /// </summary>
+    public const int SosHoldMilliseconds = 3_000;
+
     /// <summary>Holds the SOS button for the long-press time plus a margin: raises SOS.</summary>
-    public void PressSos() => _button.Hold(2_300);
+    public void PressSos() => _button.Hold(SosHoldMilliseconds);
 
     /// <summary>A short press: cancels the active alarm within its window.</summary>
     public void PressCancel() => _button.Hold(150);

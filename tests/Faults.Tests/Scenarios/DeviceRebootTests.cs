@@ -24,7 +24,7 @@ public sealed class DeviceRebootTests
         fleet.StartDevices();
         await fleet.WaitAllConnectedAsync(TimeSpan.FromSeconds(30));
         await fleet.RunLoadAsync();
-        // The SOS holds (2.3 s) end before the power cuts, so every press became an event.
+        // The SOS holds (3 s) end before the power cuts, so every press became an event.
         await Eventually.WaitAsync(() => fleet.PressedSosAcknowledged() >= fleet.SosPresses, TimeSpan.FromSeconds(30), "SOS presses acknowledged");
 
         // Power cut right after a burst: the outbox holds most of it (one publish in flight at a time).
