@@ -25,7 +25,7 @@ public sealed class Forwarder : BackgroundService
     /// <summary>Safety net only: commits wake the loop through the store's signal.</summary>
     private static readonly TimeSpan IdlePoll = TimeSpan.FromSeconds(5);
 
-    private readonly IEventStore _store;
+    private readonly IForwardQueues _queues;
     private readonly IUpstream _upstream;
     private readonly ForwarderOptions _options;
     private readonly GatewayMetrics _metrics;
@@ -39,27 +39,27 @@ public sealed class Forwarder : BackgroundService
     /// <param name="express">The alarm express path that ingest feeds (the same instance): required, as a forwarder
     /// with an express path of its own would wait for alarms that never come to it.</param>
     /// <param name="time">The retry back-off's clock.</param>
-    public Forwarder(IEventStore store, IUpstream upstream, ForwarderOptions options, GatewayMetrics metrics, ILogger<Forwarder> logger, TimeProvider time, AlarmExpress express)
+    public Forwarder(IForwardQueues queues, IUpstream upstream, ForwarderOptions options, GatewayMetrics metrics, ILogger<Forwarder> logger, TimeProvider time, AlarmExpress express)
     {
-        ArgumentNullException.ThrowIfNull(store);
+        ArgumentNullException.ThrowIfNull(queues);
         ArgumentNullException.ThrowIfNull(upstream);
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(metrics);
         ArgumentNullException.ThrowIfNull(logger);
         ArgumentNullException.ThrowIfNull(time);
         ArgumentNullException.ThrowIfNull(express);
-        if (express.Streams != options.AlarmStreams)
+        if (express.Streams != queues.Lanes.Alarm.Shards)
         {
-            throw new ArgumentException($"the alarm express path has {express.Streams} streams, the forwarder {options.AlarmStreams}", nameof(express));
+            throw new ArgumentException($"the alarm express path has {express.Streams} streams, the alarm lane {queues.Lanes.Alarm.Shards}", nameof(express));
         }
 
         _express = express;
-        _store = store;
+        _queues = queues;
         _upstream = upstream;
         _options = options;
         _metrics = metrics;
         _logger = logger;
-        _alarmStreams = Enumerable.Range(0, options.AlarmStreams).Select(shard => new AlarmStream(shard, OnAlarmBacklogCleared)).ToArray();
+        _alarmStreams = Enumerable.Range(0, queues.Lanes.Alarm.Shards).Select(shard => new AlarmStream(queues.Get(queues.Lanes.Alarm, shard), OnAlarmBacklogCleared)).ToArray();
         _retry = new ResiliencePipelineBuilder { TimeProvider = time }
             .AddRetry(new RetryStrategyOptions
             {
@@ -79,24 +79,6 @@ public sealed class Forwarder : BackgroundService
                 },
             })
             .Build();
-    }
-
-    /// <summary>Sends everything pending now; returns how many events were confirmed. Used by the loop and by tests.</summary>
-    public async Task<int> DrainAsync(CancellationToken cancellationToken)
-    {
-        var total = 0;
-        while (!cancellationToken.IsCancellationRequested)
-        {
-            var confirmed = await _retry.ExecuteAsync(SendOneBatchAsync, cancellationToken).ConfigureAwait(false);
-            if (confirmed < 0)
-            {
-                return total;
-            }
-
-            total += confirmed;
-        }
-
-        return total;
     }
 
     /// <summary>
@@ -136,26 +118,13 @@ public sealed class Forwarder : BackgroundService
             thread.Start();
             return done.Task;
         }).ToList();
-        // One wake-up from the store reaches every telemetry stream (each has its own sticky signal).
-        var streams = Enumerable.Range(0, _options.TelemetryStreams).Select(shard => new TelemetryStream(shard)).ToList();
-        var relay = Task.Run(async () =>
-        {
-            try
-            {
-                while (!stoppingToken.IsCancellationRequested)
-                {
-                    await _store.WaitForNewEventsAsync(EventTypes.TelemetryLane, IdlePoll, stoppingToken).ConfigureAwait(false);
-                    streams.ForEach(s => s.Wake.Set());
-                }
-            }
-            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-            {
-            }
-        }, CancellationToken.None);
+        // Every other lane's shards as pipelined streams, each woken by its own queue's signal.
+        var streams = _queues.Lanes.InPriorityOrder.Where(lane => !lane.Urgent)
+            .SelectMany(lane => Enumerable.Range(0, lane.Shards).Select(shard => new TelemetryStream(_queues.Get(lane, shard))))
+            .ToList();
         return Task.WhenAll(
             streams.Select(s => Task.Run(() => RunTelemetryStreamAsync(s, stoppingToken), CancellationToken.None))
-                .Concat(alarmLanesDone)
-                .Append(relay));
+                .Concat(alarmLanesDone));
     }
 
     private async Task RunTelemetryStreamAsync(TelemetryStream stream, CancellationToken stoppingToken)
@@ -170,7 +139,7 @@ public sealed class Forwarder : BackgroundService
                 {
                 }
 
-                await stream.Wake.WaitAsync(IdlePoll, stoppingToken).ConfigureAwait(false);
+                await stream.Queue.NewEvents.WaitAsync(IdlePoll, stoppingToken).ConfigureAwait(false);
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
             {
@@ -237,7 +206,7 @@ public sealed class Forwarder : BackgroundService
                 if (!_express.HasQueued(stream.Shard))
                 {
                     // Woken by a commit that stored alarms and by an express offer (sticky: a wake before the wait counts).
-                    _store.WaitForNewAlarms(stream.Shard, IdlePoll, stoppingToken);
+                    stream.Queue.NewEvents.Wait(IdlePoll, stoppingToken);
                 }
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
@@ -315,8 +284,7 @@ public sealed class Forwarder : BackgroundService
     /// </summary>
     private int SendOneAlarmBatch(AlarmStream stream, CancellationToken cancellationToken)
     {
-        var shards = _alarmStreams.Length;
-        var batch = _store.ReadPendingAlarms(stream.Shard, shards, stream.Cursor, _options.BatchSize);
+        var batch = ReadNow(stream.Queue, stream.Cursor);
         if (batch.Count == 0 && stream.Cursor != 0)
         {
             if (stream.Marks is { IsCompleted: false } && _express.IsOpen(stream.Shard))
@@ -326,7 +294,7 @@ public sealed class Forwarder : BackgroundService
             }
 
             SettleAlarmMarks(stream);
-            batch = _store.ReadPendingAlarms(stream.Shard, shards, 0, _options.BatchSize);
+            batch = ReadNow(stream.Queue, 0);
         }
 
         var toSend = new List<EventRecord>(batch.Count);
@@ -358,12 +326,12 @@ public sealed class Forwarder : BackgroundService
         stream.Backlog = toSend.Count > 0;
         if (sentByExpress.Count > 0)
         {
-            stream.Marks = _store.QueueAlarmMarks(sentByExpress, ForwardState.Forwarded, CancellationToken.None);
+            stream.Marks = stream.Queue.MarkAsync(sentByExpress, ForwardState.Forwarded);
         }
 
         if (rejectedByExpress.Count > 0)
         {
-            stream.Marks = _store.QueueAlarmMarks(rejectedByExpress, ForwardState.RejectedUpstream, CancellationToken.None);
+            stream.Marks = stream.Queue.MarkAsync(rejectedByExpress, ForwardState.RejectedUpstream);
         }
 
         if (toSend.Count == 0)
@@ -389,10 +357,10 @@ public sealed class Forwarder : BackgroundService
             throw;
         }
 
-        stream.Marks = _store.QueueAlarmMarks(accepted, ForwardState.Forwarded, CancellationToken.None);
+        stream.Marks = stream.Queue.MarkAsync(accepted, ForwardState.Forwarded);
         if (rejected.Count > 0)
         {
-            stream.Marks = _store.QueueAlarmMarks(rejected.Select(r => r.Id).ToList(), ForwardState.RejectedUpstream, CancellationToken.None);
+            stream.Marks = stream.Queue.MarkAsync(rejected.Select(r => r.Id).ToList(), ForwardState.RejectedUpstream);
         }
 
         if (accepted.Count + rejected.Count == toSend.Count)
@@ -450,7 +418,7 @@ public sealed class Forwarder : BackgroundService
     /// The telemetry lane, pipelined: while a batch is in flight the next one is read (after the last store
     /// sequence sent) and the previous batch's marks are committed, so the upstream, not the gateway's own
     /// SQLite work, sets the pace of a drain. The lane runs as <see cref="ForwarderOptions.TelemetryStreams"/>
-    /// streams, each owning a fixed share of the devices (<see cref="IEventStore.ReadPendingAsync(string, int, int, long, int, CancellationToken)"/>)
+    /// streams, each owning a fixed share of the devices (<see cref="IForwardQueue"/>)
     /// with one POST in flight at a time, so per-device order holds at the cloud while the upstream works on
     /// two batches at once. After anything unusual (failure, a partial answer, an empty read) a stream's cursor
     /// goes back to its lowest pending event, once its earlier marks are committed: nothing skipped or sent twice.
@@ -516,7 +484,7 @@ public sealed class Forwarder : BackgroundService
             throw;
         }
 
-        stream.Marks = MarkAnswerAsync(accepted, rejected);
+        stream.Marks = MarkAnswerAsync(stream.Queue, accepted, rejected);
         if (accepted.Count + rejected.Count < batch.Count)
         {
             // Partial answer: the rest of this batch goes again, before anything stored after it.
@@ -531,16 +499,23 @@ public sealed class Forwarder : BackgroundService
         return Confirmed(accepted, rejected);
     }
 
-    private Task<IReadOnlyList<EventRecord>> ReadStreamAsync(TelemetryStream stream, long after, CancellationToken cancellationToken) =>
-        _store.ReadPendingAsync(EventTypes.TelemetryLane, stream.Shard, _options.TelemetryStreams, after, _options.BatchSize, cancellationToken);
+    private async Task<IReadOnlyList<EventRecord>> ReadStreamAsync(TelemetryStream stream, long after, CancellationToken cancellationToken) =>
+        await stream.Queue.ReadAfterAsync(after, _options.BatchSize, cancellationToken).ConfigureAwait(false);
+
+    /// <summary>A read on an alarm stream's own thread: the SQLite queue completes it synchronously.</summary>
+    private IReadOnlyList<EventRecord> ReadNow(IForwardQueue queue, long after)
+    {
+        var read = queue.ReadAfterAsync(after, _options.BatchSize, CancellationToken.None);
+        return read.IsCompletedSuccessfully ? read.Result : read.AsTask().GetAwaiter().GetResult();
+    }
 
     /// <summary>Writes the answer: accepted ids forwarded, rejected ids rejected upstream (kept, never resent).</summary>
-    private async Task MarkAnswerAsync(List<string> accepted, List<UpstreamRejection> rejected)
+    private static async Task MarkAnswerAsync(IForwardQueue queue, List<string> accepted, List<UpstreamRejection> rejected)
     {
-        await _store.MarkAsync(accepted, ForwardState.Forwarded, CancellationToken.None).ConfigureAwait(false);
+        await queue.MarkAsync(accepted, ForwardState.Forwarded).ConfigureAwait(false);
         if (rejected.Count > 0)
         {
-            await _store.MarkAsync(rejected.Select(r => r.Id).ToList(), ForwardState.RejectedUpstream, CancellationToken.None).ConfigureAwait(false);
+            await queue.MarkAsync(rejected.Select(r => r.Id).ToList(), ForwardState.RejectedUpstream).ConfigureAwait(false);
         }
     }
 
@@ -607,28 +582,13 @@ public sealed class Forwarder : BackgroundService
         return accepted.Count;
     }
 
-    /// <summary>
-    /// One batch of <see cref="DrainAsync"/> (both lanes, alarms first): -1 when nothing is pending, else the number
-    /// confirmed. Throws to trigger a retry.
-    /// </summary>
-    private async ValueTask<int> SendOneBatchAsync(CancellationToken cancellationToken)
-    {
-        var batch = await _store.ReadPendingAsync(_options.BatchSize, cancellationToken).ConfigureAwait(false);
-        if (batch.Count == 0)
-        {
-            return -1;
-        }
-
-        var (accepted, rejected) = Evaluate(batch, await _upstream.SendAsync(batch, cancellationToken).ConfigureAwait(false));
-        await MarkAnswerAsync(accepted, rejected).ConfigureAwait(false);
-        return Confirmed(accepted, rejected);
-    }
-
     /// <summary>One alarm stream's state: its share of the devices, its read cursor (store sequence of the last batch
     /// answered in full), its latest queued marks. Used by its own thread only, except <see cref="Backlog"/>.</summary>
-    private sealed class AlarmStream(int shard, Action backlogCleared)
+    private sealed class AlarmStream(IForwardQueue queue, Action backlogCleared)
     {
-        public int Shard { get; } = shard;
+        public IForwardQueue Queue { get; } = queue;
+
+        public int Shard => Queue.Shard;
 
         public long Cursor { get; set; }
 
@@ -681,11 +641,11 @@ public sealed class Forwarder : BackgroundService
 
     /// <summary>One telemetry stream's pipeline state: its share of the devices, the last store sequence sent, the
     /// next batch being read, the marks of the last confirmed batch being committed. Used by its own loop only.</summary>
-    private sealed class TelemetryStream(int shard)
+    private sealed class TelemetryStream(IForwardQueue queue)
     {
-        public int Shard { get; } = shard;
+        public IForwardQueue Queue { get; } = queue;
 
-        public WakeSignal Wake { get; } = new();
+        public int Shard => Queue.Shard;
 
         public long Cursor { get; set; }
 

@@ -12,7 +12,14 @@ namespace Eldercare.Firmware.Core.Events
         public const string FallCancel = "fall_cancel";
         public const string Heartbeat = "heartbeat";
 
+        /// <summary>Lane names: the gateway's lane table (edge/Gateway/Store/LaneSet.cs) orders them and gives each
+        /// its stored code; which type travels in which lane is decided here only (<see cref="LaneOf"/>).</summary>
         public const string AlarmLane = "alarm";
+
+        /// <summary>Requests for a service and what answers them (kiosk requests, check-ins, battery): after alarms,
+        /// before telemetry, never evicted. No v1 type maps here yet.</summary>
+        public const string ServiceLane = "service";
+
         public const string TelemetryLane = "telemetry";
 
         /// <summary>True for a type this version of the format knows.</summary>
@@ -27,6 +34,7 @@ namespace Eldercare.Firmware.Core.Events
             return type == Sos || type == SosCancel || type == Fall || type == FallCancel;
         }
 
+        /// <summary>The one mapping of event types to lanes (device, gateway, bench and tests all ask here).</summary>
         public static string LaneOf(string type)
         {
             return IsAlarm(type) ? AlarmLane : TelemetryLane;

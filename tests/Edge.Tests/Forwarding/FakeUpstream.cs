@@ -11,6 +11,8 @@ public sealed class FakeUpstream : IUpstream
 
     public Func<IReadOnlyList<EventRecord>, UpstreamAnswer> Answer { get; set; } = batch => new UpstreamAnswer(batch.Select(e => e.Id).ToList(), []);
 
+    /// <summary>This many attempts fail, counted as they arrive (so with several streams posting at once, the first
+    /// ones to arrive fail, whatever <see cref="BeforeAnswer"/> does meanwhile).</summary>
     public int FailuresLeft { get; set; }
 
     /// <summary>When set, <see cref="IUpstream.Warm"/> throws it (an upstream breaking the "never throws" promise).</summary>
@@ -58,10 +60,17 @@ public sealed class FakeUpstream : IUpstream
     public async Task<UpstreamAnswer> SendAsync(IReadOnlyList<EventRecord> batch, CancellationToken cancellationToken)
     {
         int attempt;
+        bool fail;
         lock (_batches)
         {
             _batches.Add(batch);
             attempt = _batches.Count;
+            fail = FailuresLeft > 0;
+            if (fail)
+            {
+                FailuresLeft--;
+            }
+
             _waiters.RemoveAll(waiter =>
             {
                 if (!waiter.Condition(_batches))
@@ -79,9 +88,8 @@ public sealed class FakeUpstream : IUpstream
             await BeforeAnswer(attempt);
         }
 
-        if (FailuresLeft > 0)
+        if (fail)
         {
-            FailuresLeft--;
             throw new UpstreamException("fake outage");
         }
 
