@@ -15,7 +15,7 @@ public sealed class FakeUpstream : IUpstream
     /// ones to arrive fail, whatever <see cref="BeforeAnswer"/> does meanwhile).</summary>
     public int FailuresLeft { get; set; }
 
-    /// <summary>When set, <see cref="IUpstream.Warm"/> throws it (an upstream breaking the "never throws" promise).</summary>
+    /// <summary>When set, <see cref="IUpstream.WarmAsync"/> throws it (an upstream breaking the "never throws" promise).</summary>
     public Exception? WarmThrows { get; set; }
 
     /// <summary>Runs before each answer with the attempt number (1-based): lets a test change the store mid-outage.</summary>
@@ -96,11 +96,6 @@ public sealed class FakeUpstream : IUpstream
         return Answer(batch);
     }
 
-    void IUpstream.Warm(CancellationToken cancellationToken)
-    {
-        if (WarmThrows is not null)
-        {
-            throw WarmThrows;
-        }
-    }
+    Task IUpstream.WarmAsync(CancellationToken cancellationToken) =>
+        WarmThrows is not null ? throw WarmThrows : Task.CompletedTask;
 }
