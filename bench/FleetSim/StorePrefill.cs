@@ -41,7 +41,10 @@ public static class StorePrefill
         var sequences = new int[deviceIds.Count];
         var now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
         var spacingMilliseconds = 1000.0 / eventsPerSecond;
-        var store = SqliteEventStore.Open(options, NullLogger.Instance);
+        // The gateway's lanes with its shipped stream counts (the bench runs it with those): the pending rows' shards match.
+        var lanes = LaneSet.Create(new Eldercare.Edge.Gateway.Configuration.ForwarderOptions());
+        var telemetry = lanes[EventTypes.TelemetryLane];
+        var store = SqliteEventStore.Open(options, lanes, NullLogger.Instance, new StoreMetrics(), TimeProvider.System);
         await using (store.ConfigureAwait(false))
         {
             commitsBefore = store.CommitCount;
@@ -68,7 +71,9 @@ public static class StorePrefill
                 var outcomes = await Task.WhenAll(records.Select(r => store.AppendAsync(r, cancellationToken))).ConfigureAwait(false);
                 appendSeconds += append.Elapsed.TotalSeconds;
                 stored += outcomes.Count(o => o == AppendOutcome.Stored);
-                var marks = await Task.WhenAll(records.Chunk(MarkBatch).Select(batch => store.MarkAsync(batch.Select(r => r.Id).ToList(), ForwardState.Forwarded, cancellationToken))).ConfigureAwait(false);
+                // Each forward queue marks its own events, as the gateway's streams do.
+                var marks = await Task.WhenAll(records.GroupBy(r => telemetry.ShardOf(r.DeviceId))
+                    .SelectMany(shard => shard.Chunk(MarkBatch).Select(batch => store.Get(telemetry, shard.Key).MarkAsync(batch.Select(r => r.Id).ToList(), ForwardState.Forwarded)))).ConfigureAwait(false);
                 marked += marks.Sum();
             }
 

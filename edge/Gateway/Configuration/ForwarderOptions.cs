@@ -30,6 +30,12 @@ public sealed class ForwarderOptions
     public int TelemetryStreams { get; init; } = 3;
 
     /// <summary>
+    /// Service-lane POSTs in flight at once (kiosk requests, check-ins, battery), each stream owning a fixed share of
+    /// the devices like the telemetry streams. 1..8; one is plenty at a community's rate.
+    /// </summary>
+    public int ServiceStreams { get; init; } = 1;
+
+    /// <summary>
     /// Alarm POSTs in flight at once, each alarm stream on its own thread owning a fixed share of the devices (so a
     /// device's alarms stay in order): an alarm does not wait for another share's POST. 1..8.
     /// </summary>
@@ -70,6 +76,11 @@ public sealed class ForwarderOptions
         if (AlarmStreams is < 1 or > 8)
         {
             yield return $"Gateway:Forwarder:AlarmStreams must be 1..8, got {AlarmStreams}";
+        }
+
+        if (ServiceStreams is < 1 or > 8)
+        {
+            yield return $"Gateway:Forwarder:ServiceStreams must be 1..8, got {ServiceStreams}";
         }
 
         if (TelemetryStreams is < 1 or > 8)

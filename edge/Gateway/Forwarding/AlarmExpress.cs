@@ -23,7 +23,8 @@ public sealed class AlarmExpress
     private readonly StreamState[] _streams;
     private readonly Action<int> _wake;
 
-    /// <param name="streams">The forwarder's alarm stream count (<c>Gateway:Forwarder:AlarmStreams</c>).</param>
+    /// <param name="streams">The alarm lane's shard count (<see cref="Lane.Shards"/>): one express queue per alarm stream,
+    /// a device in the same shard as its alarms' rows in the store (<see cref="ShardRule"/>).</param>
     /// <param name="wake">Wakes the alarm stream with that shard number (the one the store's commits wake too).</param>
     public AlarmExpress(int streams, Action<int> wake)
     {
@@ -38,30 +39,13 @@ public sealed class AlarmExpress
     public long Closures => _streams.Sum(s => Interlocked.Read(ref s.Closures));
 
     /// <summary>
-    /// The stream a device belongs to: the code point of the id's last character modulo the stream count, exactly as
-    /// the store selects a stream's share in SQL (<c>unicode(substr(dev, -1)) % shards</c>).
-    /// </summary>
-    public static int ShardOf(string deviceId, int shards)
-    {
-        if (string.IsNullOrEmpty(deviceId))
-        {
-            return 0;
-        }
-
-        var last = deviceId.Length >= 2 && char.IsSurrogatePair(deviceId[^2], deviceId[^1])
-            ? char.ConvertToUtf32(deviceId[^2], deviceId[^1])
-            : deviceId[^1];
-        return last % shards;
-    }
-
-    /// <summary>
     /// Ingest side: <paramref name="stored"/> completes when the store's append of the same alarm does (at its
     /// commit); ingest calls it through <see cref="OfferThenAppend"/>, which offers before the append starts.
     /// Never blocks and never throws for a full queue: a refused offer closes the stream and the store sends it.
     /// </summary>
     public void Offer(EventRecord record, Task<AppendOutcome> stored)
     {
-        var shard = ShardOf(record.DeviceId, _streams.Length);
+        var shard = ShardRule.Of(record.DeviceId, _streams.Length);
         var stream = _streams[shard];
         bool queued;
         lock (stream)

@@ -67,7 +67,30 @@ public sealed class HttpUpstream : IUpstream
         return handler;
     }
 
-    public async Task<UpstreamAnswer> SendAsync(IReadOnlyList<EventRecord> batch, CancellationToken cancellationToken)
+    /// <summary>
+    /// Asynchronous I/O, except for a caller on a thread of its own (an alarm stream's, <see cref="UpstreamCallContext"/>):
+    /// synchronous I/O end to end, because an asynchronous socket completes through the thread pool's queue, which holds
+    /// ~1,000 items in a reconnect storm, and an alarm's answer would wait behind them; the blocked thread is the
+    /// stream's own.
+    /// </summary>
+    public Task<UpstreamAnswer> SendAsync(IReadOnlyList<EventRecord> batch, CancellationToken cancellationToken)
+    {
+        if (!UpstreamCallContext.CallerOwnsThread)
+        {
+            return SendPooledAsync(batch, cancellationToken);
+        }
+
+        try
+        {
+            return Task.FromResult(SendBlocking(batch, cancellationToken));
+        }
+        catch (Exception exception)
+        {
+            return Task.FromException<UpstreamAnswer>(exception);
+        }
+    }
+
+    private async Task<UpstreamAnswer> SendPooledAsync(IReadOnlyList<EventRecord> batch, CancellationToken cancellationToken)
     {
         using var request = CreateRequest(batch);
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
@@ -79,7 +102,7 @@ public sealed class HttpUpstream : IUpstream
     }
 
     /// <summary>Synchronous I/O end to end (HTTP/1.1 on SocketsHttpHandler): no thread pool work item on the way.</summary>
-    public UpstreamAnswer Send(IReadOnlyList<EventRecord> batch, CancellationToken cancellationToken)
+    private UpstreamAnswer SendBlocking(IReadOnlyList<EventRecord> batch, CancellationToken cancellationToken)
     {
         using var request = CreateRequest(batch);
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
@@ -104,11 +127,11 @@ public sealed class HttpUpstream : IUpstream
     /// The first alarm after a start took ~430-530 ms in its POST (measured: the synchronous HTTP path, the JSON
     /// serialisers and the connection are all first used there, and the gateway runs without tiered compilation), and
     /// the alarms after it waited. This goes through the same path with no event: a batch serialised into memory,
-    /// then a POST of an empty batch through <see cref="Send"/> (an empty batch is valid and stores nothing; an
+    /// then a POST of an empty batch through the synchronous path (an empty batch is valid and stores nothing; an
     /// upstream that refuses it still warmed the path). It opens the pooled connection the first alarm will use.
     /// With a HEAD instead of the POST, each alarm stream's first real POST still took 83-95 ms.
     /// </summary>
-    public void Warm(CancellationToken cancellationToken)
+    public Task WarmAsync(CancellationToken cancellationToken)
     {
         try
         {
@@ -122,7 +145,7 @@ public sealed class HttpUpstream : IUpstream
                 request.Content!.CopyTo(Stream.Null, null, cancellationToken);
             }
 
-            _ = Send([], cancellationToken);
+            _ = SendBlocking([], cancellationToken);
         }
         catch (Exception exception) when (exception is not OutOfMemoryException)
         {
@@ -130,6 +153,8 @@ public sealed class HttpUpstream : IUpstream
             // usual), or the host may be stopping and have disposed the client under the request (a CI run saw an
             // ObjectDisposedException here end the process when it escaped the alarm lane's thread).
         }
+
+        return Task.CompletedTask;
     }
 
     private HttpRequestMessage CreateRequest(IReadOnlyList<EventRecord> batch)

@@ -37,7 +37,7 @@ public sealed class GatewayHost : IAsyncDisposable
 
     public GatewayMetrics Metrics => _app.Services.GetRequiredService<GatewayMetrics>();
 
-    public IEventStore Store => _app.Services.GetRequiredService<IEventStore>();
+    public SqliteEventStore Store => _app.Services.GetRequiredService<SqliteEventStore>();
 
     /// <summary>Where the coming features send a downlink to a device (embedded mode only: with an external broker the
     /// gateway holds no device sessions, and asking for this throws).</summary>
@@ -134,26 +134,35 @@ public sealed class GatewayHost : IAsyncDisposable
             sp.GetRequiredService<GatewayMetrics>().TelemetryWaiting = () => admission.Waiting;
             return admission;
         });
-        services.AddSingleton<IEventStore>(sp =>
+        // Lanes are data (Store/LaneSet.cs): the store writes their codes and shards, the forwarder runs their streams.
+        services.AddSingleton(LaneSet.Create(options.Forwarder));
+        services.AddSingleton(sp =>
         {
-            var store = SqliteEventStore.Open(options.Store, sp.GetRequiredService<ILoggerFactory>().CreateLogger<SqliteEventStore>(), sp.GetRequiredService<StoreMetrics>(), sp.GetRequiredService<TimeProvider>());
+            var store = SqliteEventStore.Open(options.Store, sp.GetRequiredService<LaneSet>(), sp.GetRequiredService<ILoggerFactory>().CreateLogger<SqliteEventStore>(), sp.GetRequiredService<StoreMetrics>(), sp.GetRequiredService<TimeProvider>());
             var metrics = sp.GetRequiredService<GatewayMetrics>();
             metrics.QueueDepth = () => store.QueueDepth;
             metrics.Pending = () => store.PendingCount;
             return store;
         });
+        // One store, seen by each part through the narrow interface it needs.
+        services.AddSingleton<IEventAppender>(sp => sp.GetRequiredService<SqliteEventStore>());
+        services.AddSingleton<IForwardQueues>(sp => sp.GetRequiredService<SqliteEventStore>());
+        services.AddSingleton<ISequenceMarkSource>(sp => sp.GetRequiredService<SqliteEventStore>());
+        services.AddSingleton<IStoreStatus>(sp => sp.GetRequiredService<SqliteEventStore>());
         services.AddSingleton(_ => new DeviceAuthenticator(DeviceRegistryFile.Load(options.Registry.Path), options.Registry));
         // Ingest hands each alarm to its alarm stream as it stores it (edge/README.md "Alarm express path").
         services.AddSingleton(sp =>
         {
-            var express = new AlarmExpress(options.Forwarder.AlarmStreams, sp.GetRequiredService<IEventStore>().WakeAlarms);
+            var queues = sp.GetRequiredService<IForwardQueues>();
+            var express = new AlarmExpress(queues.Lanes.Alarm.Shards, shard => queues.Get(queues.Lanes.Alarm, shard).NewEvents.Set());
             sp.GetRequiredService<GatewayMetrics>().AlarmExpressClosures = () => express.Closures;
             return express;
         });
         services.AddSingleton(sp => new RejectionLog(sp.GetRequiredService<ILogger<EventIngestor>>(), sp.GetRequiredService<TimeProvider>(), TimeSpan.FromSeconds(ingestOptions.RejectionLogWindowSeconds), ingestOptions.RejectionLogLinesPerWindow));
         // Every part ingest needs is passed in, none made up inside: the express path is the forwarder's own instance.
         services.AddSingleton(sp => new EventIngestor(
-            sp.GetRequiredService<IEventStore>(),
+            sp.GetRequiredService<IEventAppender>(),
+            sp.GetRequiredService<ISequenceMarkSource>(),
             sp.GetRequiredService<GatewayMetrics>(),
             sp.GetRequiredService<ILogger<EventIngestor>>(),
             sp.GetRequiredService<TimeProvider>(),
@@ -166,7 +175,7 @@ public sealed class GatewayHost : IAsyncDisposable
         services.AddHostedService(sp => sp.GetRequiredService<RegistryWatcher>());
         services.AddSingleton<IUpstream>(_ => new HttpUpstream(new HttpClient(HttpUpstream.CreateHandler(upstreamTls)) { Timeout = Timeout.InfiniteTimeSpan }, options.Forwarder));
         services.AddSingleton(sp => new Forwarder(
-            sp.GetRequiredService<IEventStore>(),
+            sp.GetRequiredService<IForwardQueues>(),
             sp.GetRequiredService<IUpstream>(),
             options.Forwarder,
             sp.GetRequiredService<GatewayMetrics>(),
@@ -219,7 +228,7 @@ public sealed class GatewayHost : IAsyncDisposable
         }
 
         var app = builder.Build();
-        app.MapGet("/health", (IEventStore store) => Results.Json(new
+        app.MapGet("/health", (IStoreStatus store) => Results.Json(new
         {
             status = "ok",
             mode = options.Mqtt.Mode.ToString().ToLowerInvariant(),
@@ -234,7 +243,7 @@ public sealed class GatewayHost : IAsyncDisposable
     public async Task StartAsync(CancellationToken cancellationToken = default)
     {
         // Open the store and the registry before any listener, so a bad file fails the start, not the first device.
-        _ = _app.Services.GetRequiredService<IEventStore>();
+        _ = _app.Services.GetRequiredService<SqliteEventStore>();
         _ = _app.Services.GetRequiredService<DeviceAuthenticator>();
         if (Options.Mqtt.Mode == BrokerMode.Embedded)
         {

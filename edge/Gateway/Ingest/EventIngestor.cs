@@ -12,7 +12,7 @@ namespace Eldercare.Edge.Gateway.Ingest;
 /// </summary>
 public sealed class EventIngestor
 {
-    private readonly IEventStore _store;
+    private readonly IEventAppender _store;
     private readonly GatewayMetrics _metrics;
     private readonly ILogger<EventIngestor> _logger;
     private readonly TimeProvider _time;
@@ -26,13 +26,16 @@ public sealed class EventIngestor
     /// 10k-device fleet's heartbeats is more, but a device's newest event is among the latest rows.</summary>
     private const int SequenceMarkRows = 200_000;
 
+    /// <param name="store">Where events go: durable when an append completes.</param>
+    /// <param name="sequenceMarks">Where each device's sequence stood when the store was opened (read once, here).</param>
     /// <param name="skew">Flags a device clock beyond the tolerance (the flag travels upstream, docs/wire-format.md).</param>
     /// <param name="admission">Who of a storm's telemetry may go to the store now; alarms never wait for it.</param>
     /// <param name="express">The forwarder's alarm express path (the same instance the forwarder reads).</param>
     /// <param name="rejections">The rate-limited rejection log, shared with the brokers' rejections; its owner disposes it.</param>
-    public EventIngestor(IEventStore store, GatewayMetrics metrics, ILogger<EventIngestor> logger, TimeProvider time, ClockSkewMonitor skew, TelemetryAdmission admission, AlarmExpress express, RejectionLog rejections)
+    public EventIngestor(IEventAppender store, ISequenceMarkSource sequenceMarks, GatewayMetrics metrics, ILogger<EventIngestor> logger, TimeProvider time, ClockSkewMonitor skew, TelemetryAdmission admission, AlarmExpress express, RejectionLog rejections)
     {
         ArgumentNullException.ThrowIfNull(store);
+        ArgumentNullException.ThrowIfNull(sequenceMarks);
         ArgumentNullException.ThrowIfNull(metrics);
         ArgumentNullException.ThrowIfNull(logger);
         ArgumentNullException.ThrowIfNull(time);
@@ -48,7 +51,7 @@ public sealed class EventIngestor
         _admission = admission;
         _express = express;
         _rejections = rejections;
-        _sequences.Load(store.ReadSequenceMarks(SequenceMarkRows));
+        _sequences.Load(sequenceMarks.ReadSequenceMarks(SequenceMarkRows));
     }
 
     /// <param name="topicDeviceId">The device the topic (and, on the embedded broker, the login) says sent it.</param>

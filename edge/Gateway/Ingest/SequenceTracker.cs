@@ -18,7 +18,7 @@ namespace Eldercare.Edge.Gateway.Ingest;
 /// the event is kept and flagged <see cref="EventIdentity.SeqRegression"/> (a resend of an old id is a duplicate and
 /// is not flagged).</item>
 /// </list>
-/// After a restart the marks come from pending events and the most recent rows (<see cref="IEventStore.ReadSequenceMarks"/>);
+/// After a restart the marks come from pending events and the most recent rows (<see cref="ISequenceMarkSource.ReadSequenceMarks"/>);
 /// an event forwarded long before is not among them, and the cloud's own rule (same id, other payload: derived id)
 /// gives the same answer as the gateway's for it.
 /// </summary>

@@ -27,15 +27,23 @@ internal sealed class StoreHousekeeping
 
     private readonly SqliteConnection _writer;
     private readonly StoreOptions _options;
+    private readonly HashSet<int> _evictableCodes;
+    // The evictable lanes' codes as an SQL list, e.g. "1": lane codes are integers from the lane table, never input.
+    private readonly string _evictable;
 
-    public StoreHousekeeping(SqliteConnection writer, StoreOptions options)
+    public StoreHousekeeping(SqliteConnection writer, StoreOptions options, LaneSet lanes)
     {
         _writer = writer;
         _options = options;
+        _evictableCodes = lanes.InPriorityOrder.Where(l => l.Evictable).Select(l => l.Code).ToHashSet();
+        _evictable = _evictableCodes.Count == 0 ? "NULL" : string.Join(", ", _evictableCodes.Order());
         TelemetryBytes = ReadTelemetryBytes();
     }
 
-    /// <summary>Payload bytes of the telemetry rows in the table (kept in step by the writer loop).</summary>
+    /// <summary>True for a lane whose payload bytes count against the quota (<see cref="Lane.Evictable"/>).</summary>
+    public bool Counts(int laneCode) => _evictableCodes.Contains(laneCode);
+
+    /// <summary>Payload bytes of the rows of evictable lanes (telemetry) in the table (kept in step by the writer loop).</summary>
     public long TelemetryBytes { get; set; }
 
     public static void CreateSchema(SqliteConnection connection)
@@ -65,8 +73,8 @@ internal sealed class StoreHousekeeping
         }
 
         // Delivered telemetry goes first (no loss), then the oldest undelivered telemetry (counted loss).
-        RemoveOldest(transaction, $"lane = {LaneCodes.Telemetry} AND forwarded <> 0", ReasonForwarded, nowUnixMilliseconds, result);
-        RemoveOldest(transaction, $"lane = {LaneCodes.Telemetry} AND forwarded = 0", ReasonQuota, nowUnixMilliseconds, result);
+        RemoveOldest(transaction, $"lane IN ({_evictable}) AND forwarded <> 0", ReasonForwarded, nowUnixMilliseconds, result);
+        RemoveOldest(transaction, $"lane IN ({_evictable}) AND forwarded = 0", ReasonQuota, nowUnixMilliseconds, result);
         return result;
     }
 
@@ -109,7 +117,7 @@ internal sealed class StoreHousekeeping
     private long ReadTelemetryBytes()
     {
         using var command = _writer.CreateCommand();
-        command.CommandText = $"SELECT COALESCE(SUM(length(CAST(payload AS BLOB))), 0) FROM events WHERE lane = {LaneCodes.Telemetry}";
+        command.CommandText = $"SELECT COALESCE(SUM(length(CAST(payload AS BLOB))), 0) FROM events WHERE lane IN ({_evictable})";
         return (long)command.ExecuteScalar()!;
     }
 
@@ -172,7 +180,7 @@ internal sealed class StoreHousekeeping
             tombstone.ExecuteNonQuery();
             dSeq.Value = row.StoreSequence;
             delete.ExecuteNonQuery();
-            if (row.Lane == LaneCodes.Telemetry)
+            if (Counts(row.Lane))
             {
                 TelemetryBytes -= row.Bytes;
             }

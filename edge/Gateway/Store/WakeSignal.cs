@@ -27,11 +27,12 @@ public sealed class WakeSignal : IDisposable
         }
     }
 
-    public async Task WaitAsync(TimeSpan timeout, CancellationToken cancellationToken) =>
-        await _semaphore.WaitAsync(timeout, cancellationToken).ConfigureAwait(false);
+    /// <summary>True when it was set (and is now reset), false at the timeout.</summary>
+    public Task<bool> WaitAsync(TimeSpan timeout, CancellationToken cancellationToken) => _semaphore.WaitAsync(timeout, cancellationToken);
 
-    /// <summary>Blocking wait for a dedicated thread: woken directly by <see cref="Set"/>, no thread pool hop.</summary>
-    public void Wait(TimeSpan timeout, CancellationToken cancellationToken) => _semaphore.Wait(timeout, cancellationToken);
+    /// <summary>Blocking wait for a dedicated thread: woken directly by <see cref="Set"/>, no thread pool hop. True when
+    /// it was set (and is now reset), false at the timeout.</summary>
+    public bool Wait(TimeSpan timeout, CancellationToken cancellationToken) => _semaphore.Wait(timeout, cancellationToken);
 
     public void Dispose() => _semaphore.Dispose();
 }

@@ -27,9 +27,12 @@ namespace Eldercare.Firmware.Core.Events
         /// <summary>No good GNSS fix for a while: a status, never an alarm; carries the last good position if any.</summary>
         public const string NoPosition = "no_position";
 
+        /// <summary>Lane names: the gateway's lane table (edge/Gateway/Store/LaneSet.cs) orders them and gives each
+        /// its stored code; which type travels in which lane is decided here only (<see cref="LaneOf"/>).</summary>
         public const string AlarmLane = "alarm";
 
-        /// <summary>Requests for a service and what answers them: after alarms, before telemetry.</summary>
+        /// <summary>Requests for a service and what answers them (kiosk requests, check-ins, geofence returns): after
+        /// alarms, before telemetry, never evicted.</summary>
         public const string ServiceLane = "service";
 
         public const string TelemetryLane = "telemetry";
@@ -63,6 +66,7 @@ namespace Eldercare.Firmware.Core.Events
             return (IsAlarm(type) && type != SosCancel && type != FallCancel) || type == ServiceRequest;
         }
 
+        /// <summary>The one mapping of event types to lanes (device, gateway, bench and tests all ask here).</summary>
         public static string LaneOf(string type)
         {
             if (IsAlarm(type))

@@ -72,13 +72,13 @@ public sealed class PerDeviceSequencerTests
         // second later h3 would qualify for the fast lane and be stored before h2. Sequenced, it waits for h2.
         var time = new FakeTimeProvider(DateTimeOffset.Parse("2026-11-23T08:00:00Z", System.Globalization.CultureInfo.InvariantCulture));
         using var directory = new TempDirectory("sequenced-ingest");
-        var store = SqliteEventStore.Open(new StoreOptions { DataDirectory = directory.Path }, NullLogger.Instance);
+        var store = TestStores.OpenSqlite(new StoreOptions { DataDirectory = directory.Path });
         try
         {
             var admission = new TelemetryAdmission(new IngestOptions { TelemetryConcurrency = 1, SettledAfterSeconds = 10, FastLaneIntervalMilliseconds = 1000 }, time);
             using var rejections = new RejectionLog(NullLogger.Instance, time, TimeSpan.FromMinutes(1));
             var skew = new ClockSkewMonitor(new IngestOptions(), NullLogger<ClockSkewMonitor>.Instance);
-            var ingestor = new EventIngestor(store, new GatewayMetrics(), NullLogger<EventIngestor>.Instance, time, skew, admission, new AlarmExpress(1, _ => { }), rejections);
+            var ingestor = new EventIngestor(store, store, new GatewayMetrics(), NullLogger<EventIngestor>.Instance, time, skew, admission, new AlarmExpress(1, _ => { }), rejections);
             var sequencer = new PerDeviceSequencer<IngestResult>();
             Task<IngestResult> Ingest(int seq) => sequencer.Run("pendant-1", () => ingestor.IngestAsync("pendant-1", Payload(seq), CancellationToken.None));
 
@@ -95,7 +95,7 @@ public sealed class PerDeviceSequencerTests
 
             held.Dispose();
             await Task.WhenAll(h2, h3).WaitAsync(TimeSpan.FromSeconds(5));
-            var order = (await store.ReadPendingAsync(EventTypes.TelemetryLane, 10, CancellationToken.None)).Select(e => e.Sequence).ToList();
+            var order = (await TestStores.PendingAsync(store, EventTypes.TelemetryLane)).Select(e => e.Sequence).ToList();
             CollectionAssert.AreEqual(new[] { 1, 2, 3 }, order, "store order = the device's order");
         }
         finally

@@ -18,7 +18,7 @@ public sealed class AlarmExpressTests : ForwardingFixture
     [TestMethod]
     public async Task Offer_PostedWithoutWaitingForTheCommit_ThenMarkedWithoutASecondPost()
     {
-        var express = new AlarmExpress(2, Store.WakeAlarms);
+        var express = NewExpress(2);
         var forwarder = NewForwarder(express);
         await forwarder.StartAsync(CancellationToken.None);
         try
@@ -56,7 +56,7 @@ public sealed class AlarmExpressTests : ForwardingFixture
     [TestMethod]
     public async Task ResendQueuedNextToItsOriginal_AnsweredOnce_StreamStaysOpen()
     {
-        var express = new AlarmExpress(1, Store.WakeAlarms);
+        var express = NewExpress(1);
         // The upstream answers each id once, as the cloud stub does for a batch holding an id twice.
         Upstream.Answer = batch => new UpstreamAnswer(batch.Select(e => e.Id).Distinct().ToList(), []);
         var forwarder = NewForwarder(express);
@@ -88,7 +88,7 @@ public sealed class AlarmExpressTests : ForwardingFixture
     [TestMethod]
     public async Task ExpressPostFails_StreamClosesStoreSendsTheRestInOrderOnce_ThenReopens()
     {
-        var express = new AlarmExpress(1, Store.WakeAlarms);
+        var express = NewExpress(1);
         var accepted = AcceptAll();
         var forwarder = NewForwarder(express);
         await forwarder.StartAsync(CancellationToken.None);
@@ -128,10 +128,10 @@ public sealed class AlarmExpressTests : ForwardingFixture
             await Store.AppendAsync(TestEvents.Record("p-1", seq, EventTypes.Fall), CancellationToken.None);
         }
 
-        var express = new AlarmExpress(2, Store.WakeAlarms);
+        var express = NewExpress(2);
         var accepted = AcceptAll();
         // A stream starts closed: the alarm offered at once goes through the store, after the backlog.
-        Assert.IsFalse(express.IsOpen(AlarmExpress.ShardOf("p-1", express.Streams)));
+        Assert.IsFalse(express.IsOpen(ShardRule.Of("p-1", express.Streams)));
         var forwarder = NewForwarder(express);
         await forwarder.StartAsync(CancellationToken.None);
         try
@@ -153,7 +153,7 @@ public sealed class AlarmExpressTests : ForwardingFixture
         // 10 devices x 30 alarms, each device in order (a device sends the next after its PUBACK), all devices at
         // once; every third answer takes only the first half of its batch and two attempts fail outright.
         var accepted = PartialAnswersAndTwoOutages();
-        var express = new AlarmExpress(2, Store.WakeAlarms);
+        var express = NewExpress(2);
         var forwarder = NewForwarder(express, batchSize: 20);
         await forwarder.StartAsync(CancellationToken.None);
         try
@@ -176,26 +176,6 @@ public sealed class AlarmExpressTests : ForwardingFixture
     }
 
     [TestMethod]
-    public async Task ShardOf_SameShareAsTheStoreSelects()
-    {
-        var devices = new[] { "p-0", "p-1", "p-2", "watch-07", "kiosk-a", "kiosk-Z", "pendant-0099", "x" };
-        foreach (var device in devices)
-        {
-            await Store.AppendAsync(TestEvents.Record(device, 1, EventTypes.Sos), CancellationToken.None);
-        }
-
-        foreach (var shards in new[] { 1, 2, 3, 8 })
-        {
-            for (var shard = 0; shard < shards; shard++)
-            {
-                var fromStore = Store.ReadPendingAlarms(shard, shards, 0, 100).Select(e => e.DeviceId).ToList();
-                var fromCode = devices.Where(d => AlarmExpress.ShardOf(d, shards) == shard).ToList();
-                CollectionAssert.AreEquivalent(fromCode, fromStore, $"share {shard} of {shards}");
-            }
-        }
-    }
-
-    [TestMethod]
     public void FullQueue_ClosesTheStream_ReopensOnlyAfterTheOwedCommits()
     {
         var express = new AlarmExpress(1, _ => { });
@@ -209,7 +189,7 @@ public sealed class AlarmExpressTests : ForwardingFixture
             express.Offer(TestEvents.Record("p-1", seq), commit.Task);
         }
 
-        Assert.IsFalse(express.IsOpen(AlarmExpress.ShardOf("p-1", express.Streams)), "one more than the queue holds closes the stream");
+        Assert.IsFalse(express.IsOpen(ShardRule.Of("p-1", express.Streams)), "one more than the queue holds closes the stream");
         Assert.IsNull(express.ReopenTicket(0), "the queued alarms are owed to the store now; none committed yet");
         commits.ForEach(c => c.SetResult(AppendOutcome.Stored));
         var ticket = express.ReopenTicket(0);
@@ -274,7 +254,7 @@ public sealed class AlarmExpressTests : ForwardingFixture
     }
 
     private static Task WaitOpenAsync(AlarmExpress express, string device) =>
-        Eventually.WaitAsync(() => express.IsOpen(AlarmExpress.ShardOf(device, express.Streams)), TimeSpan.FromSeconds(5), "express path open");
+        Eventually.WaitAsync(() => express.IsOpen(ShardRule.Of(device, express.Streams)), TimeSpan.FromSeconds(5), "express path open");
 
     private Forwarder NewForwarder(AlarmExpress express, int batchSize = 500) =>
         new(Store, Upstream, new ForwarderOptions { BatchSize = batchSize, MaxBackoffMilliseconds = 50, AlarmStreams = express.Streams }, Metrics, NullLogger<Forwarder>.Instance, TimeProvider.System, express);

@@ -11,9 +11,11 @@ public sealed class FakeUpstream : IUpstream
 
     public Func<IReadOnlyList<EventRecord>, UpstreamAnswer> Answer { get; set; } = batch => new UpstreamAnswer(batch.Select(e => e.Id).ToList(), []);
 
+    /// <summary>This many attempts fail, counted as they arrive (so with several streams posting at once, the first
+    /// ones to arrive fail, whatever <see cref="BeforeAnswer"/> does meanwhile).</summary>
     public int FailuresLeft { get; set; }
 
-    /// <summary>When set, <see cref="IUpstream.Warm"/> throws it (an upstream breaking the "never throws" promise).</summary>
+    /// <summary>When set, <see cref="IUpstream.WarmAsync"/> throws it (an upstream breaking the "never throws" promise).</summary>
     public Exception? WarmThrows { get; set; }
 
     /// <summary>Runs before each answer with the attempt number (1-based): lets a test change the store mid-outage.</summary>
@@ -58,10 +60,17 @@ public sealed class FakeUpstream : IUpstream
     public async Task<UpstreamAnswer> SendAsync(IReadOnlyList<EventRecord> batch, CancellationToken cancellationToken)
     {
         int attempt;
+        bool fail;
         lock (_batches)
         {
             _batches.Add(batch);
             attempt = _batches.Count;
+            fail = FailuresLeft > 0;
+            if (fail)
+            {
+                FailuresLeft--;
+            }
+
             _waiters.RemoveAll(waiter =>
             {
                 if (!waiter.Condition(_batches))
@@ -79,20 +88,14 @@ public sealed class FakeUpstream : IUpstream
             await BeforeAnswer(attempt);
         }
 
-        if (FailuresLeft > 0)
+        if (fail)
         {
-            FailuresLeft--;
             throw new UpstreamException("fake outage");
         }
 
         return Answer(batch);
     }
 
-    void IUpstream.Warm(CancellationToken cancellationToken)
-    {
-        if (WarmThrows is not null)
-        {
-            throw WarmThrows;
-        }
-    }
+    Task IUpstream.WarmAsync(CancellationToken cancellationToken) =>
+        WarmThrows is not null ? throw WarmThrows : Task.CompletedTask;
 }

@@ -6,6 +6,7 @@ using Eldercare.Edge.Tests.Support;
 using Eldercare.Firmware.Core.Events;
 using Eldercare.TestSupport;
 using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Time.Testing;
 
 namespace Eldercare.Edge.Tests.Forwarding;
 
@@ -14,61 +15,90 @@ namespace Eldercare.Edge.Tests.Forwarding;
 public sealed class ForwarderTests : ForwardingFixture
 {
     [TestMethod]
-    public async Task Drain_MixedLanes_AlarmsSentBeforeTelemetryPerDeviceOrderKept()
+    public async Task Run_MixedLanesBacklogAtStart_AlarmsBeforeAnyTelemetryPerDeviceOrderKept()
     {
         foreach (var (dev, seq, type) in new[] { ("p-1", 1, EventTypes.Heartbeat), ("p-1", 2, EventTypes.Sos), ("p-2", 1, EventTypes.Heartbeat), ("p-1", 3, EventTypes.Heartbeat), ("p-2", 2, EventTypes.Fall) })
         {
             await Store.AppendAsync(TestEvents.Record(dev, seq, type), CancellationToken.None);
         }
 
-        var forwarder = NewForwarder(batchSize: 2);
-        var sent = await forwarder.DrainAsync(CancellationToken.None);
+        await RunUntilAsync(NewForwarder(batchSize: 2), () => Store.PendingCount == 0, "all forwarded");
 
-        var order = Upstream.Batches.SelectMany(b => b).Select(e => e.Id).ToArray();
-        CollectionAssert.AreEqual(new[] { "p-1:1:2", "p-2:1:2", "p-1:1:1", "p-2:1:1", "p-1:1:3" }, order);
-        Assert.AreEqual(5, sent);
-        Assert.AreEqual(0, Store.PendingCount);
+        var order = Upstream.Batches.SelectMany(b => b).ToList();
+        Assert.HasCount(5, order);
+        Assert.IsLessThan(order.FindIndex(e => e.Lane == EventTypes.TelemetryLane), order.FindLastIndex(e => e.Lane == EventTypes.AlarmLane), "every alarm before any telemetry");
+        CollectionAssert.AreEqual(new[] { "p-1:1:1", "p-1:1:3" }, order.Where(e => e.DeviceId == "p-1" && e.Lane == EventTypes.TelemetryLane).Select(e => e.Id).ToArray());
+        Assert.AreEqual(5, Metrics.Forwarded);
         Assert.IsTrue(Upstream.Batches.All(b => b.Count <= 2));
     }
 
     [TestMethod]
-    public async Task Drain_UpstreamFailsThenRecovers_RetriesWithoutDuplicatesAndCounts()
+    public async Task Run_UpstreamFailsThenRecovers_RetriesOnTheClockWithoutDuplicatesAndCounts()
     {
+        var time = new FakeTimeProvider(DateTimeOffset.UnixEpoch);
         await Store.AppendAsync(TestEvents.Record("p-1", 1), CancellationToken.None);
         Upstream.FailuresLeft = 3;
+        var forwarder = NewForwarder(time: time);
+        await forwarder.StartAsync(CancellationToken.None);
+        try
+        {
+            await Eventually.WaitAsync(() => Upstream.Batches.Count == 1, TimeSpan.FromSeconds(10), "the first attempt");
+            // The back-off runs on the injected clock: without moving it, no second attempt comes.
+            Assert.HasCount(1, Upstream.Batches);
+            await Eventually.WaitAsync(() =>
+            {
+                time.Advance(TimeSpan.FromMilliseconds(50));
+                return Metrics.Forwarded == 1;
+            }, TimeSpan.FromSeconds(10), "delivered once the clock passed the back-offs");
+        }
+        finally
+        {
+            await forwarder.StopAsync(CancellationToken.None);
+        }
 
-        var sent = await NewForwarder().DrainAsync(CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(10));
-
-        Assert.AreEqual(1, sent);
         Assert.AreEqual(3, Metrics.ForwardFailures);
         Assert.AreEqual(1, Metrics.Forwarded);
+        Assert.HasCount(4, Upstream.Batches);
     }
 
     [TestMethod]
-    public async Task Drain_AlarmArrivesDuringOutage_OvertakesQueuedTelemetry()
+    public async Task Run_AlarmArrivesDuringOutage_OvertakesQueuedTelemetry()
     {
+        var time = new FakeTimeProvider(DateTimeOffset.UnixEpoch);
         await Store.AppendAsync(TestEvents.Record("p-1", 1, EventTypes.Heartbeat), CancellationToken.None);
         Upstream.FailuresLeft = 1;
-        var alarmAdded = false;
         Upstream.BeforeAnswer = async attempt =>
         {
             if (attempt == 1)
             {
-                // Stored after the failing attempt read its (telemetry-only) batch.
+                // Stored while the failing attempt (the telemetry batch) is in flight.
                 await Store.AppendAsync(TestEvents.Record("p-1", 2, EventTypes.Sos), CancellationToken.None);
-                alarmAdded = true;
             }
         };
 
-        await NewForwarder().DrainAsync(CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(10));
+        var forwarder = NewForwarder(time: time);
+        await forwarder.StartAsync(CancellationToken.None);
+        try
+        {
+            // The telemetry retry waits on the clock, which does not move until the alarm has gone.
+            await Upstream.WhenReceived("p-1:1:2").WaitAsync(TimeSpan.FromSeconds(10));
+            await Eventually.WaitAsync(() =>
+            {
+                time.Advance(TimeSpan.FromMilliseconds(50));
+                return Store.PendingCount == 0;
+            }, TimeSpan.FromSeconds(10), "the telemetry after the outage");
+        }
+        finally
+        {
+            await forwarder.StopAsync(CancellationToken.None);
+        }
 
-        Assert.IsTrue(alarmAdded);
         var afterOutage = Upstream.Batches.Skip(1).SelectMany(b => b).Select(e => e.Id).ToArray();
-        Assert.AreEqual("p-1:1:2", afterOutage[0], "the alarm goes first once the upstream is back");
+        CollectionAssert.AreEqual(new[] { "p-1:1:2", "p-1:1:1" }, afterOutage, "the alarm goes first once the upstream is back: " + string.Join(" | ", Upstream.Batches.Select(b => string.Join(",", b.Select(e => e.Id)))));
     }
 
     [TestMethod]
-    public async Task Drain_UpstreamTakesHalf_RestResentUntilAllDone()
+    public async Task Run_UpstreamTakesHalf_RestResentUntilAllDone()
     {
         for (var seq = 1; seq <= 5; seq++)
         {
@@ -77,24 +107,22 @@ public sealed class ForwarderTests : ForwardingFixture
 
         Upstream.Answer = batch => new UpstreamAnswer(batch.Take((batch.Count + 1) / 2).Select(e => e.Id).ToList(), []);
 
-        var sent = await NewForwarder().DrainAsync(CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(10));
+        await RunUntilAsync(NewForwarder(), () => Store.PendingCount == 0, "all forwarded");
 
-        Assert.AreEqual(5, sent);
-        Assert.AreEqual(0, Store.PendingCount);
+        Assert.AreEqual(5, Metrics.Forwarded);
         var firstSeen = Upstream.Batches.SelectMany(b => b).Select(e => e.Id).Distinct().ToArray();
         CollectionAssert.AreEqual(Enumerable.Range(1, 5).Select(s => $"p-1:1:{s}").ToArray(), firstSeen);
     }
 
     [TestMethod]
-    public async Task Drain_UpstreamRejectsOne_MarkedNotResentOthersDelivered()
+    public async Task Run_UpstreamRejectsOne_MarkedNotResentOthersDelivered()
     {
         await Store.AppendAsync(TestEvents.Record("p-1", 1), CancellationToken.None);
         await Store.AppendAsync(TestEvents.Record("p-1", 2), CancellationToken.None);
         Upstream.Answer = batch => new UpstreamAnswer(batch.Where(e => e.Sequence != 1).Select(e => e.Id).ToList(), [new UpstreamRejection("p-1:1:1", "bad_field")]);
 
-        await NewForwarder().DrainAsync(CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(10));
+        await RunUntilAsync(NewForwarder(), () => Store.PendingCount == 0, "answered");
 
-        Assert.AreEqual(0, Store.PendingCount);
         Assert.AreEqual(1, Metrics.UpstreamRejected);
         Assert.HasCount(1, Upstream.Batches);
     }
@@ -272,14 +300,29 @@ public sealed class ForwarderTests : ForwardingFixture
         var options = new ForwarderOptions { AlarmStreams = 2 };
 
         Assert.ThrowsExactly<ArgumentException>(() =>
-            new Forwarder(Store, Upstream, options, Metrics, NullLogger<Forwarder>.Instance, TimeProvider.System, new AlarmExpress(1, Store.WakeAlarms)));
+            new Forwarder(Store, Upstream, options, Metrics, NullLogger<Forwarder>.Instance, TimeProvider.System, new AlarmExpress(1, _ => { })));
     }
 
     /// <summary>As the gateway wires it: the forwarder reads the express path that ingest (here: nobody) feeds.</summary>
-    private Forwarder NewForwarder(int batchSize = 500, int? alarmStreams = null)
+    private Forwarder NewForwarder(int batchSize = 500, int? alarmStreams = null, TimeProvider? time = null)
     {
         var defaults = new ForwarderOptions();
         var options = new ForwarderOptions { BatchSize = batchSize, MaxBackoffMilliseconds = 50, AlarmStreams = alarmStreams ?? defaults.AlarmStreams };
-        return new Forwarder(Store, Upstream, options, Metrics, NullLogger<Forwarder>.Instance, TimeProvider.System, new AlarmExpress(options.AlarmStreams, Store.WakeAlarms));
+        var express = NewExpress(options.AlarmStreams);
+        return new Forwarder(Store, Upstream, options, Metrics, NullLogger<Forwarder>.Instance, time ?? TimeProvider.System, express);
+    }
+
+    /// <summary>The production loop, started and stopped around a wait for <paramref name="done"/>.</summary>
+    private static async Task RunUntilAsync(Forwarder forwarder, Func<bool> done, string what)
+    {
+        await forwarder.StartAsync(CancellationToken.None);
+        try
+        {
+            await Eventually.WaitAsync(done, TimeSpan.FromSeconds(20), what);
+        }
+        finally
+        {
+            await forwarder.StopAsync(CancellationToken.None);
+        }
     }
 }

@@ -3,6 +3,7 @@ using Eldercare.Edge.Gateway.Configuration;
 using Eldercare.Edge.Gateway.Forwarding;
 using Eldercare.Edge.Gateway.Metrics;
 using Eldercare.Edge.Gateway.Store;
+using Eldercare.Edge.Tests.Support;
 using Eldercare.TestSupport;
 using Microsoft.Extensions.Logging.Abstractions;
 
@@ -23,9 +24,25 @@ public abstract class ForwardingFixture
     public void SetUpStore()
     {
         Directory = new TempDirectory(GetType().Name);
-        Store = SqliteEventStore.Open(new StoreOptions { DataDirectory = Directory.Path }, NullLogger.Instance);
+        Store = TestStores.OpenSqlite(new StoreOptions { DataDirectory = Directory.Path });
         Upstream = new FakeUpstream();
         Metrics = new GatewayMetrics();
+    }
+
+    /// <summary>
+    /// An express path for <paramref name="streams"/> alarm streams, waking the store's alarm queues as the gateway
+    /// wires it; the store is reopened with that many alarm shards first when it has another count.
+    /// </summary>
+    protected AlarmExpress NewExpress(int streams)
+    {
+        if (Store.Lanes.Alarm.Shards != streams)
+        {
+            Store.DisposeAsync().AsTask().GetAwaiter().GetResult();
+            Store = TestStores.OpenSqlite(new StoreOptions { DataDirectory = Directory.Path }, lanes: LaneSet.Create(new ForwarderOptions { AlarmStreams = streams }));
+        }
+
+        var store = Store;
+        return new AlarmExpress(streams, shard => store.Get(store.Lanes.Alarm, shard).NewEvents.Set());
     }
 
     [TestCleanup]

@@ -14,7 +14,7 @@ namespace Eldercare.Edge.Tests.Forwarding;
 public sealed class HttpUpstreamTests
 {
     [TestMethod]
-    public async Task Send_Synchronous_SameAnswersAsSendAsyncAndOutageThrows()
+    public async Task SendAsync_OnAStreamsOwnThread_SameAnswersAsInThePoolAndOutageThrows()
     {
         using var directory = new TempDirectory("upstream");
         await using var stub = CloudStubHost.Create(["--urls=http://127.0.0.1:0", $"--CloudStub:DataDirectory={directory.Path}", "--CloudStub:PrintAlarms=false"], contentRoot: directory.Path);
@@ -23,8 +23,8 @@ public sealed class HttpUpstreamTests
         var upstream = new HttpUpstream(http, new ForwarderOptions { CloudUrl = stub.Url });
         var first = new[] { TestEvents.Record("pendant-1", 1, EventTypes.Sos), TestEvents.Record("pendant-1", 2, EventTypes.Fall) };
 
-        var sent = await Task.Run(() => upstream.Send(first, CancellationToken.None));
-        var again = await Task.Run(() => upstream.Send(first, CancellationToken.None));
+        var sent = await OnOwnThreadAsync(() => upstream.SendAsync(first, CancellationToken.None));
+        var again = await OnOwnThreadAsync(() => upstream.SendAsync(first, CancellationToken.None));
         var viaAsync = await upstream.SendAsync([TestEvents.Record("pendant-1", 3, EventTypes.Sos)], CancellationToken.None);
 
         CollectionAssert.AreEquivalent(new[] { "pendant-1:1:1", "pendant-1:1:2" }, sent.Accepted.ToArray());
@@ -33,19 +33,14 @@ public sealed class HttpUpstreamTests
 
         using var admin = new HttpClient { BaseAddress = new Uri(stub.Url) };
         (await admin.PostAsJsonAsync("/admin/fault", new { mode = "fail" })).EnsureSuccessStatusCode();
-        var outage = await Task.Run(() =>
+        Task<UpstreamAnswer>? outage = null;
+        await OnOwnThreadAsync(() =>
         {
-            try
-            {
-                upstream.Send([TestEvents.Record("pendant-1", 4, EventTypes.Sos)], CancellationToken.None);
-                return null;
-            }
-            catch (UpstreamException exception)
-            {
-                return exception;
-            }
+            outage = upstream.SendAsync([TestEvents.Record("pendant-1", 4, EventTypes.Sos)], CancellationToken.None);
+            return Task.FromResult(0);
         });
-        Assert.IsNotNull(outage, "a 503 from the upstream is an exception (retry), not an answer");
+        Assert.IsTrue(outage!.IsCompleted, "on a thread of its own the send is synchronous");
+        await Assert.ThrowsExactlyAsync<UpstreamException>(() => outage, "a 503 from the upstream is an exception (retry), not an answer");
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
     }
 
@@ -68,11 +63,11 @@ public sealed class HttpUpstreamTests
         var upstream = new HttpUpstream(http, new ForwarderOptions { CloudUrl = stub.Url });
         using var admin = new HttpClient { BaseAddress = new Uri(stub.Url) };
 
-        await Task.Run(() => upstream.Warm(CancellationToken.None));
+        await OnOwnThreadAsync(async () => { await upstream.WarmAsync(CancellationToken.None); return 0; });
         var connectsAfterWarm = Volatile.Read(ref connects);
         var afterWarm = await admin.GetFromJsonAsync<System.Text.Json.JsonElement>("/api/v1/events");
         var statsAfterWarm = await admin.GetFromJsonAsync<System.Text.Json.JsonElement>("/api/v1/stats");
-        var sent = await Task.Run(() => upstream.Send([TestEvents.Record("pendant-1", 1, EventTypes.Sos)], CancellationToken.None));
+        var sent = await OnOwnThreadAsync(() => upstream.SendAsync([TestEvents.Record("pendant-1", 1, EventTypes.Sos)], CancellationToken.None));
 
         Assert.AreEqual(1, connectsAfterWarm, "warming opened the connection");
         Assert.AreEqual(0, afterWarm.GetArrayLength(), "warming sends no event");
@@ -91,7 +86,7 @@ public sealed class HttpUpstreamTests
         var upstream = new HttpUpstream(http, new ForwarderOptions { CloudUrl = $"http://127.0.0.1:{FreePort.Next()}", RequestTimeoutMilliseconds = 2000 });
         http.Dispose();
 
-        await Task.Run(() => upstream.Warm(CancellationToken.None)).WaitAsync(TimeSpan.FromSeconds(10));
+        await upstream.WarmAsync(CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(10));
     }
 
     [TestMethod]
@@ -100,6 +95,26 @@ public sealed class HttpUpstreamTests
         using var http = new HttpClient(HttpUpstream.CreateHandler(new UpstreamTlsOptions())) { Timeout = Timeout.InfiniteTimeSpan };
         var upstream = new HttpUpstream(http, new ForwarderOptions { CloudUrl = $"http://127.0.0.1:{FreePort.Next()}", RequestTimeoutMilliseconds = 2000 });
 
-        await Task.Run(() => upstream.Warm(CancellationToken.None)).WaitAsync(TimeSpan.FromSeconds(10));
+        await upstream.WarmAsync(CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(10));
+    }
+
+    /// <summary>Runs <paramref name="call"/> on a thread of its own, marked so, as an alarm stream calls the upstream.</summary>
+    private static Task<T> OnOwnThreadAsync<T>(Func<Task<T>> call)
+    {
+        var done = new TaskCompletionSource<T>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var thread = new Thread(() =>
+        {
+            try
+            {
+                UpstreamCallContext.MarkCallerOwnsThread();
+                done.SetResult(call().GetAwaiter().GetResult());
+            }
+            catch (Exception exception)
+            {
+                done.SetException(exception);
+            }
+        });
+        thread.Start();
+        return done.Task;
     }
 }

@@ -3,6 +3,7 @@ using Eldercare.Edge.Gateway.Forwarding;
 using Eldercare.Edge.Gateway.Ingest;
 using Eldercare.Edge.Gateway.Metrics;
 using Eldercare.Edge.Gateway.Store;
+using Eldercare.Edge.Tests.Support;
 using Eldercare.TestSupport;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
@@ -23,7 +24,7 @@ public sealed class EventIngestorTests
     {
         var time = new FakeTimeProvider();
         using var directory = new TempDirectory("ingestor");
-        var store = SqliteEventStore.Open(new StoreOptions { DataDirectory = directory.Path }, NullLogger.Instance);
+        var store = TestStores.OpenSqlite(new StoreOptions { DataDirectory = directory.Path });
         try
         {
             using var rejections = new RejectionLog(NullLogger.Instance, time, TimeSpan.FromMinutes(1));
@@ -31,7 +32,7 @@ public sealed class EventIngestorTests
             var admission = new TelemetryAdmission(new IngestOptions(), time);
             var express = new AlarmExpress(1, _ => { });
 
-            var thrown = Assert.ThrowsExactly<ArgumentNullException>(() => new EventIngestor(store, new GatewayMetrics(), NullLogger<EventIngestor>.Instance, time,
+            var thrown = Assert.ThrowsExactly<ArgumentNullException>(() => new EventIngestor(store, store, new GatewayMetrics(), NullLogger<EventIngestor>.Instance, time,
                 missing == "skew" ? null! : skew,
                 missing == "admission" ? null! : admission,
                 missing == "express" ? null! : express,

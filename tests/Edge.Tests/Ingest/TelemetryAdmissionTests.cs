@@ -23,8 +23,8 @@ public sealed class TelemetryAdmissionTests
     private RejectionLog NewRejectionLog() => new(NullLogger.Instance, _time, TimeSpan.FromMinutes(1));
 
     /// <summary>What the gateway gives ingest, with no forwarder reading <paramref name="express"/>.</summary>
-    private EventIngestor NewIngestor(IEventStore store, TelemetryAdmission admission, AlarmExpress express, RejectionLog rejections) =>
-        new(store, new GatewayMetrics(), NullLogger<EventIngestor>.Instance, _time, new ClockSkewMonitor(new IngestOptions(), NullLogger<ClockSkewMonitor>.Instance), admission, express, rejections);
+    private EventIngestor NewIngestor(SqliteEventStore store, TelemetryAdmission admission, AlarmExpress express, RejectionLog rejections) =>
+        new(store, store, new GatewayMetrics(), NullLogger<EventIngestor>.Instance, _time, new ClockSkewMonitor(new IngestOptions(), NullLogger<ClockSkewMonitor>.Instance), admission, express, rejections);
 
     [TestMethod]
     public void TryFastLane_NewConnection_BulkUntilSettledThenOncePerInterval()
@@ -87,7 +87,7 @@ public sealed class TelemetryAdmissionTests
     public async Task Ingest_BulkSlotsFull_AlarmStoredAtOnceTelemetryWaitsUnacknowledged()
     {
         using var directory = new TempDirectory("admission");
-        var store = SqliteEventStore.Open(new StoreOptions { DataDirectory = directory.Path }, NullLogger.Instance);
+        var store = TestStores.OpenSqlite(new StoreOptions { DataDirectory = directory.Path });
         try
         {
             var admission = NewAdmission(slots: 1);
@@ -120,7 +120,7 @@ public sealed class TelemetryAdmissionTests
     public async Task Ingest_AlarmOfferedToTheExpressPathTelemetryNot_ResultStillWaitsForTheStore()
     {
         using var directory = new TempDirectory("express-ingest");
-        var store = SqliteEventStore.Open(new StoreOptions { DataDirectory = directory.Path }, NullLogger.Instance);
+        var store = TestStores.OpenSqlite(new StoreOptions { DataDirectory = directory.Path });
         try
         {
             var express = new AlarmExpress(1, _ => { });

@@ -1,3 +1,4 @@
+using Eldercare.Edge.Gateway.Configuration;
 using Eldercare.Edge.Gateway.Store;
 using Eldercare.Edge.Tests.Support;
 using Eldercare.Firmware.Core.Events;
@@ -5,9 +6,16 @@ using Eldercare.TestSupport;
 
 namespace Eldercare.Edge.Tests.Store;
 
-/// <summary>The <see cref="IEventStore"/> contract (STYLE.md habit 7); every implementation gets a subclass.</summary>
+/// <summary>
+/// The store's contract (STYLE.md habit 7) through the interfaces production code uses: <see cref="IEventAppender"/>,
+/// <see cref="IForwardQueues"/>, <see cref="ISequenceMarkSource"/>, <see cref="IStoreStatus"/>. Every implementation
+/// gets a subclass (SQLite, in memory).
+/// </summary>
 public abstract class EventStoreContractTests
 {
+    /// <summary>Three shards in the alarm and telemetry lanes, one in the service lane.</summary>
+    protected static readonly LaneSet Lanes = LaneSet.Create(new ForwarderOptions { AlarmStreams = 3, ServiceStreams = 1, TelemetryStreams = 3 });
+
     private TempDirectory _directory = null!;
 
     protected string DirectoryPath => _directory.Path;
@@ -22,280 +30,276 @@ public abstract class EventStoreContractTests
         _directory.Dispose();
     }
 
-    /// <summary>Opens the store over <paramref name="directory"/>; opening twice over the same directory sees the same data.</summary>
-    protected abstract Task<IEventStore> OpenAsync(string directory);
+    /// <summary>One store seen through each of its interfaces, and how to close it.</summary>
+    protected sealed record StoreUnderTest(IEventAppender Appender, IForwardQueues Queues, ISequenceMarkSource Marks, IStoreStatus Status, Func<ValueTask> Close);
 
-    protected abstract ValueTask CloseAsync(IEventStore store);
+    /// <summary>Opens the store over <paramref name="directory"/>; opening again over the same directory sees the same data.</summary>
+    protected abstract Task<StoreUnderTest> OpenAsync(string directory, LaneSet lanes);
+
+    private Task<StoreUnderTest> OpenAsync() => OpenAsync(DirectoryPath, Lanes);
 
     [TestMethod]
     public async Task Append_NewId_StoredAndPending()
     {
-        var store = await OpenAsync(DirectoryPath);
+        var store = await OpenAsync();
 
-        var outcome = await store.AppendAsync(TestEvents.Record("pendant-1", 1), CancellationToken.None);
+        var outcome = await store.Appender.AppendAsync(TestEvents.Record("pendant-1", 1), CancellationToken.None);
 
         Assert.AreEqual(AppendOutcome.Stored, outcome);
-        Assert.AreEqual(1, store.PendingCount);
-        await CloseAsync(store);
+        Assert.AreEqual(1, store.Status.PendingCount);
+        await store.Close();
     }
 
     [TestMethod]
     public async Task Append_SameIdAgainAfterReopen_Duplicate()
     {
-        var store = await OpenAsync(DirectoryPath);
+        var store = await OpenAsync();
         var record = TestEvents.Record("pendant-1", 5);
-        await store.AppendAsync(record, CancellationToken.None);
-        await CloseAsync(store);
+        await store.Appender.AppendAsync(record, CancellationToken.None);
+        await store.Close();
 
-        var reopened = await OpenAsync(DirectoryPath);
-        var outcome = await reopened.AppendAsync(record with { ReceivedUnixMilliseconds = 1 }, CancellationToken.None);
+        var reopened = await OpenAsync();
+        var outcome = await reopened.Appender.AppendAsync(record with { ReceivedUnixMilliseconds = 1 }, CancellationToken.None);
 
         Assert.AreEqual(AppendOutcome.Duplicate, outcome);
-        Assert.HasCount(1, await reopened.ReadPendingAsync(10, CancellationToken.None));
-        await CloseAsync(reopened);
+        Assert.HasCount(1, await TestStores.PendingAsync(reopened.Queues));
+        await reopened.Close();
     }
 
     [TestMethod]
     public async Task Append_SameIdTwiceConcurrently_OneStoredOneDuplicate()
     {
-        var store = await OpenAsync(DirectoryPath);
+        var store = await OpenAsync();
         var record = TestEvents.Record("pendant-1", 9);
 
-        var outcomes = await Task.WhenAll(store.AppendAsync(record, CancellationToken.None), store.AppendAsync(record, CancellationToken.None));
+        var outcomes = await Task.WhenAll(store.Appender.AppendAsync(record, CancellationToken.None), store.Appender.AppendAsync(record, CancellationToken.None));
 
         CollectionAssert.AreEquivalent(new[] { AppendOutcome.Stored, AppendOutcome.Duplicate }, outcomes);
-        await CloseAsync(store);
+        await store.Close();
     }
 
     [TestMethod]
-    public async Task ReadPending_MixedLanes_AlarmLaneFirstThenTelemetryEachInArrivalOrder()
+    public async Task Append_EachLane_InItsOwnQueuesOnlyInArrivalOrder()
     {
-        var store = await OpenAsync(DirectoryPath);
-        var order = new[]
+        var store = await OpenAsync();
+        var kiosk = TestEvents.Record("kiosk-1", 1, EventTypes.Heartbeat) with { Lane = EventTypes.ServiceLane };
+        foreach (var record in new[]
         {
-            TestEvents.Record("pendant-1", 1, EventTypes.Heartbeat),
-            TestEvents.Record("pendant-2", 1, EventTypes.Heartbeat),
-            TestEvents.Record("pendant-1", 2, EventTypes.Sos),
-            TestEvents.Record("pendant-1", 3, EventTypes.Heartbeat),
-            TestEvents.Record("pendant-2", 2, EventTypes.Fall),
-            TestEvents.Record("pendant-1", 4, EventTypes.SosCancel),
-        };
-        foreach (var record in order)
+            TestEvents.Record("pendant-1", 1, EventTypes.Heartbeat), TestEvents.Record("pendant-2", 1, EventTypes.Heartbeat),
+            TestEvents.Record("pendant-1", 2, EventTypes.Sos), kiosk, TestEvents.Record("pendant-1", 3, EventTypes.Heartbeat),
+            TestEvents.Record("pendant-2", 2, EventTypes.Fall), TestEvents.Record("pendant-1", 4, EventTypes.SosCancel),
+        })
         {
-            await store.AppendAsync(record, CancellationToken.None);
+            await store.Appender.AppendAsync(record, CancellationToken.None);
         }
 
-        var pending = await store.ReadPendingAsync(100, CancellationToken.None);
+        var pending = await TestStores.PendingAsync(store.Queues);
 
         CollectionAssert.AreEqual(
-            new[] { "pendant-1:1:2", "pendant-2:1:2", "pendant-1:1:4", "pendant-1:1:1", "pendant-2:1:1", "pendant-1:1:3" },
-            pending.Select(e => e.Id).ToArray());
-        await CloseAsync(store);
+            new[] { "pendant-1:1:2", "pendant-2:1:2", "pendant-1:1:4", kiosk.Id, "pendant-1:1:1", "pendant-2:1:1", "pendant-1:1:3" },
+            pending.Select(e => e.Id).ToArray(),
+            "lanes in priority order (alarm, service, telemetry), each in store order");
+        Assert.IsTrue(pending.All(e => e.Lane == EventTypes.LaneOf(e.Type) || e.Id == kiosk.Id));
+        Assert.AreEqual(EventTypes.ServiceLane, pending.Single(e => e.Id == kiosk.Id).Lane);
+        await store.Close();
+    }
+
+    [TestMethod]
+    public async Task Lanes_InPriorityOrder_AlarmServiceTelemetry()
+    {
+        var store = await OpenAsync();
+
+        CollectionAssert.AreEqual(new[] { EventTypes.AlarmLane, EventTypes.ServiceLane, EventTypes.TelemetryLane }, store.Queues.Lanes.InPriorityOrder.Select(l => l.Name).ToArray());
+        await store.Close();
     }
 
     [TestMethod]
     public async Task Mark_Forwarded_NoLongerPendingAndSurvivesReopen()
     {
-        var store = await OpenAsync(DirectoryPath);
-        await store.AppendAsync(TestEvents.Record("pendant-1", 1), CancellationToken.None);
-        await store.AppendAsync(TestEvents.Record("pendant-1", 2), CancellationToken.None);
+        var store = await OpenAsync();
+        var first = TestEvents.Record("pendant-1", 1);
+        await store.Appender.AppendAsync(first, CancellationToken.None);
+        await store.Appender.AppendAsync(TestEvents.Record("pendant-1", 2), CancellationToken.None);
+        var queue = QueueOf(store, first);
 
-        var changed = await store.MarkAsync(["pendant-1:1:1", "pendant-1:1:1", "unknown:1:1"], ForwardState.Forwarded, CancellationToken.None);
-        await CloseAsync(store);
-        var reopened = await OpenAsync(DirectoryPath);
+        var changed = await queue.MarkAsync([first.Id, first.Id, "unknown:1:1"], ForwardState.Forwarded);
+        await store.Close();
+        var reopened = await OpenAsync();
 
         Assert.AreEqual(1, changed);
-        Assert.AreEqual(1, reopened.PendingCount);
-        Assert.AreEqual("pendant-1:1:2", (await reopened.ReadPendingAsync(10, CancellationToken.None)).Single().Id);
-        await CloseAsync(reopened);
+        Assert.AreEqual(1, reopened.Status.PendingCount);
+        Assert.AreEqual("pendant-1:1:2", (await TestStores.PendingAsync(reopened.Queues)).Single().Id);
+        await reopened.Close();
     }
 
     [TestMethod]
-    public async Task ReadPending_AfterStoreSequence_OnlyLaterEventsOfThatLaneInOrder()
+    public async Task Mark_RejectedUpstream_NotPendingNotResent()
     {
-        var store = await OpenAsync(DirectoryPath);
+        var store = await OpenAsync();
+        var record = TestEvents.Record("pendant-1", 1);
+        await store.Appender.AppendAsync(record, CancellationToken.None);
+
+        Assert.AreEqual(1, await QueueOf(store, record).MarkAsync([record.Id], ForwardState.RejectedUpstream));
+
+        Assert.IsEmpty(await TestStores.PendingAsync(store.Queues));
+        Assert.AreEqual(0, await QueueOf(store, record).MarkAsync([], ForwardState.Forwarded), "an empty batch marks nothing");
+        await store.Close();
+    }
+
+    [TestMethod]
+    public async Task ReadAfter_Cursor_OnlyLaterEventsOfThatQueueInOrder()
+    {
+        var store = await OpenAsync();
         for (var seq = 1; seq <= 6; seq++)
         {
-            await store.AppendAsync(TestEvents.Record("pendant-1", seq, seq == 3 ? EventTypes.Sos : EventTypes.Heartbeat), CancellationToken.None);
+            await store.Appender.AppendAsync(TestEvents.Record("pendant-1", seq, seq == 3 ? EventTypes.Sos : EventTypes.Heartbeat), CancellationToken.None);
         }
 
-        var first = await store.ReadPendingAsync(EventTypes.TelemetryLane, 0, 1, 0, 2, CancellationToken.None);
-        var rest = await store.ReadPendingAsync(EventTypes.TelemetryLane, 0, 1, first[^1].StoreSequence, 10, CancellationToken.None);
+        var queue = QueueOf(store, TestEvents.Record("pendant-1", 1, EventTypes.Heartbeat));
+        var first = await queue.ReadAfterAsync(0, 2, CancellationToken.None);
+        var rest = await queue.ReadAfterAsync(first[^1].StoreSequence, 10, CancellationToken.None);
 
         CollectionAssert.AreEqual(new[] { 1, 2 }, first.Select(e => e.Sequence).ToArray());
         CollectionAssert.AreEqual(new[] { 4, 5, 6 }, rest.Select(e => e.Sequence).ToArray(), "the alarm is not in the telemetry lane; nothing before the cursor");
-        await CloseAsync(store);
+        await store.Close();
     }
 
     [TestMethod]
-    public async Task ReadPending_Shares_EachDeviceInExactlyOneShareAllEventsCovered()
+    [DataRow(EventTypes.Heartbeat)]
+    [DataRow(EventTypes.Sos)]
+    public async Task Queues_OfALane_EachDeviceInTheShardTheShardRuleGives(string type)
     {
-        var store = await OpenAsync(DirectoryPath);
-        var devices = new[] { "pendant-1", "pendant-2", "watch-a", "watch-b", "kiosk-0009", "p-x" };
+        var store = await OpenAsync();
+        var devices = new[] { "pendant-1", "pendant-2", "watch-a", "watch-b", "kiosk-0009", "p-x", "p-\U0001F600" };
         foreach (var device in devices)
         {
             for (var seq = 1; seq <= 3; seq++)
             {
-                await store.AppendAsync(TestEvents.Record(device, seq, EventTypes.Heartbeat), CancellationToken.None);
+                await store.Appender.AppendAsync(TestEvents.Record(device, seq, type), CancellationToken.None);
             }
         }
 
-        var shares = new List<IReadOnlyList<Gateway.Store.EventRecord>>();
-        for (var shard = 0; shard < 3; shard++)
+        var lane = Lanes[EventTypes.LaneOf(type)];
+        var shards = new List<IReadOnlyList<EventRecord>>();
+        for (var shard = 0; shard < lane.Shards; shard++)
         {
-            shares.Add(await store.ReadPendingAsync(EventTypes.TelemetryLane, shard, 3, 0, 100, CancellationToken.None));
+            shards.Add(await store.Queues.Get(lane, shard).ReadAfterAsync(0, 100, CancellationToken.None));
         }
 
-        Assert.AreEqual(18, shares.Sum(s => s.Count), "every pending event is in some share");
-        foreach (var device in devices)
+        Assert.AreEqual(21, shards.Sum(s => s.Count), "every pending event is in some shard");
+        for (var shard = 0; shard < lane.Shards; shard++)
         {
-            Assert.AreEqual(1, shares.Count(s => s.Any(e => e.DeviceId == device)), $"{device} is in exactly one share");
+            Assert.IsTrue(shards[shard].All(e => ShardRule.Of(e.DeviceId, lane.Shards) == shard), $"shard {shard} holds only its devices");
+            Assert.IsTrue(shards[shard].Select(e => e.StoreSequence).SequenceEqual(shards[shard].Select(e => e.StoreSequence).Order()), "store order within a shard");
         }
 
-        Assert.IsTrue(shares.All(s => s.Select(e => e.StoreSequence).SequenceEqual(s.Select(e => e.StoreSequence).Order())), "store order within a share");
-        await Assert.ThrowsExactlyAsync<ArgumentOutOfRangeException>(() => store.ReadPendingAsync(EventTypes.TelemetryLane, 3, 3, 0, 10, CancellationToken.None));
-        await CloseAsync(store);
+        Assert.IsTrue(shards.Count(s => s.Count > 0) > 1, "seven devices spread over more than one shard");
+        Assert.ThrowsExactly<ArgumentOutOfRangeException>(() => store.Queues.Get(lane, lane.Shards));
+        await store.Close();
     }
 
     [TestMethod]
-    public async Task ReadPendingBlockingAndMarkAlarms_SameResultAsTheAsyncCalls()
+    public async Task MarkAsync_ReadAfterCursorWhileMarksCommit_CompletesAtTheirCommit()
     {
-        var store = await OpenAsync(DirectoryPath);
-        await store.AppendAsync(TestEvents.Record("pendant-1", 1, EventTypes.Sos), CancellationToken.None);
-        await store.AppendAsync(TestEvents.Record("pendant-1", 2, EventTypes.Heartbeat), CancellationToken.None);
-        await store.AppendAsync(TestEvents.Record("pendant-2", 1, EventTypes.Fall), CancellationToken.None);
-
-        var alarms = store.ReadPending(EventTypes.AlarmLane, 10, CancellationToken.None);
-        var changed = await Task.Run(() => store.MarkAlarms(alarms.Select(a => a.Id).ToList(), ForwardState.Forwarded, CancellationToken.None));
-
-        CollectionAssert.AreEqual(new[] { "pendant-1:1:1", "pendant-2:1:1" }, alarms.Select(a => a.Id).ToArray());
-        Assert.AreEqual(2, changed);
-        Assert.IsEmpty(store.ReadPending(EventTypes.AlarmLane, 10, CancellationToken.None));
-        Assert.AreEqual(1, store.PendingCount);
-        await CloseAsync(store);
-    }
-
-    [TestMethod]
-    public async Task ReadPendingAlarmsAfterCursor_AndQueuedMarks_CompleteAtTheirCommit()
-    {
-        var store = await OpenAsync(DirectoryPath);
-        await store.AppendAsync(TestEvents.Record("pendant-1", 1, EventTypes.Sos), CancellationToken.None);
-        await store.AppendAsync(TestEvents.Record("pendant-1", 2, EventTypes.Heartbeat), CancellationToken.None);
-        await store.AppendAsync(TestEvents.Record("pendant-2", 1, EventTypes.Fall), CancellationToken.None);
-        await store.AppendAsync(TestEvents.Record("pendant-3", 1, EventTypes.Sos), CancellationToken.None);
-
-        var first = store.ReadPendingAlarms(0, 2);
-        var marks = store.QueueAlarmMarks(first.Select(a => a.Id).ToList(), ForwardState.Forwarded, CancellationToken.None);
-        var next = store.ReadPendingAlarms(first[^1].StoreSequence, 10);
-
-        CollectionAssert.AreEqual(new[] { "pendant-1:1:1", "pendant-2:1:1" }, first.Select(a => a.Id).ToArray());
-        CollectionAssert.AreEqual(new[] { "pendant-3:1:1" }, next.Select(a => a.Id).ToArray(), "only alarms after the cursor, telemetry never");
-        Assert.AreEqual(2, await marks.WaitAsync(TimeSpan.FromSeconds(10)));
-        CollectionAssert.AreEqual(new[] { "pendant-3:1:1" }, store.ReadPendingAlarms(0, 10).Select(a => a.Id).ToArray(), "marked alarms are not pending");
-        Assert.AreEqual(0, await store.QueueAlarmMarks([], ForwardState.Forwarded, CancellationToken.None));
-        await CloseAsync(store);
-    }
-
-    [TestMethod]
-    public async Task ReadPendingAlarmsOfAShare_EachDeviceInOneShare_SharesCoverAllInStoreOrder()
-    {
-        var store = await OpenAsync(DirectoryPath);
+        var store = await OpenAsync();
+        var lane = Lanes.Alarm;
+        var device = Enumerable.Range(0, 10).Select(i => $"pendant-{i}").First(d => lane.ShardOf(d) == 0);
         for (var seq = 1; seq <= 3; seq++)
         {
-            for (var d = 0; d < 6; d++)
+            await store.Appender.AppendAsync(TestEvents.Record(device, seq, EventTypes.Sos), CancellationToken.None);
+        }
+
+        var queue = store.Queues.Get(lane, 0);
+        var first = await queue.ReadAfterAsync(0, 2, CancellationToken.None);
+        var marks = queue.MarkAsync(first.Select(a => a.Id).ToList(), ForwardState.Forwarded);
+        var next = await queue.ReadAfterAsync(first[^1].StoreSequence, 10, CancellationToken.None);
+
+        CollectionAssert.AreEqual(new[] { 1, 2 }, first.Select(a => a.Sequence).ToArray());
+        CollectionAssert.AreEqual(new[] { 3 }, next.Select(a => a.Sequence).ToArray(), "only alarms after the cursor");
+        Assert.AreEqual(2, await marks.WaitAsync(TimeSpan.FromSeconds(10)));
+        CollectionAssert.AreEqual(new[] { 3 }, (await queue.ReadAfterAsync(0, 10, CancellationToken.None)).Select(a => a.Sequence).ToArray(), "marked alarms are not pending");
+        await store.Close();
+    }
+
+    [TestMethod]
+    public async Task NewEvents_EveryQueueStartsSet_ACommitBeforeTheFirstWaitIsNotMissed()
+    {
+        var store = await OpenAsync();
+
+        foreach (var lane in Lanes.InPriorityOrder)
+        {
+            for (var shard = 0; shard < lane.Shards; shard++)
             {
-                await store.AppendAsync(TestEvents.Record($"pendant-{d}", seq, seq == 2 ? EventTypes.Heartbeat : EventTypes.Sos), CancellationToken.None);
+                Assert.IsTrue(await store.Queues.Get(lane, shard).NewEvents.WaitAsync(TimeSpan.Zero, CancellationToken.None), $"{lane} {shard} starts set");
             }
         }
 
-        var shares = Enumerable.Range(0, 3).Select(shard => store.ReadPendingAlarms(shard, 3, 0, 100)).ToList();
-        var afterCursor = store.ReadPendingAlarms(1, 3, shares[1][0].StoreSequence, 100);
+        await store.Close();
+    }
 
-        var all = store.ReadPendingAlarms(0, 100);
-        Assert.HasCount(12, all);
-        CollectionAssert.AreEquivalent(all.Select(a => a.Id).ToList(), shares.SelectMany(s => s).Select(a => a.Id).ToList(), "every alarm in exactly one share");
-        foreach (var share in shares)
+    [TestMethod]
+    public async Task NewEvents_CommitOfOneQueue_SetsThatQueueOnly()
+    {
+        var store = await OpenAsync();
+        var record = TestEvents.Record("pendant-1", 1, EventTypes.Sos);
+        var lane = Lanes.Alarm;
+        var own = lane.ShardOf(record.DeviceId);
+        foreach (var each in Lanes.InPriorityOrder)
         {
-            CollectionAssert.AreEqual(share.OrderBy(a => a.StoreSequence).ToList(), share.ToList(), "store order within a share");
+            for (var shard = 0; shard < each.Shards; shard++)
+            {
+                await store.Queues.Get(each, shard).NewEvents.WaitAsync(TimeSpan.Zero, CancellationToken.None); // consume the initial set
+            }
         }
 
-        var devicesPerShare = shares.Select(s => s.Select(a => a.DeviceId).ToHashSet()).ToList();
-        Assert.IsTrue(devicesPerShare.All(s => s.Count > 0), "six devices spread over three shares");
-        Assert.IsFalse(devicesPerShare.SelectMany(s => s).GroupBy(d => d).Any(g => g.Count() > 1), "a device's alarms are all in one share");
-        CollectionAssert.AreEqual(shares[1].Skip(1).Select(a => a.Id).ToList(), afterCursor.Select(a => a.Id).ToList(), "a share's cursor");
-        Assert.ThrowsExactly<ArgumentOutOfRangeException>(() => store.ReadPendingAlarms(3, 3, 0, 10));
-        await CloseAsync(store);
-    }
+        await store.Appender.AppendAsync(record, CancellationToken.None);
 
-    [TestMethod]
-    public async Task WaitForNewAlarms_AlarmCommitted_WakesEveryStream()
-    {
-        var store = await OpenAsync(DirectoryPath);
-        var waited = System.Diagnostics.Stopwatch.StartNew();
-        var waiters = Enumerable.Range(0, 3).Select(shard => Task.Factory.StartNew(() => store.WaitForNewAlarms(shard, TimeSpan.FromSeconds(20), CancellationToken.None), TaskCreationOptions.LongRunning)).ToArray();
-        // No pause: a waiter that starts after the commit finds its signal set (signals exist from the start).
-        await store.AppendAsync(TestEvents.Record("pendant-1", 1, EventTypes.Sos), CancellationToken.None);
-
-        await Task.WhenAll(waiters).WaitAsync(TimeSpan.FromSeconds(10));
-        Assert.IsLessThan(10_000, waited.ElapsedMilliseconds, "all three woken by the one commit, not the 20 s timeout");
-        await CloseAsync(store);
-    }
-
-    [TestMethod]
-    public async Task WaitForNewEventsBlocking_AlarmCommitted_WakesBeforeTimeout()
-    {
-        var store = await OpenAsync(DirectoryPath);
-        var waited = System.Diagnostics.Stopwatch.StartNew();
-        var waiter = Task.Factory.StartNew(() => store.WaitForNewEvents(EventTypes.AlarmLane, TimeSpan.FromSeconds(20), CancellationToken.None), TaskCreationOptions.LongRunning);
-        // No pause: the signal is sticky, a waiter that starts after the commit returns at once.
-        await store.AppendAsync(TestEvents.Record("pendant-1", 1, EventTypes.Sos), CancellationToken.None);
-
-        await waiter.WaitAsync(TimeSpan.FromSeconds(10));
-        Assert.IsLessThan(10_000, waited.ElapsedMilliseconds, "woken by the commit, not the 20 s timeout");
-        await CloseAsync(store);
+        Assert.IsTrue(await store.Queues.Get(lane, own).NewEvents.WaitAsync(TimeSpan.Zero, CancellationToken.None), "set by the commit, before anyone waited");
+        Assert.IsFalse(await store.Queues.Get(lane, (own + 1) % lane.Shards).NewEvents.WaitAsync(TimeSpan.Zero, CancellationToken.None), "another shard's queue is not woken");
+        Assert.IsFalse(await store.Queues.Get(Lanes[EventTypes.TelemetryLane], 0).NewEvents.WaitAsync(TimeSpan.Zero, CancellationToken.None), "another lane's queue is not woken");
+        await store.Close();
     }
 
     [TestMethod]
     public async Task Append_ManyConcurrent_AllStoredPayloadUnchanged()
     {
-        var store = await OpenAsync(DirectoryPath);
+        var store = await OpenAsync();
         var records = Enumerable.Range(1, 500).Select(i => TestEvents.Record($"pendant-{i % 7}", i, EventTypes.Heartbeat)).ToList();
 
-        var outcomes = await Task.WhenAll(records.Select(r => store.AppendAsync(r, CancellationToken.None)));
-        var pending = await store.ReadPendingAsync(1000, CancellationToken.None);
+        var outcomes = await Task.WhenAll(records.Select(r => store.Appender.AppendAsync(r, CancellationToken.None)));
+        var pending = await TestStores.PendingAsync(store.Queues);
 
         Assert.IsTrue(outcomes.All(o => o == AppendOutcome.Stored));
         Assert.HasCount(500, pending);
         var byId = records.ToDictionary(r => r.Id);
         Assert.IsTrue(pending.All(p => p.Payload == byId[p.Id].Payload && p.ReceivedUnixMilliseconds == byId[p.Id].ReceivedUnixMilliseconds));
-        await CloseAsync(store);
+        await store.Close();
     }
 
     [TestMethod]
-    public async Task WaitForNewEvents_AppendAfterWaitBegins_Wakes()
+    public async Task AppendShared_Heartbeat_StoredAndPendingWhenItCompletes()
     {
-        var store = await OpenAsync(DirectoryPath);
-        await store.WaitForNewEventsAsync(TimeSpan.Zero, CancellationToken.None); // consume any earlier signal
+        var store = await OpenAsync();
 
-        var wait = store.WaitForNewEventsAsync(TimeSpan.FromSeconds(30), CancellationToken.None);
-        await store.AppendAsync(TestEvents.Record("pendant-1", 1), CancellationToken.None);
+        var outcome = await store.Appender.AppendSharedAsync(TestEvents.Record("pendant-1", 1, EventTypes.Heartbeat), CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(10));
 
-        Assert.AreSame(wait, await Task.WhenAny(wait, Task.Delay(TimeSpan.FromSeconds(10))));
-        await CloseAsync(store);
+        Assert.AreEqual(AppendOutcome.Stored, outcome);
+        Assert.HasCount(1, await TestStores.PendingAsync(store.Queues, EventTypes.TelemetryLane));
+        await store.Close();
     }
 
     [TestMethod]
     public async Task Append_SameIdOtherPayload_KeptUnderDerivedIdFlaggedConflict()
     {
-        var store = await OpenAsync(DirectoryPath);
+        var store = await OpenAsync();
         var heartbeat = TestEvents.Record("pendant-1", 42, EventTypes.Heartbeat);
         var sos = TestEvents.Record("pendant-1", 42, EventTypes.Sos);
-        await store.AppendAsync(heartbeat, CancellationToken.None);
+        await store.Appender.AppendAsync(heartbeat, CancellationToken.None);
 
-        var outcome = await store.AppendAsync(sos, CancellationToken.None);
+        var outcome = await store.Appender.AppendAsync(sos, CancellationToken.None);
 
         Assert.AreEqual(AppendOutcome.Conflict, outcome);
-        var pending = await store.ReadPendingAsync(10, CancellationToken.None);
+        var pending = await TestStores.PendingAsync(store.Queues);
         Assert.HasCount(2, pending);
         var kept = pending.Single(e => e.Type == EventTypes.Sos);
         Assert.AreEqual(EventIdentity.MakeConflictId(sos.Id, EventIdentity.PayloadDigest(sos.Payload)), kept.Id);
@@ -305,43 +309,43 @@ public abstract class EventStoreContractTests
         var first = pending.Single(e => e.Type == EventTypes.Heartbeat);
         Assert.AreEqual(heartbeat.Id, first.Id, "the first payload keeps the id");
         Assert.IsNull(first.Fault);
-        await CloseAsync(store);
+        await store.Close();
     }
 
     [TestMethod]
     public async Task Append_ConflictingPayloadResentAfterReopen_ConflictDuplicateNothingWritten()
     {
-        var store = await OpenAsync(DirectoryPath);
+        var store = await OpenAsync();
         var sos = TestEvents.Record("pendant-1", 42, EventTypes.Sos);
-        await store.AppendAsync(TestEvents.Record("pendant-1", 42, EventTypes.Heartbeat), CancellationToken.None);
-        await store.AppendAsync(sos, CancellationToken.None);
-        await CloseAsync(store);
+        await store.Appender.AppendAsync(TestEvents.Record("pendant-1", 42, EventTypes.Heartbeat), CancellationToken.None);
+        await store.Appender.AppendAsync(sos, CancellationToken.None);
+        await store.Close();
 
-        var reopened = await OpenAsync(DirectoryPath);
-        var outcome = await reopened.AppendAsync(sos with { ReceivedUnixMilliseconds = 1 }, CancellationToken.None);
+        var reopened = await OpenAsync();
+        var outcome = await reopened.Appender.AppendAsync(sos with { ReceivedUnixMilliseconds = 1 }, CancellationToken.None);
 
         Assert.AreEqual(AppendOutcome.ConflictDuplicate, outcome);
-        Assert.HasCount(2, await reopened.ReadPendingAsync(10, CancellationToken.None));
-        await CloseAsync(reopened);
+        Assert.HasCount(2, await TestStores.PendingAsync(reopened.Queues));
+        await reopened.Close();
     }
 
     [TestMethod]
     public async Task Append_SamePayloadAgain_DuplicateNotConflict()
     {
-        var store = await OpenAsync(DirectoryPath);
+        var store = await OpenAsync();
         var sos = TestEvents.Record("pendant-1", 7, EventTypes.Sos);
-        await store.AppendAsync(sos, CancellationToken.None);
+        await store.Appender.AppendAsync(sos, CancellationToken.None);
 
-        var outcome = await store.AppendAsync(sos with { ReceivedUnixMilliseconds = 5, ClockSkewMilliseconds = 3 }, CancellationToken.None);
+        var outcome = await store.Appender.AppendAsync(sos with { ReceivedUnixMilliseconds = 5, ClockSkewMilliseconds = 3 }, CancellationToken.None);
 
         Assert.AreEqual(AppendOutcome.Duplicate, outcome, "a resend carries the same bytes: only the gateway's own fields differ");
-        await CloseAsync(store);
+        await store.Close();
     }
 
     [TestMethod]
     public async Task ReadSequenceMarks_PendingAndRecentRows_HighestBootAndSeqPerDeviceAndLane()
     {
-        var store = await OpenAsync(DirectoryPath);
+        var store = await OpenAsync();
         foreach (var r in new[]
         {
             TestEvents.Record("pendant-1", 3, EventTypes.Heartbeat), TestEvents.Record("pendant-1", 9, EventTypes.Heartbeat),
@@ -349,15 +353,36 @@ public abstract class EventStoreContractTests
             TestEvents.Record("pendant-2", 4, EventTypes.Heartbeat),
         })
         {
-            await store.AppendAsync(r, CancellationToken.None);
+            await store.Appender.AppendAsync(r, CancellationToken.None);
         }
 
-        var marks = store.ReadSequenceMarks(1000);
+        var marks = store.Marks.ReadSequenceMarks(1000);
 
         var best = marks.GroupBy(m => (m.DeviceId, m.Lane)).ToDictionary(g => g.Key, g => g.Max(m => ((long)m.BootEpoch << 32) | (uint)m.Sequence));
         Assert.AreEqual((1L << 32) | 9, best[("pendant-1", EventTypes.TelemetryLane)]);
         Assert.AreEqual((2L << 32) | 2, best[("pendant-1", EventTypes.AlarmLane)]);
         Assert.AreEqual((1L << 32) | 4, best[("pendant-2", EventTypes.TelemetryLane)]);
-        await CloseAsync(store);
+        await store.Close();
+    }
+
+    [TestMethod]
+    public async Task ReadSequenceMarks_ForwardedRowsBeyondTheRecentOnes_NotRead()
+    {
+        var store = await OpenAsync();
+        var old = TestEvents.Record("pendant-1", 1, EventTypes.Heartbeat);
+        await store.Appender.AppendAsync(old, CancellationToken.None);
+        await TestStores.MarkForwardedAsync(store.Queues, [old]);
+        await store.Appender.AppendAsync(TestEvents.Record("pendant-2", 1, EventTypes.Heartbeat), CancellationToken.None);
+
+        var marks = store.Marks.ReadSequenceMarks(1);
+
+        CollectionAssert.AreEqual(new[] { "pendant-2" }, marks.Select(m => m.DeviceId).ToArray(), "a forwarded row older than the recent ones is not read");
+        await store.Close();
+    }
+
+    private static IForwardQueue QueueOf(StoreUnderTest store, EventRecord record)
+    {
+        var lane = store.Queues.Lanes[record.Lane];
+        return store.Queues.Get(lane, lane.ShardOf(record.DeviceId));
     }
 }

@@ -9,15 +9,16 @@ namespace Eldercare.Edge.Tests.Store;
 [TestCategory("Unit")]
 public sealed class SqliteEventStoreTests : EventStoreContractTests
 {
-    protected override Task<IEventStore> OpenAsync(string directory) =>
-        Task.FromResult<IEventStore>(SqliteEventStore.Open(new StoreOptions { DataDirectory = directory }, NullLogger.Instance));
-
-    protected override ValueTask CloseAsync(IEventStore store) => ((SqliteEventStore)store).DisposeAsync();
+    protected override Task<StoreUnderTest> OpenAsync(string directory, LaneSet lanes)
+    {
+        var store = TestStores.OpenSqlite(new StoreOptions { DataDirectory = directory }, lanes: lanes);
+        return Task.FromResult(new StoreUnderTest(store, store, store, store, store.DisposeAsync));
+    }
 
     [TestMethod]
     public async Task Append_ConcurrentPublishers_GroupedIntoFewerCommits()
     {
-        await using var store = SqliteEventStore.Open(new StoreOptions { DataDirectory = DirectoryPath }, NullLogger.Instance);
+        await using var store = TestStores.OpenSqlite(new StoreOptions { DataDirectory = DirectoryPath });
 
         await Task.WhenAll(Enumerable.Range(1, 400).Select(i => store.AppendAsync(TestEvents.Record("pendant-1", i), CancellationToken.None)));
 
@@ -27,7 +28,7 @@ public sealed class SqliteEventStoreTests : EventStoreContractTests
     [TestMethod]
     public async Task Open_Database_UsesWalAndSynchronousFull()
     {
-        await using (SqliteEventStore.Open(new StoreOptions { DataDirectory = DirectoryPath }, NullLogger.Instance))
+        await using (TestStores.OpenSqlite(new StoreOptions { DataDirectory = DirectoryPath }))
         {
         }
 
@@ -38,7 +39,7 @@ public sealed class SqliteEventStoreTests : EventStoreContractTests
     public async Task Append_IdOfEvictedEventWithOtherPayload_ConflictTheTombstoneKeepsTheDigest()
     {
         // A quota so small that every telemetry row is evicted to a tombstone at its own commit.
-        await using var store = SqliteEventStore.Open(new StoreOptions { DataDirectory = DirectoryPath, MaxTelemetryBytes = 1 }, NullLogger.Instance);
+        await using var store = TestStores.OpenSqlite(new StoreOptions { DataDirectory = DirectoryPath, MaxTelemetryBytes = 1 });
         var heartbeat = TestEvents.Record("pendant-1", 42, Eldercare.Firmware.Core.Events.EventTypes.Heartbeat);
         await store.AppendAsync(heartbeat, CancellationToken.None);
         Assert.AreEqual(0, store.PendingCount, "evicted (tombstoned)");
@@ -52,9 +53,44 @@ public sealed class SqliteEventStoreTests : EventStoreContractTests
     }
 
     [TestMethod]
+    public async Task Quota_ExceededByEveryLane_OnlyTheEvictableLaneEvicted()
+    {
+        await using var store = TestStores.OpenSqlite(new StoreOptions { DataDirectory = DirectoryPath, MaxTelemetryBytes = 1 });
+        var kiosk = TestEvents.Record("kiosk-1", 1, Eldercare.Firmware.Core.Events.EventTypes.Heartbeat) with { Lane = Eldercare.Firmware.Core.Events.EventTypes.ServiceLane };
+
+        await store.AppendAsync(kiosk, CancellationToken.None);
+        await store.AppendAsync(TestEvents.Record("pendant-1", 1), CancellationToken.None);
+        await store.AppendAsync(TestEvents.Record("pendant-1", 2, Eldercare.Firmware.Core.Events.EventTypes.Heartbeat), CancellationToken.None);
+
+        CollectionAssert.AreEquivalent(new[] { kiosk.Id, "pendant-1:1:1" }, (await TestStores.PendingAsync(store)).Select(e => e.Id).ToList(), "service and alarm kept, telemetry evicted");
+        Assert.AreEqual(1, store.Metrics.EvictedQuota);
+    }
+
+    [TestMethod]
+    public async Task Open_LaneStreamCountChanged_PendingRowsReshardedByTheShardRule()
+    {
+        var devices = Enumerable.Range(0, 12).Select(i => $"pendant-{i:D2}").ToList();
+        await using (var three = TestStores.OpenSqlite(new StoreOptions { DataDirectory = DirectoryPath }, lanes: LaneSet.Create(new ForwarderOptions { TelemetryStreams = 3 })))
+        {
+            foreach (var device in devices)
+            {
+                await three.AppendAsync(TestEvents.Record(device, 1, Eldercare.Firmware.Core.Events.EventTypes.Heartbeat), CancellationToken.None);
+            }
+        }
+
+        await using var five = TestStores.OpenSqlite(new StoreOptions { DataDirectory = DirectoryPath }, lanes: LaneSet.Create(new ForwarderOptions { TelemetryStreams = 5 }));
+        var lane = five.Lanes[Eldercare.Firmware.Core.Events.EventTypes.TelemetryLane];
+        for (var shard = 0; shard < 5; shard++)
+        {
+            var read = await five.Get(lane, shard).ReadAfterAsync(0, 100, CancellationToken.None);
+            CollectionAssert.AreEquivalent(devices.Where(d => ShardRule.Of(d, 5) == shard).ToList(), read.Select(e => e.DeviceId).ToList(), $"shard {shard} of 5");
+        }
+    }
+
+    [TestMethod]
     public async Task AppendShared_HeartbeatsArrivingApart_ShareOneCommitWithinTheWindow()
     {
-        await using var store = SqliteEventStore.Open(new StoreOptions { DataDirectory = DirectoryPath, HeartbeatCommitWindowMilliseconds = 2_000 }, NullLogger.Instance);
+        await using var store = TestStores.OpenSqlite(new StoreOptions { DataDirectory = DirectoryPath, HeartbeatCommitWindowMilliseconds = 2_000 });
         var commitsBefore = store.CommitCount;
 
         var first = store.AppendSharedAsync(TestEvents.Record("pendant-1", 1, Eldercare.Firmware.Core.Events.EventTypes.Heartbeat), CancellationToken.None);
@@ -70,7 +106,7 @@ public sealed class SqliteEventStoreTests : EventStoreContractTests
     public async Task AppendShared_AlarmArrivesWhileHeartbeatWaits_BothCommittedAtOnce()
     {
         // A window far longer than the test's timeout: only the alarm can end the wait.
-        await using var store = SqliteEventStore.Open(new StoreOptions { DataDirectory = DirectoryPath, HeartbeatCommitWindowMilliseconds = 5_000 }, NullLogger.Instance);
+        await using var store = TestStores.OpenSqlite(new StoreOptions { DataDirectory = DirectoryPath, HeartbeatCommitWindowMilliseconds = 5_000 });
         var heartbeat = store.AppendSharedAsync(TestEvents.Record("pendant-1", 1, Eldercare.Firmware.Core.Events.EventTypes.Heartbeat), CancellationToken.None);
 
         var sos = await store.AppendAsync(TestEvents.Record("pendant-2", 1), CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(2));
@@ -83,7 +119,7 @@ public sealed class SqliteEventStoreTests : EventStoreContractTests
     [TestMethod]
     public async Task AppendShared_FlushEventArrivesWhileHeartbeatWaits_CommittedAtOnce()
     {
-        await using var store = SqliteEventStore.Open(new StoreOptions { DataDirectory = DirectoryPath, HeartbeatCommitWindowMilliseconds = 5_000 }, NullLogger.Instance);
+        await using var store = TestStores.OpenSqlite(new StoreOptions { DataDirectory = DirectoryPath, HeartbeatCommitWindowMilliseconds = 5_000 });
         var heartbeat = store.AppendSharedAsync(TestEvents.Record("pendant-1", 1, Eldercare.Firmware.Core.Events.EventTypes.Heartbeat), CancellationToken.None);
 
         var flushed = await store.AppendAsync(TestEvents.Record("pendant-2", 1, Eldercare.Firmware.Core.Events.EventTypes.Heartbeat), CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(2));
@@ -95,7 +131,7 @@ public sealed class SqliteEventStoreTests : EventStoreContractTests
     [TestMethod]
     public async Task Open_NewStore_OneKilobytePages()
     {
-        await using (SqliteEventStore.Open(new StoreOptions { DataDirectory = DirectoryPath }, NullLogger.Instance))
+        await using (TestStores.OpenSqlite(new StoreOptions { DataDirectory = DirectoryPath }))
         {
         }
 
@@ -105,7 +141,7 @@ public sealed class SqliteEventStoreTests : EventStoreContractTests
     private static readonly DateTimeOffset Start = DateTimeOffset.Parse("2026-12-01T08:00:00Z", System.Globalization.CultureInfo.InvariantCulture);
 
     private SqliteEventStore OpenWithClock(Microsoft.Extensions.Time.Testing.FakeTimeProvider time) =>
-        SqliteEventStore.Open(new StoreOptions { DataDirectory = DirectoryPath, ForwardedRetentionSeconds = 3_600, DedupWindowSeconds = 86_400 }, NullLogger.Instance, time: time);
+        TestStores.OpenSqlite(new StoreOptions { DataDirectory = DirectoryPath, ForwardedRetentionSeconds = 3_600, DedupWindowSeconds = 86_400 }, time);
 
     [TestMethod]
     public async Task Maintain_ForwardedPastRetention_PrunedIdStillDeduplicatesAndTellsAConflict()
@@ -114,7 +150,7 @@ public sealed class SqliteEventStoreTests : EventStoreContractTests
         await using var store = OpenWithClock(time);
         var heartbeat = TestEvents.Record("pendant-1", 1, Eldercare.Firmware.Core.Events.EventTypes.Heartbeat);
         await store.AppendAsync(heartbeat, CancellationToken.None);
-        await store.MarkAsync([heartbeat.Id], ForwardState.Forwarded, CancellationToken.None);
+        await TestStores.MarkForwardedAsync(store, [heartbeat]);
 
         time.Advance(TimeSpan.FromSeconds(3_599));
         await store.MaintainAsync(CancellationToken.None);
@@ -136,7 +172,7 @@ public sealed class SqliteEventStoreTests : EventStoreContractTests
         await using var store = OpenWithClock(time);
         var heartbeat = TestEvents.Record("pendant-1", 1, Eldercare.Firmware.Core.Events.EventTypes.Heartbeat);
         await store.AppendAsync(heartbeat, CancellationToken.None);
-        await store.MarkAsync([heartbeat.Id], ForwardState.Forwarded, CancellationToken.None);
+        await TestStores.MarkForwardedAsync(store, [heartbeat]);
         time.Advance(TimeSpan.FromSeconds(3_601));
         await store.MaintainAsync(CancellationToken.None);
 
@@ -158,17 +194,17 @@ public sealed class SqliteEventStoreTests : EventStoreContractTests
         await store.MaintainAsync(CancellationToken.None);
 
         Assert.AreEqual(1, store.PendingCount, "an alarm stays until the upstream confirms it (invariant 4)");
-        Assert.HasCount(1, await store.ReadPendingAsync(10, CancellationToken.None));
+        Assert.HasCount(1, await TestStores.PendingAsync(store));
     }
 
     [TestMethod]
     public async Task MaintenanceLoop_IntervalPassesOnTheStoreClock_Prunes()
     {
         var time = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(Start);
-        await using var store = SqliteEventStore.Open(new StoreOptions { DataDirectory = DirectoryPath, ForwardedRetentionSeconds = 60, DedupWindowSeconds = 60, MaintenanceIntervalSeconds = 60 }, NullLogger.Instance, time: time);
+        await using var store = TestStores.OpenSqlite(new StoreOptions { DataDirectory = DirectoryPath, ForwardedRetentionSeconds = 60, DedupWindowSeconds = 60, MaintenanceIntervalSeconds = 60 }, time);
         var heartbeat = TestEvents.Record("pendant-1", 1, Eldercare.Firmware.Core.Events.EventTypes.Heartbeat);
         await store.AppendAsync(heartbeat, CancellationToken.None);
-        await store.MarkAsync([heartbeat.Id], ForwardState.Forwarded, CancellationToken.None);
+        await TestStores.MarkForwardedAsync(store, [heartbeat]);
 
         Assert.AreEqual(1L, RowCount("events"));
 

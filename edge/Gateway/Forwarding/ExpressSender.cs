@@ -1,0 +1,109 @@
+using Eldercare.Edge.Gateway.Store;
+using Microsoft.Extensions.Logging;
+
+namespace Eldercare.Edge.Gateway.Forwarding;
+
+/// <summary>
+/// A forward stream's express source (<see cref="AlarmExpress"/>): posts the alarms ingest offered for the stream's
+/// shard before their commit, then marks them once their commits are in. Until those marks are committed their ids are
+/// "in flight", and the stream's store pass skips their rows instead of posting them again; the set holds only what
+/// is in flight (no bound, no trimming needed). Used by its stream's loop, except the marks' continuation.
+/// </summary>
+internal sealed class ExpressSender(AlarmExpress express, int shard, IUpstream upstream, ForwardReport report, Func<List<string>, List<UpstreamRejection>, Task> markAnswer, string streamName)
+{
+    private readonly HashSet<string> _inFlight = new(StringComparer.Ordinal);
+
+    /// <summary>True while the express path posted this id and its marks are not committed yet.</summary>
+    public bool IsInFlight(string id)
+    {
+        lock (_inFlight)
+        {
+            return _inFlight.Contains(id);
+        }
+    }
+
+    /// <summary>
+    /// One POST of the alarms offered for this shard, not retried here: after a failure or an unanswered id the express
+    /// stream closes and the store pass sends the rest with retries. Its marks follow the alarms' commits on their own
+    /// (the stream never waits for them: its store pass skips the ids in flight meanwhile). False when nothing was offered.
+    /// </summary>
+    public async ValueTask<bool> SendAsync(int batchSize, CancellationToken cancellationToken)
+    {
+        var items = express.Take(shard, batchSize);
+        if (items.Count == 0)
+        {
+            return false;
+        }
+
+        var batch = items.Select(i => i.Record).ToList();
+        List<string> accepted;
+        List<UpstreamRejection> rejected;
+        try
+        {
+            (accepted, rejected) = ForwardReport.Evaluate(batch, await upstream.SendAsync(batch, cancellationToken).ConfigureAwait(true));
+        }
+        catch (Exception exception)
+        {
+            express.Close(shard, items);
+            if (cancellationToken.IsCancellationRequested)
+            {
+                throw;
+            }
+
+            report.Metrics.CountForwardFailure();
+            report.Logger.LogWarning("express alarm post failed (stream {Stream}); the store path retries: {Error}", streamName, exception.Message);
+            return false;
+        }
+
+        var answered = accepted.Concat(rejected.Select(r => r.Id)).ToHashSet(StringComparer.Ordinal);
+        lock (_inFlight)
+        {
+            _inFlight.UnionWith(answered);
+        }
+
+        // A resend offered next to its original is one id in the answer: only an id left unanswered closes the stream.
+        var unanswered = items.Where(i => !answered.Contains(i.Record.Id)).ToList();
+        if (unanswered.Count > 0)
+        {
+            express.Close(shard, unanswered);
+        }
+
+        _ = MarkAfterCommitAsync(items, accepted, rejected, answered);
+        report.Metrics.CountAlarmsExpressed(accepted.Count);
+        report.Confirmed(accepted, rejected);
+        return true;
+    }
+
+    /// <summary>Marks once the alarms' commits are in (a failed append leaves no row: nothing to mark), then lets the
+    /// store pass see their ids again (a failed mark leaves them pending: read and sent again, a repeat upstream).</summary>
+    private async Task MarkAfterCommitAsync(List<AlarmExpress.ExpressItem> items, List<string> accepted, List<UpstreamRejection> rejected, HashSet<string> answered)
+    {
+        try
+        {
+            foreach (var item in items)
+            {
+                try
+                {
+                    await item.Stored.ConfigureAwait(false);
+                }
+                catch (Exception)
+                {
+                    // Not stored: the device was not acknowledged and sends it again.
+                }
+            }
+
+            await markAnswer(accepted, rejected).ConfigureAwait(false);
+        }
+        catch (Exception exception)
+        {
+            report.Logger.LogWarning("express alarm marks failed (stream {Stream}); the alarms stay pending and go again: {Error}", streamName, exception.Message);
+        }
+        finally
+        {
+            lock (_inFlight)
+            {
+                _inFlight.ExceptWith(answered);
+            }
+        }
+    }
+}

@@ -1,0 +1,179 @@
+using Eldercare.Edge.Gateway.Configuration;
+using Microsoft.Data.Sqlite;
+
+namespace Eldercare.Edge.Gateway.Store;
+
+/// <summary>
+/// The store's tables, indexes and pragmas, and the upgrade of a store an older gateway wrote (columns added, never a
+/// data rewrite except the shard of pending rows when a lane's stream count changed). Run once, on the writer
+/// connection, before anything else opens the file.
+/// </summary>
+internal static class SqliteSchema
+{
+    public static string ConnectionString(StoreOptions options) => new SqliteConnectionStringBuilder
+    {
+        DataSource = options.DatabasePath,
+        Pooling = false,
+    }.ToString();
+
+    /// <summary>Opens the writer connection of a new or existing store and brings its schema up to date.</summary>
+    public static SqliteConnection OpenWriter(StoreOptions options, LaneSet lanes)
+    {
+        Directory.CreateDirectory(options.DataDirectory);
+        var isNew = !File.Exists(options.DatabasePath);
+        var writer = new SqliteConnection(ConnectionString(options));
+        writer.Open();
+        if (isNew)
+        {
+            // 1 KB pages for a new store (SQLite's default is 4 KB): a commit writes every page it touched to the WAL
+            // in full, and a heartbeat touches a leaf of the id index of its own (ids of different devices), so the
+            // page size is the bytes written per event at a community's rate (2.5 instead of 6.4 KB per event with
+            // 17 heartbeats per commit, measured). Must precede WAL mode; an existing store keeps its page size.
+            Execute(writer, "PRAGMA page_size=1024;");
+        }
+
+        // synchronous=FULL stays (every commit fsyncs the WAL). The rest only saves work: a page cache that holds
+        // the hot B-tree pages (default 2 MB made every insert re-read index pages), temp b-trees in memory,
+        // and checkpoints off the writer (wal_autocheckpoint=0 here, SqliteCheckpointer on its own connection
+        // copies WAL pages to the database and fsyncs it, without blocking commits).
+        Execute(writer, $"""
+            PRAGMA journal_mode=WAL;
+            PRAGMA synchronous=FULL;
+            PRAGMA busy_timeout=5000;
+            PRAGMA cache_size=-32768;
+            PRAGMA temp_store=MEMORY;
+            PRAGMA wal_autocheckpoint=0;
+            PRAGMA journal_size_limit={(long)options.MaxWalMegabytes * 1024 * 1024};
+            CREATE TABLE IF NOT EXISTS events(
+              seq_no INTEGER PRIMARY KEY,
+              id TEXT NOT NULL UNIQUE,
+              lane INTEGER NOT NULL,
+              dev TEXT NOT NULL,
+              boot INTEGER NOT NULL,
+              seq INTEGER NOT NULL,
+              type TEXT NOT NULL,
+              ts INTEGER NOT NULL,
+              rx INTEGER NOT NULL,
+              payload TEXT NOT NULL,
+              forwarded INTEGER NOT NULL DEFAULT 0,
+              forwarded_at INTEGER);
+            CREATE TABLE IF NOT EXISTS lane_shards(
+              lane INTEGER PRIMARY KEY,
+              shards INTEGER NOT NULL);
+            """);
+        StoreHousekeeping.CreateSchema(writer);
+        AddColumnIfMissing(writer, "events", "skew_ms", "INTEGER");
+        // One id, one payload (docs/wire-format.md): the digest tells a resend from a reused id; rows of an older
+        // gateway have none and count as the same payload (a resend), as they did then.
+        AddColumnIfMissing(writer, "events", "digest", "INTEGER");
+        AddColumnIfMissing(writer, "events", "fault", "TEXT");
+        AddColumnIfMissing(writer, "events", "conflict_of", "TEXT");
+        AddColumnIfMissing(writer, "tombstones", "digest", "INTEGER");
+        // The shard of the row's lane, computed in C# at append (ShardRule, its one owner) and read by the forward
+        // queues through the partial index below: each queue's read is a seek into its own rows.
+        AddColumnIfMissing(writer, "events", "shard", "INTEGER NOT NULL DEFAULT 0");
+        Execute(writer, """
+            CREATE INDEX IF NOT EXISTS events_queue ON events(lane, shard, seq_no) WHERE forwarded = 0;
+            DROP INDEX IF EXISTS events_pending;
+            """);
+        ReshardPending(writer, lanes);
+        return writer;
+    }
+
+    /// <summary>Opens another connection (readers, the checkpointer) once the writer has set the store up.</summary>
+    public static SqliteConnection OpenOther(StoreOptions options, string pragmas)
+    {
+        var connection = new SqliteConnection(ConnectionString(options));
+        connection.Open();
+        Execute(connection, pragmas);
+        return connection;
+    }
+
+    public static long CountPending(SqliteConnection connection)
+    {
+        using var count = connection.CreateCommand();
+        count.CommandText = "SELECT COUNT(*) FROM events WHERE forwarded = 0";
+        return (long)count.ExecuteScalar()!;
+    }
+
+    public static void Execute(SqliteConnection connection, string sql)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        command.ExecuteNonQuery();
+    }
+
+    /// <summary>
+    /// A lane whose stream count is not the one its pending rows were sharded for (a store of an older gateway, or a
+    /// changed <c>Gateway:Forwarder:*Streams</c>): its pending rows get the shard of the new count, by rowid, in one
+    /// transaction. Forwarded rows are never read by shard and keep theirs.
+    /// </summary>
+    private static void ReshardPending(SqliteConnection writer, LaneSet lanes)
+    {
+        foreach (var lane in lanes.InPriorityOrder)
+        {
+            using var stored = writer.CreateCommand();
+            stored.CommandText = "SELECT shards FROM lane_shards WHERE lane = $lane";
+            stored.Parameters.AddWithValue("$lane", lane.Code);
+            if (stored.ExecuteScalar() is long shards && shards == lane.Shards)
+            {
+                continue;
+            }
+
+            using var transaction = writer.BeginTransaction();
+            var rows = new List<(long StoreSequence, string DeviceId, long Shard)>();
+            using (var select = writer.CreateCommand())
+            {
+                select.Transaction = transaction;
+                select.CommandText = "SELECT seq_no, dev, shard FROM events INDEXED BY events_queue WHERE forwarded = 0 AND lane = $lane";
+                select.Parameters.AddWithValue("$lane", lane.Code);
+                using var reader = select.ExecuteReader();
+                while (reader.Read())
+                {
+                    rows.Add((reader.GetInt64(0), reader.GetString(1), reader.GetInt64(2)));
+                }
+            }
+
+            using (var update = writer.CreateCommand())
+            {
+                update.Transaction = transaction;
+                update.CommandText = "UPDATE events SET shard = $shard WHERE seq_no = $seq";
+                var shard = update.Parameters.Add("$shard", SqliteType.Integer);
+                var seq = update.Parameters.Add("$seq", SqliteType.Integer);
+                foreach (var row in rows)
+                {
+                    var now = lane.ShardOf(row.DeviceId);
+                    if (now != row.Shard)
+                    {
+                        shard.Value = now;
+                        seq.Value = row.StoreSequence;
+                        update.ExecuteNonQuery();
+                    }
+                }
+            }
+
+            using (var record = writer.CreateCommand())
+            {
+                record.Transaction = transaction;
+                record.CommandText = "INSERT OR REPLACE INTO lane_shards(lane, shards) VALUES($lane, $shards)";
+                record.Parameters.AddWithValue("$lane", lane.Code);
+                record.Parameters.AddWithValue("$shards", lane.Shards);
+                record.ExecuteNonQuery();
+            }
+
+            transaction.Commit();
+        }
+    }
+
+    private static void AddColumnIfMissing(SqliteConnection connection, string table, string column, string type)
+    {
+        using var check = connection.CreateCommand();
+        check.CommandText = "SELECT COUNT(*) FROM pragma_table_info($table) WHERE name = $name";
+        check.Parameters.AddWithValue("$table", table);
+        check.Parameters.AddWithValue("$name", column);
+        if ((long)check.ExecuteScalar()! == 0)
+        {
+            Execute(connection, $"ALTER TABLE {table} ADD COLUMN {column} {type}");
+        }
+    }
+}

@@ -1,0 +1,423 @@
+using Eldercare.Edge.Gateway.Configuration;
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Logging;
+
+namespace Eldercare.Edge.Gateway.Store;
+
+// Size (~420 lines): one job, the group commit, whose parts (batch selection, the commit window, the transaction and
+// what follows the commit) share the batch, the queue and the prepared statements; split further they would pass all
+// three around. The WAL bound (WalBound), the statement that appends (RawInsert) and housekeeping are already out.
+/// <summary>
+/// The store's one writer: a dedicated thread that takes what producers queued (<see cref="WriteQueue{T}"/>: urgent
+/// lanes first; full = producers wait, never a drop), writes it in one transaction, commits (WAL,
+/// <c>synchronous=FULL</c>: the log is fsynced, https://www.sqlite.org/pragma.html#pragma_synchronous), and only then
+/// completes each request and wakes the forward queues it stored rows for. Quota, retention and the dedup window run
+/// in the same transactions (<see cref="StoreHousekeeping"/>), on the store's <see cref="TimeProvider"/>.
+/// </summary>
+internal sealed class SqliteWriter
+{
+    /// <summary>Non-urgent requests committed together with urgent ones at most (the rest go in the next batch).</summary>
+    private const int AlarmBatchCompanions = 16;
+
+    /// <summary>Marks of fewer ids than this in a batch wait for company like a settled device's heartbeat.</summary>
+    private const int SharedMarkIds = 256;
+
+    private readonly StoreOptions _options;
+    private readonly ILogger _logger;
+    private readonly SqliteConnection _connection;
+    private readonly WriteQueue<WriteRequest> _queue;
+    // Set by every producer after writing to a queue; the writer thread sleeps on it only when both are empty.
+    private readonly ManualResetEventSlim _work = new(false);
+    private readonly TaskCompletionSource _done = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly StoreHousekeeping _housekeeping;
+    private readonly StoreMetrics _metrics;
+    private readonly StoreCounters _counters;
+    private readonly QueueSignals _signals;
+    private readonly WalBound _wal;
+    private readonly TimeProvider _time;
+    private readonly Action _committed;
+    private readonly SqliteCommand _synchronousNormal;
+    private readonly SqliteCommand _synchronousFull;
+    private readonly Thread _thread;
+    private volatile bool _stopping;
+
+    /// <param name="committed">Called after every commit (the checkpointer looks whether one is due).</param>
+    public SqliteWriter(StoreOptions options, StoreHousekeeping housekeeping, SqliteConnection connection, StoreCounters counters, QueueSignals signals, StoreMetrics metrics, TimeProvider time, ILogger logger, Action committed)
+    {
+        _options = options;
+        _housekeeping = housekeeping;
+        _connection = connection;
+        _counters = counters;
+        _signals = signals;
+        _metrics = metrics;
+        _time = time;
+        _logger = logger;
+        _committed = committed;
+        _wal = new WalBound(options, connection, counters, logger);
+        _synchronousNormal = connection.CreateCommand();
+        _synchronousNormal.CommandText = "PRAGMA synchronous=NORMAL";
+        _synchronousFull = connection.CreateCommand();
+        _synchronousFull.CommandText = "PRAGMA synchronous=FULL";
+        _metrics.SetTelemetryBytes(_housekeeping.TelemetryBytes);
+        _queue = new WriteQueue<WriteRequest>(options.QueueCapacity, _work.Set);
+        // A dedicated thread: the writer blocks in SQLite (statements, fsync) and must neither hold a thread-pool
+        // thread (the device connections run there) nor wait for one to be scheduled when work is queued.
+        _thread = new Thread(WriterLoop) { IsBackground = true, Name = "store-writer" };
+        _thread.Start();
+    }
+
+    /// <summary>
+    /// Queues a request: <paramref name="urgent"/> ones are taken first and commit at once. Completes when queued
+    /// (at once while the queue has room; backpressure past its capacity), not at the commit: that is the request's own task.
+    /// </summary>
+    public ValueTask EnqueueAsync(WriteRequest request, bool urgent, CancellationToken cancellationToken)
+    {
+        _counters.Queued();
+        try
+        {
+            var enqueued = _queue.EnqueueAsync(request, urgent, cancellationToken);
+            return enqueued.IsCompletedSuccessfully ? enqueued : AwaitRoomAsync(enqueued);
+        }
+        catch
+        {
+            _counters.Dequeued(1);
+            throw;
+        }
+    }
+
+    /// <summary>Stops taking work, finishes what is queued, and waits for the thread.</summary>
+    public async Task StopAsync()
+    {
+        _queue.Close();
+        _stopping = true;
+        _work.Set();
+        await _done.Task.ConfigureAwait(false);
+        _synchronousNormal.Dispose();
+        _synchronousFull.Dispose();
+        _wal.Dispose();
+        _work.Dispose();
+    }
+
+    private async ValueTask AwaitRoomAsync(ValueTask enqueued)
+    {
+        try
+        {
+            await enqueued.ConfigureAwait(false);
+        }
+        catch
+        {
+            _counters.Dequeued(1);
+            throw;
+        }
+    }
+
+    private void WriterLoop()
+    {
+        try
+        {
+            var refused = Hosting.ThreadNice.TrySetCurrentThread(_options.WriterNice);
+            if (refused is not null)
+            {
+                _logger.LogWarning("store writer stays at the process's priority (nice {Nice} refused: {Reason})", _options.WriterNice, refused);
+            }
+
+            Run();
+        }
+        catch (Exception exception)
+        {
+            _logger.LogCritical(exception, "store writer stopped");
+        }
+        finally
+        {
+            _done.TrySetResult();
+        }
+    }
+
+    private void Run()
+    {
+        var batch = new List<WriteRequest>(_options.MaxBatchSize);
+        // The forward queues (lane, shard) this commit stored rows for: their signals are set after it.
+        var woken = new bool[_signals.Count];
+        using var insert = new RawInsert(_connection);
+        // An id in tombstones (pruned after forwarding, or evicted) is still a duplicate: no second delivery.
+        // One statement per forwarded batch (was one UPDATE per id): the ids travel as one JSON array.
+        using var mark = _connection.CreateCommand();
+        mark.CommandText = "UPDATE events SET forwarded = $state, forwarded_at = $at WHERE id IN (SELECT value FROM json_each($ids)) AND forwarded = 0";
+        var mState = mark.Parameters.Add("$state", SqliteType.Integer);
+        var mAt = mark.Parameters.Add("$at", SqliteType.Integer);
+        var mIds = mark.Parameters.Add("$ids", SqliteType.Text);
+        using var relabel = _connection.CreateCommand();
+        relabel.CommandText = "UPDATE tombstones SET reason = 'forwarded' WHERE id IN (SELECT value FROM json_each($ids)) AND reason = 'quota'";
+        var rIds = relabel.Parameters.Add("$ids", SqliteType.Text);
+
+        while (true)
+        {
+            // Reset before looking: a producer that writes after the look sets the event after the reset.
+            _work.Reset();
+            batch.Clear();
+            while (batch.Count < _options.MaxBatchSize && _queue.TryDequeueAlarm(out var alarm))
+            {
+                batch.Add(alarm);
+            }
+
+            // A batch with alarms carries few others, and appends only (one row each; a forwarded batch's mark of
+            // 1,000 ids, met in a trace, held an alarm's transaction for 35 ms): the alarm's commit waits for every
+            // statement in its transaction. The queue's order is kept: a mark at its head waits for the next batch.
+            var withAlarms = batch.Count > 0;
+            var limit = withAlarms ? Math.Min(_options.MaxBatchSize, batch.Count + AlarmBatchCompanions) : _options.MaxBatchSize;
+            while (batch.Count < limit
+                && (withAlarms ? _queue.TryDequeueOtherIf(static r => r is AppendRequest, out var request) : _queue.TryDequeueOther(out request)))
+            {
+                batch.Add(request);
+            }
+
+            _queue.SignalRoom();
+
+            if (batch.Count == 0)
+            {
+                if (_stopping)
+                {
+                    return;
+                }
+
+                _work.Wait();
+                continue;
+            }
+
+            if (!withAlarms)
+            {
+                WaitForCompany(batch);
+            }
+
+            // Forward marks alone need no fsync: lost in a power cut, their events are sent again and the platform
+            // answers them as duplicates. The next commit with events fsyncs the log, these frames with it.
+            var durable = batch.Exists(static r => r is AppendRequest);
+            if (!durable)
+            {
+                _synchronousNormal.ExecuteNonQuery();
+            }
+
+            _counters.Dequeued(batch.Count);
+            var stored = 0;
+            var marked = 0;
+            var removed = new HousekeepingResult();
+            var now = _time.GetUtcNow().ToUnixTimeMilliseconds();
+            try
+            {
+                using var transaction = _connection.BeginTransaction();
+                mark.Transaction = transaction;
+                relabel.Transaction = transaction;
+                foreach (var request in batch)
+                {
+                    Apply(request, transaction);
+                }
+
+                // Alarms that arrived while the rows above were written join this commit instead of waiting for
+                // it and then for one of their own (an fsync each); not a commit without fsync.
+                var joined = 0;
+                while (durable && joined < AlarmBatchCompanions && _queue.TryDequeueAlarm(out var late))
+                {
+                    _counters.Dequeued(1);
+                    batch.Add(late);
+                    Apply(late, transaction);
+                    joined++;
+                }
+
+                removed.Add(_housekeeping.EnforceQuota(transaction, now));
+                transaction.Commit();
+            }
+            catch (Exception exception)
+            {
+                if (!durable)
+                {
+                    _synchronousFull.ExecuteNonQuery();
+                }
+
+                // Disk full, I/O error: nobody is acknowledged; publishers close the connection and the
+                // device keeps the event in its outbox. The loop goes on with the next batch.
+                _logger.LogError(exception, "store commit failed for {Count} requests", batch.Count);
+                foreach (var request in batch)
+                {
+                    request.Fail(exception);
+                }
+
+                Array.Clear(woken);
+                _housekeeping.Reload();
+                continue;
+            }
+
+            // One request's statements, inside the batch's transaction; counts what it changed.
+            void Apply(WriteRequest request, SqliteTransaction transaction)
+            {
+                if (request is AppendRequest append)
+                {
+                    var r = append.Record;
+                    append.Outcome = insert.Execute(r, append.LaneCode, append.Shard) ? AppendOutcome.Stored : AppendOutcome.Duplicate;
+                    if (append.Outcome == AppendOutcome.Duplicate && insert.StoredDigestDiffers(r))
+                    {
+                        // The id came before with another payload: a device fault, not a resend. This payload is kept
+                        // under its derived id (a resend of it is a duplicate of that one), flagged, and forwarded.
+                        r = r.AsConflict();
+                        append.Outcome = insert.Execute(r, append.LaneCode, append.Shard) ? AppendOutcome.Conflict : AppendOutcome.ConflictDuplicate;
+                    }
+
+                    var written = append.Outcome is AppendOutcome.Stored or AppendOutcome.Conflict;
+                    if (written)
+                    {
+                        stored++;
+                        woken[append.QueueIndex] = true;
+                        if (_housekeeping.Counts(append.LaneCode))
+                        {
+                            _housekeeping.TelemetryBytes += System.Text.Encoding.UTF8.GetByteCount(r.Payload);
+                        }
+                    }
+                }
+                else if (request is MarkRequest markRequest)
+                {
+                    mState.Value = (int)markRequest.State;
+                    mAt.Value = now;
+                    mIds.Value = markRequest.IdsJson;
+                    var changed = mark.ExecuteNonQuery();
+                    if (changed < markRequest.Ids.Count && markRequest.State == ForwardState.Forwarded)
+                    {
+                        // Some were no longer pending: an id evicted while its batch was in flight did reach
+                        // the cloud (ids in events are never in tombstones, so all ids can be given).
+                        rIds.Value = markRequest.IdsJson;
+                        relabel.ExecuteNonQuery();
+                    }
+
+                    markRequest.Changed = changed;
+                    marked += changed;
+                }
+                else if (request is MaintenanceRequest)
+                {
+                    removed.Add(_housekeeping.PruneExpired(transaction, now));
+                }
+            }
+
+            if (!durable)
+            {
+                _synchronousFull.ExecuteNonQuery();
+            }
+
+            _counters.Committed();
+            _counters.AddPending(stored - marked - removed.Evicted);
+            _committed();
+            Report(removed);
+            foreach (var request in batch)
+            {
+                request.Complete();
+            }
+
+            if (stored > 0)
+            {
+                for (var i = 0; i < woken.Length; i++)
+                {
+                    if (woken[i])
+                    {
+                        woken[i] = false;
+                        _signals[i].Set();
+                    }
+                }
+            }
+
+            _wal.BoundBetweenCommits(_queue.HasAlarms);
+        }
+    }
+
+    /// <summary>
+    /// A batch of shared appends (settled devices' heartbeats) and small marks waits for more until the oldest of them
+    /// has waited the commit window, the batch is full, or something that must not wait arrives (an alarm,
+    /// any other append): then everything goes in one commit.
+    /// </summary>
+    private void WaitForCompany(List<WriteRequest> batch)
+    {
+        if (_options.HeartbeatCommitWindowMilliseconds == 0)
+        {
+            return;
+        }
+
+        long oldest = long.MaxValue;
+        var markedIds = 0;
+        foreach (var request in batch)
+        {
+            if (request is AppendRequest append)
+            {
+                if (!append.Shared)
+                {
+                    return;
+                }
+
+                oldest = Math.Min(oldest, append.EnqueuedAtMilliseconds);
+            }
+            else if (request is MarkRequest mark)
+            {
+                // Small marks (a few heartbeats forwarded) wait too, so the telemetry streams' marks share one commit;
+                // a drain's marks (a full batch) never wait.
+                markedIds += mark.Ids.Count;
+                if (markedIds >= SharedMarkIds)
+                {
+                    return;
+                }
+
+                oldest = Math.Min(oldest, mark.EnqueuedAtMilliseconds);
+            }
+        }
+
+        if (oldest == long.MaxValue)
+        {
+            return;
+        }
+
+        var deadline = oldest + _options.HeartbeatCommitWindowMilliseconds;
+        while (batch.Count < _options.MaxBatchSize && !_stopping)
+        {
+            var remaining = deadline - Environment.TickCount64;
+            if (remaining <= 0)
+            {
+                return;
+            }
+
+            _work.Reset();
+            var stop = false;
+            while (batch.Count < _options.MaxBatchSize && _queue.TryDequeueAlarm(out var alarm))
+            {
+                batch.Add(alarm);
+                stop = true;
+            }
+
+            while (batch.Count < _options.MaxBatchSize && _queue.TryDequeueOther(out var other))
+            {
+                batch.Add(other);
+                stop |= other is AppendRequest { Shared: false } || (other is MarkRequest mark && (markedIds += mark.Ids.Count) >= SharedMarkIds);
+            }
+
+            _queue.SignalRoom();
+            if (stop)
+            {
+                return;
+            }
+
+            _work.Wait(TimeSpan.FromMilliseconds(remaining));
+        }
+    }
+
+    private void Report(HousekeepingResult removed)
+    {
+        _metrics.SetTelemetryBytes(_housekeeping.TelemetryBytes);
+        if (removed.Evicted > 0)
+        {
+            _metrics.CountEvicted(removed.Evicted);
+            // One line per commit, not per event: at fleet rate a line per event would be the next disk problem.
+            _logger.LogWarning("evicted {Count} telemetry events (reason=quota, quota {Quota} bytes): oldest {First} .. newest {Last}",
+                removed.Evicted, _options.MaxTelemetryBytes, removed.FirstEvictedId, removed.LastEvictedId);
+        }
+
+        if (removed.Pruned > 0)
+        {
+            _metrics.CountPruned(removed.Pruned);
+            _logger.LogDebug("pruned {Count} forwarded rows (ids kept for dedup)", removed.Pruned);
+        }
+    }
+
+}
