@@ -7,8 +7,8 @@ namespace Eldercare.Firmware.Core.Wellness
     /// <item><see cref="MovementThresholdG"/> 0.06 g (standard deviation of the acceleration vector over one second):
     /// every one of the 2,135 activity trials of ../shared/datasets/falls (SisFall, 30 subjects, 12 of them elderly)
     /// has a second above it (the least active trial peaks at 0.065 g), while 95% of the lying-still seconds after
-    /// the falls stay below it on every position, the noisier 20 Hz UMAFall sensor included (p95 0.033 g SisFall,
-    /// 0.056 chest, 0.059 waist). Breathing and sensor noise never reach it.</item>
+    /// the falls stay below it on the trunk, the noisier 20 Hz UMAFall sensor included (p95 0.033 g SisFall waist,
+    /// 0.056 chest, 0.059 waist; the wrist, which keeps moving after a fall, 0.076). Sensor noise never reaches it.</item>
     /// <item><see cref="InactivityMinutes"/> 180: longer than an older adult's usual daytime nap (typically well under
     /// two hours), so a nap does not alarm; short enough that someone who cannot get up is found within
     /// the morning or the afternoon, not the next day. The fall detector covers the first minutes; this is the
@@ -65,7 +65,7 @@ namespace Eldercare.Firmware.Core.Wellness
 
         /// <summary>
         /// Largest change of the mean gravity vector (g) over the not-worn time: 0.005 g is 0.3°. A worn device tilts
-        /// with every breath: after a fall, 95% of still-lying SisFall subjects moved theirs more than this within 5 s.
+        /// with every breath: after a fall, 93% of the still-lying SisFall trials moved it more than this within 5 s.
         /// </summary>
         public float NotWornMaxDriftG { get; set; }
 
