@@ -2,27 +2,31 @@
 # The main job: the whole system on this machine.
 #   ./run.sh                 gateway (embedded MQTT broker) + cloud stub + a community of
 #                            virtual pendants; prints each alarm as it reaches the cloud.
-#                            Type "sos pendant-0003" (or cancel/fall) to press buttons; Ctrl-C stops all.
+#                            Type "sos pendant-0003" (or cancel/fall) to press buttons, "quiet pendant-0002" for an
+#                            elder who stops moving (wellness alarm), "charge pendant-0004"; Ctrl-C stops all.
 #   ./run.sh --smoke         same for a bounded time: presses SOS on one device and exits 0
 #                            only if that SOS reached the cloud stub exactly once.
-# Options: --devices N (default 20), --heartbeat-seconds S (default 30), --no-build (use the last Release build).
+# Options: --devices N (default 20), --heartbeat-seconds S (default 30), --no-build (use the last Release build),
+#          --wellness-minutes M (default 2 for the demo, waking hours all day; the device default is 180, 07:00-22:00).
 # Ports (env): MQTT_PORT (1883), CLOUD_PORT (5080), GATEWAY_HTTP_PORT (8080); --smoke picks free ones.
 set -euo pipefail
 cd "$(dirname "$0")"
 
-smoke=0; devices=20; heartbeat=30; build=1
+smoke=0; devices=20; heartbeat=30; build=1; wellness=2
 while [ $# -gt 0 ]; do
   case "$1" in
     --smoke) smoke=1 ;;
     --no-build) build=0 ;;
     --devices) devices="$2"; shift ;;
     --heartbeat-seconds) heartbeat="$2"; shift ;;
-    -h|--help) sed -n "2,9p" "$0" | sed "s/^# \{0,1\}//"; exit 0 ;;
+    --wellness-minutes) wellness="$2"; shift ;;
+    -h|--help) sed -n "2,11p" "$0" | sed "s/^# \{0,1\}//"; exit 0 ;;
     *) echo "run.sh: unknown option '$1' (try --help)" >&2; exit 2 ;;
   esac
   shift
 done
 case "$devices" in ''|*[!0-9]*) echo "run.sh: --devices must be a number" >&2; exit 2 ;; esac
+case "$wellness" in ''|*[!0-9]*) echo "run.sh: --wellness-minutes must be a number" >&2; exit 2 ;; esac
 [ "$devices" -ge 1 ] || { echo "run.sh: --devices must be at least 1" >&2; exit 2; }
 
 if ! command -v curl >/dev/null 2>&1; then
@@ -109,10 +113,12 @@ pids+=($!)
 
 if [ "$smoke" -eq 0 ]; then
   echo "running: $devices pendants, heartbeat every ${heartbeat}s. Logs in $run_dir."
-  echo "type 'sos pendant-0003', 'cancel pendant-0003', 'fall pendant-0003', or Ctrl-C to stop."
+  echo "type 'sos pendant-0003', 'cancel pendant-0003', 'fall pendant-0003', 'quiet pendant-0002' (wellness alarm after ${wellness} min still; 'active pendant-0002' ends it),"
+  echo "'charge pendant-0004' / 'unplug pendant-0004', or Ctrl-C to stop."
   # A background job's stdin is /dev/null unless redirected: hand it the terminal so commands can be typed.
   dotnet "$device_dll" run --broker "127.0.0.1:$mqtt_port" --devices "$run_dir/devices.csv" \
-    --data-dir "$run_dir/devices" --heartbeat-seconds "$heartbeat" <&0 &
+    --data-dir "$run_dir/devices" --heartbeat-seconds "$heartbeat" \
+    --wellness-minutes "$wellness" --waking-hours 00:00-24:00 <&0 &
   devices_pid=$!
   pids+=($devices_pid)
   wait "$devices_pid" || true

@@ -9,6 +9,12 @@ public sealed record CommunitySettings(string BrokerHost, int BrokerPort, string
 
     /// <summary>A recorded NMEA walk: every device gets a GNSS module replaying it on "wander ID".</summary>
     public string? GnssLogPath { get; init; }
+
+    /// <summary>Every wearable's wellness period in minutes (null: the core's 3 h); short for a demo.</summary>
+    public int? WellnessMinutes { get; init; }
+
+    /// <summary>Waking hours, local minutes of the day (from, until; equal: all day); null: the core's 07:00-22:00.</summary>
+    public (int From, int Until)? WakingHours { get; init; }
 }
 
 /// <summary>
@@ -26,7 +32,7 @@ public sealed class Community : IAsyncDisposable
     /// <summary>Device ids starting with this are kiosks.</summary>
     public const string KioskPrefix = "kiosk";
 
-    private const string Usage = "sos ID | cancel ID | fall ID | wander ID | card KIOSK UIDHEX | service KIOSK meal|clean|bath|medical|travel|shop | quit";
+    private const string Usage = "sos ID | cancel ID | fall ID | wander ID | quiet ID | active ID | charge ID | unplug ID | card KIOSK UIDHEX | service KIOSK meal|clean|bath|medical|travel|shop | quit";
 
     public Community(CommunitySettings settings, IEnumerable<DeviceCredentials> devices, TextWriter log)
     {
@@ -50,10 +56,12 @@ public sealed class Community : IAsyncDisposable
             {
                 HeartbeatIntervalSeconds = settings.HeartbeatIntervalSeconds,
                 GnssLog = gnssLog,
+                WellnessMinutes = settings.WellnessMinutes,
+                WakingHours = settings.WakingHours,
             });
             pendant.Delivered += entry =>
             {
-                if (entry.IsAlarm || entry.Type == EventTypes.GeofenceReturn || entry.Type == EventTypes.NoPosition)
+                if (EventTypes.LaneOf(entry.Type) != EventTypes.TelemetryLane)
                 {
                     Log($"delivered {DeviceEvent.MakeId(pendant.DeviceId, entry.BootEpoch, entry.Sequence)} {entry.Type} (gateway acknowledged)");
                 }
@@ -191,6 +199,22 @@ public sealed class Community : IAsyncDisposable
                     ? $"{device.DeviceId} starts the recorded walk at={at} (the geofence decides; 100 m zone: alarm ~170 s in)"
                     : $"{device.DeviceId} has no GNSS module (run with --gnss-log)");
                 break;
+            case "quiet":
+                device.GoQuiet();
+                Log($"{device.DeviceId} goes quiet at={at}: worn but still (wellness alarm after {WellnessPeriod(device)} of waking hours)");
+                break;
+            case "active":
+                device.BecomeActive();
+                Log($"{device.DeviceId} moves about again at={at} (a pending wellness check is cancelled; after an alarm it re-arms, sending nothing)");
+                break;
+            case "charge":
+                device.PutOnCharger();
+                Log($"{device.DeviceId} taken off and put on the charger at={at} (charging event; no wellness alarm while on it)");
+                break;
+            case "unplug":
+                device.TakeOffCharger();
+                Log($"{device.DeviceId} off the charger and worn again at={at} (a fresh wellness period starts)");
+                break;
             case "fall":
                 device.SimulateFall();
                 Log($"fall motion played into {device.DeviceId}'s accelerometer at={at} (impact in ~3.4 s; the detector decides)");
@@ -225,6 +249,9 @@ public sealed class Community : IAsyncDisposable
             Log($"bad kiosk command '{Eldercare.Firmware.Core.Text.LogText.Untrusted(line.Trim(), 80)}' (use: sos KIOSK | card KIOSK UIDHEX (8, 14 or 20 hex digits) | service KIOSK {ServiceCodes.All.Replace(", ", "|", StringComparison.Ordinal)})");
         }
     }
+
+    private static string WellnessPeriod(VirtualPendant device) =>
+        device.WellnessPeriodMinutes is int minutes ? $"{minutes} min" : "never: the check is off";
 
     public async ValueTask DisposeAsync()
     {

@@ -3,6 +3,7 @@ using Eldercare.Firmware.Core.Geofence;
 using Eldercare.Firmware.Core.Gnss;
 using Eldercare.Firmware.Core.Hardware;
 using Eldercare.Firmware.Core.Outbox;
+using Eldercare.Firmware.Core.Wellness;
 using Eldercare.VirtualDevice.Adapters;
 
 namespace Eldercare.VirtualDevice;
@@ -32,6 +33,15 @@ public sealed record VirtualPendantOptions(string DeviceId, string Secret, strin
     public IReadOnlyList<NmeaLogLine>? GnssLog { get; init; }
 
     public float GeofenceRadiusMetres { get; init; } = 100f;
+
+    /// <summary>
+    /// The wellness period in minutes (null: the core's default, 3 h). A demo sets it short (1-2 min); not worn is then
+    /// reported after half of it (the core requires it within the period).
+    /// </summary>
+    public int? WellnessMinutes { get; init; }
+
+    /// <summary>Waking hours as local minutes of the day (from, until), China time; null: the core's 07:00-22:00.</summary>
+    public (int From, int Until)? WakingHours { get; init; }
 }
 
 /// <summary>
@@ -58,9 +68,11 @@ public sealed class VirtualPendant : IAsyncDisposable
         _button = new ScriptedButton(_clock);
         Indicator = new RecordingIndicator();
         Motion = new SimulatedMotion(seed: options.DeviceId.GetHashCode(StringComparison.Ordinal));
-        var hardware = new WearableHardware(_clock, storage, _link, _button, Indicator, new SimulatedBattery(_clock))
+        Battery = new SimulatedBattery(_clock);
+        var hardware = new WearableHardware(_clock, storage, _link, _button, Indicator, Battery)
         {
             Accelerometer = Motion,
+            Radio = new SimulatedRadio(() => _link.IsConnected, options.DeviceId.GetHashCode(StringComparison.Ordinal)),
         };
         var wearable = new WearableOptions(options.DeviceId)
         {
@@ -69,6 +81,17 @@ public sealed class VirtualPendant : IAsyncDisposable
             AckTimeoutMilliseconds = options.AckTimeoutMilliseconds,
             Placement = options.Placement,
         };
+        if (options.WellnessMinutes is int minutes)
+        {
+            wearable.Wellness!.InactivityMinutes = minutes;
+            wearable.Wellness.NotWornAfterSeconds = Math.Min(wearable.Wellness.NotWornAfterSeconds, Math.Max(30, minutes * 30));
+        }
+
+        if (options.WakingHours is (int from, int until))
+        {
+            wearable.Wellness!.WakingFromMinuteOfDay = from;
+            wearable.Wellness.WakingUntilMinuteOfDay = until;
+        }
         if (options.GnssLog is not null)
         {
             GnssFix home = ReplayedGnss.FirstValidFix(options.GnssLog)
@@ -85,6 +108,7 @@ public sealed class VirtualPendant : IAsyncDisposable
             throw new ArgumentException($"device {options.DeviceId}: {problem}", nameof(options));
         }
 
+        WellnessPeriodMinutes = wearable.Wellness?.InactivityMinutes;
         _app = new WearableApp(wearable, hardware);
         _app.Delivered += (_, entry) => Delivered?.Invoke(entry);
         _link.ConnectFailed += reason => ConnectFailed?.Invoke(reason);
@@ -102,8 +126,17 @@ public sealed class VirtualPendant : IAsyncDisposable
 
     public RecordingIndicator Indicator { get; }
 
-    /// <summary>The accelerometer the fall detector reads; script a fall with <see cref="SimulatedMotion.ScriptFall"/>.</summary>
+    /// <summary>The accelerometer the fall detector and the wellness check read; script a fall with <see cref="SimulatedMotion.ScriptFall"/>.</summary>
     public SimulatedMotion Motion { get; }
+
+    /// <summary>The battery and charger line (<see cref="PutOnCharger"/>).</summary>
+    public SimulatedBattery Battery { get; }
+
+    /// <summary>The wellness period in use, minutes (null when the check is off).</summary>
+    public int? WellnessPeriodMinutes { get; }
+
+    /// <summary>The core's wellness check, for its state and counters (null when switched off).</summary>
+    public WellnessWatcher? Wellness => _app.Wellness;
 
     public PersistentOutbox Outbox => _app.Outbox;
 
@@ -137,6 +170,26 @@ public sealed class VirtualPendant : IAsyncDisposable
 
     /// <summary>Plays a fall into the accelerometer: the on-device detector decides, ~2 s after the impact.</summary>
     public void SimulateFall() => Motion.ScriptFall();
+
+    /// <summary>The elder goes quiet: worn but still (tilted, breathing), so the wellness check counts towards an alarm.</summary>
+    public void GoQuiet() => Motion.Current = SimulatedMotion.Behaviour.Quiet;
+
+    /// <summary>The elder moves about again (ends <see cref="GoQuiet"/>; re-arms after a wellness alarm, sending nothing).</summary>
+    public void BecomeActive() => Motion.Current = SimulatedMotion.Behaviour.Active;
+
+    /// <summary>Takes the device off and puts it on its charger: flat and still, charger line on.</summary>
+    public void PutOnCharger()
+    {
+        Motion.Current = SimulatedMotion.Behaviour.Flat;
+        Battery.PutOnCharger();
+    }
+
+    /// <summary>Takes it off the charger and puts it back on the elder.</summary>
+    public void TakeOffCharger()
+    {
+        Battery.TakeOffCharger();
+        Motion.Current = SimulatedMotion.Behaviour.Active;
+    }
 
     /// <summary>Starts the recorded walk in the GNSS module: the core's geofence decides when the watch has left home.</summary>
     public bool Wander()

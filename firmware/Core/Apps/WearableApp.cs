@@ -1,3 +1,4 @@
+using Eldercare.Firmware.Core.Battery;
 using Eldercare.Firmware.Core.Commands;
 using Eldercare.Firmware.Core.Events;
 using Eldercare.Firmware.Core.Falls;
@@ -7,16 +8,18 @@ using Eldercare.Firmware.Core.Hardware;
 using Eldercare.Firmware.Core.Identity;
 using Eldercare.Firmware.Core.Outbox;
 using Eldercare.Firmware.Core.Sos;
+using Eldercare.Firmware.Core.Wellness;
 
 namespace Eldercare.Firmware.Core.Apps
 {
     /// <summary>
-    /// The pendant / watch application: SOS button, alarms, heartbeats with battery level,
-    /// the geofence when a GNSS module is fitted, the persistent outbox and its sender, and the commands the gateway
+    /// The pendant / watch application: SOS button, alarms, heartbeats with battery level, signal and firmware version,
+    /// the fall detector and the wellness (inactivity) check when an accelerometer is fitted, the geofence when a GNSS
+    /// module is fitted, battery and charger events, the persistent outbox and its sender, and the commands the gateway
     /// sends back ("help is coming"). One logic for the ESP32 and the host twin:
     /// the caller drives it with <see cref="Tick"/> every 10-20 ms on one thread.
     /// </summary>
-    public sealed class WearableApp : IEventRaiser, IPositionEventRaiser
+    public sealed class WearableApp : IEventRaiser
     {
         private readonly WearableOptions _options;
         private readonly WearableHardware _hardware;
@@ -28,6 +31,9 @@ namespace Eldercare.Firmware.Core.Apps
         private readonly FallDetector _fallDetector;
         private readonly string _commandTopic;
         private readonly GeofenceWatcher _geofence;
+        private readonly WellnessWatcher _wellness;
+        private readonly BatteryWatcher _battery;
+        private readonly WearableEvents _events;
         private readonly int _samplePeriodMilliseconds;
         private long _nextSampleMilliseconds;
         private long _nextHeartbeatMilliseconds;
@@ -39,9 +45,10 @@ namespace Eldercare.Firmware.Core.Apps
             _hardware = hardware;
             _sequencer = new EventSequencer(hardware.Storage, hardware.Clock);
             _outbox = new PersistentOutbox(hardware.Storage, options.Outbox);
+            _events = new WearableEvents(options.DeviceId, options.FirmwareVersion, _sequencer, _outbox, hardware);
             _sender = new OutboxSender(_outbox, hardware.Link, Topics.Events(options.DeviceId), options.AckTimeoutMilliseconds);
             _button = new SosButton(options.Button);
-            _alarms = new AlarmController(this, hardware.Indicator, options.CancelWindowMilliseconds, options.HelpReminderSeconds * 1000);
+            _alarms = new AlarmController(_events, hardware.Indicator, options.CancelWindowMilliseconds, options.HelpReminderSeconds * 1000);
             _commandTopic = Topics.Commands(options.DeviceId);
             _sender.Delivered += OnDelivered;
             hardware.Link.MessageReceived += OnMessageReceived;
@@ -52,13 +59,19 @@ namespace Eldercare.Firmware.Core.Apps
                 {
                     _fallDetector = new FallDetector(profile);
                     _samplePeriodMilliseconds = 1000 / profile.SampleRateHertz;
+                    if (options.Wellness != null)
+                    {
+                        _wellness = new WellnessWatcher(options.Wellness, profile.SampleRateHertz, _events);
+                    }
                 }
             }
 
             if (hardware.Gnss != null && options.Geofence != null)
             {
-                _geofence = new GeofenceWatcher(options.Geofence, hardware.Gnss, this);
+                _geofence = new GeofenceWatcher(options.Geofence, hardware.Gnss, _events);
             }
+
+            _battery = new BatteryWatcher(options.Battery, hardware.Battery, _events);
         }
 
         /// <summary>Raised (on the MQTT thread) when the gateway acknowledged one of this device's events.</summary>
@@ -99,6 +112,18 @@ namespace Eldercare.Firmware.Core.Apps
         public GeofenceWatcher Geofence
         {
             get { return _geofence; }
+        }
+
+        /// <summary>The wellness (inactivity) check, or null without an accelerometer or with it switched off.</summary>
+        public WellnessWatcher Wellness
+        {
+            get { return _wellness; }
+        }
+
+        /// <summary>Battery level and charger events.</summary>
+        public BatteryWatcher Battery
+        {
+            get { return _battery; }
         }
 
         /// <summary>Accelerometer reads that failed (I2C NACK), since start.</summary>
@@ -149,6 +174,12 @@ namespace Eldercare.Firmware.Core.Apps
             }
 
             long now = _hardware.Clock.UptimeMilliseconds;
+            _battery.Poll(now);
+            if (_wellness != null)
+            {
+                _wellness.SetCharging(_battery.IsCharging);
+            }
+
             if (_fallDetector != null)
             {
                 SampleMotion(now);
@@ -173,7 +204,7 @@ namespace Eldercare.Firmware.Core.Apps
             if (now >= _nextHeartbeatMilliseconds)
             {
                 _nextHeartbeatMilliseconds = now + (_options.HeartbeatIntervalSeconds * 1000L);
-                Raise(EventTypes.Heartbeat, DeviceEvent.Absent, DeviceEvent.Absent, null);
+                _events.RaiseHeartbeat();
             }
 
             _sender.Pump(now);
@@ -186,11 +217,12 @@ namespace Eldercare.Firmware.Core.Apps
         }
 
         /// <summary>
-        /// Feeds the fall detector at its sample rate. A late tick catches up at most a few
-        /// samples; beyond that the slots are skipped and counted rather than bursting the bus.
+        /// Feeds the fall detector and the wellness check at the detector's sample rate. A late tick catches up at most a
+        /// few samples; beyond that the slots are skipped and counted rather than bursting the bus.
         /// </summary>
         private void SampleMotion(long now)
         {
+            long utc = _wellness != null ? _hardware.Clock.UtcNowUnixMilliseconds : 0;
             int taken = 0;
             while (now >= _nextSampleMilliseconds && taken < 4)
             {
@@ -207,6 +239,11 @@ namespace Eldercare.Firmware.Core.Apps
                 {
                     _alarms.OnFallDetected(now, _fallDetector.LastConfidencePerMille, _fallDetector.DescribeLastDetection());
                 }
+
+                if (_wellness != null)
+                {
+                    _wellness.AddSample(x, y, z, utc);
+                }
             }
 
             if (now >= _nextSampleMilliseconds)
@@ -217,38 +254,10 @@ namespace Eldercare.Firmware.Core.Apps
             }
         }
 
+        /// <summary>Makes and stores an event of this device (the alarms' raiser; the host twin's load generator).</summary>
         public int Raise(string type, int confidencePerMille, int referenceSequence, string info)
         {
-            int sequence = _sequencer.NextSequence();
-            DeviceEvent e = new DeviceEvent(_options.DeviceId, _sequencer.BootEpoch, sequence, type, _hardware.Clock.UtcNowUnixMilliseconds);
-            e.BatteryPercent = ClampBattery(_hardware.Battery.ReadPercent());
-            e.ConfidencePerMille = confidencePerMille;
-            e.ReferenceSequence = referenceSequence;
-            e.Info = info;
-            return _outbox.Enqueue(e) ? sequence : 0;
-        }
-
-        public int RaiseWithPosition(string type, GnssFix fix, string info)
-        {
-            int sequence = _sequencer.NextSequence();
-            DeviceEvent e = new DeviceEvent(_options.DeviceId, _sequencer.BootEpoch, sequence, type, _hardware.Clock.UtcNowUnixMilliseconds);
-            e.BatteryPercent = ClampBattery(_hardware.Battery.ReadPercent());
-            e.Info = info;
-            if (fix != null && fix.HasPosition)
-            {
-                e.LatitudeMicrodegrees = E7ToMicrodegrees(fix.LatitudeE7);
-                e.LongitudeMicrodegrees = E7ToMicrodegrees(fix.LongitudeE7);
-                e.HdopHundredths = fix.HdopHundredths > PositionFields.MaxHdopHundredths ? PositionFields.MaxHdopHundredths : fix.HdopHundredths;
-                e.Satellites = fix.Satellites;
-            }
-
-            return _outbox.Enqueue(e) ? sequence : 0;
-        }
-
-        /// <summary>1e-7 to 1e-6 degree, rounded half away from zero.</summary>
-        private static int E7ToMicrodegrees(int e7)
-        {
-            return e7 >= 0 ? (e7 + 5) / 10 : (e7 - 5) / 10;
+            return _events.Raise(type, confidencePerMille, referenceSequence, info);
         }
 
         private void OnDelivered(object sender, OutboxEntry entry)
@@ -301,16 +310,6 @@ namespace Eldercare.Firmware.Core.Apps
         {
             CommandsRejected++;
             LastCommandRejection = reason + ": " + detail;
-        }
-
-        private static int ClampBattery(int percent)
-        {
-            if (percent < 0)
-            {
-                return DeviceEvent.Absent;
-            }
-
-            return percent > 100 ? 100 : percent;
         }
     }
 }

@@ -33,6 +33,9 @@ namespace Eldercare.Firmware.Core.Apps
         /// <summary>Optional; sampled by the app at the detector's rate.</summary>
         public IAccelerometer Accelerometer { get; set; }
 
+        /// <summary>Optional: the Wi-Fi radio, for the heartbeat's signal strength (none without it).</summary>
+        public IRadio Radio { get; set; }
+
         /// <summary>Optional GNSS module (watch); with zones in WearableOptions.Geofence it runs the geofence.</summary>
         public IGnssReceiver Gnss { get; set; }
     }

@@ -1,7 +1,9 @@
+using Eldercare.Firmware.Core.Battery;
 using Eldercare.Firmware.Core.Events;
 using Eldercare.Firmware.Core.Geofence;
 using Eldercare.Firmware.Core.Outbox;
 using Eldercare.Firmware.Core.Sos;
+using Eldercare.Firmware.Core.Wellness;
 
 namespace Eldercare.Firmware.Core.Apps
 {
@@ -18,7 +20,13 @@ namespace Eldercare.Firmware.Core.Apps
             Placement = "neck";
             Button = new SosButtonOptions();
             Outbox = new OutboxOptions();
+            Wellness = new WellnessOptions();
+            Battery = new BatteryOptions();
+            FirmwareVersion = CurrentFirmwareVersion;
         }
+
+        /// <summary>The version of this firmware core, sent in every heartbeat (<c>fw</c>); bumped with each release.</summary>
+        public const string CurrentFirmwareVersion = "0.13.0";
 
         public string DeviceId { get; private set; }
 
@@ -46,6 +54,17 @@ namespace Eldercare.Firmware.Core.Apps
 
         /// <summary>Safe zones and rules; null when the device has no geofence (no GNSS, or none configured).</summary>
         public GeofenceOptions Geofence { get; set; }
+
+        /// <summary>
+        /// The inactivity check (Core/Wellness); on by default for a device with an accelerometer, null to switch it off.
+        /// </summary>
+        public WellnessOptions Wellness { get; set; }
+
+        /// <summary>Low-battery threshold and hysteresis, and how often the gauge is read.</summary>
+        public BatteryOptions Battery { get; private set; }
+
+        /// <summary>Sent in heartbeats as <c>fw</c>: 1-24 of 0-9, a-z, A-Z, '.', '-', '+'.</summary>
+        public string FirmwareVersion { get; set; }
 
         /// <summary>Returns null when valid, else the first problem in words.</summary>
         public string Validate()
@@ -80,10 +99,25 @@ namespace Eldercare.Firmware.Core.Apps
                 return "Placement must be neck, wrist or waist";
             }
 
+            if (!HeartbeatFields.IsValidFirmwareVersion(FirmwareVersion))
+            {
+                return "FirmwareVersion must be 1-24 of 0-9, a-z, A-Z, '.', '-', '+'";
+            }
+
             string problem = Button.Validate();
             if (problem == null && Geofence != null)
             {
                 problem = Geofence.Validate();
+            }
+
+            if (problem == null && Wellness != null)
+            {
+                problem = Wellness.Validate();
+            }
+
+            if (problem == null)
+            {
+                problem = Battery.Validate();
             }
 
             return problem != null ? problem : Outbox.Validate();

@@ -13,6 +13,9 @@ namespace Eldercare.Firmware.Core.Events
         /// <summary>Marks an absent coordinate: -1 microdegree is a real place, so coordinates use int.MinValue.</summary>
         public const int NoCoordinate = int.MinValue;
 
+        /// <summary>Marks an absent signal strength: every int down to -127 dBm is a real reading.</summary>
+        public const int NoSignal = int.MinValue;
+
         public const int CurrentVersion = 1;
 
         public DeviceEvent(string deviceId, int bootEpoch, int sequence, string type, long timestampUnixMilliseconds)
@@ -33,6 +36,8 @@ namespace Eldercare.Firmware.Core.Events
             LongitudeMicrodegrees = NoCoordinate;
             HdopHundredths = Absent;
             Satellites = Absent;
+            SignalDbm = NoSignal;
+            FirmwareVersion = null;
         }
 
         public int Version { get; set; }
@@ -78,6 +83,12 @@ namespace Eldercare.Firmware.Core.Events
 
         /// <summary>Satellites used in the fix ("sats", 0..99), or <see cref="Absent"/>.</summary>
         public int Satellites { get; set; }
+
+        /// <summary>Wi-Fi signal strength in dBm ("rssi", -127..0; heartbeats), or <see cref="NoSignal"/>.</summary>
+        public int SignalDbm { get; set; }
+
+        /// <summary>Firmware version ("fw", e.g. "1.4.0"; heartbeats), or null.</summary>
+        public string FirmwareVersion { get; set; }
 
         public bool HasPosition
         {

@@ -36,6 +36,8 @@ namespace Eldercare.Firmware.Core.Events
         private const int FieldLon = 16384;
         private const int FieldHdop = 32768;
         private const int FieldSats = 65536;
+        private const int FieldRssi = 131072;
+        private const int FieldFw = 262144;
         private const int Required = FieldV | FieldId | FieldDev | FieldBoot | FieldSeq | FieldType | FieldTs;
 
         public static byte[] Encode(DeviceEvent e)
@@ -97,6 +99,7 @@ namespace Eldercare.Firmware.Core.Events
             }
 
             PositionFields.Append(b, e);
+            HeartbeatFields.Append(b, e);
             b.Append('}');
             return b.ToString();
         }
@@ -142,8 +145,9 @@ namespace Eldercare.Firmware.Core.Events
             int seen = 0;
             long version = 0, boot = 0, seq = 0, ts = 0, bat = DeviceEvent.Absent, reference = DeviceEvent.Absent;
             long latitude = DeviceEvent.NoCoordinate, longitude = DeviceEvent.NoCoordinate, hdop = DeviceEvent.Absent, satellites = DeviceEvent.Absent;
+            long signal = DeviceEvent.NoSignal;
             int confidence = DeviceEvent.Absent;
-            string id = null, dev = null, type = null, info = null, card = null, svc = null;
+            string id = null, dev = null, type = null, info = null, card = null, svc = null, fw = null;
             while (true)
             {
                 string key;
@@ -176,7 +180,7 @@ namespace Eldercare.Firmware.Core.Events
                     return DecodeResult.Reject(RejectReasons.BadField, "field '" + key + "' is nested; v1 is flat");
                 }
 
-                bool wantString = field == FieldId || field == FieldDev || field == FieldType || field == FieldInfo || field == FieldCard || field == FieldSvc;
+                bool wantString = field == FieldId || field == FieldDev || field == FieldType || field == FieldInfo || field == FieldCard || field == FieldSvc || field == FieldFw;
                 if (kind == FlatJsonReader.ValueLiteral)
                 {
                     string literal;
@@ -215,6 +219,7 @@ namespace Eldercare.Firmware.Core.Events
                     else if (field == FieldType) { type = s; }
                     else if (field == FieldCard) { card = s; }
                     else if (field == FieldSvc) { svc = s; }
+                    else if (field == FieldFw) { fw = s; }
                     else { info = s; }
                     continue;
                 }
@@ -267,6 +272,7 @@ namespace Eldercare.Firmware.Core.Events
                 else if (field == FieldTs) { ts = value; }
                 else if (field == FieldBat) { bat = value; }
                 else if (field == FieldSats) { satellites = value; }
+                else if (field == FieldRssi) { signal = value; }
                 else { reference = value; }
             }
 
@@ -309,6 +315,12 @@ namespace Eldercare.Firmware.Core.Events
                 return DecodeResult.Reject(missingPosition ? RejectReasons.MissingField : RejectReasons.BadField, missingPosition ? "missing " + problem : problem);
             }
 
+            problem = HeartbeatFields.Check(type, (seen & FieldRssi) != 0, signal, fw);
+            if (problem != null)
+            {
+                return DecodeResult.Reject(RejectReasons.BadField, problem);
+            }
+
             if (id != DeviceEvent.MakeId(dev, (int)boot, (int)seq))
             {
                 return DecodeResult.Reject(RejectReasons.IdMismatch, "id '" + Shorten(id) + "' is not dev:boot:seq");
@@ -325,6 +337,8 @@ namespace Eldercare.Firmware.Core.Events
             e.LongitudeMicrodegrees = (int)longitude;
             e.HdopHundredths = (int)hdop;
             e.Satellites = (int)satellites;
+            e.SignalDbm = (int)signal;
+            e.FirmwareVersion = fw;
             return DecodeResult.Success(e, text);
         }
 
@@ -469,6 +483,8 @@ namespace Eldercare.Firmware.Core.Events
                 case "lon": return FieldLon;
                 case "hdop": return FieldHdop;
                 case "sats": return FieldSats;
+                case "rssi": return FieldRssi;
+                case "fw": return FieldFw;
                 default: return 0;
             }
         }
@@ -527,7 +543,8 @@ namespace Eldercare.Firmware.Core.Events
             b.Append(fraction.ToString());
         }
 
-        private static void AppendString(StringBuilder b, string s)
+        /// <summary>A JSON string: quotes and backslashes escaped, control characters written as spaces.</summary>
+        internal static void AppendString(StringBuilder b, string s)
         {
             b.Append('"');
             for (int i = 0; i < s.Length; i++)

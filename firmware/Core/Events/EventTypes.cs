@@ -27,6 +27,18 @@ namespace Eldercare.Firmware.Core.Events
         /// <summary>No good GNSS fix for a while: a status, never an alarm; carries the last good position if any.</summary>
         public const string NoPosition = "no_position";
 
+        /// <summary>No significant movement for the wellness period within waking hours: an alarm (Core/Wellness).</summary>
+        public const string Wellness = "wellness";
+
+        /// <summary>The wearable lies flat and perfectly still (off the body): a status, once per episode, never an alarm.</summary>
+        public const string NotWorn = "not_worn";
+
+        /// <summary>The battery fell below the low threshold (once per crossing, re-armed above the hysteresis level).</summary>
+        public const string BatteryLow = "battery_low";
+
+        /// <summary>The device was put on the charger.</summary>
+        public const string Charging = "charging";
+
         /// <summary>Lane names: the gateway's lane table (edge/Gateway/Store/LaneSet.cs) orders them and gives each
         /// its stored code; which type travels in which lane is decided here only (<see cref="LaneOf"/>).</summary>
         public const string AlarmLane = "alarm";
@@ -42,13 +54,14 @@ namespace Eldercare.Firmware.Core.Events
         {
             return type == Sos || type == SosCancel || type == Fall || type == FallCancel || type == Heartbeat
                 || type == CheckIn || type == ServiceRequest
-                || type == Geofence || type == GeofenceReturn || type == NoPosition;
+                || type == Geofence || type == GeofenceReturn || type == NoPosition
+                || type == Wellness || type == NotWorn || type == BatteryLow || type == Charging;
         }
 
         /// <summary>Alarms overtake telemetry at every hop and are never dropped to make room.</summary>
         public static bool IsAlarm(string type)
         {
-            return type == Sos || type == SosCancel || type == Fall || type == FallCancel || type == Geofence;
+            return type == Sos || type == SosCancel || type == Fall || type == FallCancel || type == Geofence || type == Wellness;
         }
 
         /// <summary>Types that mean nothing without a position: the decoder refuses them without lat/lon.</summary>
@@ -74,7 +87,8 @@ namespace Eldercare.Firmware.Core.Events
                 return AlarmLane;
             }
 
-            return type == CheckIn || type == ServiceRequest || type == GeofenceReturn || type == NoPosition ? ServiceLane : TelemetryLane;
+            return type == CheckIn || type == ServiceRequest || type == GeofenceReturn || type == NoPosition
+                || type == NotWorn || type == BatteryLow || type == Charging ? ServiceLane : TelemetryLane;
         }
     }
 }

@@ -18,6 +18,7 @@ internal static class EventTestData
     [
         EventTypes.Sos, EventTypes.SosCancel, EventTypes.Fall, EventTypes.FallCancel, EventTypes.Heartbeat,
         EventTypes.Geofence, EventTypes.GeofenceReturn, EventTypes.NoPosition,
+        EventTypes.Wellness, EventTypes.NotWorn, EventTypes.BatteryLow, EventTypes.Charging,
     ];
 
     public static readonly string[] AllReasons =
@@ -60,6 +61,7 @@ internal static class EventTestData
         + " type=" + e.Type + " ts=" + e.TimestampUnixMilliseconds + " bat=" + e.BatteryPercent
         + " conf=" + e.ConfidencePerMille + " ref=" + e.ReferenceSequence
         + " lat=" + e.LatitudeMicrodegrees + " lon=" + e.LongitudeMicrodegrees + " hdop=" + e.HdopHundredths + " sats=" + e.Satellites
+        + " rssi=" + e.SignalDbm + " fw=" + (e.FirmwareVersion ?? "<null>")
         + " info=" + (e.Info == null ? "<null>" : "\"" + Escape(e.Info) + "\"");
 
     public static void AssertSameValues(DeviceEvent expected, DeviceEvent actual)
@@ -176,9 +178,18 @@ internal static class EventTestData
     private static readonly Gen<string?> OptionalInfo =
         Gen.Frequency<string?>((1, Gen.Const((string?)null)), (4, Info.Select(s => (string?)s)));
 
+    private static readonly Gen<string?> FirmwareVersion = Gen.Frequency<string?>(
+        (1, Gen.Const((string?)null)),
+        (3, Gen.Char["0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ.-+"].Array[1, HeartbeatFields.MaxFirmwareVersionLength].Select(c => (string?)new string(c))));
+
+    private static readonly Gen<int> SignalDbm = Gen.Frequency<int>(
+        (1, Gen.Const(DeviceEvent.NoSignal)),
+        (3, Gen.Int[HeartbeatFields.MinSignalDbm, HeartbeatFields.MaxSignalDbm]),
+        (1, Gen.OneOf(HeartbeatFields.MinSignalDbm, -1, HeartbeatFields.MaxSignalDbm)));
+
     /// <summary>Any event the wire format allows.</summary>
     public static readonly Gen<DeviceEvent> ValidEvent = Gen.Select(
-        WithoutPosition(),
+        WithHeartbeatFields(),
         Gen.Bool,
         Gen.Int[-PositionFields.MaxLatitudeMicrodegrees, PositionFields.MaxLatitudeMicrodegrees],
         Gen.Int[-PositionFields.MaxLongitudeMicrodegrees, PositionFields.MaxLongitudeMicrodegrees],
@@ -194,6 +205,22 @@ internal static class EventTestData
 
             e.HdopHundredths = hdop;
             e.Satellites = satellites;
+            return e;
+        });
+
+    /// <summary><c>rssi</c> and <c>fw</c> go on heartbeats only.</summary>
+    private static Gen<DeviceEvent> WithHeartbeatFields() => Gen.Select(
+        WithoutPosition(),
+        SignalDbm,
+        FirmwareVersion,
+        (e, signal, fw) =>
+        {
+            if (e.Type == EventTypes.Heartbeat)
+            {
+                e.SignalDbm = signal;
+                e.FirmwareVersion = fw;
+            }
+
             return e;
         });
 

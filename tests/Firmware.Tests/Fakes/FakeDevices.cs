@@ -20,7 +20,18 @@ public sealed class FakeBattery : IBattery
 {
     public int Percent { get; set; } = 87;
 
+    public bool Charging { get; set; }
+
     public int ReadPercent() => Percent;
+
+    public bool ReadCharging() => Charging;
+}
+
+public sealed class FakeRadio : IRadio
+{
+    public int SignalDbm { get; set; } = -61;
+
+    public int ReadSignalDbm() => SignalDbm;
 }
 
 public sealed class FakeCardReader : ICardReader
