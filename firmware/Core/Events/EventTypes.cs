@@ -27,6 +27,17 @@ namespace Eldercare.Firmware.Core.Events
         /// <summary>No good GNSS fix for a while: a status, never an alarm; carries the last good position if any.</summary>
         public const string NoPosition = "no_position";
 
+        /// <summary>
+        /// Made by the gateway, never by a device: the device named in <c>subj</c> went silent (missed heartbeats) or lost
+        /// its connection without DISCONNECT (its MQTT last will). An alarm: an elder living alone may be behind it.
+        /// </summary>
+        public const string DeviceOffline = "device_offline";
+
+        /// <summary>Made by the gateway: the device in <c>subj</c> is back (an event from it); clears the
+        /// <see cref="DeviceOffline"/> alarm whose seq is <c>ref</c>, as a cancel does. Alarm lane, so it never
+        /// overtakes its alarm, and not acknowledgeable.</summary>
+        public const string DeviceOnline = "device_online";
+
         public const string AlarmLane = "alarm";
 
         /// <summary>Requests for a service and what answers them: after alarms, before telemetry.</summary>
@@ -39,13 +50,24 @@ namespace Eldercare.Firmware.Core.Events
         {
             return type == Sos || type == SosCancel || type == Fall || type == FallCancel || type == Heartbeat
                 || type == CheckIn || type == ServiceRequest
-                || type == Geofence || type == GeofenceReturn || type == NoPosition;
+                || type == Geofence || type == GeofenceReturn || type == NoPosition
+                || type == DeviceOffline || type == DeviceOnline;
         }
 
         /// <summary>Alarms overtake telemetry at every hop and are never dropped to make room.</summary>
         public static bool IsAlarm(string type)
         {
-            return type == Sos || type == SosCancel || type == Fall || type == FallCancel || type == Geofence;
+            return type == Sos || type == SosCancel || type == Fall || type == FallCancel || type == Geofence
+                || type == DeviceOffline || type == DeviceOnline;
+        }
+
+        /// <summary>
+        /// Types only the gateway makes, about the device in <c>subj</c>: a device that sends one is refused
+        /// (<see cref="RejectReasons.TypeNotAllowed"/>), since it could otherwise raise or clear another device's alarm.
+        /// </summary>
+        public static bool IsGatewayMade(string type)
+        {
+            return type == DeviceOffline || type == DeviceOnline;
         }
 
         /// <summary>Types that mean nothing without a position: the decoder refuses them without lat/lon.</summary>
@@ -60,7 +82,7 @@ namespace Eldercare.Firmware.Core.Events
         /// </summary>
         public static bool IsAcknowledgeable(string type)
         {
-            return (IsAlarm(type) && type != SosCancel && type != FallCancel) || type == ServiceRequest;
+            return (IsAlarm(type) && type != SosCancel && type != FallCancel && type != DeviceOnline) || type == ServiceRequest;
         }
 
         public static string LaneOf(string type)
