@@ -92,7 +92,7 @@ public static class EventsEndpoints
         var rejected = new List<object>();
         foreach (var e in events)
         {
-            var reason = Check(e);
+            var reason = Check(e, parsed.Gateway!);
             if (reason is null)
             {
                 valid.Add(e);
@@ -123,8 +123,14 @@ public static class EventsEndpoints
     }
 
     /// <summary>Per-event meaning, with the firmware core's own rules. Null when fine.</summary>
-    private static string? Check(IncomingEvent e)
+    private static string? Check(IncomingEvent e, string gateway)
     {
+        if (EventTypes.IsGatewayMade(e.Type) && e.Dev != gateway)
+        {
+            // device_offline/device_online say what a gateway saw of a device: only that gateway's own id may make them.
+            return RejectReasons.DeviceMismatch;
+        }
+
         if (!EventCodec.IsValidDeviceId(e.Dev) || e.Boot < 1 || e.Seq < 1)
         {
             return "bad_field";

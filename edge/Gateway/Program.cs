@@ -37,6 +37,12 @@ await using (host)
         Console.Error.WriteLine($"gateway failed to start: {exception.Message}");
         return 1;
     }
+    catch (GatewayConfigurationException exception)
+    {
+        // Checks that need the registry (a GatewayId that is also a device id): reported as configuration, exit 2.
+        Console.Error.WriteLine(exception.Message);
+        return 2;
+    }
 
     // External mode: ready once the broker holds the gateway's subscription. Before it, mosquitto keeps nothing for
     // the gateway (no session yet), so a device's PUBACKed event would be dropped: whoever waits for "ready" (an

@@ -6,6 +6,7 @@ using System.Security.Cryptography.X509Certificates;
 using System.Text;
 using Eldercare.Edge.Gateway.Broker.Sessions;
 using Eldercare.Edge.Gateway.Configuration;
+using Eldercare.Edge.Gateway.Health;
 using Eldercare.Edge.Gateway.Ingest;
 using Eldercare.Edge.Gateway.Metrics;
 using Eldercare.Edge.Gateway.Registry;
@@ -40,7 +41,7 @@ public sealed class DeviceBroker : IHostedService, IAsyncDisposable
     private ITimer? _sweeper;
     private readonly TimeProvider _time;
 
-    public DeviceBroker(MqttOptions options, DeviceAuthenticator authenticator, EventIngestor ingestor, GatewayMetrics metrics, DeviceSessions sessions, ILogger<DeviceBroker> logger, TimeProvider time)
+    public DeviceBroker(MqttOptions options, DeviceAuthenticator authenticator, EventIngestor ingestor, GatewayMetrics metrics, DeviceSessions sessions, ILogger<DeviceBroker> logger, TimeProvider time, IDeviceActivity activity)
     {
         _options = options;
         _authenticator = authenticator;
@@ -48,7 +49,7 @@ public sealed class DeviceBroker : IHostedService, IAsyncDisposable
         _logger = logger;
         _time = time;
         _sessions = sessions;
-        _handler = new DeviceSessionHandler(options, new DevicePolicy(options, authenticator, ingestor, metrics, time), sessions, ingestor, logger, time, _stopping.Token);
+        _handler = new DeviceSessionHandler(options, new DevicePolicy(options, authenticator, ingestor, metrics, time), sessions, ingestor, logger, time, activity, _stopping.Token);
         if (options.TlsPort != 0)
         {
             _certificate = X509CertificateLoader.LoadPkcs12FromFile(options.TlsCertificatePath!, options.TlsCertificatePassword);

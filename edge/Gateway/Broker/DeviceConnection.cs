@@ -64,6 +64,12 @@ internal sealed class DeviceConnection : ISessionLink
 
     public bool IsConnected => DeviceId is not null;
 
+    /// <summary>
+    /// The device ended the connection with DISCONNECT, so MQTT publishes no last will (3.1.2.5; an MQTT 5 DISCONNECT
+    /// 0x04 asks for the will all the same). False for every other close: a lost socket, keep alive, a protocol error.
+    /// </summary>
+    public bool ClosedByDisconnect { get; private set; }
+
     public Task Completion { get; private set; } = Task.CompletedTask;
 
     private ushort KeepAliveSeconds { get; set; }
@@ -272,7 +278,8 @@ internal sealed class DeviceConnection : ISessionLink
             case MqttPubAckPacket pubAck:
                 _handler.Acknowledged(this, pubAck);
                 return true;
-            case MqttDisconnectPacket:
+            case MqttDisconnectPacket disconnect:
+                ClosedByDisconnect = disconnect.ReasonCode != MqttDisconnectReasonCode.DisconnectWithWillMessage;
                 return false;
             default:
                 _handler.Reject(DeviceId ?? Remote, BrokerRejectReasons.ProtocolError, $"{packet.GetType().Name.Replace("Mqtt", string.Empty, StringComparison.Ordinal)} not allowed here: connection closed");

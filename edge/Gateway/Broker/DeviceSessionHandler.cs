@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Text;
 using Eldercare.Edge.Gateway.Broker.Sessions;
 using Eldercare.Edge.Gateway.Configuration;
+using Eldercare.Edge.Gateway.Health;
 using Eldercare.Edge.Gateway.Ingest;
 using Microsoft.Extensions.Logging;
 using MQTTnet.Formatter;
@@ -24,10 +25,14 @@ internal sealed class DeviceSessionHandler : IDeviceSessionHandler
     private readonly ILogger _logger;
     private readonly TimeProvider _time;
     private readonly CancellationToken _stopping;
+    private readonly IDeviceActivity _activity;
     private readonly ConcurrentDictionary<string, DeviceConnection> _byClientId = new(StringComparer.Ordinal);
 
-    public DeviceSessionHandler(MqttOptions options, DevicePolicy policy, DeviceSessions sessions, EventIngestor ingestor, ILogger logger, TimeProvider time, CancellationToken stopping)
+    /// <param name="activity">Device health: connects, events and closes with or without DISCONNECT (the last will).</param>
+    public DeviceSessionHandler(MqttOptions options, DevicePolicy policy, DeviceSessions sessions, EventIngestor ingestor, ILogger logger, TimeProvider time, IDeviceActivity activity, CancellationToken stopping)
     {
+        ArgumentNullException.ThrowIfNull(activity);
+        _activity = activity;
         _options = options;
         _policy = policy;
         _sessions = sessions;
@@ -77,6 +82,7 @@ internal sealed class DeviceSessionHandler : IDeviceSessionHandler
             previous.Abort();
         }
         _policy.Connected(connection.DeviceId!);
+        _activity.Connected(connection.DeviceId!);
         return new ConnectDecision(reason, present, announced);
     }
 
@@ -87,6 +93,12 @@ internal sealed class DeviceSessionHandler : IDeviceSessionHandler
             // CONNACK said Topic Alias Maximum 0 (MQTT 5 3.3.2.3.4: an alias above it is a protocol error).
             Reject(connection.DeviceId!, BrokerRejectReasons.ProtocolError, "topic alias used, none allowed: connection closed");
             return ValueTask.FromResult(new PublishDecision(MqttPubAckReasonCode.ImplementationSpecificError, null, true));
+        }
+
+        if (TopicAcl.ClassifyPublish(connection.DeviceId!, publish.Topic) == TopicKind.Events)
+        {
+            // Anything on its own events topic shows the device alive (even an event refused for its content).
+            _activity.EventReceived(connection.DeviceId!);
         }
 
         return _policy.PublishAsync(connection.DeviceId!, publish.Topic, publish.QualityOfServiceLevel, payload, _stopping);
@@ -156,7 +168,21 @@ internal sealed class DeviceSessionHandler : IDeviceSessionHandler
             return;
         }
 
-        _byClientId.TryRemove(new KeyValuePair<string, DeviceConnection>(connection.ClientId, connection));
+        var current = _byClientId.TryRemove(new KeyValuePair<string, DeviceConnection>(connection.ClientId, connection));
+        // Not when a newer connection took the client id over (the device is here), nor when the gateway itself stops
+        // (every device loses its link; the next run's start-up grace covers it).
+        if (current && connection.DeviceId is { } deviceId && !_stopping.IsCancellationRequested)
+        {
+            if (connection.ClosedByDisconnect)
+            {
+                _activity.Disconnected(deviceId);
+            }
+            else
+            {
+                _activity.ConnectionLost(deviceId);
+            }
+        }
+
         try
         {
             _sessions.Detach(connection);

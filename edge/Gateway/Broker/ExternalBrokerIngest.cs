@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Threading.Channels;
 using Eldercare.Edge.Gateway.Configuration;
+using Eldercare.Edge.Gateway.Health;
 using Eldercare.Edge.Gateway.Ingest;
 using Eldercare.Firmware.Core.Events;
 using Microsoft.Extensions.Hosting;
@@ -38,9 +39,13 @@ public sealed class ExternalBrokerIngest : BackgroundService
         Channel.CreateBounded<PendingAck>(new BoundedChannelOptions(10_000) { SingleReader = true, SingleWriter = true, FullMode = BoundedChannelFullMode.Wait });
     private readonly TaskCompletionSource _firstSubscribe = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly PerDeviceSequencer<IngestResult> _deviceOrder = new();
+    private readonly IDeviceActivity _activity;
 
-    public ExternalBrokerIngest(MqttOptions options, EventIngestor ingestor, ILogger<ExternalBrokerIngest> logger)
+    /// <param name="activity">Device health: each device's events (mosquitto holds the connections, so no last will
+    /// reaches the gateway in this mode; the heartbeat timeout does).</param>
+    public ExternalBrokerIngest(MqttOptions options, EventIngestor ingestor, ILogger<ExternalBrokerIngest> logger, IDeviceActivity activity)
     {
+        _activity = activity;
         _options = options;
         _ingestor = ingestor;
         _logger = logger;
@@ -147,6 +152,7 @@ public sealed class ExternalBrokerIngest : BackgroundService
             // One device's events are ingested one after another (store order = arrival order per device);
             // different devices' events still share group commits.
             var payload = args.ApplicationMessage.Payload.ToArray();
+            _activity.EventReceived(deviceId);
             ingest = _deviceOrder.Run(deviceId, () => _ingestor.IngestAsync(deviceId, payload, CancellationToken.None));
         }
 

@@ -115,6 +115,14 @@ public sealed class AcknowledgementPuller : BackgroundService
             return;
         }
 
+        if (deviceId == _options.GatewayId)
+        {
+            // The gateway's own alarm (device_offline, about its subj): a person saw it, and no device is there to tell.
+            _metrics.CountAcknowledgementRefused("gateway_event");
+            _logger.LogInformation("acknowledgement of {Id} by {By}: a gateway alarm, no downlink", ack.Id, ack.By ?? "-");
+            return;
+        }
+
         var outcome = await _downlinks.EnqueueAsync(deviceId, payload, cancellationToken).ConfigureAwait(false);
         if (outcome == DownlinkOutcome.Queued)
         {

@@ -2,6 +2,7 @@ using Eldercare.Edge.Gateway.Broker;
 using Eldercare.Edge.Gateway.Broker.Sessions;
 using Eldercare.Edge.Gateway.Configuration;
 using Eldercare.Edge.Gateway.Forwarding;
+using Eldercare.Edge.Gateway.Health;
 using Eldercare.Edge.Gateway.Ingest;
 using Eldercare.Edge.Gateway.Metrics;
 using Eldercare.Edge.Gateway.Registry;
@@ -105,6 +106,8 @@ public sealed class GatewayHost : IAsyncDisposable
             throw new GatewayConfigurationException(ingestProblems);
         }
 
+        var healthOptions = BindDeviceHealth(builder.Configuration, options.Forwarder.GatewayId);
+
         builder.Logging.ClearProviders();
         builder.Logging.AddSimpleConsole(console =>
         {
@@ -170,6 +173,7 @@ public sealed class GatewayHost : IAsyncDisposable
             sp.GetRequiredService<TelemetryAdmission>(),
             sp.GetRequiredService<AlarmExpress>(),
             sp.GetRequiredService<RejectionLog>()));
+        AddDeviceHealth(services, healthOptions, options);
         // Registry edits (devices add, a disabled flag) apply without a restart; see edge/README.md "Security".
         services.AddSingleton<RegistryWatcher>();
         services.AddHostedService(sp => sp.GetRequiredService<RegistryWatcher>());
@@ -245,6 +249,8 @@ public sealed class GatewayHost : IAsyncDisposable
         // Open the store and the registry before any listener, so a bad file fails the start, not the first device.
         _ = _app.Services.GetRequiredService<SqliteEventStore>();
         _ = _app.Services.GetRequiredService<DeviceAuthenticator>();
+        // Device health's state before any device connects: a connect or an event lands on what the last run left.
+        _ = _app.Services.GetRequiredService<DeviceHealthMonitor>();
         if (Options.Mqtt.Mode == BrokerMode.Embedded)
         {
             // Sessions too: one left by the last run may have expired while the gateway was down (counted at load).
@@ -269,6 +275,53 @@ public sealed class GatewayHost : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         await _app.DisposeAsync().ConfigureAwait(false);
+    }
+
+    /// <summary>Gateway:DeviceHealth, bound and validated here like Gateway:Ingest: its type lives with its feature.</summary>
+    private static DeviceHealthOptions BindDeviceHealth(IConfiguration configuration, string gatewayId)
+    {
+        DeviceHealthOptions health;
+        try
+        {
+            health = configuration.GetSection("Gateway:DeviceHealth").Get<DeviceHealthOptions>() ?? new DeviceHealthOptions();
+        }
+        catch (InvalidOperationException exception)
+        {
+            throw new GatewayConfigurationException([exception.Message]);
+        }
+
+        var problems = health.Validate(gatewayId).ToList();
+        return problems.Count > 0 ? throw new GatewayConfigurationException(problems) : health;
+    }
+
+    /// <summary>
+    /// Device offline (edge/README.md "Device offline"): its state file beside the store, its events through the store's
+    /// append (the one seam, <see cref="IGatewayEventAppender"/>), the brokers' reports, the pass once a second.
+    /// </summary>
+    private static void AddDeviceHealth(IServiceCollection services, DeviceHealthOptions health, GatewayOptions options)
+    {
+        services.AddSingleton(health);
+        services.AddSingleton(_ => HealthStateStore.Open(options.Store.DataDirectory));
+        services.AddSingleton<IGatewayEventAppender>(sp => new StoreGatewayEventAppender(sp.GetRequiredService<IEventAppender>()));
+        services.AddSingleton(sp =>
+        {
+            var authenticator = sp.GetRequiredService<DeviceAuthenticator>();
+            if (authenticator.TryGetDevice(options.Forwarder.GatewayId, out _))
+            {
+                throw new GatewayConfigurationException([$"Gateway:Forwarder:GatewayId '{options.Forwarder.GatewayId}' is also a device id in the registry: the gateway's own events would share that device's ids"]);
+            }
+
+            var state = sp.GetRequiredService<HealthStateStore>();
+            var writer = new GatewayEventWriter(options.Forwarder.GatewayId, state, sp.GetRequiredService<IGatewayEventAppender>(),
+                sp.GetRequiredService<GatewayMetrics>(), sp.GetRequiredService<ILogger<DeviceHealthMonitor>>());
+            var monitor = new DeviceHealthMonitor(health, writer, state,
+                id => authenticator.TryGetDevice(id, out var device) && device.Enabled, sp.GetRequiredService<TimeProvider>());
+            sp.GetRequiredService<GatewayMetrics>().DevicesOffline = () => monitor.OfflineCount;
+            return monitor;
+        });
+        services.AddSingleton<IDeviceActivity>(sp => sp.GetRequiredService<DeviceHealthMonitor>());
+        services.AddSingleton<DeviceHealthService>();
+        services.AddHostedService(sp => sp.GetRequiredService<DeviceHealthService>());
     }
 
     /// <summary>

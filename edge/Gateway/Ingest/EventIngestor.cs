@@ -71,6 +71,12 @@ public sealed class EventIngestor
             return Reject(topicDeviceId, RejectReasons.DeviceMismatch, $"event dev '{deviceEvent.DeviceId}' published on the topic of '{topicDeviceId}'");
         }
 
+        if (EventTypes.IsGatewayMade(deviceEvent.Type))
+        {
+            // Only the gateway says a device is offline or back (about its subj); a device could raise or clear another's.
+            return Reject(topicDeviceId, RejectReasons.TypeNotAllowed, $"'{deviceEvent.Type}' is made by the gateway, never by a device");
+        }
+
         // Valid UTF-8 was checked by the decoder (which kept the text it decoded), so it round-trips byte for byte.
         var record = EventRecord.FromDevice(deviceEvent, decoded.Text ?? System.Text.Encoding.UTF8.GetString(payload), receivedAt);
         // A wrong device clock is flagged, never a reason to drop: the gateway's receive time is the trusted one.

@@ -119,6 +119,34 @@ public sealed class GatewayMetrics
 
     public void CountAcknowledgementPollFailure() => Interlocked.Increment(ref _acknowledgementPollFailures);
 
+    private long _deviceOfflineRaised;
+    private long _deviceOfflineCleared;
+    private long _gatewayEventAppendFailures;
+    private long _deviceHealthFailures;
+
+    /// <summary>Devices alarmed offline now (device health), read at scrape time.</summary>
+    public Func<long> DevicesOffline { get; set; } = () => 0;
+
+    public long DeviceOfflineRaised => Interlocked.Read(ref _deviceOfflineRaised);
+
+    public long DeviceOfflineCleared => Interlocked.Read(ref _deviceOfflineCleared);
+
+    public long GatewayEventAppendFailures => Interlocked.Read(ref _gatewayEventAppendFailures);
+
+    public long DeviceHealthFailures => Interlocked.Read(ref _deviceHealthFailures);
+
+    /// <summary>A device_offline alarm raised (kept durably, on its way to the store).</summary>
+    public void CountDeviceOfflineRaised() => Interlocked.Increment(ref _deviceOfflineRaised);
+
+    /// <summary>A device_online event raised: the device's offline alarm cleared.</summary>
+    public void CountDeviceOfflineCleared() => Interlocked.Increment(ref _deviceOfflineCleared);
+
+    /// <summary>A gateway event whose append failed (kept, tried again).</summary>
+    public void CountGatewayEventAppendFailure() => Interlocked.Increment(ref _gatewayEventAppendFailures);
+
+    /// <summary>A device health pass that failed (its state not written; done again at the next pass).</summary>
+    public void CountDeviceHealthFailure() => Interlocked.Increment(ref _deviceHealthFailures);
+
     public void CountReceived() => Interlocked.Increment(ref _received);
 
     public void CountStored() => Interlocked.Increment(ref _stored);
@@ -185,6 +213,11 @@ public sealed class GatewayMetrics
         Counter(text, "gateway_acks_queued_total", "Acknowledgements queued as ack downlinks for their device.", AcknowledgementsQueued);
         Labelled(text, "gateway_acks_refused_total", "Acknowledgements not sent to a device, by reason.", _acknowledgementsRefused);
         Counter(text, "gateway_acks_poll_failures_total", "Reads of the platform's acknowledgements that failed (retried).", AcknowledgementPollFailures);
+        Counter(text, "gateway_device_offline_alarms_total", "device_offline alarms raised by the gateway (missed heartbeats or a lost connection).", DeviceOfflineRaised);
+        Counter(text, "gateway_device_offline_cleared_total", "device_online events raised: an offline alarm cleared by the device's return.", DeviceOfflineCleared);
+        Counter(text, "gateway_device_health_append_failures_total", "Gateway events (device_offline/online) whose append failed; kept and tried again.", GatewayEventAppendFailures);
+        Counter(text, "gateway_device_health_failures_total", "Device health passes that failed (state not written; done again next pass).", DeviceHealthFailures);
+        Gauge(text, "gateway_devices_offline", "Devices alarmed offline now (open device_offline alarms).", DevicesOffline());
         Gauge(text, "gateway_downlinks_queue_depth", "Downlinks queued and not yet acknowledged, all devices.", DownlinksQueued());
         Gauge(text, "gateway_sessions", "MQTT sessions held by the embedded broker (connected or persistent).", SessionsHeld());
         Gauge(text, "gateway_store_queue_depth", "Appends waiting for the group commit.", QueueDepth());

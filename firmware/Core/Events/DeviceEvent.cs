@@ -32,6 +32,7 @@ namespace Eldercare.Firmware.Core.Events
             Info = null;
             Card = null;
             Service = null;
+            Subject = null;
             LatitudeMicrodegrees = NoCoordinate;
             LongitudeMicrodegrees = NoCoordinate;
             HdopHundredths = Absent;
@@ -69,6 +70,14 @@ namespace Eldercare.Firmware.Core.Events
 
         /// <summary>For a service request: one of <see cref="ServiceCodes"/>, or null.</summary>
         public string Service { get; set; }
+
+        /// <summary>
+        /// On a gateway-made event (<see cref="EventTypes.IsGatewayMade"/>): the device it is about ("subj"), a valid
+        /// device id; null on every other event. <see cref="DeviceId"/> is then the gateway's id, so the event keeps an
+        /// identity of its own (gateway:boot:seq) that no device can collide with.
+        /// </summary>
+        public string Subject { get; set; }
+
         /// <summary>
         /// Position (geofence events): latitude in 1e-6 degree (0.11 m; on the wire "lat" with up to 6 decimals), or
         /// <see cref="NoCoordinate"/>. Six decimals are finer than any GNSS fix (metres) without pretending more.

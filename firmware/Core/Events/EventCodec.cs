@@ -38,6 +38,7 @@ namespace Eldercare.Firmware.Core.Events
         private const int FieldSats = 65536;
         private const int FieldRssi = 131072;
         private const int FieldFw = 262144;
+        private const int FieldSubj = 524288;
         private const int Required = FieldV | FieldId | FieldDev | FieldBoot | FieldSeq | FieldType | FieldTs;
 
         public static byte[] Encode(DeviceEvent e)
@@ -98,6 +99,12 @@ namespace Eldercare.Firmware.Core.Events
                 AppendString(b, e.Service);
             }
 
+            if (e.Subject != null)
+            {
+                b.Append(",\"subj\":");
+                AppendString(b, e.Subject);
+            }
+
             PositionFields.Append(b, e);
             HeartbeatFields.Append(b, e);
             b.Append('}');
@@ -147,7 +154,7 @@ namespace Eldercare.Firmware.Core.Events
             long latitude = DeviceEvent.NoCoordinate, longitude = DeviceEvent.NoCoordinate, hdop = DeviceEvent.Absent, satellites = DeviceEvent.Absent;
             long signal = DeviceEvent.NoSignal;
             int confidence = DeviceEvent.Absent;
-            string id = null, dev = null, type = null, info = null, card = null, svc = null, fw = null;
+            string id = null, dev = null, type = null, info = null, card = null, svc = null, fw = null, subj = null;
             while (true)
             {
                 string key;
@@ -180,7 +187,7 @@ namespace Eldercare.Firmware.Core.Events
                     return DecodeResult.Reject(RejectReasons.BadField, "field '" + key + "' is nested; v1 is flat");
                 }
 
-                bool wantString = field == FieldId || field == FieldDev || field == FieldType || field == FieldInfo || field == FieldCard || field == FieldSvc || field == FieldFw;
+                bool wantString = field == FieldId || field == FieldDev || field == FieldType || field == FieldInfo || field == FieldCard || field == FieldSvc || field == FieldFw || field == FieldSubj;
                 if (kind == FlatJsonReader.ValueLiteral)
                 {
                     string literal;
@@ -220,6 +227,7 @@ namespace Eldercare.Firmware.Core.Events
                     else if (field == FieldCard) { card = s; }
                     else if (field == FieldSvc) { svc = s; }
                     else if (field == FieldFw) { fw = s; }
+                    else if (field == FieldSubj) { subj = s; }
                     else { info = s; }
                     continue;
                 }
@@ -308,6 +316,12 @@ namespace Eldercare.Firmware.Core.Events
                 return DecodeResult.Reject(RejectReasons.BadField, problem);
             }
 
+            problem = CheckSubject(type, subj, (seen & FieldRef) != 0);
+            if (problem != null)
+            {
+                return DecodeResult.Reject(subj == null || problem == MissingRef ? RejectReasons.MissingField : RejectReasons.BadField, problem);
+            }
+
             bool missingPosition;
             problem = PositionFields.Check(type, (seen & FieldLat) != 0, (seen & FieldLon) != 0, latitude, longitude, hdop, (seen & FieldSats) != 0, satellites, out missingPosition);
             if (problem != null)
@@ -333,6 +347,7 @@ namespace Eldercare.Firmware.Core.Events
             e.Info = info;
             e.Card = card;
             e.Service = svc;
+            e.Subject = subj;
             e.LatitudeMicrodegrees = (int)latitude;
             e.LongitudeMicrodegrees = (int)longitude;
             e.HdopHundredths = (int)hdop;
@@ -432,6 +447,32 @@ namespace Eldercare.Firmware.Core.Events
             return svc != null ? "svc is only for service" : null;
         }
 
+        private const string MissingRef = "missing ref: a device_online names the seq of the device_offline it clears";
+
+        /// <summary>
+        /// <c>subj</c>: the device a gateway-made event is about, a valid device id; required on those types and nowhere
+        /// else (a device's own event is about itself). A <c>device_online</c> names the alarm it clears in <c>ref</c>.
+        /// </summary>
+        private static string CheckSubject(string type, string subj, bool hasRef)
+        {
+            if (!EventTypes.IsGatewayMade(type))
+            {
+                return subj != null ? "subj is only for device_offline and device_online" : null;
+            }
+
+            if (subj == null)
+            {
+                return "missing subj: a " + type + " names the device it is about";
+            }
+
+            if (!IsValidDeviceId(subj))
+            {
+                return "subj must be a device id: 1-32 of a-z, 0-9, '-'";
+            }
+
+            return type == EventTypes.DeviceOnline && !hasRef ? MissingRef : null;
+        }
+
         /// <summary>Upper-case hex of a 4, 7 or 10 byte UID.</summary>
         public static bool IsValidCardUid(string card)
         {
@@ -485,6 +526,7 @@ namespace Eldercare.Firmware.Core.Events
                 case "sats": return FieldSats;
                 case "rssi": return FieldRssi;
                 case "fw": return FieldFw;
+                case "subj": return FieldSubj;
                 default: return 0;
             }
         }

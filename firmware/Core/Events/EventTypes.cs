@@ -39,6 +39,17 @@ namespace Eldercare.Firmware.Core.Events
         /// <summary>The device was put on the charger.</summary>
         public const string Charging = "charging";
 
+        /// <summary>
+        /// Made by the gateway, never by a device: the device named in <c>subj</c> went silent (missed heartbeats) or lost
+        /// its connection without DISCONNECT (its MQTT last will). An alarm: an elder living alone may be behind it.
+        /// </summary>
+        public const string DeviceOffline = "device_offline";
+
+        /// <summary>Made by the gateway: the device in <c>subj</c> is back (an event from it); clears the
+        /// <see cref="DeviceOffline"/> alarm whose seq is <c>ref</c>, as a cancel does. Alarm lane, so it never
+        /// overtakes its alarm, and not acknowledgeable.</summary>
+        public const string DeviceOnline = "device_online";
+
         /// <summary>Lane names: the gateway's lane table (edge/Gateway/Store/LaneSet.cs) orders them and gives each
         /// its stored code; which type travels in which lane is decided here only (<see cref="LaneOf"/>).</summary>
         public const string AlarmLane = "alarm";
@@ -55,13 +66,24 @@ namespace Eldercare.Firmware.Core.Events
             return type == Sos || type == SosCancel || type == Fall || type == FallCancel || type == Heartbeat
                 || type == CheckIn || type == ServiceRequest
                 || type == Geofence || type == GeofenceReturn || type == NoPosition
-                || type == Wellness || type == NotWorn || type == BatteryLow || type == Charging;
+                || type == Wellness || type == NotWorn || type == BatteryLow || type == Charging
+                || type == DeviceOffline || type == DeviceOnline;
         }
 
         /// <summary>Alarms overtake telemetry at every hop and are never dropped to make room.</summary>
         public static bool IsAlarm(string type)
         {
-            return type == Sos || type == SosCancel || type == Fall || type == FallCancel || type == Geofence || type == Wellness;
+            return type == Sos || type == SosCancel || type == Fall || type == FallCancel || type == Geofence || type == Wellness
+                || type == DeviceOffline || type == DeviceOnline;
+        }
+
+        /// <summary>
+        /// Types only the gateway makes, about the device in <c>subj</c>: a device that sends one is refused
+        /// (<see cref="RejectReasons.TypeNotAllowed"/>), since it could otherwise raise or clear another device's alarm.
+        /// </summary>
+        public static bool IsGatewayMade(string type)
+        {
+            return type == DeviceOffline || type == DeviceOnline;
         }
 
         /// <summary>Types that mean nothing without a position: the decoder refuses them without lat/lon.</summary>
@@ -76,7 +98,7 @@ namespace Eldercare.Firmware.Core.Events
         /// </summary>
         public static bool IsAcknowledgeable(string type)
         {
-            return (IsAlarm(type) && type != SosCancel && type != FallCancel) || type == ServiceRequest;
+            return (IsAlarm(type) && type != SosCancel && type != FallCancel && type != DeviceOnline) || type == ServiceRequest;
         }
 
         /// <summary>The one mapping of event types to lanes (device, gateway, bench and tests all ask here).</summary>

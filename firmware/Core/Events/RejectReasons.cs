@@ -10,6 +10,9 @@ namespace Eldercare.Firmware.Core.Events
         public const string BadField = "bad_field";
         public const string UnknownField = "unknown_field";
         public const string UnknownType = "unknown_type";
+
+        /// <summary>A type only the gateway makes (<see cref="EventTypes.IsGatewayMade"/>) sent by a device.</summary>
+        public const string TypeNotAllowed = "type_not_allowed";
         public const string IdMismatch = "id_mismatch";
         public const string DeviceMismatch = "device_mismatch";
         public const string TopicNotAllowed = "topic_not_allowed";

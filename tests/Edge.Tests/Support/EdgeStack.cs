@@ -40,6 +40,9 @@ public sealed class EdgeStack : IAsyncDisposable
 
     public string DatabasePath => Path.Combine(DataDirectory, "events.db");
 
+    /// <summary>The cloud stub's data directory (its <c>cloud.db</c>).</summary>
+    public string CloudDataDirectory => Path.Combine(_directory.Path, "cloud");
+
     /// <summary>The registry file the gateway watches (edits apply without a restart).</summary>
     public string RegistryPath => Path.Combine(_directory.Path, "devices.json");
 

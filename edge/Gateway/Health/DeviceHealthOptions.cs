@@ -1,0 +1,66 @@
+using Eldercare.Firmware.Core.Events;
+
+namespace Eldercare.Edge.Gateway.Health;
+
+/// <summary>
+/// Configuration section <c>Gateway:DeviceHealth</c>: when the gateway raises a <c>device_offline</c> alarm for a device
+/// (edge/README.md "Device offline"). Times in whole seconds, as installers write them.
+/// </summary>
+public sealed class DeviceHealthOptions
+{
+    /// <summary>The devices' heartbeat period (the firmware's <c>HeartbeatIntervalSeconds</c>, 60 by default); one value
+    /// per gateway, since a community's devices are provisioned alike.</summary>
+    public int HeartbeatIntervalSeconds { get; init; } = 60;
+
+    /// <summary>Heartbeat periods without any event before the alarm: 3, so one lost heartbeat or a Wi-Fi hiccup never
+    /// raises one, and a silent device is noticed within minutes.</summary>
+    public int MissedHeartbeats { get; init; } = 3;
+
+    /// <summary>
+    /// After a gateway start, no alarm before this: every device lost its connection with the gateway and needs time to
+    /// reconnect (its backoff) and send an event (up to one heartbeat period). 120 s = 2 heartbeat periods at the
+    /// default interval; keep it at 2 periods or more when the interval is raised.
+    /// </summary>
+    public int StartupGraceSeconds { get; init; } = 120;
+
+    /// <summary>
+    /// A connection lost without DISCONNECT (where an MQTT last will fires) raises the alarm only if the device has not
+    /// reconnected within this: a roaming pendant or an access point's restart loses the link for seconds.
+    /// </summary>
+    public int LostConnectionGraceSeconds { get; init; } = 30;
+
+    /// <summary>Last-seen times are written in one transaction this often (and at a clean stop), not per event: an SD
+    /// card's writes. A crash loses at most this much of them, which the start-up grace covers.</summary>
+    public int LastSeenSaveIntervalSeconds { get; init; } = 60;
+
+    public long SilenceLimitMilliseconds => (long)HeartbeatIntervalSeconds * MissedHeartbeats * 1000;
+
+    /// <param name="gatewayId">Gateway:Forwarder:GatewayId: the <c>dev</c> of the gateway's own events.</param>
+    public IEnumerable<string> Validate(string gatewayId)
+    {
+        if (HeartbeatIntervalSeconds < 1)
+        {
+            yield return $"Gateway:DeviceHealth:HeartbeatIntervalSeconds must be >= 1, got {HeartbeatIntervalSeconds}";
+        }
+
+        if (MissedHeartbeats is < 1 or > 1000)
+        {
+            yield return $"Gateway:DeviceHealth:MissedHeartbeats must be 1..1000, got {MissedHeartbeats}";
+        }
+
+        if (StartupGraceSeconds < 0 || LostConnectionGraceSeconds < 0)
+        {
+            yield return "Gateway:DeviceHealth:StartupGraceSeconds and LostConnectionGraceSeconds must be >= 0";
+        }
+
+        if (LastSeenSaveIntervalSeconds < 1)
+        {
+            yield return $"Gateway:DeviceHealth:LastSeenSaveIntervalSeconds must be >= 1, got {LastSeenSaveIntervalSeconds}";
+        }
+
+        if (!EventCodec.IsValidDeviceId(gatewayId))
+        {
+            yield return $"Gateway:Forwarder:GatewayId '{gatewayId}' must be a valid device id (1-32 of a-z, 0-9, '-'): it is the dev of the gateway's own device_offline events";
+        }
+    }
+}
