@@ -208,6 +208,13 @@ public sealed class VirtualPendant : IAsyncDisposable
     {
         lock (_tickLock)
         {
+            if (Eldercare.Firmware.Core.Events.EventTypes.NeedsPosition(type))
+            {
+                // A geofence event means nothing without a position: a fixed good fix (Weihai, 37.5131 N 122.1204 E).
+                var fix = new GnssFix { IsValid = true, HasPosition = true, LatitudeE7 = 375_131_000, LongitudeE7 = 1_221_204_000, Satellites = 9, HdopHundredths = 90, Sentence = GnssFix.FromGga };
+                return _app.RaiseWithPosition(type, fix, "zone=home;out=150m");
+            }
+
             return _app.Raise(type, Eldercare.Firmware.Core.Events.DeviceEvent.Absent, Eldercare.Firmware.Core.Events.DeviceEvent.Absent, null);
         }
     }

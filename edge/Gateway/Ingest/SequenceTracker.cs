@@ -35,7 +35,7 @@ public sealed class SequenceTracker
             var device = _devices.GetOrAdd(mark.DeviceId, _ => new Marks());
             lock (device)
             {
-                device.Raise(mark.Lane == EventTypes.AlarmLane, mark.BootEpoch, mark.Sequence);
+                device.Raise(mark.Lane, mark.BootEpoch, mark.Sequence);
             }
         }
     }
@@ -44,39 +44,61 @@ public sealed class SequenceTracker
     public Observation Observe(string deviceId, string lane, int bootEpoch, int sequence)
     {
         var device = _devices.GetOrAdd(deviceId, _ => new Marks());
-        var alarm = lane == EventTypes.AlarmLane;
         lock (device)
         {
-            var ahead = IsAbove(bootEpoch, sequence, device.AlarmBoot, device.AlarmSeq)
-                && IsAbove(bootEpoch, sequence, device.TelemetryBoot, device.TelemetrySeq);
-            var (laneBoot, laneSeq) = alarm ? (device.AlarmBoot, device.AlarmSeq) : (device.TelemetryBoot, device.TelemetrySeq);
+            var ahead = device.IsAboveEveryLane(bootEpoch, sequence);
+            var (laneBoot, laneSeq) = device.Of(lane);
             var behind = bootEpoch == laneBoot && sequence < laneSeq;
-            device.Raise(alarm, bootEpoch, sequence);
+            device.Raise(lane, bootEpoch, sequence);
             return new Observation(ahead, behind);
         }
     }
 
     private static bool IsAbove(int boot, int seq, int markBoot, int markSeq) => boot > markBoot || (boot == markBoot && seq > markSeq);
 
+    /// <summary>
+    /// One device's highest (boot, seq) per lane, for whichever lanes it sent in (lanes are data: alarm, service,
+    /// telemetry today). Each lane is its own order: a service event sent before older heartbeats is not a regression.
+    /// </summary>
     private sealed class Marks
     {
-        public int AlarmBoot;
-        public int AlarmSeq;
-        public int TelemetryBoot;
-        public int TelemetrySeq;
+        private string[] _lanes = [];
+        private int[] _boots = [];
+        private int[] _seqs = [];
 
-        public void Raise(bool alarm, int boot, int seq)
+        public (int Boot, int Seq) Of(string lane)
         {
-            if (alarm)
+            var i = Array.IndexOf(_lanes, lane);
+            return i < 0 ? (0, 0) : (_boots[i], _seqs[i]);
+        }
+
+        public bool IsAboveEveryLane(int boot, int seq)
+        {
+            for (var i = 0; i < _lanes.Length; i++)
             {
-                if (IsAbove(boot, seq, AlarmBoot, AlarmSeq))
+                if (!IsAbove(boot, seq, _boots[i], _seqs[i]))
                 {
-                    (AlarmBoot, AlarmSeq) = (boot, seq);
+                    return false;
                 }
             }
-            else if (IsAbove(boot, seq, TelemetryBoot, TelemetrySeq))
+
+            return true;
+        }
+
+        public void Raise(string lane, int boot, int seq)
+        {
+            var i = Array.IndexOf(_lanes, lane);
+            if (i < 0)
             {
-                (TelemetryBoot, TelemetrySeq) = (boot, seq);
+                _lanes = [.. _lanes, lane];
+                _boots = [.. _boots, boot];
+                _seqs = [.. _seqs, seq];
+                return;
+            }
+
+            if (IsAbove(boot, seq, _boots[i], _seqs[i]))
+            {
+                (_boots[i], _seqs[i]) = (boot, seq);
             }
         }
     }

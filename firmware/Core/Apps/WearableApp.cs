@@ -260,6 +260,12 @@ namespace Eldercare.Firmware.Core.Apps
             return _events.Raise(type, confidencePerMille, referenceSequence, info);
         }
 
+        /// <summary>Makes and stores an event that carries a position (the geofence's raiser; the host twin's load generator).</summary>
+        public int RaiseWithPosition(string type, Gnss.GnssFix fix, string info)
+        {
+            return _events.RaiseWithPosition(type, fix, info);
+        }
+
         private void OnDelivered(object sender, OutboxEntry entry)
         {
             if (entry.BootEpoch == _sequencer.BootEpoch)

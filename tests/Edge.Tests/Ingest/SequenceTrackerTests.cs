@@ -47,6 +47,22 @@ public sealed class SequenceTrackerTests
     }
 
     [TestMethod]
+    public void Observe_ServiceEventBeforeOlderTelemetry_NeitherBehind_ButALowerServiceSeqIs()
+    {
+        // Three lanes, each its own order: a kiosk's request (service) goes before its queued heartbeats.
+        var tracker = new SequenceTracker();
+        tracker.Observe("k-1", Telemetry, 1, 9);
+
+        var request = tracker.Observe("k-1", EventTypes.ServiceLane, 1, 12);
+        var heartbeat = tracker.Observe("k-1", Telemetry, 1, 10);
+        var older = tracker.Observe("k-1", EventTypes.ServiceLane, 1, 11);
+
+        Assert.IsFalse(request.Behind);
+        Assert.IsFalse(heartbeat.Behind, "the service lane's seq does not count against telemetry");
+        Assert.IsTrue(older.Behind, "a new service id below the service lane's mark is a regression");
+    }
+
+    [TestMethod]
     [DataRow(1, 5, false, true, DisplayName = "same boot, lower seq: behind")]
     [DataRow(1, 9, false, false, DisplayName = "same boot, same seq (a resend): not behind")]
     [DataRow(1, 10, true, false, DisplayName = "same boot, higher seq: ahead")]

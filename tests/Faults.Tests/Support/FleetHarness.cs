@@ -31,6 +31,8 @@ public sealed class FleetHarness : IAsyncDisposable
     private readonly ConcurrentDictionary<string, SentEvent> _acknowledged = new(StringComparer.Ordinal);
     private readonly Stopwatch _clock = Stopwatch.StartNew();
     private MosquittoProcess? _mosquitto;
+    private static readonly string[] AlarmTypes = [EventTypes.Sos, EventTypes.Fall, EventTypes.Wellness, EventTypes.Geofence];
+
     private int _sosPresses;
     private int _boots;
 
@@ -273,9 +275,11 @@ public sealed class FleetHarness : IAsyncDisposable
             var burst = Math.Min(random.Next(_options.MinBurst, _options.MaxBurst + 1), _options.EventsPerDevice - raised);
             for (var i = 0; i < burst; i++)
             {
+                // Every alarm kind a wearable raises, and a service-lane event now and then, so every lane's
+                // exactly-once and per-device order are checked under the faults (issue 13).
                 var type = random.Next(100) < _options.AlarmPercent
-                    ? (random.Next(2) == 0 ? EventTypes.Sos : EventTypes.Fall)
-                    : EventTypes.Heartbeat;
+                    ? AlarmTypes[random.Next(AlarmTypes.Length)]
+                    : (random.Next(20) == 0 ? EventTypes.Charging : EventTypes.Heartbeat);
                 Raise(device, type);
             }
 
