@@ -166,6 +166,20 @@ public sealed class EventsDatabase : IDisposable
         return (stored, duplicates);
     }
 
+    /// <summary>A stored payload as a JSON object for the query answer (every stored payload passed the strict decoder).</summary>
+    private static System.Text.Json.JsonElement? PayloadObject(string payload)
+    {
+        try
+        {
+            using var document = System.Text.Json.JsonDocument.Parse(payload);
+            return document.RootElement.Clone();
+        }
+        catch (System.Text.Json.JsonException)
+        {
+            return null;
+        }
+    }
+
     public Task<List<StoredEventView>> QueryAsync(string? dev, string? type) => QueryAsync(dev, type, null, null, null);
 
     /// <summary>Stored events in arrival order; each filter is optional (<paramref name="fromTs"/>/<paramref name="toTs"/>: the device's ts, inclusive).</summary>
@@ -175,7 +189,7 @@ public sealed class EventsDatabase : IDisposable
         try
         {
             using var command = _connection.CreateCommand();
-            command.CommandText = "SELECT id, dev, type, lane, boot, seq, ts, rx, cloud_rx, gateway, skew_ms, fault, conflict_of FROM events WHERE ($dev IS NULL OR dev = $dev) AND ($type IS NULL OR type = $type) AND ($lane IS NULL OR lane = $lane) AND ($from IS NULL OR ts >= $from) AND ($to IS NULL OR ts <= $to) ORDER BY arrival";
+            command.CommandText = "SELECT id, dev, type, lane, boot, seq, ts, rx, cloud_rx, gateway, skew_ms, fault, conflict_of, payload FROM events WHERE ($dev IS NULL OR dev = $dev) AND ($type IS NULL OR type = $type) AND ($lane IS NULL OR lane = $lane) AND ($from IS NULL OR ts >= $from) AND ($to IS NULL OR ts <= $to) ORDER BY arrival";
             command.Parameters.AddWithValue("$dev", (object?)dev ?? DBNull.Value);
             command.Parameters.AddWithValue("$lane", (object?)lane ?? DBNull.Value);
             command.Parameters.AddWithValue("$from", (object?)fromTs ?? DBNull.Value);
@@ -187,7 +201,7 @@ public sealed class EventsDatabase : IDisposable
             {
                 result.Add(new StoredEventView(rows.GetString(0), rows.GetString(1), rows.GetString(2), rows.GetString(3),
                     rows.GetInt32(4), rows.GetInt32(5), rows.GetInt64(6), rows.GetInt64(7), rows.GetInt64(8), rows.GetString(9),
-                    rows.IsDBNull(10) ? null : rows.GetInt64(10), rows.IsDBNull(11) ? null : rows.GetString(11), rows.IsDBNull(12) ? null : rows.GetString(12)));
+                    rows.IsDBNull(10) ? null : rows.GetInt64(10), rows.IsDBNull(11) ? null : rows.GetString(11), rows.IsDBNull(12) ? null : rows.GetString(12), PayloadObject(rows.GetString(13))));
             }
 
             return result;

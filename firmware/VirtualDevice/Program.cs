@@ -3,9 +3,13 @@ using Eldercare.VirtualDevice;
 
 // Host twin CLI: provision a list of devices, then run them against a gateway.
 //   provision --count 20 --prefix pendant --out devices.csv
-//   run --broker 127.0.0.1:1883 --devices devices.csv --data-dir data/devices [--sos pendant-0001 --sos-after-seconds 5]
-// While running, stdin takes commands: "sos <id>", "cancel <id>", "fall <id>", "wander <id>" (with --gnss-log),
-// "quiet <id>" / "active <id>" (wellness), "charge <id>" / "unplug <id>" (charger), "quit".
+//   run --broker 127.0.0.1:1883 --devices devices.csv --data-dir data/devices [--cloud http://127.0.0.1:5080] [--sos pendant-0001 --sos-after-seconds 5]
+// While running, stdin takes commands: "sos <id>", "cancel <id>", "fall <id>", "wander <id>" (a watch, with --gnss-log),
+// "quiet <id>" / "active <id>" (wellness), "charge <id>" / "unplug <id>" (charger), "powercut <id>" / "poweron <id>",
+// kiosks "card <kiosk> <uid hex>", "service <kiosk> meal", "sos <kiosk>", "ack <event id>" (at the cloud stub), "quit".
+//   smoke --broker 127.0.0.1:1883 --cloud http://127.0.0.1:5080 --devices devices.csv --data-dir data/smoke
+// plays every flow (sos, fall, kiosk, geofence, wellness, offline, ack) and checks each at the cloud stub and on the
+// devices: one line "smoke: <flow> PASS|FAIL (...)" each, exit 0 only when all pass.
 var countOption = new Option<int>("--count") { Description = "How many devices", DefaultValueFactory = _ => 20 };
 var prefixOption = new Option<string>("--prefix") { Description = "Device id prefix", DefaultValueFactory = _ => "pendant" };
 var outOption = new Option<string>("--out") { Description = "Device list to write (CSV: device_id,secret)", Required = true };
@@ -34,31 +38,33 @@ var sosAfterOption = new Option<int>("--sos-after-seconds") { Description = "Whe
 var gnssLogOption = new Option<string?>("--gnss-log") { Description = "Recorded NMEA walk for every device's GNSS module (e.g. ../shared/datasets/gnss/gnss_lib_py/pixel6.nmea); 'wander ID' plays it" };
 var wellnessOption = new Option<int?>("--wellness-minutes") { Description = "Wellness period of every wearable, minutes (default: the core's 180); 1-2 for a demo of 'quiet ID'" };
 var wakingOption = new Option<string?>("--waking-hours") { Description = "Waking hours, local China time, HH:MM-HH:MM (default 07:00-22:00; 00:00-24:00 for all day)" };
+var cloudOption = new Option<string?>("--cloud") { Description = "The cloud stub's base URL, for 'ack EVENT_ID' (an operator's acknowledgement)" };
 var durationOption = new Option<int>("--duration-seconds") { Description = "Stop after this long (0 = until Ctrl-C or 'quit')", DefaultValueFactory = _ => 0 };
 var run = new Command("run", "Run the devices of a list against a gateway")
 {
     brokerOption, devicesOption, dataOption, heartbeatOption, sosOption, sosAfterOption, durationOption, gnssLogOption,
-    wellnessOption, wakingOption,
+    wellnessOption, wakingOption, cloudOption,
 };
 run.SetAction(async (parse, cancel) =>
 {
-    string broker = parse.GetValue(brokerOption)!;
-    int colon = broker.LastIndexOf(':');
-    if (colon <= 0 || !int.TryParse(broker.AsSpan(colon + 1), out int port) || port is < 1 or > 65535)
+    if (!CliArguments.TryBroker(parse.GetValue(brokerOption)!, out string host, out int port)
+        || !CliArguments.TryDevices(parse.GetValue(devicesOption)!, out IReadOnlyList<DeviceCredentials> devices)
+        || !CliArguments.TryCloud(parse.GetValue(cloudOption), out Uri? cloudUrl))
     {
-        Console.Error.WriteLine($"error: --broker '{broker}' is not host:port");
         return 2;
     }
 
-    IReadOnlyList<DeviceCredentials> devices;
-    try
+    IReadOnlyList<Eldercare.VirtualDevice.Adapters.NmeaLogLine>? gnssLog = null;
+    string? gnssPath = parse.GetValue(gnssLogOption);
+    if (gnssPath is not null)
     {
-        devices = DeviceList.Load(parse.GetValue(devicesOption)!);
-    }
-    catch (InvalidDataException ex)
-    {
-        Console.Error.WriteLine("error: " + ex.Message);
-        return 2;
+        if (!File.Exists(gnssPath))
+        {
+            Console.Error.WriteLine($"error: --gnss-log '{gnssPath}' does not exist");
+            return 2;
+        }
+
+        gnssLog = Eldercare.VirtualDevice.Adapters.NmeaLog.Load(gnssPath);
     }
 
     int? wellnessMinutes = parse.GetValue(wellnessOption);
@@ -81,17 +87,58 @@ run.SetAction(async (parse, cancel) =>
         waking = (from, until);
     }
 
-    var settings = new CommunitySettings(broker[..colon], port, parse.GetValue(dataOption)!)
+    var settings = new CommunitySettings(host, port, parse.GetValue(dataOption)!)
     {
         WellnessMinutes = wellnessMinutes,
         WakingHours = waking,
         HeartbeatIntervalSeconds = parse.GetValue(heartbeatOption),
-        GnssLogPath = parse.GetValue(gnssLogOption),
+        GnssLog = gnssLog,
     };
     await using var community = new Community(settings, devices, Console.Out);
-    return await community.RunAsync(
+    using var cloud = cloudUrl is null ? null : new Eldercare.VirtualDevice.Cloud.CloudStubClient(cloudUrl);
+    return await new CommunityConsole(community, cloud).RunAsync(
         parse.GetValue(sosOption), TimeSpan.FromSeconds(parse.GetValue(sosAfterOption)), TimeSpan.FromSeconds(parse.GetValue(durationOption)), Console.In, cancel);
 });
 
-var root = new RootCommand("Eldercare virtual devices (host twin of the pendant firmware)") { provision, run };
+var smokeCloudOption = new Option<string>("--cloud") { Description = "The cloud stub's base URL", Required = true };
+var smokeDataOption = new Option<string>("--data-dir") { Description = "Where each device keeps its flash", DefaultValueFactory = _ => "data/smoke" };
+var gatewayIdOption = new Option<string>("--gateway-id") { Description = "The gateway's id (Gateway:Forwarder:GatewayId): the dev of its device_offline", DefaultValueFactory = _ => "gw-01" };
+var smokeHeartbeatOption = new Option<int>("--heartbeat-seconds") { Description = "Heartbeat period (the gateway's Gateway:DeviceHealth:HeartbeatIntervalSeconds)", DefaultValueFactory = _ => 5 };
+var smokeWellnessOption = new Option<int>("--wellness-minutes") { Description = "Wellness period of every wearable, minutes", DefaultValueFactory = _ => 1 };
+var timeoutOption = new Option<int>("--timeout-seconds") { Description = "Time every flow has, from the start of the flows", DefaultValueFactory = _ => 150 };
+var logOption = new Option<string>("--log") { Description = "Where the devices' lines go (what they show, what was delivered)", DefaultValueFactory = _ => "smoke-devices.log" };
+var smoke = new Command("smoke", "Play every flow against a running gateway and cloud stub and check each (one 'smoke: <flow> PASS|FAIL' line per flow)")
+{
+    brokerOption, devicesOption, smokeDataOption, smokeCloudOption, gatewayIdOption, smokeHeartbeatOption, smokeWellnessOption, timeoutOption, logOption,
+};
+smoke.SetAction(async (parse, cancel) =>
+{
+    if (!CliArguments.TryBroker(parse.GetValue(brokerOption)!, out string host, out int port)
+        || !CliArguments.TryDevices(parse.GetValue(devicesOption)!, out IReadOnlyList<DeviceCredentials> devices)
+        || !CliArguments.TryCloud(parse.GetValue(smokeCloudOption), out Uri? cloudUrl))
+    {
+        return 2;
+    }
+
+    int wellness = parse.GetValue(smokeWellnessOption);
+    int heartbeat = parse.GetValue(smokeHeartbeatOption);
+    int timeout = parse.GetValue(timeoutOption);
+    if (wellness is < 1 or > 720 || heartbeat is < 1 or > 3600 || timeout is < 10 or > 3600)
+    {
+        Console.Error.WriteLine("error: --wellness-minutes must be 1..720, --heartbeat-seconds 1..3600, --timeout-seconds 10..3600");
+        return 2;
+    }
+
+    var options = new Eldercare.VirtualDevice.Smoke.SmokeOptions(host, port, cloudUrl!, parse.GetValue(smokeDataOption)!, parse.GetValue(gatewayIdOption)!)
+    {
+        HeartbeatIntervalSeconds = heartbeat,
+        WellnessMinutes = wellness,
+        Timeout = TimeSpan.FromSeconds(timeout),
+    };
+    await using var log = new StreamWriter(parse.GetValue(logOption)!, append: false);
+    TextWriter deviceLog = TextWriter.Synchronized(log);
+    return await new Eldercare.VirtualDevice.Smoke.SmokeRunner(options, devices, Console.Out, deviceLog).RunAsync(cancel);
+});
+
+var root = new RootCommand("Eldercare virtual devices (host twin of the pendant firmware)") { provision, run, smoke };
 return await root.Parse(args).InvokeAsync();

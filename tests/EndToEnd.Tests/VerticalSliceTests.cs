@@ -17,19 +17,27 @@ public sealed class VerticalSliceTests
 
     [TestMethod]
     [Timeout(240_000, CooperativeCancellation = true)]
-    public async Task RunSh_Smoke_ExitsZeroWithTheSosAtTheCloudExactlyOnce()
+    public async Task RunSh_Smoke_ExitsZeroWithEveryFlowPassing()
     {
         string script = Path.Combine(RepoPaths.Root, "run.sh");
         var process = ManagedProcess.Start("bash", [script, "--smoke", "--no-build", "--devices", "6"], workingDirectory: RepoPaths.Root, name: "run.sh");
         await using (process)
         {
-            int exitCode = await process.WaitForExitAsync(TimeSpan.FromSeconds(200));
+            int exitCode = await process.WaitForExitAsync(TimeSpan.FromSeconds(230));
 
             string output = process.Output;
             TestContext.WriteLine(output);
             Assert.AreEqual(0, exitCode, output);
-            StringAssert.Contains(output, "smoke: PASS (SOS reached the cloud exactly once)");
-            StringAssert.Contains(output, "[cloud] ALARM sos pendant-0003:");
+            foreach (string flow in new[] { "sos", "fall", "kiosk", "geofence", "wellness", "offline", "ack" })
+            {
+                StringAssert.Contains(output, $"smoke: {flow} PASS (", output);
+            }
+
+            Assert.DoesNotContain("FAIL", output, output);
+            StringAssert.Contains(output, "smoke: 7 of 7 flows passed");
+            StringAssert.Contains(output, "[cloud] ALARM sos pendant-0001:");
+            StringAssert.Contains(output, "[cloud] ACK sos pendant-0003:");
+            StringAssert.Contains(output, "[cloud] ALARM device_offline gw-01:");
         }
     }
 

@@ -42,6 +42,30 @@ public sealed class WearableAppGeofenceTests
     }
 
     [TestMethod]
+    public void Tick_SyntheticFastWalk_EverySentenceAcceptedAndOneGeofenceAlarmOutsideTheZone()
+    {
+        // The smoke's walk (run.sh --smoke): 6 m/s due east, stamped from now; the time guard must take every sentence.
+        IReadOnlyList<NmeaLogLine> walk = SyntheticWalk.East(37.5131, 122.1204, 6, 90, DateTime.UtcNow);
+        GnssFix home = ReplayedGnss.FirstValidFix(walk)!;
+        Assert.AreEqual(375131000, home.LatitudeE7, 20);
+        Assert.AreEqual(1221204000, home.LongitudeE7, 20);
+        var gnss = new ReplayedGnss(_clock, walk);
+        WearableApp app = NewWatch(gnss, CircleAround(home, 100f));
+        app.Start();
+        gnss.Start();
+
+        RunUntil(app, () => gnss.Finished, 120_000);
+
+        Assert.AreEqual(0, app.Geofence!.Parser.Statistics.TotalRejected, app.Geofence.Parser.Statistics.Describe());
+        Assert.AreEqual(91, app.Geofence.Parser.Statistics.AcceptedGga);
+        DeviceEvent alarm = Published().Single(e => e.Type != EventTypes.Heartbeat);
+        Assert.AreEqual(EventTypes.Geofence, alarm.Type);
+        double metres = GnssLogs.HaversineMetres(37.5131, 122.1204, alarm.LatitudeMicrodegrees * 1e-6, alarm.LongitudeMicrodegrees * 1e-6);
+        Assert.IsGreaterThan(125.0, metres, "beyond the exit line (radius + margin)");
+        Assert.IsLessThan(6.0 * 60, metres, "within a minute's walk: out at ~21 s, then the 30 s debounce");
+    }
+
+    [TestMethod]
     public void Tick_SilentReceiver_NoPositionStatusNotAlarm()
     {
         var gnss = new ReplayedGnss(_clock, []);
