@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
-# Fleet-scale benchmark (issues 5 and 12). Not part of the tests.
+# Fleet-scale benchmark (issues 5, 12 and 13's acknowledgement round trip). Not part of the tests.
 #   ./bench.sh           full run (<= 14 min on 2 cores): ingest vs RabbitMQ, NATS and mosquitto over 5 rounds,
 #                        1k/5k/10k devices, 100k-event drain, 85 events/s on a 1M-event store
 #   ./bench.sh --quick   smaller N, 2 ingest rounds (<= 3 min)
-#   ./bench.sh --only ingest|fleet|drain|steady   one scenario (figures of the others are absent)
+#   ./bench.sh --only ingest|fleet|ack|drain|steady   one scenario (figures of the others are absent)
 # Builds Release, starts the gateway, the cloud stub and the peer brokers (mosquitto, RabbitMQ, NATS) on free
 # loopback ports (each with its own data directory), prints one `name=value` line per figure and writes
 # bench/results.md.

@@ -69,6 +69,18 @@ public sealed record BenchSettings
     /// <summary>Measured window of the steady scenario.</summary>
     public TimeSpan SteadyWindow { get; init; } = TimeSpan.FromSeconds(60);
 
+    /// <summary>
+    /// Acknowledgement scenario (issue 13 "Speed"): alarms acknowledged at the cloud stub, timed to the device's receipt
+    /// of the <c>ack</c> command, with the largest fleet size connected and heartbeating. One alarm per listening device.
+    /// </summary>
+    public int AckAlarms { get; init; } = 200;
+
+    /// <summary>Alarms (and so acknowledgements) per second: spread over time, as operators acknowledge one by one.</summary>
+    public double AckAlarmsPerSecond { get; init; } = 10;
+
+    /// <summary>Acknowledgements round-tripped before the measured ones (first POST, first long-poll answer, first downlink: not counted).</summary>
+    public int AckWarmupAlarms { get; init; } = 5;
+
     public int TotalDevices => Math.Max(FleetSizes.Max(), Math.Max(IngestDevices, Math.Max(DrainDevices, SteadyDevices)));
 
     public static BenchSettings Full { get; } = new();
@@ -86,5 +98,7 @@ public sealed record BenchSettings
         SteadyPrefillEvents = 100_000,
         SteadyWarmup = TimeSpan.FromSeconds(5),
         SteadyWindow = TimeSpan.FromSeconds(15),
+        AckAlarms = 100,
+        AckAlarmsPerSecond = 20,
     };
 }

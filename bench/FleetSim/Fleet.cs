@@ -183,7 +183,8 @@ public sealed class Fleet
     /// other 10,000 devices. The publish is written on that thread (MQTTnet writes synchronously when the socket
     /// takes it); only the PUBACK is handled elsewhere.
     /// </summary>
-    public Task AlarmsAsync(IReadOnlyList<SimDevice> devices, double perSecond, CancellationToken cancellationToken)
+    /// <param name="maxAlarms">Stops after this many (the acknowledgement scenario: one alarm per listening device).</param>
+    public Task AlarmsAsync(IReadOnlyList<SimDevice> devices, double perSecond, CancellationToken cancellationToken, long maxAlarms = long.MaxValue)
     {
         var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var thread = new Thread(() =>
@@ -191,9 +192,9 @@ public sealed class Fleet
             var started = _clock.Elapsed;
             long sent = 0;
             var next = 0;
-            while (!cancellationToken.WaitHandle.WaitOne(5))
+            while (sent < maxAlarms && !cancellationToken.WaitHandle.WaitOne(5))
             {
-                var due = (long)((_clock.Elapsed - started).TotalSeconds * perSecond);
+                var due = Math.Min(maxAlarms, (long)((_clock.Elapsed - started).TotalSeconds * perSecond));
                 for (; sent < due; sent++)
                 {
                     var device = devices[next];

@@ -6,7 +6,7 @@ namespace Eldercare.Bench.FleetSim;
 public static class ProcStat
 {
     /// <summary>USER_HZ on Linux is 100 on every mainstream architecture (sysconf(_SC_CLK_TCK)).</summary>
-    private const double TicksPerSecond = 100.0;
+    internal const double TicksPerSecond = 100.0;
 
     public static double ResidentMegabytes(int pid) => StatusKilobytes(pid, "VmRSS:") / 1024.0;
 

@@ -9,13 +9,13 @@ var repository = new Option<DirectoryInfo>("--repo") { Description = "repository
 var work = new Option<DirectoryInfo>("--work") { Description = "scratch directory for data, registry, configs", DefaultValueFactory = _ => new DirectoryInfo(Path.Combine(Path.GetTempPath(), "eldercare-bench")) };
 var results = new Option<FileInfo>("--results") { Description = "Markdown results file", DefaultValueFactory = _ => new FileInfo("bench/results.md") };
 var detector = new Option<FileInfo?>("--detector-output") { Description = "output of bench/DetectorBench to take the detector figures from" };
-var only = new Option<string[]>("--only") { Description = "scenarios to run: ingest, fleet, drain, steady (default all)", AllowMultipleArgumentsPerToken = true };
+var only = new Option<string[]>("--only") { Description = "scenarios to run: ingest, fleet, ack, drain, steady (default all)", AllowMultipleArgumentsPerToken = true };
 
 var bench = new Command("bench", "run the scenarios of ./bench.sh and write the results") { quick, repository, work, results, detector, only };
 bench.SetAction(async (parse, cancellationToken) =>
 {
     var settings = parse.GetValue(quick) ? BenchSettings.Quick : BenchSettings.Full;
-    var scenarios = parse.GetValue(only) is { Length: > 0 } chosen ? chosen.ToHashSet() : ["ingest", "fleet", "drain", "steady"];
+    var scenarios = parse.GetValue(only) is { Length: > 0 } chosen ? chosen.ToHashSet() : ["ingest", "fleet", "ack", "drain", "steady"];
     var report = new Report();
     var environment = new BenchEnvironment(parse.GetValue(repository)!.FullName, parse.GetValue(work)!.FullName);
     var factory = new MqttClientFactory();
@@ -52,6 +52,12 @@ bench.SetAction(async (parse, cancellationToken) =>
             await new FleetScenario(environment, settings, report, factory).RunAsync(ids, size, boot, cancellationToken);
             boot += 10;
         }
+    }
+
+    if (scenarios.Contains("ack"))
+    {
+        // Issue 13: operator acknowledgement -> the device's ack command, the largest fleet connected.
+        await new AckScenario(environment, settings, report, factory).RunAsync(ids, bootEpoch: 90, cancellationToken);
     }
 
     if (scenarios.Contains("steady"))

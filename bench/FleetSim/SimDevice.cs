@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Diagnostics;
 using Eldercare.Firmware.Core.Events;
 using MQTTnet;
@@ -40,25 +41,69 @@ public sealed class SimDevice
 
     public bool IsConnected => _client?.IsConnected == true;
 
+    /// <summary>
+    /// Set by <see cref="ListenForCommands"/>: the device connects as the firmware does (clean session off, a session
+    /// that does not expire), subscribes its commands topic at QoS 1 when the CONNACK says no session was present, and
+    /// hands each command to this (its receive time is taken inside, before anything else).
+    /// </summary>
+    private Action<SimDevice, byte[]>? _onCommand;
+
+    /// <summary>Whether the last CONNACK said the gateway resumed this device's session.</summary>
+    public bool SessionPresent { get; private set; }
+
+    /// <summary>
+    /// Makes this device a command listener from its next connect on (docs/wire-format.md "Commands": clean session
+    /// off, Session Expiry 0xFFFFFFFF, QoS 1 subscription to its own commands topic). The other simulated devices
+    /// keep clean sessions: they never get a downlink, and 10,000 stored sessions would only add connect-time fsyncs.
+    /// </summary>
+    public void ListenForCommands(Action<SimDevice, byte[]> onCommand) => _onCommand = onCommand;
+
     public async Task ConnectAsync(string host, int port, CancellationToken cancellationToken)
     {
         _client?.Dispose();
         _client = _factory.CreateMqttClient();
-        var options = new MqttClientOptionsBuilder()
+        var listener = _onCommand;
+        var builder = new MqttClientOptionsBuilder()
             .WithTcpServer(host, port)
             .WithClientId(Id)
             .WithCredentials(Id, Secret)
             .WithProtocolVersion(_protocol)
-            .WithCleanStart(true)
+            .WithCleanStart(listener is null)
             // Heartbeats keep the link busy; a long keep-alive avoids 10,000 PINGREQ timers doing nothing useful.
             .WithKeepAlivePeriod(TimeSpan.FromMinutes(5))
             // A connect storm queues behind the gateway's PBKDF2 slots: wait for it rather than fail.
-            .WithTimeout(TimeSpan.FromSeconds(120))
-            .Build();
-        var result = await _client.ConnectAsync(options, cancellationToken).ConfigureAwait(false);
+            .WithTimeout(TimeSpan.FromSeconds(120));
+        if (listener is not null)
+        {
+            // The firmware's session: one that does not expire (the gateway caps it at MaxSessionExpirySeconds).
+            builder = builder.WithSessionExpiryInterval(uint.MaxValue);
+            var client = _client;
+            client.ApplicationMessageReceivedAsync += e =>
+            {
+                var payload = e.ApplicationMessage.Payload.ToArray();
+                listener(this, payload);
+                return Task.CompletedTask; // MQTTnet sends the PUBACK when the handler returns
+            };
+        }
+
+        var result = await _client.ConnectAsync(builder.Build(), cancellationToken).ConfigureAwait(false);
         if (result.ResultCode != MqttClientConnectResultCode.Success)
         {
             throw new InvalidOperationException($"{Id}: CONNACK {result.ResultCode} {result.ReasonString}");
+        }
+
+        SessionPresent = result.IsSessionPresent;
+        if (listener is not null && !result.IsSessionPresent)
+        {
+            var subscribe = _factory.CreateSubscribeOptionsBuilder()
+                .WithTopicFilter(Topics.Commands(Id), MqttQualityOfServiceLevel.AtLeastOnce)
+                .Build();
+            var granted = await _client.SubscribeAsync(subscribe, cancellationToken).ConfigureAwait(false);
+            var code = granted.Items.First().ResultCode;
+            if (code != MqttClientSubscribeResultCode.GrantedQoS1)
+            {
+                throw new InvalidOperationException($"{Id}: SUBACK {code} for its commands topic");
+            }
         }
     }
 

@@ -13,6 +13,9 @@ public static class Targets
         ["ingest_ratio_vs_nats"] = (">= 1.0", v => v >= 1.0),
         ["ingest_ratio_vs_mosquitto"] = (">= 0.7", v => v >= 0.7),
         ["alarm_p99_ms"] = ("<= 50 (10k devices)", v => v <= 50),
+        // Issue 13 "Speed": operator acknowledgement to the device's feedback, 10,000 devices connected; none lost.
+        ["ack_roundtrip_p99_ms"] = ("<= 1000 (10k devices)", v => v <= 1000),
+        ["ack_missing"] = ("= 0", v => v == 0),
         ["drain_100k_s"] = ("<= 5", v => v <= 5),
         ["first_alarm_after_reconnect_ms"] = ("<= 500", v => v <= 500),
         ["gateway_rss_mb_10k"] = ("<= 150", v => v <= 150),

@@ -13,11 +13,11 @@ public static class AcknowledgementEndpoints
 
     public static void Map(WebApplication app)
     {
-        app.MapPost("/api/v1/acks", Acknowledge);
+        app.MapPost("/api/v1/acks", AcknowledgeAsync);
         app.MapGet("/api/v1/acks", ReadAsync);
     }
 
-    private static IResult Acknowledge(AckRequest? request, AcknowledgementLedger ledger, StubCounters counters, TimeProvider time, AlarmPrinter printer)
+    private static async Task<IResult> AcknowledgeAsync(AckRequest? request, AcknowledgementLedger ledger, StubCounters counters, TimeProvider time, AlarmPrinter printer)
     {
         if (request is null || string.IsNullOrEmpty(request.Id))
         {
@@ -32,7 +32,8 @@ public static class AcknowledgementEndpoints
             return Results.BadRequest(new { error = "bad_field", detail = $"by must be 1-{CommandCodec.MaxByLength} of a-z, 0-9, '-' (a role, never a person's name)" });
         }
 
-        var (outcome, ack, type) = ledger.Acknowledge(request.Id, request.By, time.GetUtcNow().ToUnixTimeMilliseconds());
+        // ts = when the ledger stored it (after any wait for the store), as cloudRx is for an event.
+        var (outcome, ack, type) = await ledger.AcknowledgeAsync(request.Id, request.By, () => time.GetUtcNow().ToUnixTimeMilliseconds());
         switch (outcome)
         {
             case AcknowledgeOutcome.UnknownEvent:

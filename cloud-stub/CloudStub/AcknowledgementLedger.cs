@@ -17,7 +17,8 @@ public enum AcknowledgeOutcome
 
 /// <summary>
 /// The platform's acknowledgements of alarms (an operator has seen it), kept in <c>cloud.db</c> next to the events
-/// (its own connection: acknowledgements are rare and never wait behind an upload's insert). Idempotent by event id:
+/// (its own connection; its writes go through the events store's gate as urgent requests, so an acknowledgement waits
+/// for one upload chunk at most, never for SQLite's busy polling against an upload). Idempotent by event id:
 /// the first acknowledgement is kept, a second one answers with the first. Each gateway reads the ones for its own
 /// events after its cursor, waiting for new ones (a long poll: the gateway opens the connection, the platform never
 /// reaches into the community's network).
@@ -25,11 +26,15 @@ public enum AcknowledgeOutcome
 public sealed class AcknowledgementLedger : IDisposable
 {
     private readonly SqliteConnection _connection;
+    private readonly EventsDatabase? _events;
     private readonly object _lock = new();
     private TaskCompletionSource _added = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-    public AcknowledgementLedger(string directory)
+    /// <param name="events">The events store of the same <c>cloud.db</c>, whose gate orders this ledger's writes with its
+    /// uploads (null: the ledger writes on its own, as when nothing else writes the file).</param>
+    public AcknowledgementLedger(string directory, EventsDatabase? events = null)
     {
+        _events = events;
         Directory.CreateDirectory(directory);
         _connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = Path.Combine(directory, "cloud.db"), Pooling = false }.ToString());
         _connection.Open();
@@ -38,6 +43,7 @@ public sealed class AcknowledgementLedger : IDisposable
             PRAGMA journal_mode=WAL;
             PRAGMA synchronous=NORMAL;
             PRAGMA busy_timeout=10000;
+            PRAGMA wal_autocheckpoint=0;
             CREATE TABLE IF NOT EXISTS acks(
               seq INTEGER PRIMARY KEY AUTOINCREMENT,
               id TEXT NOT NULL UNIQUE, dev TEXT NOT NULL, type TEXT NOT NULL, gateway TEXT NOT NULL,
@@ -48,7 +54,12 @@ public sealed class AcknowledgementLedger : IDisposable
     }
 
     /// <summary>Acknowledges the stored event <paramref name="id"/>; the acknowledgement (the first one, if it was already) or null.</summary>
-    public (AcknowledgeOutcome Outcome, AcknowledgementView? Ack, string? Type) Acknowledge(string id, string? by, long nowUnixMilliseconds)
+    public Task<(AcknowledgeOutcome Outcome, AcknowledgementView? Ack, string? Type)> AcknowledgeAsync(string id, string? by, Func<long> nowUnixMilliseconds) =>
+        _events is null ? Task.FromResult(Acknowledge(id, by, nowUnixMilliseconds())) : _events.WriteBesideAsync(() => Acknowledge(id, by, nowUnixMilliseconds()));
+
+    // The ledger's commits do not checkpoint (wal_autocheckpoint=0 above): the events store's checkpoint thread copies
+    // the shared WAL; an automatic checkpoint in an acknowledgement's commit would copy an upload's pages inline.
+    private (AcknowledgeOutcome Outcome, AcknowledgementView? Ack, string? Type) Acknowledge(string id, string? by, long nowUnixMilliseconds)
     {
         lock (_lock)
         {

@@ -66,7 +66,7 @@ public sealed class CloudStubHost : IAsyncDisposable
         builder.Services.AddSingleton<StubCounters>();
         builder.Services.AddSingleton(_ => new EventsDatabase(options.DataDirectory));
         // After the events database: the ledger reads the events table that one creates.
-        builder.Services.AddSingleton(services => { _ = services.GetRequiredService<EventsDatabase>(); return new AcknowledgementLedger(options.DataDirectory); });
+        builder.Services.AddSingleton(services => new AcknowledgementLedger(options.DataDirectory, services.GetRequiredService<EventsDatabase>()));
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton(new AlarmPrinter(alarmOutput ?? Console.Out, options.PrintAlarms));
 
