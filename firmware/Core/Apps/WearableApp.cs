@@ -29,7 +29,7 @@ namespace Eldercare.Firmware.Core.Apps
         private readonly SosButton _button;
         private readonly AlarmController _alarms;
         private readonly FallDetector _fallDetector;
-        private readonly string _commandTopic;
+        private readonly CommandInbox _commands;
         private readonly GeofenceWatcher _geofence;
         private readonly WellnessWatcher _wellness;
         private readonly BatteryWatcher _battery;
@@ -49,7 +49,7 @@ namespace Eldercare.Firmware.Core.Apps
             _sender = new OutboxSender(_outbox, hardware.Link, Topics.Events(options.DeviceId), options.AckTimeoutMilliseconds);
             _button = new SosButton(options.Button);
             _alarms = new AlarmController(_events, hardware.Indicator, options.CancelWindowMilliseconds, options.HelpReminderSeconds * 1000);
-            _commandTopic = Topics.Commands(options.DeviceId);
+            _commands = new CommandInbox(options.DeviceId);
             _sender.Delivered += OnDelivered;
             hardware.Link.MessageReceived += OnMessageReceived;
             if (hardware.Accelerometer != null)
@@ -130,10 +130,16 @@ namespace Eldercare.Firmware.Core.Apps
         public int AccelerometerFailureCount { get; private set; }
 
         /// <summary>Downlinks refused since start (not a valid command, not this device's); <see cref="LastCommandRejection"/> says why.</summary>
-        public int CommandsRejected { get; private set; }
+        public int CommandsRejected
+        {
+            get { return _commands.Rejected; }
+        }
 
         /// <summary>The reason and detail of the last refused downlink, or null.</summary>
-        public string LastCommandRejection { get; private set; }
+        public string LastCommandRejection
+        {
+            get { return _commands.LastRejection; }
+        }
 
         /// <summary>Sample slots skipped because the loop fell behind, since start.</summary>
         public int SkippedSampleCount { get; private set; }
@@ -286,36 +292,11 @@ namespace Eldercare.Firmware.Core.Apps
         /// </summary>
         private void OnMessageReceived(object sender, string topic, byte[] payload)
         {
-            if (topic != _commandTopic)
-            {
-                RejectCommand(RejectReasons.TopicNotAllowed, "downlink on a topic that is not this device's command topic");
-                return;
-            }
-
-            CommandDecodeResult result = CommandCodec.Decode(payload, payload == null ? 0 : payload.Length);
-            if (!result.IsValid)
-            {
-                RejectCommand(result.Reason, result.Detail);
-                return;
-            }
-
-            DeviceCommand command = result.Command;
-            string deviceId;
             int bootEpoch, sequence;
-            CommandCodec.TryParseEventId(command.Reference, out deviceId, out bootEpoch, out sequence);
-            if (deviceId != _options.DeviceId)
+            if (_commands.TryAcceptAcknowledgement(topic, payload, out bootEpoch, out sequence))
             {
-                RejectCommand(RejectReasons.DeviceMismatch, "acknowledgement of another device's event");
-                return;
+                _alarms.OnAcknowledged(bootEpoch == _sequencer.BootEpoch, sequence);
             }
-
-            _alarms.OnAcknowledged(bootEpoch == _sequencer.BootEpoch, sequence);
-        }
-
-        private void RejectCommand(string reason, string detail)
-        {
-            CommandsRejected++;
-            LastCommandRejection = reason + ": " + detail;
         }
     }
 }

@@ -9,6 +9,11 @@ using Eldercare.Firmware.Core.Sos;
 
 namespace Eldercare.Firmware.Core.Kiosk
 {
+    // Size (~420 lines): one job, the kiosk's state machine. Its states (the card session, the requests filed this boot
+    // and where each is, the anonymous repeat guard) are read and changed by the app loop, the PUBACK and the
+    // acknowledgement under one lock; split, each part would take that lock and the request list with it. What other
+    // devices share is already outside: the outbox and its sender, the sequencer, the SOS button's gestures, the
+    // command inbox (Commands/CommandInbox).
     /// <summary>
     /// The community kiosk (社区便民服务一体机): a card tap opens a session and files a check-in; a service button
     /// files a 六助 request for the session's card (anonymous without one); the same service twice in a session files
@@ -31,7 +36,7 @@ namespace Eldercare.Firmware.Core.Kiosk
         private readonly OutboxSender _sender;
         private readonly SosButton _sos;
         private readonly SosButton[] _services;
-        private readonly string _commandTopic;
+        private readonly CommandInbox _commands;
         private readonly object _lock = new object();
         private readonly ArrayList _requests = new ArrayList();
         private readonly byte[] _uid = new byte[16];
@@ -59,7 +64,7 @@ namespace Eldercare.Firmware.Core.Kiosk
                 _services[i] = new SosButton(options.SosButton);
             }
 
-            _commandTopic = Topics.Commands(options.DeviceId);
+            _commands = new CommandInbox(options.DeviceId);
             _sender.Delivered += OnDelivered;
             hardware.Link.MessageReceived += OnMessageReceived;
         }
@@ -98,9 +103,15 @@ namespace Eldercare.Firmware.Core.Kiosk
         public int RepeatedRequests { get; private set; }
 
         /// <summary>Downlinks refused, since start; <see cref="LastCommandRejection"/> says why.</summary>
-        public int CommandsRejected { get; private set; }
+        public int CommandsRejected
+        {
+            get { return _commands.Rejected; }
+        }
 
-        public string LastCommandRejection { get; private set; }
+        public string LastCommandRejection
+        {
+            get { return _commands.LastRejection; }
+        }
 
         /// <summary>Requests that could not be filed (outbox full of requests, flash failure), since start.</summary>
         public int RequestsNotFiled { get; private set; }
@@ -359,25 +370,9 @@ namespace Eldercare.Firmware.Core.Kiosk
 
         private void OnMessageReceived(object sender, string topic, byte[] payload)
         {
-            if (topic != _commandTopic)
-            {
-                RejectCommand(RejectReasons.TopicNotAllowed, "downlink on a topic that is not this kiosk's command topic");
-                return;
-            }
-
-            CommandDecodeResult result = CommandCodec.Decode(payload, payload == null ? 0 : payload.Length);
-            if (!result.IsValid)
-            {
-                RejectCommand(result.Reason, result.Detail);
-                return;
-            }
-
-            string deviceId;
             int bootEpoch, sequence;
-            CommandCodec.TryParseEventId(result.Command.Reference, out deviceId, out bootEpoch, out sequence);
-            if (deviceId != _options.DeviceId)
+            if (!_commands.TryAcceptAcknowledgement(topic, payload, out bootEpoch, out sequence))
             {
-                RejectCommand(RejectReasons.DeviceMismatch, "acknowledgement of another device's event");
                 return;
             }
 
@@ -396,12 +391,6 @@ namespace Eldercare.Firmware.Core.Kiosk
                     _hardware.Buzzer.Show(IndicatorPattern.HelpComing);
                 }
             }
-        }
-
-        private void RejectCommand(string reason, string detail)
-        {
-            CommandsRejected++;
-            LastCommandRejection = reason + ": " + detail;
         }
 
         private KioskRequest Find(int sequence)
