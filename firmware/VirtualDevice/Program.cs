@@ -78,7 +78,7 @@ run.SetAction(async (parse, cancel) =>
     string? wakingText = parse.GetValue(wakingOption);
     if (wakingText is not null)
     {
-        if (!WakingHoursText.TryParse(wakingText, out int from, out int until))
+        if (!Eldercare.Firmware.Core.Wellness.WakingHours.TryParseRange(wakingText, out int from, out int until))
         {
             Console.Error.WriteLine($"error: --waking-hours '{wakingText}' is not HH:MM-HH:MM");
             return 2;

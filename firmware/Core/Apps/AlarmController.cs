@@ -16,8 +16,8 @@ namespace Eldercare.Firmware.Core.Apps
     {
         private readonly IEventRaiser _raiser;
         private readonly IIndicator _indicator;
-        private readonly int _cancelWindowMilliseconds;
-        private readonly int _reminderMilliseconds;
+        private int _cancelWindowMilliseconds;
+        private int _reminderMilliseconds;
         private readonly object _lock = new object();
         private string _activeType;
         private int _activeSequence;
@@ -39,6 +39,16 @@ namespace Eldercare.Firmware.Core.Apps
             _indicator = indicator;
             _cancelWindowMilliseconds = cancelWindowMilliseconds;
             _reminderMilliseconds = reminderMilliseconds;
+        }
+
+        /// <summary>New cancel window and reminder period (a configuration downlink); an active alarm keeps its episode.</summary>
+        public void SetTimings(int cancelWindowMilliseconds, int reminderMilliseconds)
+        {
+            lock (_lock)
+            {
+                _cancelWindowMilliseconds = cancelWindowMilliseconds;
+                _reminderMilliseconds = reminderMilliseconds;
+            }
         }
 
         /// <summary>True when a person acknowledged the active alarm (the device shows "help is coming").</summary>

@@ -30,6 +30,7 @@ namespace Eldercare.Firmware.Core.Apps
         private readonly AlarmController _alarms;
         private readonly FallDetector _fallDetector;
         private readonly CommandInbox _commands;
+        private readonly ConfigurationKeeper _configuration;
         private readonly GeofenceWatcher _geofence;
         private readonly WellnessWatcher _wellness;
         private readonly BatteryWatcher _battery;
@@ -72,6 +73,7 @@ namespace Eldercare.Firmware.Core.Apps
             }
 
             _battery = new BatteryWatcher(options.Battery, hardware.Battery, _events);
+            _configuration = new ConfigurationKeeper(hardware.Storage, new WearableConfigurator(options, _alarms, _wellness, _geofence), _events);
         }
 
         /// <summary>Raised (on the MQTT thread) when the gateway acknowledged one of this device's events.</summary>
@@ -120,6 +122,12 @@ namespace Eldercare.Firmware.Core.Apps
             get { return _wellness; }
         }
 
+        /// <summary>The configuration downlinks: the version running, what was applied or refused and why.</summary>
+        public ConfigurationKeeper Configuration
+        {
+            get { return _configuration; }
+        }
+
         /// <summary>Battery level and charger events.</summary>
         public BatteryWatcher Battery
         {
@@ -160,6 +168,7 @@ namespace Eldercare.Firmware.Core.Apps
 
             bool saved = _sequencer.Start();
             _outbox.Load();
+            _configuration.Load(_hardware.Clock.UptimeMilliseconds);
             _nextHeartbeatMilliseconds = _hardware.Clock.UptimeMilliseconds;
             _nextSampleMilliseconds = _hardware.Clock.UptimeMilliseconds;
             _started = true;
@@ -180,6 +189,7 @@ namespace Eldercare.Firmware.Core.Apps
             }
 
             long now = _hardware.Clock.UptimeMilliseconds;
+            _configuration.Tick(now);
             _battery.Poll(now);
             if (_wellness != null)
             {
@@ -207,6 +217,12 @@ namespace Eldercare.Firmware.Core.Apps
             }
 
             _alarms.Tick(now);
+            long heartbeatPeriod = _options.HeartbeatIntervalSeconds * 1000L;
+            if (_nextHeartbeatMilliseconds > now + heartbeatPeriod)
+            {
+                _nextHeartbeatMilliseconds = now + heartbeatPeriod; // a shorter period from a configuration starts now
+            }
+
             if (now >= _nextHeartbeatMilliseconds)
             {
                 _nextHeartbeatMilliseconds = now + (_options.HeartbeatIntervalSeconds * 1000L);
@@ -288,15 +304,23 @@ namespace Eldercare.Firmware.Core.Apps
 
         /// <summary>
         /// A downlink (on the MQTT thread). Anything refused is counted and dropped: a command can never raise or
-        /// cancel an alarm, only tell the elder that a person has seen one.
+        /// cancel an alarm, only tell the elder that a person has seen one, or change settings (applied on the app thread).
         /// </summary>
         private void OnMessageReceived(object sender, string topic, byte[] payload)
         {
-            int bootEpoch, sequence;
-            if (_commands.TryAcceptAcknowledgement(topic, payload, out bootEpoch, out sequence))
+            DeviceCommand command = _commands.Accept(topic, payload);
+            if (command == null)
             {
-                _alarms.OnAcknowledged(bootEpoch == _sequencer.BootEpoch, sequence);
+                return;
             }
+
+            if (command.Config != null)
+            {
+                _configuration.Receive(command.Config);
+                return;
+            }
+
+            _alarms.OnAcknowledged(command.ReferenceBootEpoch == _sequencer.BootEpoch, command.ReferenceSequence);
         }
     }
 }

@@ -5,14 +5,16 @@ namespace Eldercare.Firmware.Core.Commands
 {
     /// <summary>
     /// Wire format v1 of the command topic (gateway to device), docs/wire-format.md "Commands": one flat JSON object,
-    /// <c>{"v":1,"cmd":"ack","ref":"pendant-0001:12:57","ts":1764720000000,"by":"center"}</c>, at most
-    /// <see cref="MaxPayloadBytes"/>. The gateway encodes with it and the device decodes with it: one owner. Every
+    /// <c>{"v":1,"cmd":"ack","ref":"pendant-0001:12:57","ts":1764720000000,"by":"center"}</c> or a configuration
+    /// <c>{"v":1,"cmd":"config","ver":3,"ts":...,"hb":60,"wake":"07:00-22:00"}</c> (fields: <see cref="ConfigFields"/>),
+    /// at most <see cref="MaxPayloadBytes"/>. The gateway encodes with it and the device decodes with it: one owner. Every
     /// string field is limited to characters that need no escaping (an event id, a role), so the device never
     /// meets an escape sequence or a control character in a command.
     /// </summary>
     public static class CommandCodec
     {
-        public const int MaxPayloadBytes = 256;
+        /// <summary>A command's largest size: an acknowledgement is ~100 bytes, a configuration with polygon zones up to ~1 KB.</summary>
+        public const int MaxPayloadBytes = 1024;
         public const int MaxByLength = 32;
 
         private const int FieldV = 1;
@@ -20,7 +22,7 @@ namespace Eldercare.Firmware.Core.Commands
         private const int FieldRef = 4;
         private const int FieldTs = 8;
         private const int FieldBy = 16;
-        private const int Required = FieldV | FieldCmd | FieldRef | FieldTs;
+        private const int Common = FieldV | FieldCmd | FieldTs;
 
         /// <summary>An acknowledgement of the event <paramref name="eventId"/> by <paramref name="by"/> (a role, or null).</summary>
         public static byte[] EncodeAck(string eventId, long timestampUnixMilliseconds, string by)
@@ -53,6 +55,36 @@ namespace Eldercare.Firmware.Core.Commands
                 b.Append('"');
             }
 
+            b.Append('}');
+            return b.ToString();
+        }
+
+        /// <summary>
+        /// A configuration command as text, or null when it could not be written as JSON as it is (a string with a
+        /// character the grammar has no place for, no version, a bad <paramref name="by"/>). Its settings' grammar is
+        /// the decoder's to judge: decode the result to learn whether a device would take it, and why not.
+        /// </summary>
+        public static string EncodeConfigToString(DeviceConfig config, long timestampUnixMilliseconds, string by)
+        {
+            if (config == null || config.Version < 1 || timestampUnixMilliseconds < 0 || timestampUnixMilliseconds > EventCodec.MaxTimestampUnixMilliseconds
+                || (by != null && !IsValidBy(by)) || !ConfigFields.HasSafeStrings(config))
+            {
+                return null;
+            }
+
+            StringBuilder b = new StringBuilder(160);
+            b.Append("{\"v\":1,\"cmd\":\"");
+            b.Append(CommandNames.Config);
+            b.Append("\",\"ts\":");
+            b.Append(timestampUnixMilliseconds.ToString());
+            if (by != null)
+            {
+                b.Append(",\"by\":\"");
+                b.Append(by);
+                b.Append('"');
+            }
+
+            ConfigFields.Append(b, config);
             b.Append('}');
             return b.ToString();
         }
@@ -119,8 +151,9 @@ namespace Eldercare.Firmware.Core.Commands
             }
 
             int seen = 0;
-            long version = 0, ts = 0;
+            long version = 0, ts = 0, configVersion = 0;
             string cmd = null, reference = null, by = null;
+            DeviceConfig settings = new DeviceConfig(0);
             while (true)
             {
                 string key;
@@ -138,6 +171,11 @@ namespace Eldercare.Firmware.Core.Commands
                 int field = FieldOf(key);
                 if (field == 0)
                 {
+                    field = ConfigFields.FieldOf(key);
+                }
+
+                if (field == 0)
+                {
                     return CommandDecodeResult.Reject(RejectReasons.UnknownField, "unknown field '" + Shorten(key) + "'");
                 }
 
@@ -148,7 +186,7 @@ namespace Eldercare.Firmware.Core.Commands
 
                 seen |= field;
                 int kind = reader.PeekValueKind();
-                bool wantString = field == FieldCmd || field == FieldRef || field == FieldBy;
+                bool wantString = field == FieldCmd || field == FieldRef || field == FieldBy || ConfigFields.IsString(field);
                 if (kind != (wantString ? FlatJsonReader.ValueString : FlatJsonReader.ValueNumber))
                 {
                     return CommandDecodeResult.Reject(kind == 0 ? RejectReasons.MalformedJson : RejectReasons.BadField, "field '" + key + "' must be " + (wantString ? "a string" : "an integer"));
@@ -164,7 +202,16 @@ namespace Eldercare.Firmware.Core.Commands
 
                     if (field == FieldCmd) { cmd = s; }
                     else if (field == FieldRef) { reference = s; }
-                    else { by = s; }
+                    else if (field == FieldBy) { by = s; }
+                    else
+                    {
+                        string problem = ConfigFields.SetString(settings, field, s);
+                        if (problem != null)
+                        {
+                            return CommandDecodeResult.Reject(RejectReasons.BadField, problem);
+                        }
+                    }
+
                     continue;
                 }
 
@@ -181,7 +228,20 @@ namespace Eldercare.Firmware.Core.Commands
                 }
 
                 if (field == FieldV) { version = value; }
-                else { ts = value; }
+                else if (field == FieldTs) { ts = value; }
+                else
+                {
+                    string problem = ConfigFields.SetNumber(settings, field, value);
+                    if (problem != null)
+                    {
+                        return CommandDecodeResult.Reject(RejectReasons.BadField, "field '" + key + "': " + problem);
+                    }
+
+                    if (field == ConfigFields.FieldVer)
+                    {
+                        configVersion = value;
+                    }
+                }
             }
 
             if (!reader.AtEnd())
@@ -189,9 +249,9 @@ namespace Eldercare.Firmware.Core.Commands
                 return CommandDecodeResult.Reject(RejectReasons.MalformedJson, reader.Error);
             }
 
-            if ((seen & Required) != Required)
+            if ((seen & Common) != Common)
             {
-                return CommandDecodeResult.Reject(RejectReasons.MissingField, "a command needs v, cmd, ref and ts");
+                return CommandDecodeResult.Reject(RejectReasons.MissingField, "a command needs v, cmd and ts");
             }
 
             if (version != 1)
@@ -204,13 +264,6 @@ namespace Eldercare.Firmware.Core.Commands
                 return CommandDecodeResult.Reject(RejectReasons.UnknownType, "unknown command '" + Shorten(cmd) + "'");
             }
 
-            string dev;
-            int boot, seq;
-            if (!TryParseEventId(reference, out dev, out boot, out seq))
-            {
-                return CommandDecodeResult.Reject(RejectReasons.BadField, "ref '" + Shorten(reference) + "' is not an event id dev:boot:seq");
-            }
-
             if (ts < 0 || ts > EventCodec.MaxTimestampUnixMilliseconds)
             {
                 return CommandDecodeResult.Reject(RejectReasons.BadField, "ts out of range: " + ts.ToString());
@@ -221,7 +274,50 @@ namespace Eldercare.Firmware.Core.Commands
                 return CommandDecodeResult.Reject(RejectReasons.BadField, "by must be 1-" + MaxByLength.ToString() + " of a-z, 0-9, '-'");
             }
 
-            return CommandDecodeResult.Success(new DeviceCommand(cmd, reference, ts, by));
+            if (cmd == CommandNames.Config)
+            {
+                return DecodedConfig(seen, configVersion, settings, ts, by);
+            }
+
+            if ((seen & FieldRef) == 0)
+            {
+                return CommandDecodeResult.Reject(RejectReasons.MissingField, "an ack needs ref");
+            }
+
+            if ((seen & (ConfigFields.FieldVer | ConfigFields.Settings)) != 0)
+            {
+                return CommandDecodeResult.Reject(RejectReasons.UnknownField, "an ack carries no configuration fields");
+            }
+
+            string dev;
+            int boot, seq;
+            if (!TryParseEventId(reference, out dev, out boot, out seq))
+            {
+                return CommandDecodeResult.Reject(RejectReasons.BadField, "ref '" + Shorten(reference) + "' is not an event id dev:boot:seq");
+            }
+
+            return CommandDecodeResult.Success(new DeviceCommand(cmd, reference, ts, by, boot, seq));
+        }
+
+        private static CommandDecodeResult DecodedConfig(int seen, long configVersion, DeviceConfig settings, long ts, string by)
+        {
+            if ((seen & FieldRef) != 0)
+            {
+                return CommandDecodeResult.Reject(RejectReasons.UnknownField, "a config carries no ref");
+            }
+
+            if ((seen & ConfigFields.FieldVer) == 0)
+            {
+                return CommandDecodeResult.Reject(RejectReasons.MissingField, "a config needs ver");
+            }
+
+            if ((seen & ConfigFields.Settings) == 0)
+            {
+                return CommandDecodeResult.Reject(RejectReasons.MissingField, "a config needs at least one setting");
+            }
+
+            settings.Version = (int)configVersion;
+            return CommandDecodeResult.Success(new DeviceCommand(settings, ts, by));
         }
 
         /// <summary>A role name: the same alphabet as a device id (safe in logs and on a small display).</summary>

@@ -4,8 +4,8 @@ namespace Eldercare.Firmware.Core.Commands
 {
     /// <summary>
     /// What every device does with a downlink before acting on it: only its own command topic, a command that decodes,
-    /// an acknowledgement of one of its own events. Anything else is counted with its reason and dropped: a command
-    /// can never raise or cancel anything. Thread-safe enough for its use: the MQTT thread is the only caller.
+    /// an acknowledgement of one of its own events or a configuration. Anything else is counted with its reason and
+    /// dropped: a command can never raise or cancel an alarm. The MQTT thread is the only caller.
     /// </summary>
     public sealed class CommandInbox
     {
@@ -25,13 +25,11 @@ namespace Eldercare.Firmware.Core.Commands
         public string LastRejection { get; private set; }
 
         /// <summary>
-        /// True for a valid acknowledgement of one of this device's events, with that event's boot epoch and seq;
-        /// false (counted, reason kept) for anything else.
+        /// The command when it is valid and this device's (an acknowledgement of one of its events, or a configuration);
+        /// null (counted, reason kept) for anything else.
         /// </summary>
-        public bool TryAcceptAcknowledgement(string topic, byte[] payload, out int bootEpoch, out int sequence)
+        public DeviceCommand Accept(string topic, byte[] payload)
         {
-            bootEpoch = 0;
-            sequence = 0;
             if (topic != _commandTopic)
             {
                 return Reject(RejectReasons.TopicNotAllowed, "downlink on a topic that is not this device's command topic");
@@ -43,21 +41,23 @@ namespace Eldercare.Firmware.Core.Commands
                 return Reject(result.Reason, result.Detail);
             }
 
+            DeviceCommand command = result.Command;
             string deviceId;
-            CommandCodec.TryParseEventId(result.Command.Reference, out deviceId, out bootEpoch, out sequence);
-            if (deviceId != _deviceId)
+            int bootEpoch, sequence;
+            if (command.Name == CommandNames.Ack
+                && (!CommandCodec.TryParseEventId(command.Reference, out deviceId, out bootEpoch, out sequence) || deviceId != _deviceId))
             {
                 return Reject(RejectReasons.DeviceMismatch, "acknowledgement of another device's event");
             }
 
-            return true;
+            return command;
         }
 
-        private bool Reject(string reason, string detail)
+        private DeviceCommand Reject(string reason, string detail)
         {
             Rejected++;
             LastRejection = reason + ": " + detail;
-            return false;
+            return null;
         }
     }
 }

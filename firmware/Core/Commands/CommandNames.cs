@@ -6,9 +6,12 @@ namespace Eldercare.Firmware.Core.Commands
         /// <summary>A person (the service center or the platform's operator) has seen the alarm <c>ref</c>: help is coming.</summary>
         public const string Ack = "ack";
 
+        /// <summary>New settings (<see cref="DeviceConfig"/>), version <c>ver</c>: the device checks, applies, keeps and reports them.</summary>
+        public const string Config = "config";
+
         public static bool IsKnown(string name)
         {
-            return name == Ack;
+            return name == Ack || name == Config;
         }
     }
 }

@@ -39,6 +39,12 @@ namespace Eldercare.Firmware.Core.Events
         /// <summary>The device was put on the charger.</summary>
         public const string Charging = "charging";
 
+        /// <summary>A configuration downlink was checked, kept and applied: <c>ref</c> is its version (service lane).</summary>
+        public const string ConfigApplied = "config_applied";
+
+        /// <summary>A configuration downlink was refused and changed nothing: <c>ref</c> is its version, <c>info</c> why.</summary>
+        public const string ConfigRejected = "config_rejected";
+
         /// <summary>
         /// Made by the gateway, never by a device: the device named in <c>subj</c> went silent (missed heartbeats) or lost
         /// its connection without DISCONNECT (its MQTT last will). An alarm: an elder living alone may be behind it.
@@ -67,7 +73,7 @@ namespace Eldercare.Firmware.Core.Events
                 || type == CheckIn || type == ServiceRequest
                 || type == Geofence || type == GeofenceReturn || type == NoPosition
                 || type == Wellness || type == NotWorn || type == BatteryLow || type == Charging
-                || type == DeviceOffline || type == DeviceOnline;
+                || type == DeviceOffline || type == DeviceOnline || type == ConfigApplied || type == ConfigRejected;
         }
 
         /// <summary>Alarms overtake telemetry at every hop and are never dropped to make room.</summary>
@@ -110,7 +116,8 @@ namespace Eldercare.Firmware.Core.Events
             }
 
             return type == CheckIn || type == ServiceRequest || type == GeofenceReturn || type == NoPosition
-                || type == NotWorn || type == BatteryLow || type == Charging ? ServiceLane : TelemetryLane;
+                || type == NotWorn || type == BatteryLow || type == Charging
+                || type == ConfigApplied || type == ConfigRejected ? ServiceLane : TelemetryLane;
         }
     }
 }

@@ -75,6 +75,31 @@ namespace Eldercare.Firmware.Core.Geofence
             _zones.Add(zone);
         }
 
+        /// <summary>Replaces every zone (a configuration downlink); the monitor judges the next fix against the new ones.</summary>
+        public void ReplaceZones(ArrayList zones)
+        {
+            _zones.Clear();
+            for (int i = 0; i < zones.Count; i++)
+            {
+                _zones.Add(zones[i]);
+            }
+        }
+
+        /// <summary>A copy of the rules with <paramref name="zones"/> instead of these zones (to check a configuration first).</summary>
+        public GeofenceOptions CopyWithZones(ArrayList zones)
+        {
+            GeofenceOptions copy = new GeofenceOptions();
+            copy.MarginMetres = MarginMetres;
+            copy.MinSatellites = MinSatellites;
+            copy.MaxHdopHundredths = MaxHdopHundredths;
+            copy.ConfirmingFixes = ConfirmingFixes;
+            copy.ExitDebounceMilliseconds = ExitDebounceMilliseconds;
+            copy.ReturnDebounceMilliseconds = ReturnDebounceMilliseconds;
+            copy.NoPositionAfterMilliseconds = NoPositionAfterMilliseconds;
+            copy.ReplaceZones(zones);
+            return copy;
+        }
+
         public ISafeZone ZoneAt(int index)
         {
             return (ISafeZone)_zones[index];

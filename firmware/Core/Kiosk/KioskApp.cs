@@ -37,6 +37,7 @@ namespace Eldercare.Firmware.Core.Kiosk
         private readonly SosButton _sos;
         private readonly SosButton[] _services;
         private readonly CommandInbox _commands;
+        private readonly ConfigurationKeeper _configuration;
         private readonly object _lock = new object();
         private readonly ArrayList _requests = new ArrayList();
         private readonly byte[] _uid = new byte[16];
@@ -65,6 +66,7 @@ namespace Eldercare.Firmware.Core.Kiosk
             }
 
             _commands = new CommandInbox(options.DeviceId);
+            _configuration = new ConfigurationKeeper(hardware.Storage, new KioskConfigurator(options), new KioskEventRaiser(options.DeviceId, _sequencer, _outbox, hardware.Clock));
             _sender.Delivered += OnDelivered;
             hardware.Link.MessageReceived += OnMessageReceived;
         }
@@ -113,6 +115,12 @@ namespace Eldercare.Firmware.Core.Kiosk
             get { return _commands.LastRejection; }
         }
 
+        /// <summary>The configuration downlinks: the version running, what was applied or refused and why.</summary>
+        public ConfigurationKeeper Configuration
+        {
+            get { return _configuration; }
+        }
+
         /// <summary>Requests that could not be filed (outbox full of requests, flash failure), since start.</summary>
         public int RequestsNotFiled { get; private set; }
 
@@ -128,6 +136,7 @@ namespace Eldercare.Firmware.Core.Kiosk
             bool saved = _sequencer.Start();
             _outbox.Load();
             long now = _hardware.Clock.UptimeMilliseconds;
+            _configuration.Load(now);
             _nextHeartbeat = now;
             _nextCardPoll = now;
             _started = true;
@@ -148,6 +157,7 @@ namespace Eldercare.Firmware.Core.Kiosk
             }
 
             long now = _hardware.Clock.UptimeMilliseconds;
+            _configuration.Tick(now);
             if (now >= _nextCardPoll)
             {
                 _nextCardPoll = now + _options.CardPollMilliseconds;
@@ -180,6 +190,11 @@ namespace Eldercare.Firmware.Core.Kiosk
             }
 
             UpdateLinkState();
+            if (_nextHeartbeat > now + (_options.HeartbeatIntervalSeconds * 1000L))
+            {
+                _nextHeartbeat = now + (_options.HeartbeatIntervalSeconds * 1000L); // a shorter period from a configuration
+            }
+
             if (now >= _nextHeartbeat)
             {
                 _nextHeartbeat = now + (_options.HeartbeatIntervalSeconds * 1000L);
@@ -370,11 +385,19 @@ namespace Eldercare.Firmware.Core.Kiosk
 
         private void OnMessageReceived(object sender, string topic, byte[] payload)
         {
-            int bootEpoch, sequence;
-            if (!_commands.TryAcceptAcknowledgement(topic, payload, out bootEpoch, out sequence))
+            DeviceCommand command = _commands.Accept(topic, payload);
+            if (command == null)
             {
                 return;
             }
+
+            if (command.Config != null)
+            {
+                _configuration.Receive(command.Config);
+                return;
+            }
+
+            int bootEpoch = command.ReferenceBootEpoch, sequence = command.ReferenceSequence;
 
             lock (_lock)
             {

@@ -25,9 +25,9 @@ namespace Eldercare.Firmware.Core.Wellness
     public sealed class InactivityMonitor
     {
         private readonly MovementMeter _meter;
-        private readonly WakingHours _wakingHours;
+        private WakingHours _wakingHours;
         private readonly float _movementThresholdG;
-        private readonly long _periodMilliseconds;
+        private long _periodMilliseconds;
         private readonly int _windowMilliseconds;
         private readonly int _notWornWindows;
         private readonly float _notWornMaxDeviationG;
@@ -52,6 +52,12 @@ namespace Eldercare.Firmware.Core.Wellness
             double cosine = Math.Cos(options.NotWornMaxTiltDegrees * Math.PI / 180.0);
             _flatCosineSquared = (float)(cosine * cosine);
             State = WellnessState.Watching;
+        }
+
+        /// <summary>The inactivity period in minutes (what a configuration downlink sets with <c>idle</c>).</summary>
+        public int PeriodMinutes
+        {
+            get { return (int)(_periodMilliseconds / 60000); }
         }
 
         /// <summary><see cref="WellnessState"/>.</summary>
@@ -83,6 +89,16 @@ namespace Eldercare.Firmware.Core.Wellness
 
         /// <summary>Windows that held a sample that was not a number (a broken read): they count for nothing.</summary>
         public int InvalidWindows { get; private set; }
+
+        /// <summary>
+        /// New waking hours and inactivity period (a configuration downlink), from the next sample on. The stillness
+        /// counted so far is kept: an elder already still for longer than a shorter new period gets the check at once.
+        /// </summary>
+        public void Reconfigure(WellnessOptions options)
+        {
+            _wakingHours = new WakingHours(options.WakingFromMinuteOfDay, options.WakingUntilMinuteOfDay, options.UtcOffsetMinutes);
+            _periodMilliseconds = options.InactivityMinutes * 60000L;
+        }
 
         /// <summary>
         /// Charger state (debounced by the caller). Going on: nothing counts and a not-worn episode or an alarm ends

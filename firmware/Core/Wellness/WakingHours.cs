@@ -61,12 +61,48 @@ namespace Eldercare.Firmware.Core.Wellness
             return (int)(minute < 0 ? minute + WellnessOptions.MinutesPerDay : minute);
         }
 
+        /// <summary>
+        /// Parses <c>HH:MM-HH:MM</c> (exactly that shape; 24:00 is midnight) into minutes of the day; false otherwise.
+        /// The configuration downlink's <c>wake</c> and the host twin's command line both use it.
+        /// </summary>
+        public static bool TryParseRange(string text, out int fromMinuteOfDay, out int untilMinuteOfDay)
+        {
+            fromMinuteOfDay = 0;
+            untilMinuteOfDay = 0;
+            return text != null && text.Length == 11 && text[5] == '-'
+                && TryParseTime(text.Substring(0, 5), out fromMinuteOfDay) && TryParseTime(text.Substring(6, 5), out untilMinuteOfDay);
+        }
+
         /// <summary>"HH:MM" of a minute of the day.</summary>
         public static string Format(int minuteOfDay)
         {
             int hours = minuteOfDay / 60;
             int minutes = minuteOfDay % 60;
             return (hours < 10 ? "0" : string.Empty) + hours.ToString() + ":" + (minutes < 10 ? "0" : string.Empty) + minutes.ToString();
+        }
+
+        private static bool TryParseTime(string text, out int minuteOfDay)
+        {
+            minuteOfDay = 0;
+            if (text[2] != ':' || !IsDigit(text[0]) || !IsDigit(text[1]) || !IsDigit(text[3]) || !IsDigit(text[4]))
+            {
+                return false;
+            }
+
+            int hours = ((text[0] - '0') * 10) + (text[1] - '0');
+            int minutes = ((text[3] - '0') * 10) + (text[4] - '0');
+            if (hours > 24 || minutes > 59 || (hours == 24 && minutes != 0))
+            {
+                return false;
+            }
+
+            minuteOfDay = ((hours * 60) + minutes) % WellnessOptions.MinutesPerDay;
+            return true;
+        }
+
+        private static bool IsDigit(char c)
+        {
+            return c >= '0' && c <= '9';
         }
     }
 }

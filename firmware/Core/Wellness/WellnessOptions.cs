@@ -73,6 +73,22 @@ namespace Eldercare.Firmware.Core.Wellness
         public int NotWornMaxTiltDegrees { get; set; }
 
         /// <summary>Null when valid, else the first problem in words.</summary>
+        /// <summary>A copy (to check a configuration's changes before they are made).</summary>
+        public WellnessOptions Clone()
+        {
+            WellnessOptions copy = new WellnessOptions();
+            copy.InactivityMinutes = InactivityMinutes;
+            copy.WakingFromMinuteOfDay = WakingFromMinuteOfDay;
+            copy.WakingUntilMinuteOfDay = WakingUntilMinuteOfDay;
+            copy.UtcOffsetMinutes = UtcOffsetMinutes;
+            copy.MovementThresholdG = MovementThresholdG;
+            copy.NotWornAfterSeconds = NotWornAfterSeconds;
+            copy.NotWornMaxDeviationG = NotWornMaxDeviationG;
+            copy.NotWornMaxDriftG = NotWornMaxDriftG;
+            copy.NotWornMaxTiltDegrees = NotWornMaxTiltDegrees;
+            return copy;
+        }
+
         public string Validate()
         {
             if (InactivityMinutes < 1 || InactivityMinutes > 720)

@@ -38,9 +38,9 @@ public sealed class SimulatedMotionWellnessTests
     [DataRow("07:00-22:00", 420, 1320)]
     [DataRow("00:00-24:00", 0, 0)]
     [DataRow("22:30-06:15", 1350, 375)]
-    public void WakingHoursText_Valid_Parsed(string text, int from, int until)
+    public void WakingHoursRange_Valid_Parsed(string text, int from, int until)
     {
-        Assert.IsTrue(WakingHoursText.TryParse(text, out int f, out int u));
+        Assert.IsTrue(WakingHours.TryParseRange(text, out int f, out int u));
         Assert.AreEqual((from, until), (f, u));
     }
 
@@ -50,5 +50,7 @@ public sealed class SimulatedMotionWellnessTests
     [DataRow("07:60-22:00")]
     [DataRow("24:30-06:00")]
     [DataRow("07:00")]
-    public void WakingHoursText_Invalid_Refused(string text) => Assert.IsFalse(WakingHoursText.TryParse(text, out _, out _));
+    [DataRow("7:00-22:00x")]
+    [DataRow("07.00-22:00")]
+    public void WakingHoursRange_Invalid_Refused(string text) => Assert.IsFalse(WakingHours.TryParseRange(text, out _, out _));
 }
