@@ -5,7 +5,8 @@
 #                            Type "sos pendant-0003" (or cancel/fall), "quiet pendant-0002" (wellness alarm),
 #                            "wander watch-0001" (leaves its zone), "card kiosk-0001 04A1B2C3" + "service kiosk-0001 meal",
 #                            "powercut pendant-0005" / "poweron pendant-0005" (device offline / online),
-#                            "ack EVENT_ID" (an operator at the cloud stub: the device shows it); Ctrl-C stops all.
+#                            "ack EVENT_ID" (an operator at the cloud stub: the device shows it), "config watch-0001 ver=2
+#                            idle=60" (the platform sets settings; the device answers config_applied/rejected); Ctrl-C stops all.
 #   ./run.sh --smoke         plays every flow (sos, fall, kiosk, geofence, wellness, offline, ack) with short timings,
 #                            one line "smoke: <flow> PASS|FAIL (...)" each; exits 0 only if all pass.
 # Options: --devices N pendants (default 20; the smoke needs 5), --heartbeat-seconds S (default 30), --no-build,
@@ -22,7 +23,7 @@ while [ $# -gt 0 ]; do
     --devices) devices="$2"; shift ;;
     --heartbeat-seconds) heartbeat="$2"; shift ;;
     --wellness-minutes) wellness="$2"; shift ;;
-    -h|--help) sed -n "2,14p" "$0" | sed "s/^# \{0,1\}//"; exit 0 ;;
+    -h|--help) sed -n "2,15p" "$0" | sed "s/^# \{0,1\}//"; exit 0 ;;
     *) echo "run.sh: unknown option '$1' (try --help)" >&2; exit 2 ;;
   esac
   shift

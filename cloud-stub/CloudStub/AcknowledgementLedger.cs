@@ -1,10 +1,24 @@
+using Eldercare.Firmware.Core.Commands;
 using Eldercare.Firmware.Core.Events;
 using Microsoft.Data.Sqlite;
 
 namespace Eldercare.CloudStub;
 
-/// <summary>One acknowledgement as the gateway reads it: <see cref="Seq"/> is its place in the ledger (the gateway's cursor).</summary>
-public sealed record AcknowledgementView(long Seq, string Id, string Dev, string Type, string Gateway, long Ts, string? By);
+/// <summary>
+/// One item of a gateway's downlink feed: an acknowledgement (<see cref="Type"/> = the event's type, <see cref="Id"/> = the
+/// event's id) or a configuration (<see cref="Type"/> = <c>config</c>, <see cref="Id"/> = <c>config:dev:ver</c>,
+/// <see cref="Payload"/> = the command as the device gets it). <see cref="Seq"/> is its place in the ledger (the cursor).
+/// </summary>
+public sealed record AcknowledgementView(long Seq, string Id, string Dev, string Type, string Gateway, long Ts, string? By, string? Payload = null);
+
+/// <summary>What <see cref="AcknowledgementLedger.ConfigureAsync"/> did.</summary>
+public enum ConfigureOutcome
+{
+    Queued,
+    AlreadyQueued,
+    UnknownDevice,
+    VersionConflict,
+}
 
 /// <summary>What <see cref="AcknowledgementLedger.AcknowledgeAsync"/> did.</summary>
 public enum AcknowledgeOutcome
@@ -21,7 +35,8 @@ public enum AcknowledgeOutcome
 /// for one upload chunk at most, never for SQLite's busy polling against an upload). Idempotent by event id:
 /// the first acknowledgement is kept, a second one answers with the first. Each gateway reads the ones for its own
 /// events after its cursor, waiting for new ones (a long poll: the gateway opens the connection, the platform never
-/// reaches into the community's network).
+/// reaches into the community's network). The same feed carries configuration downlinks (type <c>config</c>), so one
+/// cursor orders both.
 /// </summary>
 public sealed class AcknowledgementLedger : IDisposable
 {
@@ -51,6 +66,77 @@ public sealed class AcknowledgementLedger : IDisposable
             CREATE INDEX IF NOT EXISTS acks_gateway ON acks(gateway, seq);
             """;
         command.ExecuteNonQuery();
+        // A cloud.db from before configurations gets the payload column (no data rewritten).
+        using var columns = _connection.CreateCommand();
+        columns.CommandText = "SELECT COUNT(*) FROM pragma_table_info('acks') WHERE name = 'payload'";
+        if ((long)columns.ExecuteScalar()! == 0)
+        {
+            using var alter = _connection.CreateCommand();
+            alter.CommandText = "ALTER TABLE acks ADD COLUMN payload TEXT";
+            alter.ExecuteNonQuery();
+        }
+    }
+
+    /// <summary>
+    /// Queues the configuration <paramref name="payload"/> (version <paramref name="version"/>) for <paramref name="dev"/>,
+    /// through the gateway that last forwarded one of its events. Idempotent by (device, version): the same payload again
+    /// answers with the first; another payload under a version already queued is a conflict.
+    /// </summary>
+    public Task<(ConfigureOutcome Outcome, AcknowledgementView? Item)> ConfigureAsync(string dev, int version, string payload, string? by, Func<long> nowUnixMilliseconds) =>
+        _events is null ? Task.FromResult(Configure(dev, version, payload, by, nowUnixMilliseconds())) : _events.WriteBesideAsync(() => Configure(dev, version, payload, by, nowUnixMilliseconds()));
+
+    /// <summary>The configurations queued for <paramref name="dev"/>, in order.</summary>
+    public IReadOnlyList<AcknowledgementView> Configurations(string dev)
+    {
+        lock (_lock)
+        {
+            using var command = _connection.CreateCommand();
+            command.CommandText = "SELECT seq, id, dev, type, gateway, ts, by, payload FROM acks WHERE type = 'config' AND dev = $dev ORDER BY seq";
+            command.Parameters.AddWithValue("$dev", dev);
+            using var rows = command.ExecuteReader();
+            var result = new List<AcknowledgementView>();
+            while (rows.Read())
+            {
+                result.Add(ViewOf(rows));
+            }
+
+            return result;
+        }
+    }
+
+    private (ConfigureOutcome Outcome, AcknowledgementView? Item) Configure(string dev, int version, string payload, string? by, long nowUnixMilliseconds)
+    {
+        lock (_lock)
+        {
+            var id = $"config:{dev}:{version}";
+            var existing = Find(id);
+            if (existing is not null)
+            {
+                return (Settings(existing.Payload) == Settings(payload) ? ConfigureOutcome.AlreadyQueued : ConfigureOutcome.VersionConflict, existing);
+            }
+
+            using var lookup = _connection.CreateCommand();
+            lookup.CommandText = "SELECT gateway FROM events WHERE dev = $dev ORDER BY arrival DESC LIMIT 1";
+            lookup.Parameters.AddWithValue("$dev", dev);
+            if (lookup.ExecuteScalar() is not string gateway)
+            {
+                return (ConfigureOutcome.UnknownDevice, null);
+            }
+
+            using var insert = _connection.CreateCommand();
+            insert.CommandText = "INSERT INTO acks(id, dev, type, gateway, ts, by, payload) VALUES($id, $dev, 'config', $gateway, $ts, $by, $payload) RETURNING seq";
+            insert.Parameters.AddWithValue("$id", id);
+            insert.Parameters.AddWithValue("$dev", dev);
+            insert.Parameters.AddWithValue("$gateway", gateway);
+            insert.Parameters.AddWithValue("$ts", nowUnixMilliseconds);
+            insert.Parameters.AddWithValue("$by", (object?)by ?? DBNull.Value);
+            insert.Parameters.AddWithValue("$payload", payload);
+            var seq = (long)insert.ExecuteScalar()!;
+            var previous = _added;
+            _added = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            previous.TrySetResult();
+            return (ConfigureOutcome.Queued, new AcknowledgementView(seq, id, dev, "config", gateway, nowUnixMilliseconds, by, payload));
+        }
     }
 
     /// <summary>Acknowledges the stored event <paramref name="id"/>; the acknowledgement (the first one, if it was already) or null.</summary>
@@ -145,7 +231,7 @@ public sealed class AcknowledgementLedger : IDisposable
     {
         lock (_lock)
         {
-            return Query("SELECT seq, id, dev, type, gateway, ts, by FROM acks ORDER BY seq", null, 0, int.MaxValue);
+            return Query("SELECT seq, id, dev, type, gateway, ts, by, payload FROM acks WHERE type <> 'config' ORDER BY seq", null, 0, int.MaxValue);
         }
     }
 
@@ -160,14 +246,14 @@ public sealed class AcknowledgementLedger : IDisposable
     private AcknowledgementView? Find(string id)
     {
         using var command = _connection.CreateCommand();
-        command.CommandText = "SELECT seq, id, dev, type, gateway, ts, by FROM acks WHERE id = $id";
+        command.CommandText = "SELECT seq, id, dev, type, gateway, ts, by, payload FROM acks WHERE id = $id";
         command.Parameters.AddWithValue("$id", id);
         using var rows = command.ExecuteReader();
         return rows.Read() ? ViewOf(rows) : null;
     }
 
     private List<AcknowledgementView> Read(string gateway, long after, int max) =>
-        Query("SELECT seq, id, dev, type, gateway, ts, by FROM acks WHERE gateway = $gateway AND seq > $after ORDER BY seq LIMIT $max", gateway, after, max);
+        Query("SELECT seq, id, dev, type, gateway, ts, by, payload FROM acks WHERE gateway = $gateway AND seq > $after ORDER BY seq LIMIT $max", gateway, after, max);
 
     private List<AcknowledgementView> Query(string sql, string? gateway, long after, int max)
     {
@@ -186,6 +272,15 @@ public sealed class AcknowledgementLedger : IDisposable
         return result;
     }
 
+    /// <summary>A configuration's version and settings without when or by whom it was sent (what a repeat must match).</summary>
+    private static string? Settings(string? payload)
+    {
+        var bytes = System.Text.Encoding.UTF8.GetBytes(payload ?? string.Empty);
+        var decoded = CommandCodec.Decode(bytes, bytes.Length);
+        return decoded.IsValid && decoded.Command.Config is { } config ? CommandCodec.EncodeConfigToString(config, 0, null) : null;
+    }
+
     private static AcknowledgementView ViewOf(SqliteDataReader rows) =>
-        new(rows.GetInt64(0), rows.GetString(1), rows.GetString(2), rows.GetString(3), rows.GetString(4), rows.GetInt64(5), rows.IsDBNull(6) ? null : rows.GetString(6));
+        new(rows.GetInt64(0), rows.GetString(1), rows.GetString(2), rows.GetString(3), rows.GetString(4), rows.GetInt64(5), rows.IsDBNull(6) ? null : rows.GetString(6),
+            rows.IsDBNull(7) ? null : rows.GetString(7));
 }

@@ -96,6 +96,7 @@ public sealed class CloudStubHost : IAsyncDisposable
 
         EventsEndpoints.Map(app);
         AcknowledgementEndpoints.Map(app);
+        ConfigurationEndpoints.Map(app);
         return new CloudStubHost(app, options);
     }
 

@@ -15,7 +15,7 @@ public sealed class CommunityConsole
     /// <summary>The role an acknowledgement typed here carries to the device.</summary>
     public const string OperatorRole = "center";
 
-    private const string Usage = "sos ID | cancel ID | fall ID | wander ID | quiet ID | active ID | charge ID | unplug ID | powercut ID | poweron ID | card KIOSK UIDHEX | service KIOSK meal|clean|bath|medical|travel|shop | sos KIOSK | ack EVENT_ID | quit";
+    private const string Usage = "sos ID | cancel ID | fall ID | wander ID | quiet ID | active ID | charge ID | unplug ID | powercut ID | poweron ID | card KIOSK UIDHEX | service KIOSK meal|clean|bath|medical|travel|shop | sos KIOSK | ack EVENT_ID | config ID ver=N [hb=S] [cancel=S] [remind=S] [wake=HH:MM-HH:MM] [idle=MIN] [zones=c,LAT,LON,M] [lowbat=%] [session=S] | quit";
 
     private readonly Community _community;
     private readonly CloudStubClient? _cloud;
@@ -79,6 +79,12 @@ public sealed class CommunityConsole
         if (parts[0] == "ack" && parts.Length == 2)
         {
             _ = AcknowledgeAsync(parts[1]);
+            return true;
+        }
+
+        if (parts[0] == "config" && parts.Length >= 3)
+        {
+            _ = ConfigureAsync(parts[1], parts[2..]);
             return true;
         }
 
@@ -223,6 +229,43 @@ public sealed class CommunityConsole
         catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException)
         {
             _community.Log($"ack {shown}: the cloud stub at {_cloud.BaseUrl} did not answer: {ex.GetBaseException().Message}");
+        }
+    }
+
+    /// <summary>An operator at the platform sets a device's settings: <c>config watch-0001 ver=2 idle=60 wake=08:00-20:00</c>.</summary>
+    private async Task ConfigureAsync(string deviceId, string[] settings)
+    {
+        string shown = LogText.Untrusted(deviceId, 40);
+        if (_cloud is null)
+        {
+            _community.Log($"config {shown}: no cloud stub to configure at (run with --cloud URL)");
+            return;
+        }
+
+        var body = new Dictionary<string, object>(StringComparer.Ordinal) { ["by"] = OperatorRole };
+        foreach (string setting in settings)
+        {
+            string[] pair = setting.Split('=', 2);
+            if (pair.Length != 2 || pair[0].Length == 0)
+            {
+                _community.Log($"config {shown}: '{LogText.Untrusted(setting, 40)}' is not key=value (use: {Usage})");
+                return;
+            }
+
+            body[pair[0]] = pair[0] is "wake" or "zones" || !long.TryParse(pair[1], System.Globalization.NumberStyles.AllowLeadingSign, System.Globalization.CultureInfo.InvariantCulture, out long number)
+                ? pair[1] : number;
+        }
+
+        try
+        {
+            AcknowledgementOutcome outcome = await _cloud.ConfigureAsync(deviceId, body, CancellationToken.None);
+            _community.Log(outcome.Accepted
+                ? $"config {shown}: queued at the cloud stub{(outcome.Status == System.Net.HttpStatusCode.OK ? " (already sent: harmless)" : string.Empty)}; the device answers config_applied or config_rejected"
+                : $"config {shown}: refused by the cloud stub: {(int)outcome.Status} {LogText.Untrusted(outcome.Body, 200)}");
+        }
+        catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException)
+        {
+            _community.Log($"config {shown}: the cloud stub at {_cloud.BaseUrl} did not answer: {ex.GetBaseException().Message}");
         }
     }
 

@@ -140,6 +140,14 @@ public sealed class VirtualPendant : IAsyncDisposable
 
     public PersistentOutbox Outbox => _app.Outbox;
 
+
+    /// <summary>The configuration downlinks: the version running, what was applied or refused and why.</summary>
+
+    public Eldercare.Firmware.Core.Commands.ConfigurationKeeper Configuration => _app.Configuration;
+
+    /// <summary>Downlinks the device refused (not its topic, not decodable), since start.</summary>
+    public int CommandsRejected => _app.CommandsRejected;
+
     /// <summary>The replayed GNSS module, or null without <see cref="VirtualPendantOptions.GnssLog"/>.</summary>
     public ReplayedGnss? Gnss { get; }
 

@@ -6,7 +6,7 @@ using Eldercare.VirtualDevice;
 namespace Eldercare.EndToEnd.Tests;
 
 /// <summary>One event as the cloud stub lists it.</summary>
-public sealed record CloudEvent(string Id, string Dev, string Type, string Lane, int Boot, int Seq, long Ts, long Rx, long CloudRx);
+public sealed record CloudEvent(string Id, string Dev, string Type, string Lane, int Boot, int Seq, long Ts, long Rx, long CloudRx, System.Text.Json.JsonElement Payload = default);
 
 /// <summary>
 /// The whole chain on loopback: cloud stub and gateway as real processes (killable with
@@ -114,6 +114,13 @@ public sealed class SystemUnderTest : IAsyncDisposable
     public async Task<int> AcknowledgeAtCloudAsync(string eventId, string by = "platform")
     {
         using HttpResponseMessage response = await _http.PostAsJsonAsync($"{CloudUrl}/api/v1/acks", new { id = eventId, by });
+        return (int)response.StatusCode;
+    }
+
+    /// <summary>The platform sets a device's configuration (<c>POST /api/v1/devices/{dev}/config</c>); returns the HTTP status.</summary>
+    public async Task<int> ConfigureAtCloudAsync(string deviceId, object body)
+    {
+        using HttpResponseMessage response = await _http.PostAsJsonAsync($"{CloudUrl}/api/v1/devices/{deviceId}/config", body);
         return (int)response.StatusCode;
     }
 

@@ -12,7 +12,8 @@ namespace Eldercare.Edge.Gateway.Forwarding;
 /// <summary>
 /// Brings the platform's acknowledgements ("a person has seen this alarm") to the devices: a long poll the gateway
 /// opens (<c>GET {CloudUrl}/api/v1/acks?gateway=&amp;after=&amp;waitMs=</c>, cloud-stub/README.md), so the platform never
-/// reaches into the community's network. Each acknowledgement becomes an <c>ack</c> command (CommandCodec) queued
+/// reaches into the community's network. The same feed carries the platform's configurations (type <c>config</c>,
+/// queued as they come after the device's decoder accepts them). Each acknowledgement becomes an <c>ack</c> command (CommandCodec) queued
 /// durably for the device (<see cref="IDownlinks"/>): delivered at once when it is connected, on reconnect when it is
 /// not. The cursor is kept in <c>acks.cursor</c> beside the store and saved only after the batch's downlinks are
 /// queued, so a crash repeats an acknowledgement (harmless on the device) and never loses one.
@@ -104,6 +105,12 @@ public sealed class AcknowledgementPuller : BackgroundService
 
     private async Task DeliverAsync(AckItem ack, CancellationToken cancellationToken)
     {
+        if (ack.Type == CommandNames.Config)
+        {
+            await DeliverConfigurationAsync(ack, cancellationToken).ConfigureAwait(false);
+            return;
+        }
+
         _metrics.CountAcknowledgementReceived();
         var payload = ack.Gateway == _options.GatewayId ? CommandCodec.EncodeAck(ack.Id, ack.Ts, ack.By) : null;
         if (payload is null || !CommandCodec.TryParseEventId(ack.Id, out var deviceId, out _, out _) || deviceId != ack.Dev)
@@ -133,6 +140,39 @@ public sealed class AcknowledgementPuller : BackgroundService
 
         _metrics.CountAcknowledgementRefused(outcome.ToString());
         _logger.LogWarning("acknowledgement of {Id} not queued for {Device}: {Outcome}", ack.Id, deviceId, outcome);
+    }
+
+    /// <summary>
+    /// A configuration for one of this gateway's devices: checked with the device's own decoder (what the device would
+    /// refuse is refused here with the reason, and never sent), then queued for the device like an acknowledgement.
+    /// The device checks the settings against what it has and answers with config_applied / config_rejected.
+    /// </summary>
+    private async Task DeliverConfigurationAsync(AckItem item, CancellationToken cancellationToken)
+    {
+        var payload = System.Text.Encoding.UTF8.GetBytes(item.Payload ?? string.Empty);
+        var decoded = CommandCodec.Decode(payload, payload.Length);
+        string? reason = item.Gateway != _options.GatewayId ? "other_gateway"
+            : !decoded.IsValid || decoded.Command.Config is null ? "bad_config"
+            : !Eldercare.Firmware.Core.Events.EventCodec.IsValidDeviceId(item.Dev) || item.Dev == _options.GatewayId ? "bad_device"
+            : null;
+        if (reason is not null)
+        {
+            _metrics.CountConfigurationRefused(reason);
+            _logger.LogWarning("configuration {Id} not sent: {Reason} {Detail}", Eldercare.Firmware.Core.Text.LogText.Untrusted(item.Id ?? string.Empty, 80), reason,
+                decoded.IsValid ? string.Empty : decoded.Reason + ": " + decoded.Detail);
+            return;
+        }
+
+        var outcome = await _downlinks.EnqueueAsync(item.Dev, payload, cancellationToken).ConfigureAwait(false);
+        if (outcome == DownlinkOutcome.Queued)
+        {
+            _metrics.CountConfigurationQueued();
+            _logger.LogInformation("configuration version {Version} queued for {Device}", decoded.Command.Config!.Version, item.Dev);
+            return;
+        }
+
+        _metrics.CountConfigurationRefused(outcome.ToString());
+        _logger.LogWarning("configuration {Id} not queued for {Device}: {Outcome}", item.Id, item.Dev, outcome);
     }
 
     private long LoadCursor()
@@ -188,5 +228,13 @@ public sealed class AcknowledgementPuller : BackgroundService
 
         [JsonPropertyName("by")]
         public string? By { get; init; }
+
+        /// <summary>The event's type for an acknowledgement; <c>config</c> for a configuration.</summary>
+        [JsonPropertyName("type")]
+        public string? Type { get; init; }
+
+        /// <summary>A configuration's command, as the device gets it.</summary>
+        [JsonPropertyName("payload")]
+        public string? Payload { get; init; }
     }
 }

@@ -99,6 +99,8 @@ public sealed class GatewayMetrics
     private long _acknowledgementsReceived;
     private long _acknowledgementsQueued;
     private long _acknowledgementPollFailures;
+    private readonly ConcurrentDictionary<string, StrongBox> _configurationsRefused = new(StringComparer.Ordinal);
+    private long _configurationsQueued;
 
     public long AcknowledgementsReceived => Interlocked.Read(ref _acknowledgementsReceived);
 
@@ -118,6 +120,16 @@ public sealed class GatewayMetrics
     public long AcknowledgementsRefused(string reason) => _acknowledgementsRefused.TryGetValue(reason, out var box) ? Interlocked.Read(ref box.Value) : 0;
 
     public void CountAcknowledgementPollFailure() => Interlocked.Increment(ref _acknowledgementPollFailures);
+
+    public long ConfigurationsQueued => Interlocked.Read(ref _configurationsQueued);
+
+    /// <summary>A configuration from the platform queued as a config downlink for its device (AcknowledgementPuller).</summary>
+    public void CountConfigurationQueued() => Interlocked.Increment(ref _configurationsQueued);
+
+    /// <summary>A configuration from the platform not sent to its device, by reason.</summary>
+    public void CountConfigurationRefused(string reason) => Interlocked.Increment(ref _configurationsRefused.GetOrAdd(reason, _ => new StrongBox()).Value);
+
+    public long ConfigurationsRefused(string reason) => _configurationsRefused.TryGetValue(reason, out var box) ? Interlocked.Read(ref box.Value) : 0;
 
     private long _deviceOfflineRaised;
     private long _deviceOfflineCleared;
@@ -213,6 +225,8 @@ public sealed class GatewayMetrics
         Counter(text, "gateway_acks_queued_total", "Acknowledgements queued as ack downlinks for their device.", AcknowledgementsQueued);
         Labelled(text, "gateway_acks_refused_total", "Acknowledgements not sent to a device, by reason.", _acknowledgementsRefused);
         Counter(text, "gateway_acks_poll_failures_total", "Reads of the platform's acknowledgements that failed (retried).", AcknowledgementPollFailures);
+        Counter(text, "gateway_configs_queued_total", "Configurations from the platform queued as config downlinks for their device.", ConfigurationsQueued);
+        Labelled(text, "gateway_configs_refused_total", "Configurations from the platform not sent to a device, by reason.", _configurationsRefused);
         Counter(text, "gateway_device_offline_alarms_total", "device_offline alarms raised by the gateway (missed heartbeats or a lost connection).", DeviceOfflineRaised);
         Counter(text, "gateway_device_offline_cleared_total", "device_online events raised: an offline alarm cleared by the device's return.", DeviceOfflineCleared);
         Counter(text, "gateway_device_health_append_failures_total", "Gateway events (device_offline/online) whose append failed; kept and tried again.", GatewayEventAppendFailures);

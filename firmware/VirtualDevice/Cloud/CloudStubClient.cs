@@ -57,5 +57,12 @@ public sealed class CloudStubClient : IDisposable
         return new AcknowledgementOutcome(response.StatusCode, await response.Content.ReadAsStringAsync(cancel));
     }
 
+    /// <summary>Sets a device's configuration at the platform (<c>POST /api/v1/devices/{dev}/config</c>, cloud-stub/README.md).</summary>
+    public async Task<AcknowledgementOutcome> ConfigureAsync(string deviceId, IReadOnlyDictionary<string, object> body, CancellationToken cancel)
+    {
+        using HttpResponseMessage response = await _http.PostAsJsonAsync($"/api/v1/devices/{Uri.EscapeDataString(deviceId)}/config", body, Json, cancel);
+        return new AcknowledgementOutcome(response.StatusCode, await response.Content.ReadAsStringAsync(cancel));
+    }
+
     public void Dispose() => _http.Dispose();
 }
