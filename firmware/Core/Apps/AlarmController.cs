@@ -25,6 +25,18 @@ namespace Eldercare.Firmware.Core.Apps
         private long _activeSinceMilliseconds;
         private bool _helpComing;
         private long _nextReminderMilliseconds;
+        private readonly int[] _passive = new int[MaxPassive];
+        private int _passiveCount;
+        private IStorage _storage;
+        private int _bootEpoch;
+        private int _waitingBoot;
+        private int _waitingFirst;
+        private int _waitingLast;
+
+        /// <summary>The flash blob that keeps the alarm still waiting for a person across a reboot.</summary>
+        public const string BlobName = "alarm";
+
+        private const int MaxPassive = 4;
 
         public AlarmController(IEventRaiser raiser, IIndicator indicator, int cancelWindowMilliseconds)
             : this(raiser, indicator, cancelWindowMilliseconds, 0)
@@ -39,6 +51,68 @@ namespace Eldercare.Firmware.Core.Apps
             _indicator = indicator;
             _cancelWindowMilliseconds = cancelWindowMilliseconds;
             _reminderMilliseconds = reminderMilliseconds;
+        }
+
+        /// <summary>
+        /// Boot <paramref name="bootEpoch"/> starts: an alarm the last run raised that no person had acknowledged yet (kept
+        /// on flash) is still waiting. It keeps reminding the elder and an acknowledgement of it shows "help is coming";
+        /// it cannot be cancelled any more (a cancel names a seq of its own boot) and a new alarm replaces it.
+        /// </summary>
+        public void Start(IStorage storage, int bootEpoch)
+        {
+            lock (_lock)
+            {
+                _storage = storage;
+                _bootEpoch = bootEpoch;
+                byte[] data;
+                int boot, first, last;
+                if (storage.TryRead(BlobName, out data) && TryParseWaiting(Utf8.GetString(data, data.Length), out boot, out first, out last) && boot != bootEpoch)
+                {
+                    _waitingBoot = boot;
+                    _waitingFirst = first;
+                    _waitingLast = last;
+                    _nextReminderMilliseconds = 0;
+                }
+            }
+        }
+
+        /// <summary>True while an alarm of an earlier boot waits for a person (see <see cref="Start"/>).</summary>
+        public bool EarlierBootAlarmWaiting
+        {
+            get
+            {
+                lock (_lock)
+                {
+                    return _waitingBoot != 0;
+                }
+            }
+        }
+
+        /// <summary>
+        /// An alarm the elder did not raise (the geofence's, the wellness check's): no "raised" pattern and no reminders
+        /// (the elder did not ask), but an acknowledgement of it shows "help is coming" like any other.
+        /// </summary>
+        public void OnPassiveAlarm(int sequence)
+        {
+            lock (_lock)
+            {
+                if (sequence <= 0)
+                {
+                    return;
+                }
+
+                if (_passiveCount == MaxPassive)
+                {
+                    for (int i = 1; i < MaxPassive; i++)
+                    {
+                        _passive[i - 1] = _passive[i];
+                    }
+
+                    _passiveCount--;
+                }
+
+                _passive[_passiveCount++] = sequence;
+            }
         }
 
         /// <summary>New cancel window and reminder period (a configuration downlink); an active alarm keeps its episode.</summary>
@@ -116,6 +190,7 @@ namespace Eldercare.Firmware.Core.Apps
                 int sequence = _raiser.Raise(cancelType, DeviceEvent.Absent, _activeSequence, null);
                 _activeType = null;
                 _helpComing = false;
+                Forget();
                 _indicator.Show(sequence > 0 ? IndicatorPattern.AlarmCancelled : IndicatorPattern.Fault);
             }
         }
@@ -133,26 +208,41 @@ namespace Eldercare.Firmware.Core.Apps
         }
 
         /// <summary>
-        /// A person acknowledged this device's event <paramref name="sequence"/> (a command downlink; of this boot when
-        /// <paramref name="thisBoot"/>: after a restart the device no longer knows which alarm was active).
-        /// The active alarm shows "help is coming" and stops reminding; the same acknowledgement again shows it again
-        /// and changes nothing else. An alarm raised again while the first still waited (an SOS after a fall, a second
-        /// long press) is the same episode: acknowledging any alarm of it is enough. One for any other event is
-        /// counted and ignored. Returns true if it named the active episode.
+        /// A person acknowledged this device's event <paramref name="bootEpoch"/>:<paramref name="sequence"/> (a command
+        /// downlink). The active alarm shows "help is coming" and stops reminding; the same acknowledgement again shows
+        /// it again and changes nothing else. An alarm raised again while the first still waited (an SOS after a fall, a
+        /// second long press) is the same episode: acknowledging any alarm of it is enough. A passive alarm of this boot
+        /// (geofence, wellness) and the alarm an earlier boot left waiting show it too. One for any other event is
+        /// counted and ignored. Returns true if it named an alarm that waited.
         /// </summary>
-        public bool OnAcknowledged(bool thisBoot, int sequence)
+        public bool OnAcknowledged(int bootEpoch, int sequence)
         {
             lock (_lock)
             {
-                if (!thisBoot || _activeType == null || sequence < _episodeFirstSequence || sequence > _activeSequence)
+                if (bootEpoch == _bootEpoch && _activeType != null && sequence >= _episodeFirstSequence && sequence <= _activeSequence)
                 {
-                    StaleAcknowledgements++;
-                    return false;
+                    _helpComing = true;
+                    Forget();
+                    _indicator.Show(IndicatorPattern.HelpComing);
+                    return true;
                 }
 
-                _helpComing = true;
-                _indicator.Show(IndicatorPattern.HelpComing);
-                return true;
+                if (_waitingBoot != 0 && bootEpoch == _waitingBoot && sequence >= _waitingFirst && sequence <= _waitingLast)
+                {
+                    _waitingBoot = 0;
+                    Forget();
+                    _indicator.Show(IndicatorPattern.HelpComing);
+                    return true;
+                }
+
+                if (bootEpoch == _bootEpoch && IsPassive(sequence))
+                {
+                    _indicator.Show(IndicatorPattern.HelpComing);
+                    return true;
+                }
+
+                StaleAcknowledgements++;
+                return false;
             }
         }
 
@@ -161,7 +251,8 @@ namespace Eldercare.Firmware.Core.Apps
         {
             lock (_lock)
             {
-                if (_activeType == null || _helpComing || _reminderMilliseconds <= 0 || nowMilliseconds < _nextReminderMilliseconds)
+                bool waiting = (_activeType != null && !_helpComing) || _waitingBoot != 0;
+                if (!waiting || _reminderMilliseconds <= 0 || nowMilliseconds < _nextReminderMilliseconds)
                 {
                     return;
                 }
@@ -189,8 +280,58 @@ namespace Eldercare.Firmware.Core.Apps
             _activeSequence = sequence;
             _activeSinceMilliseconds = nowMilliseconds;
             _helpComing = false;
+            _waitingBoot = 0;
             _nextReminderMilliseconds = nowMilliseconds + _reminderMilliseconds;
+            Remember();
             _indicator.Show(IndicatorPattern.AlarmRaised);
+        }
+
+        /// <summary>Keeps the waiting episode on flash ("boot,first,last"): after a reboot it still waits for a person.</summary>
+        private void Remember()
+        {
+            if (_storage != null)
+            {
+                _storage.TryWrite(BlobName, Utf8.GetBytes(_bootEpoch.ToString() + "," + _episodeFirstSequence.ToString() + "," + _activeSequence.ToString()));
+            }
+        }
+
+        private void Forget()
+        {
+            if (_storage != null)
+            {
+                _storage.Delete(BlobName);
+            }
+        }
+
+        private bool IsPassive(int sequence)
+        {
+            for (int i = 0; i < _passiveCount; i++)
+            {
+                if (_passive[i] == sequence)
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+
+        private static bool TryParseWaiting(string text, out int boot, out int first, out int last)
+        {
+            boot = first = last = 0;
+            int a = text.IndexOf(',');
+            int b = a < 0 ? -1 : text.IndexOf(',', a + 1);
+            long x, y, z;
+            if (b < 0 || !NumberParser.TryParseLong(text.Substring(0, a), out x) || !NumberParser.TryParseLong(text.Substring(a + 1, b - a - 1), out y)
+                || !NumberParser.TryParseLong(text.Substring(b + 1), out z) || x < 1 || y < 1 || z < y || x > int.MaxValue || z > int.MaxValue)
+            {
+                return false;
+            }
+
+            boot = (int)x;
+            first = (int)y;
+            last = (int)z;
+            return true;
         }
 
         private bool InWindow(long nowMilliseconds)

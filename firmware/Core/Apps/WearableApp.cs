@@ -62,14 +62,14 @@ namespace Eldercare.Firmware.Core.Apps
                     _samplePeriodMilliseconds = 1000 / profile.SampleRateHertz;
                     if (options.Wellness != null)
                     {
-                        _wellness = new WellnessWatcher(options.Wellness, profile.SampleRateHertz, _events);
+                        _wellness = new WellnessWatcher(options.Wellness, profile.SampleRateHertz, new PassiveAlarmRaiser(_events, _alarms));
                     }
                 }
             }
 
             if (hardware.Gnss != null && options.Geofence != null)
             {
-                _geofence = new GeofenceWatcher(options.Geofence, hardware.Gnss, _events);
+                _geofence = new GeofenceWatcher(options.Geofence, hardware.Gnss, new PassiveAlarmRaiser(_events, _alarms));
             }
 
             _battery = new BatteryWatcher(options.Battery, hardware.Battery, _events);
@@ -168,6 +168,7 @@ namespace Eldercare.Firmware.Core.Apps
 
             bool saved = _sequencer.Start();
             _outbox.Load();
+            _alarms.Start(_hardware.Storage, _sequencer.BootEpoch);
             _configuration.Load(_hardware.Clock.UptimeMilliseconds);
             _nextHeartbeatMilliseconds = _hardware.Clock.UptimeMilliseconds;
             _nextSampleMilliseconds = _hardware.Clock.UptimeMilliseconds;
@@ -320,7 +321,7 @@ namespace Eldercare.Firmware.Core.Apps
                 return;
             }
 
-            _alarms.OnAcknowledged(command.ReferenceBootEpoch == _sequencer.BootEpoch, command.ReferenceSequence);
+            _alarms.OnAcknowledged(command.ReferenceBootEpoch, command.ReferenceSequence);
         }
     }
 }

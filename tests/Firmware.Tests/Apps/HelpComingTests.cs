@@ -147,6 +147,68 @@ public sealed class HelpComingTests
     }
 
     [TestMethod]
+    public void AfterAReboot_TheSosThatStillWaited_KeepsRemindingAndItsAcknowledgementShowsHelpComing()
+    {
+        WearableApp before = Started(reminderSeconds: 30);
+        DeviceEvent sos = RaiseSos(before);
+        _link.Complete();
+
+        var indicator = new FakeIndicator();
+        WearableApp after = Started(reminderSeconds: 30, indicator);
+        Assert.IsTrue(after.Alarms.EarlierBootAlarmWaiting);
+        RunFor(after, 31_000);
+        Assert.AreEqual(IndicatorPattern.StillWaiting, indicator.Last, "the elder is told the alarm still waits");
+
+        Acknowledge(sos.Id);
+
+        Assert.AreEqual(IndicatorPattern.HelpComing, indicator.Last);
+        Assert.IsFalse(after.Alarms.EarlierBootAlarmWaiting);
+        int shown = indicator.Shown.Count;
+        RunFor(after, 120_000);
+        Assert.AreEqual(shown, indicator.Shown.Count, "no reminder once help is coming");
+        Assert.IsFalse(Started(indicator: new FakeIndicator()).Alarms.EarlierBootAlarmWaiting, "and nothing waits after the next reboot");
+    }
+
+    [TestMethod]
+    [DataRow(true, DisplayName = "cancelled")]
+    [DataRow(false, DisplayName = "acknowledged")]
+    public void AfterAReboot_AnAlarmThatNoLongerWaited_IsNotBack(bool cancel)
+    {
+        WearableApp before = Started();
+        DeviceEvent sos = RaiseSos(before);
+        _link.Complete();
+        if (cancel)
+        {
+            PressShort(before);
+        }
+        else
+        {
+            Acknowledge(sos.Id);
+        }
+
+        WearableApp after = Started(indicator: new FakeIndicator());
+
+        Assert.IsFalse(after.Alarms.EarlierBootAlarmWaiting);
+    }
+
+    [TestMethod]
+    public void AfterAReboot_ANewAlarmReplacesTheOneThatWaited()
+    {
+        WearableApp before = Started();
+        DeviceEvent old = RaiseSos(before);
+        _link.Complete();
+        WearableApp after = Started(indicator: new FakeIndicator());
+
+        RaiseSos(after);
+        _link.Complete();
+        Acknowledge(old.Id);
+
+        Assert.IsFalse(after.Alarms.EarlierBootAlarmWaiting);
+        Assert.IsFalse(after.Alarms.HelpComing, "the old acknowledgement does not cover the new alarm");
+        Assert.AreEqual(1, after.Alarms.StaleAcknowledgements);
+    }
+
+    [TestMethod]
     [DataRow("eldercare/v1/devices/pendant-0002/commands", "{\"v\":1,\"cmd\":\"ack\",\"ref\":\"pendant-0001:1:2\",\"ts\":1}", "topic_not_allowed")]
     [DataRow("eldercare/v1/devices/pendant-0001/commands", "{\"v\":1,\"cmd\":\"ack\",\"ref\":\"pendant-0002:1:2\",\"ts\":1}", "device_mismatch")]
     [DataRow("eldercare/v1/devices/pendant-0001/commands", "{\"v\":1,\"cmd\":\"reboot\",\"ref\":\"pendant-0001:1:2\",\"ts\":1}", "unknown_type")]
@@ -167,9 +229,9 @@ public sealed class HelpComingTests
         Assert.IsFalse(app.Alarms.HelpComing);
     }
 
-    private WearableApp Started(int reminderSeconds = 60)
+    private WearableApp Started(int reminderSeconds = 60, FakeIndicator? indicator = null)
     {
-        var app = new WearableApp(new WearableOptions(Device) { HelpReminderSeconds = reminderSeconds }, new WearableHardware(_clock, _storage, _link, _button, _indicator, new FakeBattery()));
+        var app = new WearableApp(new WearableOptions(Device) { HelpReminderSeconds = reminderSeconds }, new WearableHardware(_clock, _storage, _link, _button, indicator ?? _indicator, new FakeBattery()));
         app.Start();
         app.Tick();
         _link.Complete(); // first heartbeat

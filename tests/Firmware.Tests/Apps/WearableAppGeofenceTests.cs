@@ -1,4 +1,6 @@
 using Eldercare.Firmware.Core.Apps;
+using Eldercare.Firmware.Core.Commands;
+using Eldercare.Firmware.Core.Hardware;
 using Eldercare.Firmware.Core.Events;
 using Eldercare.Firmware.Core.Geofence;
 using Eldercare.Firmware.Core.Gnss;
@@ -39,6 +41,25 @@ public sealed class WearableAppGeofenceTests
         StringAssert.StartsWith(alarm.Info, "zone=home;out=");
         Assert.IsTrue(events[1].HasPosition);
         Assert.AreEqual(0, app.Geofence!.Parser.Statistics.Rejected(NmeaRejectReason.BadChecksum));
+    }
+
+    [TestMethod]
+    public void GeofenceAlarm_AcknowledgedByAPerson_ShowsHelpComing_WithoutAnAlarmPatternBefore()
+    {
+        IReadOnlyList<NmeaLogLine> walk = SyntheticWalk.East(37.5131, 122.1204, 6, 90, DateTime.UtcNow);
+        var gnss = new ReplayedGnss(_clock, walk);
+        var indicator = new FakeIndicator();
+        WearableApp app = NewWatch(gnss, CircleAround(ReplayedGnss.FirstValidFix(walk)!, 100f), indicator);
+        app.Start();
+        gnss.Start();
+        RunUntil(app, () => gnss.Finished, 120_000);
+        DeviceEvent alarm = Published().Single(e => e.Type == EventTypes.Geofence);
+        Assert.IsEmpty(indicator.Shown, "the elder did not raise it: nothing shown, no reminders");
+
+        _link.Deliver(Topics.Commands(app.DeviceId), CommandCodec.EncodeAck(alarm.Id, 1_764_720_000_000, "center"));
+
+        Assert.AreEqual(IndicatorPattern.HelpComing, indicator.Last);
+        Assert.AreEqual(0, app.Alarms.StaleAcknowledgements);
     }
 
     [TestMethod]
@@ -97,9 +118,9 @@ public sealed class WearableAppGeofenceTests
         return options;
     }
 
-    private WearableApp NewWatch(ReplayedGnss gnss, GeofenceOptions geofence)
+    private WearableApp NewWatch(ReplayedGnss gnss, GeofenceOptions geofence, FakeIndicator? indicator = null)
     {
-        var hardware = new WearableHardware(_clock, _storage, _link, new FakeButton(), new FakeIndicator(), new FakeBattery()) { Gnss = gnss };
+        var hardware = new WearableHardware(_clock, _storage, _link, new FakeButton(), indicator ?? new FakeIndicator(), new FakeBattery()) { Gnss = gnss };
         return new WearableApp(new WearableOptions("watch-0007") { Placement = "wrist", Geofence = geofence }, hardware);
     }
 
