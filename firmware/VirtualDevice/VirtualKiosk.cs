@@ -56,7 +56,10 @@ public sealed class VirtualKiosk : IAsyncDisposable
             throw new ArgumentException($"kiosk {options.DeviceId}: {problem}", nameof(options));
         }
 
-        _app = new KioskApp(kiosk, new KioskHardware(_clock, storage, _link, _sos, _services, CardReader, Display, Buzzer));
+        _app = new KioskApp(kiosk, new KioskHardware(_clock, storage, _link, _sos, _services, CardReader, Display, Buzzer)
+        {
+            Radio = new SimulatedRadio(() => _link.IsConnected, options.DeviceId.GetHashCode(StringComparison.Ordinal)),
+        });
         _link.ConnectFailed += reason => ConnectFailed?.Invoke(reason);
         _loop = new Thread(RunLoop) { IsBackground = true, Name = "kiosk " + options.DeviceId };
     }

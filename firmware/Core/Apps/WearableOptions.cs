@@ -26,7 +26,7 @@ namespace Eldercare.Firmware.Core.Apps
         }
 
         /// <summary>The version of this firmware core, sent in every heartbeat (<c>fw</c>); bumped with each release.</summary>
-        public const string CurrentFirmwareVersion = "0.13.0";
+        public const string CurrentFirmwareVersion = Identity.FirmwareRelease.Version;
 
         public string DeviceId { get; private set; }
 

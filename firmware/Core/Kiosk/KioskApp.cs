@@ -38,6 +38,7 @@ namespace Eldercare.Firmware.Core.Kiosk
         private readonly SosButton[] _services;
         private readonly CommandInbox _commands;
         private readonly ConfigurationKeeper _configuration;
+        private readonly KioskEventRaiser _events;
         private readonly object _lock = new object();
         private readonly ArrayList _requests = new ArrayList();
         private readonly byte[] _uid = new byte[16];
@@ -66,7 +67,8 @@ namespace Eldercare.Firmware.Core.Kiosk
             }
 
             _commands = new CommandInbox(options.DeviceId);
-            _configuration = new ConfigurationKeeper(hardware.Storage, new KioskConfigurator(options), new KioskEventRaiser(options.DeviceId, _sequencer, _outbox, hardware.Clock));
+            _events = new KioskEventRaiser(options.DeviceId, _sequencer, _outbox, hardware.Clock);
+            _configuration = new ConfigurationKeeper(hardware.Storage, new KioskConfigurator(options), _events);
             _sender.Delivered += OnDelivered;
             hardware.Link.MessageReceived += OnMessageReceived;
         }
@@ -198,7 +200,7 @@ namespace Eldercare.Firmware.Core.Kiosk
             if (now >= _nextHeartbeat)
             {
                 _nextHeartbeat = now + (_options.HeartbeatIntervalSeconds * 1000L);
-                Raise(EventTypes.Heartbeat, null, null);
+                _events.RaiseHeartbeat(_options.FirmwareVersion, _hardware.Radio);
             }
 
             _sender.Pump(now);

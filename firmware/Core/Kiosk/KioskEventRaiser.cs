@@ -6,7 +6,7 @@ using Eldercare.Firmware.Core.Outbox;
 
 namespace Eldercare.Firmware.Core.Kiosk
 {
-    /// <summary>The kiosk's events that are not requests (the configuration's reports): next seq, outbox, as the requests.</summary>
+    /// <summary>The kiosk's events that are not requests (heartbeats, the configuration's reports): next seq, outbox, as the requests.</summary>
     public sealed class KioskEventRaiser : IEventRaiser
     {
         private readonly string _deviceId;
@@ -20,6 +20,24 @@ namespace Eldercare.Firmware.Core.Kiosk
             _sequencer = sequencer;
             _outbox = outbox;
             _clock = clock;
+        }
+
+        /// <summary>A heartbeat: firmware version and signal strength (when a radio is fitted and connected); no battery (mains).</summary>
+        public int RaiseHeartbeat(string firmwareVersion, IRadio radio)
+        {
+            int sequence = _sequencer.NextSequence();
+            DeviceEvent e = new DeviceEvent(_deviceId, _sequencer.BootEpoch, sequence, EventTypes.Heartbeat, _clock.UtcNowUnixMilliseconds);
+            e.FirmwareVersion = firmwareVersion;
+            if (radio != null)
+            {
+                int signal = radio.ReadSignalDbm();
+                if (signal >= HeartbeatFields.MinSignalDbm && signal <= HeartbeatFields.MaxSignalDbm)
+                {
+                    e.SignalDbm = signal;
+                }
+            }
+
+            return _outbox.Enqueue(e) ? sequence : 0;
         }
 
         public int Raise(string type, int confidencePerMille, int referenceSequence, string info)

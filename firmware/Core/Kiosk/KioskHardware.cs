@@ -33,5 +33,8 @@ namespace Eldercare.Firmware.Core.Kiosk
         public IKioskDisplay Display { get; private set; }
 
         public IIndicator Buzzer { get; private set; }
+
+        /// <summary>Optional: the Wi-Fi radio, for the heartbeat's signal strength (none without it).</summary>
+        public IRadio Radio { get; set; }
     }
 }

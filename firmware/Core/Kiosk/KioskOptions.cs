@@ -14,6 +14,7 @@ namespace Eldercare.Firmware.Core.Kiosk
             HeartbeatIntervalSeconds = 60;
             AckTimeoutMilliseconds = 5000;
             CardPollMilliseconds = 100;
+            FirmwareVersion = Identity.FirmwareRelease.Version;
             SosButton = new SosButtonOptions();
             Outbox = new OutboxOptions();
         }
@@ -32,6 +33,9 @@ namespace Eldercare.Firmware.Core.Kiosk
         public int CardPollMilliseconds { get; set; }
 
         /// <summary>The big SOS button: held this long to raise SOS, so a bump does not.</summary>
+        /// <summary>Sent in heartbeats as <c>fw</c>: 1-24 of 0-9, a-z, A-Z, '.', '-', '+'.</summary>
+        public string FirmwareVersion { get; set; }
+
         public SosButtonOptions SosButton { get; private set; }
 
         public OutboxOptions Outbox { get; private set; }
@@ -62,6 +66,11 @@ namespace Eldercare.Firmware.Core.Kiosk
             if (CardPollMilliseconds < 20 || CardPollMilliseconds > 2000)
             {
                 return "CardPollMilliseconds must be 20..2000";
+            }
+
+            if (!HeartbeatFields.IsValidFirmwareVersion(FirmwareVersion))
+            {
+                return "FirmwareVersion must be 1-24 of 0-9, a-z, A-Z, '.', '-', '+'";
             }
 
             string problem = SosButton.Validate();

@@ -195,6 +195,23 @@ public sealed class KioskAppTests
     }
 
     [TestMethod]
+    public void Heartbeat_CarriesFirmwareVersionAndSignal_NoBattery()
+    {
+        var options = new KioskOptions(Kiosk) { FirmwareVersion = "2.1.0-rc1" };
+        var app = new KioskApp(options, new KioskHardware(_clock, _storage, _link, _sos, _services, _reader, _display, _buzzer) { Radio = new FakeRadio { SignalDbm = -71 } });
+        Assert.IsTrue(app.Start());
+
+        app.Tick();
+
+        DeviceEvent heartbeat = LastPublished();
+        Assert.AreEqual((EventTypes.Heartbeat, "2.1.0-rc1", -71, DeviceEvent.Absent), (heartbeat.Type, heartbeat.FirmwareVersion, heartbeat.SignalDbm, heartbeat.BatteryPercent));
+    }
+
+    [TestMethod]
+    public void Start_BadFirmwareVersion_Refused() =>
+        Assert.IsFalse(new KioskApp(new KioskOptions(Kiosk) { FirmwareVersion = "v 1" }, new KioskHardware(_clock, _storage, _link, _sos, _services, _reader, _display, _buzzer)).Start());
+
+    [TestMethod]
     public void ServiceRequests_AreSentBeforeHeartbeats_AndNeverEvicted()
     {
         KioskApp app = Started(heartbeatSeconds: 1);
