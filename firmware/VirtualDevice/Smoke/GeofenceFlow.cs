@@ -3,7 +3,10 @@ using Eldercare.VirtualDevice.Cloud;
 
 namespace Eldercare.VirtualDevice.Smoke;
 
-/// <summary>A watch walks out of its home zone (its GNSS module replays the walk) -> one <c>geofence</c> alarm with a position outside.</summary>
+/// <summary>
+/// A watch walks out of its home zone (its GNSS module replays the walk) -> one <c>geofence</c> alarm with a position
+/// outside -> an operator acknowledges it at the cloud stub -> the watch shows HelpComing.
+/// </summary>
 public sealed class GeofenceFlow(string watchId, double homeLatitude, double homeLongitude, double radiusMetres) : ISmokeFlow
 {
     private const double EarthRadiusMetres = 6_371_000;
@@ -30,7 +33,10 @@ public sealed class GeofenceFlow(string watchId, double homeLatitude, double hom
             throw new SmokeFailure($"{alarm.Id} at {lat},{lon} is {away:0} m from home, inside the {radiusMetres:0} m zone");
         }
 
-        return $"{alarm.Id} once at the cloud, lat={lat} lon={lon} ({away:0} m from home, zone {radiusMetres:0} m; {alarm.Text("info")})";
+        await context.AcknowledgeAsync(alarm, cancel);
+        TimeSpan took = await context.UntilShownAsync(
+            () => watch.Indicator.History.Contains(Eldercare.Firmware.Core.Hardware.IndicatorPattern.HelpComing), $"HelpComing on {watchId}", cancel);
+        return $"{alarm.Id} once at the cloud, lat={lat} lon={lon} ({away:0} m from home, zone {radiusMetres:0} m; {alarm.Text("info")}); acknowledged -> HelpComing {took.TotalMilliseconds:0} ms later";
     }
 
     private static double Distance(double lat1, double lon1, double lat2, double lon2)

@@ -4,7 +4,10 @@ using Eldercare.VirtualDevice.Cloud;
 
 namespace Eldercare.VirtualDevice.Smoke;
 
-/// <summary>An elder goes quiet (worn, still) -> one <c>wellness</c> alarm after the period, stamped within the waking hours.</summary>
+/// <summary>
+/// An elder goes quiet (worn, still) -> one <c>wellness</c> alarm after the period, stamped within the waking hours ->
+/// an operator acknowledges it at the cloud stub -> the pendant shows HelpComing.
+/// </summary>
 public sealed class WellnessFlow(string deviceId, WakingHours wakingHours) : ISmokeFlow
 {
     public string Name => "wellness";
@@ -20,6 +23,9 @@ public sealed class WellnessFlow(string deviceId, WakingHours wakingHours) : ISm
             throw new SmokeFailure($"{alarm.Id} at ts={alarm.Ts} is outside the waking hours {wakingHours.Describe()} (China time)");
         }
 
-        return $"{alarm.Id} once at the cloud, {(alarm.Ts - quietAt) / 1000.0:0.0} s after going quiet, within waking hours {wakingHours.Describe()} ({alarm.Text("info")})";
+        await context.AcknowledgeAsync(alarm, cancel);
+        TimeSpan took = await context.UntilShownAsync(
+            () => pendant.Indicator.History.Contains(Eldercare.Firmware.Core.Hardware.IndicatorPattern.HelpComing), $"HelpComing on {deviceId}", cancel);
+        return $"{alarm.Id} once at the cloud, {(alarm.Ts - quietAt) / 1000.0:0.0} s after going quiet, within waking hours {wakingHours.Describe()} ({alarm.Text("info")}); acknowledged -> HelpComing {took.TotalMilliseconds:0} ms later";
     }
 }
