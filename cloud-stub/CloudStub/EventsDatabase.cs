@@ -201,14 +201,16 @@ public sealed class EventsDatabase : IDisposable
 
     public Task<List<StoredEventView>> QueryAsync(string? dev, string? type) => QueryAsync(dev, type, null, null, null);
 
-    /// <summary>Stored events in arrival order; each filter is optional (<paramref name="fromTs"/>/<paramref name="toTs"/>: the device's ts, inclusive).</summary>
-    public async Task<List<StoredEventView>> QueryAsync(string? dev, string? type, string? lane, long? fromTs, long? toTs)
+    /// <summary>Stored events in arrival order; each filter is optional (<paramref name="fromTs"/>/<paramref name="toTs"/>: the
+    /// device's ts, inclusive; <paramref name="card"/>: the kiosk's card UID in the event, as the platform holds it).</summary>
+    public async Task<List<StoredEventView>> QueryAsync(string? dev, string? type, string? lane, long? fromTs, long? toTs, string? card = null)
     {
         await _gate.EnterAsync(urgent: false).ConfigureAwait(false);
         try
         {
             using var command = _connection.CreateCommand();
-            command.CommandText = "SELECT id, dev, type, lane, boot, seq, ts, rx, cloud_rx, gateway, skew_ms, fault, conflict_of, payload FROM events WHERE ($dev IS NULL OR dev = $dev) AND ($type IS NULL OR type = $type) AND ($lane IS NULL OR lane = $lane) AND ($from IS NULL OR ts >= $from) AND ($to IS NULL OR ts <= $to) ORDER BY arrival";
+            command.CommandText = "SELECT id, dev, type, lane, boot, seq, ts, rx, cloud_rx, gateway, skew_ms, fault, conflict_of, payload FROM events WHERE ($dev IS NULL OR dev = $dev) AND ($type IS NULL OR type = $type) AND ($lane IS NULL OR lane = $lane) AND ($from IS NULL OR ts >= $from) AND ($to IS NULL OR ts <= $to) AND ($card IS NULL OR json_extract(payload, '$.card') = $card) ORDER BY arrival";
+            command.Parameters.AddWithValue("$card", (object?)card ?? DBNull.Value);
             command.Parameters.AddWithValue("$dev", (object?)dev ?? DBNull.Value);
             command.Parameters.AddWithValue("$lane", (object?)lane ?? DBNull.Value);
             command.Parameters.AddWithValue("$from", (object?)fromTs ?? DBNull.Value);

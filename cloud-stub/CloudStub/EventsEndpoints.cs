@@ -8,7 +8,7 @@ public static class EventsEndpoints
     public static void Map(WebApplication app)
     {
         app.MapPost("/api/v1/events", ReceiveBatchAsync);
-        app.MapGet("/api/v1/events", async (string? dev, string? type, string? lane, long? from, long? to, EventsDatabase db) => Results.Json(await db.QueryAsync(dev, type, lane, from, to)));
+        app.MapGet("/api/v1/events", async (string? dev, string? type, string? lane, long? from, long? to, string? card, EventsDatabase db) => Results.Json(await db.QueryAsync(dev, type, lane, from, to, card)));
         app.MapGet("/api/v1/stats", async (EventsDatabase db, StubCounters counters) =>
         {
             var (total, alarms, telemetry) = await db.CountAsync();

@@ -124,6 +124,23 @@ public sealed class CloudStubAcknowledgementTests
         Assert.AreEqual(4, all.GetArrayLength());
     }
 
+    [TestMethod]
+    public async Task Events_CanBeQueriedByCard()
+    {
+        object Kiosk(int seq, string type, string card) => new
+        {
+            id = $"kiosk-1:1:{seq}", dev = "kiosk-1", type, lane = "service", boot = 1, seq, ts = 1_763_870_000_000L, rx = 1_763_870_000_010L,
+            payload = $"{{\"v\":1,\"id\":\"kiosk-1:1:{seq}\",\"dev\":\"kiosk-1\",\"boot\":1,\"seq\":{seq},\"type\":\"{type}\",\"ts\":1763870000000,\"card\":\"{card}\"{(type == "service" ? ",\"svc\":\"meal\"" : string.Empty)}}}",
+        };
+        await PostEventsAsync("gw-a", Kiosk(1, "checkin", "04A1B2C3"), Kiosk(2, "service", "04A1B2C3"), Kiosk(3, "checkin", "04FFEEDD"));
+
+        var one = await _http.GetFromJsonAsync<JsonElement>("/api/v1/events?card=04A1B2C3");
+        var requests = await _http.GetFromJsonAsync<JsonElement>("/api/v1/events?card=04A1B2C3&type=service");
+
+        Assert.AreEqual(2, one.GetArrayLength(), "the check-in and the request of that card, not the other card's");
+        Assert.AreEqual(1, requests.GetArrayLength());
+    }
+
     private async Task AckAsync(string id)
     {
         using var response = await _http.PostAsJsonAsync("/api/v1/acks", new { id, by = "platform" });
