@@ -72,7 +72,8 @@ public sealed class AcknowledgementPuller : BackgroundService
             {
                 return;
             }
-            catch (Exception exception) when (exception is HttpRequestException or TaskCanceledException or System.Text.Json.JsonException or UpstreamException)
+            catch (Exception exception) when (exception is HttpRequestException or TaskCanceledException or System.Text.Json.JsonException or UpstreamException
+                or Broker.DownlinkUnavailableException)
             {
                 _metrics.CountAcknowledgementPollFailure();
                 _logger.LogWarning("acknowledgements: poll failed ({Error}); again in {Delay} ms", exception.GetBaseException().Message, (int)backoff.TotalMilliseconds);

@@ -43,8 +43,8 @@ public sealed class GatewayHost : IAsyncDisposable
 
     public SqliteEventStore Store => _app.Services.GetRequiredService<SqliteEventStore>();
 
-    /// <summary>Where the coming features send a downlink to a device (embedded mode only: with an external broker the
-    /// gateway holds no device sessions, and asking for this throws).</summary>
+    /// <summary>Where the coming features send a downlink to a device (embedded: the gateway's own sessions; external:
+    /// published through mosquitto, which holds the sessions).</summary>
     public IDownlinks Downlinks => _app.Services.GetRequiredService<IDownlinks>();
 
     /// <summary>The HTTP console's port once started (useful with <c>Gateway:Http:Port=0</c>).</summary>
@@ -210,16 +210,6 @@ public sealed class GatewayHost : IAsyncDisposable
                     sp.GetRequiredService<TimeProvider>());
             });
             services.AddSingleton(sp => sp.GetRequiredService<DeviceSessions>().Downlinks);
-            // The platform's acknowledgements back to the devices ("help is coming"): a long poll the gateway opens.
-            services.AddSingleton(sp => new AcknowledgementPuller(
-                new HttpClient(HttpUpstream.CreateHandler(upstreamTls)) { Timeout = Timeout.InfiniteTimeSpan },
-                options.Forwarder,
-                options.Store.DataDirectory,
-                sp.GetRequiredService<IDownlinks>(),
-                sp.GetRequiredService<GatewayMetrics>(),
-                sp.GetRequiredService<ILogger<AcknowledgementPuller>>(),
-                sp.GetRequiredService<TimeProvider>()));
-            services.AddHostedService(sp => sp.GetRequiredService<AcknowledgementPuller>());
             services.AddSingleton(sp =>
             {
                 var broker = ActivatorUtilities.CreateInstance<DeviceBroker>(sp);
@@ -232,7 +222,25 @@ public sealed class GatewayHost : IAsyncDisposable
         {
             services.AddSingleton<ExternalBrokerIngest>();
             services.AddHostedService(sp => sp.GetRequiredService<ExternalBrokerIngest>());
+            // Downlinks through mosquitto, which holds the device sessions in this mode (Broker/ExternalDownlinks.cs).
+            services.AddSingleton<IDownlinks>(sp =>
+            {
+                var authenticator = sp.GetRequiredService<DeviceAuthenticator>();
+                return new ExternalDownlinks(sp.GetRequiredService<ExternalBrokerIngest>(), id => authenticator.TryGetDevice(id, out _),
+                    sp.GetRequiredService<GatewayMetrics>(), sp.GetRequiredService<ILogger<ExternalDownlinks>>());
+            });
         }
+
+        // The platform's acknowledgements and configurations back to the devices: a long poll the gateway opens.
+        services.AddSingleton(sp => new AcknowledgementPuller(
+            new HttpClient(HttpUpstream.CreateHandler(upstreamTls)) { Timeout = Timeout.InfiniteTimeSpan },
+            options.Forwarder,
+            options.Store.DataDirectory,
+            sp.GetRequiredService<IDownlinks>(),
+            sp.GetRequiredService<GatewayMetrics>(),
+            sp.GetRequiredService<ILogger<AcknowledgementPuller>>(),
+            sp.GetRequiredService<TimeProvider>()));
+        services.AddHostedService(sp => sp.GetRequiredService<AcknowledgementPuller>());
 
         var app = builder.Build();
         app.MapGet("/health", (IStoreStatus store) => Results.Json(new

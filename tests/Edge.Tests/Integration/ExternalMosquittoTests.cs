@@ -116,4 +116,38 @@ public sealed class ExternalMosquittoTests
 
         Assert.HasCount(20, atCloud);
     }
+
+    [TestMethod]
+    public async Task Downlink_ToADeviceAwayWithItsSession_DeliveredOnReconnect_WithoutASession_NoSession()
+    {
+        await using var mosquitto = await StartMosquittoAsync("watch-0007", "watch-0008");
+        await using var stack = await EdgeStack.StartExternalAsync(["watch-0007", "watch-0008"], mosquitto, GatewayPassword);
+        var received = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
+        using (var away = await ConnectPersistentAsync(mosquitto.Port, "watch-0007", _ => { }))
+        {
+            await away.SubscribeAsync(new MqttClientSubscribeOptionsBuilder().WithTopicFilter(Topics.Commands("watch-0007"), MQTTnet.Protocol.MqttQualityOfServiceLevel.AtLeastOnce).Build());
+            await away.DisconnectAsync();
+        }
+
+        var ack = Eldercare.Firmware.Core.Commands.CommandCodec.EncodeAck("watch-0007:1:5", 1, "center");
+        var queued = await stack.Gateway.Downlinks.EnqueueAsync("watch-0007", ack, CancellationToken.None);
+        var noSession = await stack.Gateway.Downlinks.EnqueueAsync("watch-0008", ack, CancellationToken.None);
+        var unknown = await stack.Gateway.Downlinks.EnqueueAsync("watch-9999", ack, CancellationToken.None);
+        using var back = await ConnectPersistentAsync(mosquitto.Port, "watch-0007", m => received.TrySetResult(m.ApplicationMessage.ConvertPayloadToString()));
+
+        Assert.AreEqual(System.Text.Encoding.UTF8.GetString(ack), await received.Task.WaitAsync(TimeSpan.FromSeconds(10)));
+        Assert.AreEqual((Eldercare.Edge.Gateway.Broker.Sessions.DownlinkOutcome.Queued, Eldercare.Edge.Gateway.Broker.Sessions.DownlinkOutcome.NoSession, Eldercare.Edge.Gateway.Broker.Sessions.DownlinkOutcome.UnknownDevice),
+            (queued, noSession, unknown));
+    }
+
+    /// <summary>A device as the firmware connects: clean session off, a session that outlives the connection.</summary>
+    private static async Task<IMqttClient> ConnectPersistentAsync(int port, string id, Action<MqttApplicationMessageReceivedEventArgs> onMessage)
+    {
+        var client = new MqttClientFactory().CreateMqttClient();
+        client.ApplicationMessageReceivedAsync += args => { onMessage(args); return Task.CompletedTask; };
+        var result = await client.ConnectAsync(new MqttClientOptionsBuilder().WithTcpServer("127.0.0.1", port).WithClientId(id)
+            .WithCredentials(id, EdgeStack.SecretOf(id)).WithProtocolVersion(MqttProtocolVersion.V500).WithCleanStart(false).WithSessionExpiryInterval(3600).Build());
+        Assert.AreEqual(MqttClientConnectResultCode.Success, result.ResultCode);
+        return client;
+    }
 }
