@@ -38,4 +38,8 @@ public sealed record CloudEvent
     /// <summary>A device fault the gateway or the stub flagged (id_conflict, seq_regression), else null.</summary>
     [JsonPropertyName("fault")]
     public string? Fault { get; init; }
+
+    /// <summary>The event as stored (its fields: <c>subj</c>, <c>ref</c>, <c>info</c>...).</summary>
+    [JsonPropertyName("payload")]
+    public System.Text.Json.JsonElement Payload { get; init; }
 }
