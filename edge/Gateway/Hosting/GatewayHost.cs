@@ -1,6 +1,7 @@
 using Eldercare.Edge.Gateway.Broker;
 using Eldercare.Edge.Gateway.Broker.Sessions;
 using Eldercare.Edge.Gateway.Configuration;
+using Eldercare.Edge.Gateway.Console;
 using Eldercare.Edge.Gateway.Forwarding;
 using Eldercare.Edge.Gateway.Health;
 using Eldercare.Edge.Gateway.Ingest;
@@ -110,6 +111,11 @@ public sealed class GatewayHost : IAsyncDisposable
         }
 
         var healthOptions = BindDeviceHealth(builder.Configuration, options.Forwarder.GatewayId);
+        var consoleOptions = ConsoleSetup.Bind(builder.Configuration);
+        if (consoleOptions.Enabled && consoleOptions.Port == options.Http.Port)
+        {
+            throw new GatewayConfigurationException([$"Gateway:Console:Port {consoleOptions.Port} is also Gateway:Http:Port: the console needs its own port"]);
+        }
 
         builder.Logging.ClearProviders();
         builder.Logging.AddSimpleConsole(console =>
@@ -121,7 +127,7 @@ public sealed class GatewayHost : IAsyncDisposable
         builder.Logging.AddFilter("Microsoft.Hosting", LogLevel.Warning);
         builder.Logging.AddFilter("System.Net.Http", LogLevel.Warning);
         configureLogging?.Invoke(builder.Logging);
-        builder.WebHost.UseUrls($"http://{options.Http.BindAddress}:{options.Http.Port}");
+        builder.WebHost.UseUrls([$"http://{options.Http.BindAddress}:{options.Http.Port}", .. ConsoleSetup.Url(consoleOptions) is { } consoleUrl ? [consoleUrl] : Array.Empty<string>()]);
 
         var services = builder.Services;
         services.AddSingleton(options.Mqtt);
@@ -177,6 +183,7 @@ public sealed class GatewayHost : IAsyncDisposable
             sp.GetRequiredService<AlarmExpress>(),
             sp.GetRequiredService<RejectionLog>()));
         AddDeviceHealth(services, healthOptions, options);
+        ConsoleSetup.AddConsole(services, consoleOptions, options);
         // Registry edits (devices add, a disabled flag) apply without a restart; see edge/README.md "Security".
         services.AddSingleton<RegistryWatcher>();
         services.AddHostedService(sp => sp.GetRequiredService<RegistryWatcher>());
@@ -235,6 +242,7 @@ public sealed class GatewayHost : IAsyncDisposable
         }
 
         var app = builder.Build();
+        ConsoleSetup.UseConsole(app);
         app.MapGet("/health", (IStoreStatus store) => Results.Json(new
         {
             status = "ok",
@@ -254,6 +262,7 @@ public sealed class GatewayHost : IAsyncDisposable
         _ = _app.Services.GetRequiredService<DeviceAuthenticator>();
         // Device health's state before any device connects: a connect or an event lands on what the last run left.
         _ = _app.Services.GetRequiredService<DeviceHealthMonitor>();
+        ConsoleSetup.Open(_app.Services);
         if (Options.Mqtt.Mode == BrokerMode.Embedded)
         {
             // Sessions too: one left by the last run may have expired while the gateway was down (counted at load).
