@@ -100,9 +100,13 @@ public static class ConsoleSetup
             cookie.ExpireTimeSpan = TimeSpan.FromMinutes(options.SessionMinutes);
             cookie.SlidingExpiration = true;
             cookie.LoginPath = "/login";
-            cookie.AccessDeniedPath = "/login";
             cookie.Events.OnRedirectToLogin = context => Deny(context, StatusCodes.Status401Unauthorized);
-            cookie.Events.OnRedirectToAccessDenied = context => Deny(context, StatusCodes.Status403Forbidden);
+            // Signed in but not allowed (an operator on the admin page): a plain 403, not the login form again.
+            cookie.Events.OnRedirectToAccessDenied = context =>
+            {
+                context.Response.StatusCode = StatusCodes.Status403Forbidden;
+                return Task.CompletedTask;
+            };
         });
         services.AddAuthorizationBuilder()
             .AddPolicy(SupervisorPolicy, p => p.RequireRole(ConsoleUsers.Supervisor, ConsoleUsers.Admin))

@@ -1,0 +1,111 @@
+using System.Diagnostics;
+using Eldercare.Edge.Gateway.Console;
+using Eldercare.Firmware.Core.Events;
+using Eldercare.Firmware.Core.Hardware;
+using Eldercare.TestSupport;
+using Microsoft.Playwright;
+
+namespace Eldercare.Console.Tests;
+
+/// <summary>
+/// The desk's main flow in chromium against real processes: a pendant's SOS appears on an open page without a reload
+/// (with the elder's record, and the sound due), taking it makes the pendant show "help is coming", a note and a close
+/// with an outcome are recorded (the audit page shows them); screenshots of the queue in Chinese and English go to docs/.
+/// </summary>
+[TestClass]
+[TestCategory("Console")]
+public sealed class AlarmDeskTests
+{
+    public TestContext TestContext { get; set; } = null!;
+
+    [TestMethod]
+    [Timeout(180_000, CooperativeCancellation = true)]
+    public async Task Sos_OnTheOpenPageWithin2s_TakeShowsHelpComing_CloseRecordsTheOutcome()
+    {
+        await using var system = new ConsoleSystem();
+        await system.StartCloudAsync();
+        var pendant = system.AddPendant("pendant-0001");
+        var neighbour = system.AddPendant("pendant-0002");
+        system.ImportElders("R-0001,王秀英,迎泽区柳巷街道 12 号 3 单元 201,女儿 李娟 139 0351 0001,pendant-0001,04A1B2C3\nR-0002,张建国,杏花岭区五一路 8 号,儿子 张伟 138 0351 0002,pendant-0002,\n");
+        system.AddUser("op1", ConsoleUsers.Operator);
+        system.AddUser("boss", ConsoleUsers.Supervisor);
+        await system.StartGatewayAsync();
+        await system.ConnectDevicesAsync();
+        var page = await system.NewPageAsync();
+        await system.LoginAsync(page, "op1");
+
+        // SOS: from the gateway's PUBACK (the alarm is durable) to the card on the page, no reload.
+        var stored = new TaskCompletionSource<Stopwatch>(TaskCreationOptions.RunContinuationsAsynchronously);
+        pendant.Delivered += entry => { if (entry.Type == EventTypes.Sos) { stored.TrySetResult(Stopwatch.StartNew()); } };
+        var navigations = 0;
+        page.FrameNavigated += (_, _) => navigations++;
+        pendant.PressSos();
+        var sinceStored = await stored.Task.WaitAsync(TimeSpan.FromSeconds(15));
+        var card = page.Locator("#queue li.card[data-state=open]");
+        await card.WaitForAsync(new LocatorWaitForOptions { Timeout = 5_000 });
+        var sosToPageMs = sinceStored.ElapsedMilliseconds;
+        TestContext.WriteLine($"SOS stored to card on the open page: {sosToPageMs} ms");
+        Assert.IsLessThan(2_000L, sosToPageMs, "an SOS on the open page within 2 s");
+        Assert.AreEqual(0, navigations, "no reload");
+        var id = await card.GetAttributeAsync("data-id");
+        Assert.IsNotNull(id);
+        StringAssert.Contains(await card.InnerTextAsync(), "王秀英");
+        StringAssert.Contains(await card.InnerTextAsync(), "迎泽区柳巷街道 12 号");
+        StringAssert.Contains(await card.InnerTextAsync(), "紧急呼救");
+        Assert.AreEqual("1", await page.GetAttributeAsync("body", "data-sounding"), "the SOS sound plays until it is taken");
+        Assert.AreEqual("running", await page.GetAttributeAsync("body", "data-audio"));
+
+        // A fall of the neighbour for the screenshots: two alarms, ordered by priority then age.
+        neighbour.SimulateFall();
+        await page.Locator("#queue li.card").Nth(1).WaitForAsync(new LocatorWaitForOptions { Timeout = 40_000 });
+        Assert.AreEqual(id, await page.Locator("#queue li.card").First.GetAttributeAsync("data-id"), "the older SOS first (same priority)");
+        Directory.CreateDirectory(Path.Combine(RepoPaths.Root, "docs"));
+        await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(RepoPaths.Root, "docs", "console-zh.png"), FullPage = true });
+        await page.ClickAsync("#lang");
+        await page.WaitForSelectorAsync("html[lang=en] body[data-stream=open]", new PageWaitForSelectorOptions { Timeout = 10_000 });
+        await page.Locator("#queue li.card").Nth(1).WaitForAsync();
+        StringAssert.Contains(await page.Locator($"#queue li.card[data-id='{id}']").InnerTextAsync(), "SOS");
+        await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(RepoPaths.Root, "docs", "console-en.png"), FullPage = true });
+
+        // Take: the pendant shows "help is coming".
+        var helpComing = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        pendant.Indicator.Shown += pattern => { if (pattern == IndicatorPattern.HelpComing) { helpComing.TrySetResult(); } };
+        var sinceTake = Stopwatch.StartNew();
+        await page.ClickAsync($"#queue li.card[data-id='{id}'] button.take");
+        await helpComing.Task.WaitAsync(TimeSpan.FromSeconds(10));
+        var takeToDeviceMs = sinceTake.ElapsedMilliseconds;
+        TestContext.WriteLine($"take (click) to HelpComing on the pendant: {takeToDeviceMs} ms");
+        Assert.IsLessThan(1_000L, takeToDeviceMs, "help is coming within 1 s of the take");
+        var taken = page.Locator($"#queue li.card[data-id='{id}'][data-state=taken]");
+        await taken.WaitForAsync(new LocatorWaitForOptions { Timeout = 5_000 });
+        StringAssert.Contains(await taken.InnerTextAsync(), "op1");
+
+        // Note, then close with an outcome.
+        await taken.Locator("input.note-text").FillAsync("Called the daughter, neighbour has the key");
+        await taken.Locator("button.add-note").ClickAsync();
+        await page.Locator($"#queue li.card[data-id='{id}'] .notes li").WaitForAsync(new LocatorWaitForOptions { Timeout = 5_000 });
+        await page.Locator($"#queue li.card[data-id='{id}'] select.outcome").SelectOptionAsync("visit");
+        await page.Locator($"#queue li.card[data-id='{id}'] button.close").ClickAsync();
+        var closed = page.Locator($"#closed li.card[data-id='{id}']");
+        await closed.WaitForAsync(new LocatorWaitForOptions { Timeout = 5_000 });
+        StringAssert.Contains(await closed.InnerTextAsync(), "Visit");
+        Assert.AreEqual(0, await page.Locator($"#queue li.card[data-id='{id}']").CountAsync());
+
+        // The supervisor's audit page shows who did what.
+        var supervisor = await system.NewPageAsync();
+        await system.LoginAsync(supervisor, "boss");
+        await supervisor.GotoAsync(system.ConsoleUrl + "/audit");
+        var audit = await supervisor.Locator("#audit").InnerTextAsync();
+        foreach (var action in new[] { "received", "take", "ack_downlink", "note", "close" })
+        {
+            StringAssert.Contains(audit, action);
+        }
+
+        StringAssert.Contains(audit, "visit");
+        StringAssert.Contains(audit, "Queued", "the acknowledgement was queued for the pendant");
+        var everything = await supervisor.ContentAsync() + await page.ContentAsync();
+        Assert.IsFalse(everything.Contains("04A1B2C3", StringComparison.Ordinal), "no card UID in clear on any page");
+        Assert.IsFalse(everything.Contains("secret-pendant", StringComparison.Ordinal), "no device secret on any page");
+        Assert.IsFalse(system.Gateway!.Output.Contains("王秀英", StringComparison.Ordinal), "no elder's name in the gateway's log");
+    }
+}
