@@ -80,6 +80,10 @@ public sealed class AlarmDeskTests
         await taken.WaitForAsync(new LocatorWaitForOptions { Timeout = 5_000 });
         StringAssert.Contains(await taken.InnerTextAsync(), "op1");
 
+        // The take went upstream too: one alarm_taken at the platform naming the SOS.
+        var upstream = await Eventually.WaitAsync(() => system.CloudEventsAsync(EventTypes.AlarmTaken), list => list.Count == 1, TimeSpan.FromSeconds(20), "the alarm_taken at the cloud");
+        StringAssert.Contains(upstream[0].GetProperty("payload").GetProperty("info").GetString(), $"ref={id};by=center");
+
         // Note, then close with an outcome.
         await taken.Locator("input.note-text").FillAsync("Called the daughter, neighbour has the key");
         await taken.Locator("button.add-note").ClickAsync();
@@ -107,5 +111,32 @@ public sealed class AlarmDeskTests
         Assert.IsFalse(everything.Contains("04A1B2C3", StringComparison.Ordinal), "no card UID in clear on any page");
         Assert.IsFalse(everything.Contains("secret-pendant", StringComparison.Ordinal), "no device secret on any page");
         Assert.IsFalse(system.Gateway!.Output.Contains("王秀英", StringComparison.Ordinal), "no elder's name in the gateway's log");
+    }
+
+    [TestMethod]
+    [Timeout(120_000, CooperativeCancellation = true)]
+    public async Task PlatformAcknowledgesFirst_TheCardSaysSo_AndStaysForTheCenterToTake()
+    {
+        await using var system = new ConsoleSystem();
+        await system.StartCloudAsync();
+        var pendant = system.AddPendant("pendant-0001");
+        system.AddUser("op1", ConsoleUsers.Operator);
+        await system.StartGatewayAsync();
+        await system.ConnectDevicesAsync();
+        var page = await system.NewPageAsync();
+        await system.LoginAsync(page, "op1");
+        pendant.PressSos();
+        var card = page.Locator("#queue li.card[data-state=open]");
+        await card.WaitForAsync(new LocatorWaitForOptions { Timeout = 15_000 });
+        var id = (await card.GetAttributeAsync("data-id"))!;
+        await Eventually.WaitAsync(() => system.CloudEventsAsync(EventTypes.Sos), list => list.Count == 1, TimeSpan.FromSeconds(20), "the SOS at the cloud");
+
+        Assert.AreEqual(201, await system.AcknowledgeAtCloudAsync(id));
+
+        var ack = page.Locator($"#queue li.card[data-id='{id}'] .platform-ack");
+        await ack.WaitForAsync(new LocatorWaitForOptions { Timeout = 30_000 });
+        StringAssert.Contains(await ack.InnerTextAsync(), "平台已确认");
+        StringAssert.Contains(await ack.InnerTextAsync(), "city");
+        Assert.AreEqual("open", await page.Locator($"#queue li.card[data-id='{id}']").GetAttributeAsync("data-state"), "the center still decides who goes");
     }
 }

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Net;
+using System.Net.Http.Json;
 using Eldercare.Edge.Gateway.Console;
 using Eldercare.Edge.Gateway.Registry;
 using Eldercare.TestSupport;
@@ -154,6 +155,21 @@ public sealed class ConsoleSystem : IAsyncDisposable
         await page.ClickAsync("#signin");
         await page.WaitForSelectorAsync("body[data-stream=open]", new PageWaitForSelectorOptions { Timeout = 15_000 });
         await page.WaitForSelectorAsync("body[data-version]", new PageWaitForSelectorOptions { Timeout = 15_000 });
+    }
+
+    /// <summary>Events of <paramref name="type"/> the cloud stub holds, as JSON elements (id, dev, type, payload, ...).</summary>
+    public async Task<List<System.Text.Json.JsonElement>> CloudEventsAsync(string type)
+    {
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(10) };
+        return await http.GetFromJsonAsync<List<System.Text.Json.JsonElement>>($"http://127.0.0.1:{CloudPort}/api/v1/events?type={type}") ?? [];
+    }
+
+    /// <summary>The platform's operator acknowledges an event at the cloud stub; returns the HTTP status.</summary>
+    public async Task<int> AcknowledgeAtCloudAsync(string eventId)
+    {
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(10) };
+        using var response = await http.PostAsJsonAsync($"http://127.0.0.1:{CloudPort}/api/v1/acks", new { id = eventId, by = "city" });
+        return (int)response.StatusCode;
     }
 
     /// <summary>An HTTP client for the console port that keeps cookies and does not follow redirects.</summary>

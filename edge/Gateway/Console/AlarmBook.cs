@@ -18,8 +18,10 @@ public sealed class AlarmBook
     private readonly IReadOnlyList<string> _providers;
     private readonly long _escalateAfterMilliseconds;
     private readonly long _createdUnixMilliseconds;
+    private readonly DeskUpstream? _upstream;
 
-    public AlarmBook(ConsoleDatabase database, ConsoleOptions options, CardHasher cards, DeskChanges changes)
+    /// <param name="upstream">Makes the <c>alarm_taken</c> of each take of an alarm (null: the platform is not told, e.g. in tests of the book alone).</param>
+    public AlarmBook(ConsoleDatabase database, ConsoleOptions options, CardHasher cards, DeskChanges changes, DeskUpstream? upstream = null)
     {
         ArgumentNullException.ThrowIfNull(database);
         ArgumentNullException.ThrowIfNull(options);
@@ -29,6 +31,7 @@ public sealed class AlarmBook
         _priorities = new AlarmPriorities(options.Priorities);
         _cards = cards;
         _changes = changes;
+        _upstream = upstream;
         _providers = options.EffectiveProviders;
         _escalateAfterMilliseconds = options.EscalateAfterSeconds * 1000L;
         _createdUnixMilliseconds = database.Read(c => long.Parse((string)Sql.Scalar(c, null, "SELECT value FROM meta WHERE key = 'created'")!, System.Globalization.CultureInfo.InvariantCulture));
@@ -122,6 +125,15 @@ public sealed class AlarmBook
             if (changed == 1)
             {
                 AuditTrail.Record(c, t, now, user, "take", eventId);
+                if (_upstream is not null)
+                {
+                    var row = Sql.Query(c, t, "SELECT device, received, kind FROM alarms WHERE event_id = $id", r => (Device: r.GetString(0), Received: r.GetInt64(1), Kind: r.GetString(2)), ("$id", eventId))[0];
+                    if (row.Kind == AlarmStates.KindAlarm)
+                    {
+                        _upstream.Stage(c, t, eventId, row.Device, now - row.Received, now);
+                    }
+                }
+
                 return DeskResult.Ok;
             }
 

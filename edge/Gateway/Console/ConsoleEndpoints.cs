@@ -1,6 +1,7 @@
 using System.Runtime.CompilerServices;
 using System.Security.Claims;
 using System.Text.Json;
+using Eldercare.Edge.Gateway.Store;
 using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
@@ -80,7 +81,7 @@ public static class ConsoleEndpoints
         return Results.Content(html, "text/html; charset=utf-8", statusCode: StatusCodes.Status401Unauthorized);
     }
 
-    private static async Task<IResult> TakeAsync(string id, HttpContext context, AlarmBook book, DeskView view, DeskAcknowledger acknowledger, TimeProvider time)
+    private static async Task<IResult> TakeAsync(string id, HttpContext context, AlarmBook book, DeskView view, DeskAcknowledger acknowledger, ConsoleDatabase database, IEventAppender store, TimeProvider time)
     {
         var now = Now(time);
         var result = book.Take(id, context.User.Identity!.Name!, now);
@@ -91,7 +92,18 @@ public static class ConsoleEndpoints
 
         // Taken is acknowledged: the device's "help is coming" is queued before the operator sees the answer.
         var alarm = view.Get(id)!;
-        var ack = await acknowledger.AcknowledgeAsync(alarm, now, context.RequestAborted).ConfigureAwait(false);
+        var ack = await acknowledger.AcknowledgeAsync(alarm, now, CancellationToken.None).ConfigureAwait(false);
+        // Then the platform: the take's alarm_taken, kept in the take's transaction, into the store now (the feed's
+        // next pass appends it if this fails).
+        try
+        {
+            await DeskUpstream.FlushAsync(database, store, CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (Exception exception) when (exception is Microsoft.Data.Sqlite.SqliteException or InvalidOperationException or IOException)
+        {
+            // Kept in console.db: the feed's next pass appends it. The take itself stands.
+        }
+
         return Results.Json(new { ok = true, ack }, Json);
     }
 

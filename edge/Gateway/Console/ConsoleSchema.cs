@@ -81,6 +81,18 @@ public static class ConsoleSchema
         CREATE TABLE cursors(lane INTEGER PRIMARY KEY, seq_no INTEGER NOT NULL);
         CREATE TABLE devices_seen(device TEXT PRIMARY KEY, battery INTEGER, at INTEGER NOT NULL);
         """,
+
+        // 2: the alarm_taken events for the platform, kept with the take until the event store has them.
+        """
+        CREATE TABLE upstream(
+          id TEXT PRIMARY KEY,
+          boot INTEGER NOT NULL,
+          seq INTEGER NOT NULL,
+          payload TEXT NOT NULL,
+          made_at INTEGER NOT NULL,
+          appended INTEGER NOT NULL DEFAULT 0);
+        CREATE INDEX upstream_waiting ON upstream(id) WHERE appended = 0;
+        """,
     ];
 
     /// <summary>The version this gateway writes.</summary>

@@ -1,6 +1,8 @@
 using System.Security.Claims;
 using Eldercare.Edge.Gateway.Broker.Sessions;
 using Eldercare.Edge.Gateway.Configuration;
+using Eldercare.Edge.Gateway.Forwarding;
+using Eldercare.Edge.Gateway.Health;
 using Eldercare.Edge.Gateway.Hosting;
 using Eldercare.Edge.Gateway.Metrics;
 using Eldercare.Edge.Gateway.Store;
@@ -60,7 +62,10 @@ public static class ConsoleSetup
         services.AddSingleton(sp => ConsoleDatabase.Open(dataDirectory, sp.GetRequiredService<TimeProvider>().GetUtcNow().ToUnixTimeMilliseconds()));
         services.AddSingleton(_ => CardHasher.Open(dataDirectory));
         services.AddSingleton<DeskChanges>();
-        services.AddSingleton(sp => new AlarmBook(sp.GetRequiredService<ConsoleDatabase>(), options, sp.GetRequiredService<CardHasher>(), sp.GetRequiredService<DeskChanges>()));
+        // alarm_taken ids: the gateway's id with a boot epoch of health.db's counter reserved for this run of the console.
+        services.AddSingleton(sp => new DeskUpstream(gateway.Forwarder.GatewayId, sp.GetRequiredService<HealthStateStore>().ReserveBootEpoch()));
+        services.AddSingleton(sp => new AlarmBook(sp.GetRequiredService<ConsoleDatabase>(), options, sp.GetRequiredService<CardHasher>(), sp.GetRequiredService<DeskChanges>(), sp.GetRequiredService<DeskUpstream>()));
+        services.AddSingleton<IAcknowledgementObserver>(sp => new DeskPlatformAcknowledgements(sp.GetRequiredService<AlarmBook>(), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<DeskPlatformAcknowledgements>>()));
         services.AddSingleton(sp => new DeskView(sp.GetRequiredService<ConsoleDatabase>()));
         services.AddSingleton(sp => new ConsoleUsers(sp.GetRequiredService<ConsoleDatabase>(), options));
         services.AddSingleton(sp => new ElderRecords(sp.GetRequiredService<ConsoleDatabase>(), sp.GetRequiredService<CardHasher>(), sp.GetRequiredService<DeskChanges>()));
@@ -76,7 +81,8 @@ public static class ConsoleSetup
             gateway.Forwarder.GatewayId,
             sp.GetRequiredService<ConsoleDatabase>()));
         services.AddSingleton(sp => new DeskFeed(sp.GetRequiredService<StoreFeedReader>(), sp.GetRequiredService<AlarmBook>(), sp.GetRequiredService<PlatformLink>(),
-            sp.GetRequiredService<ConsoleDatabase>(), sp.GetRequiredService<LaneSet>(), options, sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<DeskFeed>>()));
+            sp.GetRequiredService<ConsoleDatabase>(), sp.GetRequiredService<LaneSet>(), options, sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<DeskFeed>>(),
+            sp.GetRequiredService<IEventAppender>()));
         services.AddHostedService(sp => sp.GetRequiredService<DeskFeed>());
         services.AddSingleton(sp => new DeskSnapshots(sp.GetRequiredService<DeskView>(), sp.GetRequiredService<DeskFeed>(), sp.GetRequiredService<DeskChanges>(), sp.GetRequiredService<TimeProvider>()));
 

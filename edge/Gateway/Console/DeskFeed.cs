@@ -8,8 +8,8 @@ namespace Eldercare.Edge.Gateway.Console;
 /// <summary>
 /// Feeds the desk from the event store: every <see cref="ConsoleOptions.PollMilliseconds"/> (on the gateway's
 /// TimeProvider) it books what the alarm and service lanes stored after its cursors (kept in console.db, so a restart
-/// goes on where it stopped and a repeat is a no-op), escalates alarms taken too long ago, and samples the platform
-/// link. Reading after a durable commit keeps the desk off ingest's path: an alarm on the page is an alarm on disk.
+/// goes on where it stopped and a repeat is a no-op), escalates alarms taken too long ago, samples the platform link,
+/// and appends the alarm_taken events still kept. Reading after a durable commit keeps the desk off ingest's path: an alarm on the page is an alarm on disk.
 /// </summary>
 public sealed class DeskFeed : BackgroundService
 {
@@ -24,10 +24,12 @@ public sealed class DeskFeed : BackgroundService
     private readonly TimeProvider _time;
     private readonly TimeSpan _interval;
     private readonly ILogger<DeskFeed> _logger;
+    private readonly IEventAppender? _store;
     private LinkState _linkState = new(true, 0, null);
     private long _lastLinkSample = long.MinValue;
 
-    public DeskFeed(StoreFeedReader reader, AlarmBook book, PlatformLink link, ConsoleDatabase database, LaneSet lanes, ConsoleOptions options, TimeProvider time, ILogger<DeskFeed> logger)
+    /// <param name="store">Where the kept alarm_taken events go (<see cref="DeskUpstream.FlushAsync"/>); null: nowhere (tests of the feed alone).</param>
+    public DeskFeed(StoreFeedReader reader, AlarmBook book, PlatformLink link, ConsoleDatabase database, LaneSet lanes, ConsoleOptions options, TimeProvider time, ILogger<DeskFeed> logger, IEventAppender? store = null)
     {
         ArgumentNullException.ThrowIfNull(lanes);
         ArgumentNullException.ThrowIfNull(options);
@@ -40,6 +42,7 @@ public sealed class DeskFeed : BackgroundService
         _time = time;
         _interval = TimeSpan.FromMilliseconds(options.PollMilliseconds);
         _logger = logger;
+        _store = store;
     }
 
     /// <summary>The link as last sampled (once a second).</summary>
@@ -97,6 +100,15 @@ public sealed class DeskFeed : BackgroundService
             try
             {
                 RunOnce();
+                if (_store is not null)
+                {
+                    // alarm_taken events a take could not append at once (the store closing, a disk error): again here.
+                    await DeskUpstream.FlushAsync(_database, _store, stoppingToken).ConfigureAwait(false);
+                }
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                return;
             }
             catch (Exception exception) when (exception is Microsoft.Data.Sqlite.SqliteException or IOException or InvalidOperationException)
             {

@@ -225,7 +225,8 @@ public sealed class GatewayHost : IAsyncDisposable
                 sp.GetRequiredService<IDownlinks>(),
                 sp.GetRequiredService<GatewayMetrics>(),
                 sp.GetRequiredService<ILogger<AcknowledgementPuller>>(),
-                sp.GetRequiredService<TimeProvider>()));
+                sp.GetRequiredService<TimeProvider>(),
+                sp.GetServices<IAcknowledgementObserver>()));
             services.AddHostedService(sp => sp.GetRequiredService<AcknowledgementPuller>());
             services.AddSingleton(sp =>
             {

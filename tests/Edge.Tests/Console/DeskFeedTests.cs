@@ -83,6 +83,33 @@ public sealed class DeskFeedTests : IAsyncDisposable
     }
 
     [TestMethod]
+    public async Task Take_KeepsItsAlarmTaken_FlushedOnceIntoTheStore_RefusedTakeAndServiceAcceptMakeNone()
+    {
+        var store = Store();
+        var book = new AlarmBook(_desk.Database, _desk.Options, _desk.Cards, _desk.Changes, new DeskUpstream("gw-07", 3));
+        var sos = new DeviceEvent("pendant-0001", 2, 9, EventTypes.Sos, _desk.Now);
+        var request = new DeviceEvent("kiosk-0001", 1, 1, EventTypes.ServiceRequest, _desk.Now) { Service = ServiceCodes.Meal };
+        book.Book(sos, _desk.Now);
+        book.Book(request, _desk.Now);
+        _desk.Time.Advance(TimeSpan.FromSeconds(23));
+
+        book.Take(sos.Id, "op1", _desk.Now);
+        book.Take(sos.Id, "op2", _desk.Now);
+        book.Take(request.Id, "op1", _desk.Now);
+        var first = await DeskUpstream.FlushAsync(_desk.Database, store, CancellationToken.None);
+        var second = await DeskUpstream.FlushAsync(_desk.Database, store, CancellationToken.None);
+
+        Assert.AreEqual(1, first);
+        Assert.AreEqual(0, second, "kept until appended, then never again");
+        var stored = (await TestStores.PendingAsync(store, EventTypes.ServiceLane)).Single(e => e.Type == EventTypes.AlarmTaken);
+        Assert.AreEqual("gw-07:3:1", stored.Id);
+        var decoded = EventCodec.Decode(System.Text.Encoding.UTF8.GetBytes(stored.Payload));
+        Assert.IsTrue(decoded.Ok, decoded.Detail);
+        Assert.AreEqual("pendant-0001", decoded.Event.Subject);
+        Assert.AreEqual("ref=pendant-0001:2:9;by=center;wait=23s", decoded.Event.Info);
+    }
+
+    [TestMethod]
     public void Sample_AlarmHeldLongerThanTheLimit_DownEvenWithoutFailures()
     {
         var link = new PlatformLink(_metrics);
