@@ -5,6 +5,7 @@ namespace Eldercare.Edge.Gateway.Console;
 /// changes the password and role of one, and unlocks it), e.g. the first admin. The password comes from the
 /// environment variable <c>CONSOLE_PASSWORD</c> or else the first line of standard input, never from the command line
 /// (it would stay in the shell's history and the process list).
+/// <c>console import-elders FILE.csv [--data DIR]</c>: imports the elders' records as the admin page does.
 /// </summary>
 public static class ConsoleCommand
 {
@@ -16,8 +17,9 @@ public static class ConsoleCommand
         ArgumentNullException.ThrowIfNull(input);
         ArgumentNullException.ThrowIfNull(output);
         ArgumentNullException.ThrowIfNull(error);
-        const string usage = "usage: console add-user NAME [--role operator|supervisor|admin] [--data DIR]   (password from $CONSOLE_PASSWORD or stdin)";
-        if (args.Length < 3 || args[1] != "add-user")
+        const string usage = "usage: console add-user NAME [--role operator|supervisor|admin] [--data DIR]   (password from $CONSOLE_PASSWORD or stdin)\n"
+            + "       console import-elders FILE.csv [--data DIR]";
+        if (args.Length < 3 || args[1] is not ("add-user" or "import-elders"))
         {
             error.WriteLine(usage);
             return 2;
@@ -42,6 +44,11 @@ public static class ConsoleCommand
             }
         }
 
+        if (args[1] == "import-elders")
+        {
+            return ImportElders(args[2], data, output, error);
+        }
+
         var password = Environment.GetEnvironmentVariable(PasswordVariable);
         if (string.IsNullOrEmpty(password))
         {
@@ -59,6 +66,33 @@ public static class ConsoleCommand
         using var database = ConsoleDatabase.Open(data, now);
         new ConsoleUsers(database, new ConsoleOptions()).Upsert(name, role, password!, "console-command", now);
         output.WriteLine($"console user {name} ({role}) written to {Path.Combine(data, ConsoleDatabase.FileName)}");
+        return 0;
+    }
+
+    private static int ImportElders(string file, string data, TextWriter output, TextWriter error)
+    {
+        if (!File.Exists(file))
+        {
+            error.WriteLine($"{file} does not exist");
+            return 2;
+        }
+
+        var now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+        using var database = ConsoleDatabase.Open(data, now);
+        using var reader = new StreamReader(file, System.Text.Encoding.UTF8);
+        var result = new ElderRecords(database, CardHasher.Open(data), new DeskChanges()).Import(reader, "console-command", now);
+        foreach (var problem in result.Problems)
+        {
+            error.WriteLine(problem);
+        }
+
+        if (result.Problems.Count > 0)
+        {
+            error.WriteLine("nothing imported");
+            return 2;
+        }
+
+        output.WriteLine($"{result.Imported} elders' records imported into {Path.Combine(data, ConsoleDatabase.FileName)}");
         return 0;
     }
 }
