@@ -115,6 +115,47 @@ public sealed class AlarmDeskTests
 
     [TestMethod]
     [Timeout(120_000, CooperativeCancellation = true)]
+    public async Task WaitingAmberThenRed_TakenNotClosedEscalated_SupervisorSound_SoundButtonWhenBlocked_ElderList()
+    {
+        await using var system = new ConsoleSystem();
+        await system.StartCloudAsync();
+        var pendant = system.AddPendant("pendant-0001");
+        system.ImportElders("R-0001,王秀英,迎泽区柳巷街道 12 号,女儿 139 0351 0001,pendant-0001,\n");
+        system.AddUser("admin", ConsoleUsers.Admin);
+        await system.StartGatewayAsync("--Gateway:Console:EscalateAfterSeconds=2", "--Gateway:Console:AmberAfterSeconds=1", "--Gateway:Console:RedAfterSeconds=2");
+        await system.ConnectDevicesAsync();
+        var page = await system.NewPageAsync(blockAutoplay: true);
+        await system.LoginAsync(page, "admin");
+        await page.WaitForSelectorAsync("body[data-audio=blocked]", new PageWaitForSelectorOptions { Timeout = 5_000 });
+        Assert.IsTrue(await page.Locator("#sound").IsVisibleAsync(), "so the page offers the button");
+        await page.ClickAsync("#sound");
+        await page.WaitForSelectorAsync("body[data-audio=running]", new PageWaitForSelectorOptions { Timeout = 5_000 });
+        Assert.IsTrue(await page.Locator("#sound").IsHiddenAsync());
+        pendant.PressSos();
+        var card = page.Locator("#queue li.card[data-state=open]");
+        await card.WaitForAsync(new LocatorWaitForOptions { Timeout = 15_000 });
+        var id = (await card.GetAttributeAsync("data-id"))!;
+        await page.Locator($"#queue li.card.amber[data-id='{id}']").WaitForAsync(new LocatorWaitForOptions { Timeout = 5_000 });
+        await page.Locator($"#queue li.card.red[data-id='{id}']").WaitForAsync(new LocatorWaitForOptions { Timeout = 5_000 });
+
+        await card.Locator("button.take").ClickAsync();
+
+        var escalated = page.Locator($"#queue li.card.escalated[data-id='{id}']");
+        await escalated.WaitForAsync(new LocatorWaitForOptions { Timeout = 15_000 });
+        StringAssert.Contains(await escalated.InnerTextAsync(), "已升级");
+        await page.WaitForSelectorAsync("body[data-sounding=escalated]", new PageWaitForSelectorOptions { Timeout = 5_000 });
+
+        await page.GotoAsync(system.ConsoleUrl + "/elders");
+        var elders = await page.Locator("#elders").InnerTextAsync();
+        StringAssert.Contains(elders, "王秀英");
+        StringAssert.Contains(elders, "pendant-0001 在线");
+        StringAssert.Contains(elders, "未结报警 1");
+        await page.ClickAsync("#elders a");
+        StringAssert.Contains(await page.Locator("#history").InnerTextAsync(), "已升级");
+    }
+
+    [TestMethod]
+    [Timeout(120_000, CooperativeCancellation = true)]
     public async Task PlatformAcknowledgesFirst_TheCardSaysSo_AndStaysForTheCenterToTake()
     {
         await using var system = new ConsoleSystem();

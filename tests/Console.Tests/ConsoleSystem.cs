@@ -131,18 +131,33 @@ public sealed class ConsoleSystem : IAsyncDisposable
         await Eventually.WaitAsync(() => _pendants.All(p => p.IsConnected) && _kiosks.All(k => k.IsConnected), TimeSpan.FromSeconds(30), "devices connected");
     }
 
-    /// <summary>A new headless chromium (Debian's) page; autoplay allowed so the desk's sound runs as it would after a click.</summary>
-    public async Task<IPage> NewPageAsync(bool allowAutoplay = true)
+    /// <summary>
+    /// A new headless chromium (Debian's) page with autoplay allowed, as after an operator's click; or, with
+    /// <paramref name="blockAutoplay"/>, every AudioContext starting suspended as a browser's autoplay policy makes it
+    /// (headless chromium enforces none, measured: a fresh page's context is "running" even with
+    /// --autoplay-policy=user-gesture-required), so the desk must offer its "enable sound" button.
+    /// </summary>
+    public async Task<IPage> NewPageAsync(bool blockAutoplay = false)
     {
         _playwright ??= await Playwright.CreateAsync();
         var browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
         {
             ExecutablePath = ChromiumPath,
             Headless = true,
-            Args = allowAutoplay ? ["--autoplay-policy=no-user-gesture-required"] : [],
+            Args = ["--autoplay-policy=no-user-gesture-required"],
         });
         _browsers.Add(browser);
         var context = await browser.NewContextAsync(new BrowserNewContextOptions { ViewportSize = new ViewportSize { Width = 1280, Height = 900 }, Locale = "zh-CN" });
+        if (blockAutoplay)
+        {
+            await context.AddInitScriptAsync("""
+                (() => {
+                  const Real = window.AudioContext;
+                  window.AudioContext = class extends Real { constructor(...args) { super(...args); this.suspend(); } };
+                })();
+                """);
+        }
+
         return await context.NewPageAsync();
     }
 

@@ -39,7 +39,7 @@ public static class ConsolePages
         b.Append("<a id=\"lang\" href=\"?lang=").Append(other).Append("\">").Append(Html.E(ConsoleText.Get(lang, "switch"))).Append("</a>");
         if (user is not null)
         {
-            b.Append("<span class=\"who\">").Append(Html.E(user)).Append(" · ").Append(Html.E(role)).Append("</span>");
+            b.Append("<span class=\"who\">").Append(Html.E(user)).Append(" · ").Append(Html.E(ConsoleText.Get(lang, "role." + role))).Append("</span>");
             b.Append("<form method=\"post\" action=\"/logout\" class=\"inline\">").Append(Token(csrf))
                 .Append("<button type=\"submit\" id=\"logout\">").Append(Html.E(ConsoleText.Get(lang, "logout"))).Append("</button></form>");
         }

@@ -82,4 +82,21 @@ public sealed class ConsoleUsersTests : IDisposable
         Assert.AreEqual(2, ConsoleCommand.Run(["console", "add-user", "x y"], new StringReader("a-good-password\n"), output, error), "a bad name is refused");
         Assert.AreEqual(2, ConsoleCommand.Run(["console", "remove-user", "admin"], new StringReader(string.Empty), output, error));
     }
+
+    [TestMethod]
+    public void Run_ImportEldersCommand_ImportsOrListsEveryProblem()
+    {
+        var good = Path.Combine(_desk.DataDirectory, "good.csv");
+        var bad = Path.Combine(_desk.DataDirectory, "bad.csv");
+        File.WriteAllText(good, "record_no,name,address,emergency_contacts,devices,cards\nR-1,王秀英,迎泽区,女儿,pendant-0001,\n");
+        File.WriteAllText(bad, "record_no,name,address,emergency_contacts,devices,cards\nR-2,x,a,b,Bad Id,\n");
+        var error = new StringWriter();
+
+        Assert.AreEqual(0, ConsoleCommand.Run(["console", "import-elders", good, "--data", _desk.DataDirectory], TextReader.Null, TextWriter.Null, error), error.ToString());
+        Assert.AreEqual(2, ConsoleCommand.Run(["console", "import-elders", bad, "--data", _desk.DataDirectory], TextReader.Null, TextWriter.Null, error));
+        Assert.AreEqual(2, ConsoleCommand.Run(["console", "import-elders", "/nonexistent.csv", "--data", _desk.DataDirectory], TextReader.Null, TextWriter.Null, error));
+
+        Assert.AreEqual("王秀英", _desk.Elders.List().Single().Name);
+        StringAssert.Contains(error.ToString(), "line 2: devices");
+    }
 }

@@ -110,6 +110,27 @@ public sealed class DeskFeedTests : IAsyncDisposable
     }
 
     [TestMethod]
+    public async Task RunOnce_OnAFakeClock_EscalatesATakenAlarmWhenItsTimeComes()
+    {
+        var store = Store();
+        await store.AppendAsync(Record(new DeviceEvent("pendant-0001", 1, 1, EventTypes.Fall, _desk.Now)), CancellationToken.None);
+        using var reader = new StoreFeedReader(new StoreOptions { DataDirectory = _desk.DataDirectory });
+        var feed = Feed(reader);
+        feed.RunOnce();
+        var id = _desk.View.Open(AlarmStates.KindAlarm).Single().EventId;
+        _desk.Book.Take(id, "op1", _desk.Now);
+
+        _desk.Time.Advance(TimeSpan.FromSeconds(_desk.Options.EscalateAfterSeconds - 1));
+        feed.RunOnce();
+        Assert.AreEqual(AlarmStates.Taken, _desk.Get(id).State);
+        _desk.Time.Advance(TimeSpan.FromSeconds(1));
+        feed.RunOnce();
+
+        Assert.AreEqual(AlarmStates.Escalated, _desk.Get(id).State);
+        Assert.AreEqual("escalate", AuditTrail.Latest(_desk.Database, 1, id).Single().Action);
+    }
+
+    [TestMethod]
     public void Sample_AlarmHeldLongerThanTheLimit_DownEvenWithoutFailures()
     {
         var link = new PlatformLink(_metrics);

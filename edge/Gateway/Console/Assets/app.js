@@ -199,6 +199,7 @@
       const Context = window.AudioContext || window.webkitAudioContext;
       if (!Context) return null;
       audio = new Context();
+      audio.onstatechange = updateSoundButton;
     }
     return audio;
   }
