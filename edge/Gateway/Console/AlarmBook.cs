@@ -44,74 +44,91 @@ public sealed class AlarmBook
     /// request becomes a row; an elder's cancel closes the alarm it names, a device_online the device_offline it names;
     /// a battery level is kept for the device. True when the book changed. A repeat (after a restart) changes nothing.
     /// </summary>
-    public bool Book(DeviceEvent e, long receivedUnixMilliseconds)
+    public bool Book(DeviceEvent e, long receivedUnixMilliseconds) => BookAll([(e, receivedUnixMilliseconds)]) > 0;
+
+    /// <summary><see cref="Book"/> for a batch in one transaction (one fsync of console.db for a burst of alarms, not
+    /// one each); returns how many changed the book.</summary>
+    /// <param name="alsoInTransaction">Written in the same transaction (the feed's cursor: booked and read-past together).</param>
+    public int BookAll(IReadOnlyList<(DeviceEvent Event, long ReceivedUnixMilliseconds)> events, Action<SqliteConnection, SqliteTransaction>? alsoInTransaction = null)
     {
-        ArgumentNullException.ThrowIfNull(e);
+        ArgumentNullException.ThrowIfNull(events);
         var changed = _database.Write((c, t) =>
         {
-            var subject = e.Subject ?? e.DeviceId;
-            if (e.BatteryPercent != DeviceEvent.Absent)
+            var count = 0;
+            foreach (var (e, received) in events)
             {
-                Sql.Execute(c, t, "INSERT INTO devices_seen(device, battery, at) VALUES($d, $b, $at) ON CONFLICT(device) DO UPDATE SET battery = $b, at = $at WHERE at <= $at",
-                    ("$d", subject), ("$b", e.BatteryPercent), ("$at", receivedUnixMilliseconds));
+                count += BookOne(c, t, e, received) ? 1 : 0;
             }
 
-            if (e.Type == EventTypes.SosCancel || e.Type == EventTypes.FallCancel)
-            {
-                // Closed only while nobody has taken it: once an operator is on it, the cancel is a note for them.
-                var target = DeviceEvent.MakeId(e.DeviceId, e.BootEpoch, e.ReferenceSequence);
-                if (CloseBySystem(c, t, target, AlarmStates.Cancelled, receivedUnixMilliseconds, onlyOpen: true))
-                {
-                    return true;
-                }
-
-                var noted = Sql.Execute(c, t, "INSERT INTO notes(event_id, by, at, text) SELECT event_id, $by, $at, 'cancelled_by_elder' FROM alarms WHERE event_id = $id AND state <> 'closed'",
-                    ("$by", AuditTrail.System), ("$at", receivedUnixMilliseconds), ("$id", target));
-                return noted == 1;
-            }
-
-            if (e.Type == EventTypes.DeviceOnline)
-            {
-                return CloseBySystem(c, t, DeviceEvent.MakeId(e.DeviceId, e.BootEpoch, e.ReferenceSequence), AlarmStates.BackOnline, receivedUnixMilliseconds, onlyOpen: false);
-            }
-
-            string kind;
-            int priority;
-            if (e.Type == EventTypes.ServiceRequest)
-            {
-                (kind, priority) = (AlarmStates.KindService, AlarmPriorities.ServicePriority);
-            }
-            else if (_priorities.TryGet(e.Type, out priority))
-            {
-                kind = AlarmStates.KindAlarm;
-            }
-            else
-            {
-                return false;
-            }
-
-            var history = receivedUnixMilliseconds < _createdUnixMilliseconds;
-            var cardHash = e.Card is not null && CardHasher.TryNormalize(e.Card, out var uid) ? _cards.Hash(uid) : null;
-            var inserted = Sql.Execute(c, t, """
-                INSERT OR IGNORE INTO alarms(event_id, kind, type, source, device, priority, received, device_ts, battery, lat, lon, service, card_hash, info, state, outcome, closed_at)
-                VALUES($id, $kind, $type, $source, $device, $priority, $rx, $ts, $bat, $lat, $lon, $svc, $card, $info, $state, $outcome, $closedAt)
-                """,
-                ("$id", e.Id), ("$kind", kind), ("$type", e.Type), ("$source", e.DeviceId), ("$device", subject), ("$priority", priority),
-                ("$rx", receivedUnixMilliseconds), ("$ts", e.TimestampUnixMilliseconds),
-                ("$bat", e.BatteryPercent == DeviceEvent.Absent ? null : e.BatteryPercent),
-                ("$lat", e.HasPosition ? e.LatitudeMicrodegrees : null), ("$lon", e.HasPosition ? e.LongitudeMicrodegrees : null),
-                ("$svc", e.Service), ("$card", cardHash), ("$info", e.Info),
-                ("$state", history ? AlarmStates.Closed : AlarmStates.Open), ("$outcome", history ? AlarmStates.BeforeConsole : null),
-                ("$closedAt", history ? receivedUnixMilliseconds : null));
-            if (inserted == 1)
-            {
-                AuditTrail.Record(c, t, receivedUnixMilliseconds, AuditTrail.System, history ? "booked_history" : "received", e.Id, e.Type);
-            }
-
-            return inserted == 1;
+            alsoInTransaction?.Invoke(c, t);
+            return count;
         });
-        Notify(changed);
+        Notify(changed > 0);
         return changed;
+    }
+
+    private bool BookOne(SqliteConnection c, SqliteTransaction t, DeviceEvent e, long receivedUnixMilliseconds)
+    {
+        var subject = e.Subject ?? e.DeviceId;
+        if (e.BatteryPercent != DeviceEvent.Absent)
+        {
+            Sql.Execute(c, t, "INSERT INTO devices_seen(device, battery, at) VALUES($d, $b, $at) ON CONFLICT(device) DO UPDATE SET battery = $b, at = $at WHERE at <= $at",
+                ("$d", subject), ("$b", e.BatteryPercent), ("$at", receivedUnixMilliseconds));
+        }
+
+        if (e.Type == EventTypes.SosCancel || e.Type == EventTypes.FallCancel)
+        {
+            // Closed only while nobody has taken it: once an operator is on it, the cancel is a note for them.
+            var target = DeviceEvent.MakeId(e.DeviceId, e.BootEpoch, e.ReferenceSequence);
+            if (CloseBySystem(c, t, target, AlarmStates.Cancelled, receivedUnixMilliseconds, onlyOpen: true))
+            {
+                return true;
+            }
+
+            var noted = Sql.Execute(c, t, "INSERT INTO notes(event_id, by, at, text) SELECT event_id, $by, $at, 'cancelled_by_elder' FROM alarms WHERE event_id = $id AND state <> 'closed'",
+                ("$by", AuditTrail.System), ("$at", receivedUnixMilliseconds), ("$id", target));
+            return noted == 1;
+        }
+
+        if (e.Type == EventTypes.DeviceOnline)
+        {
+            return CloseBySystem(c, t, DeviceEvent.MakeId(e.DeviceId, e.BootEpoch, e.ReferenceSequence), AlarmStates.BackOnline, receivedUnixMilliseconds, onlyOpen: false);
+        }
+
+        string kind;
+        int priority;
+        if (e.Type == EventTypes.ServiceRequest)
+        {
+            (kind, priority) = (AlarmStates.KindService, AlarmPriorities.ServicePriority);
+        }
+        else if (_priorities.TryGet(e.Type, out priority))
+        {
+            kind = AlarmStates.KindAlarm;
+        }
+        else
+        {
+            return false;
+        }
+
+        var history = receivedUnixMilliseconds < _createdUnixMilliseconds;
+        var cardHash = e.Card is not null && CardHasher.TryNormalize(e.Card, out var uid) ? _cards.Hash(uid) : null;
+        var inserted = Sql.Execute(c, t, """
+            INSERT OR IGNORE INTO alarms(event_id, kind, type, source, device, priority, received, device_ts, battery, lat, lon, service, card_hash, info, state, outcome, closed_at)
+            VALUES($id, $kind, $type, $source, $device, $priority, $rx, $ts, $bat, $lat, $lon, $svc, $card, $info, $state, $outcome, $closedAt)
+            """,
+            ("$id", e.Id), ("$kind", kind), ("$type", e.Type), ("$source", e.DeviceId), ("$device", subject), ("$priority", priority),
+            ("$rx", receivedUnixMilliseconds), ("$ts", e.TimestampUnixMilliseconds),
+            ("$bat", e.BatteryPercent == DeviceEvent.Absent ? null : e.BatteryPercent),
+            ("$lat", e.HasPosition ? e.LatitudeMicrodegrees : null), ("$lon", e.HasPosition ? e.LongitudeMicrodegrees : null),
+            ("$svc", e.Service), ("$card", cardHash), ("$info", e.Info),
+            ("$state", history ? AlarmStates.Closed : AlarmStates.Open), ("$outcome", history ? AlarmStates.BeforeConsole : null),
+            ("$closedAt", history ? receivedUnixMilliseconds : null));
+        if (inserted == 1)
+        {
+            AuditTrail.Record(c, t, receivedUnixMilliseconds, AuditTrail.System, history ? "booked_history" : "received", e.Id, e.Type);
+        }
+
+        return inserted == 1;
     }
 
     /// <summary>Takes (acknowledges) an open alarm or service request for <paramref name="user"/>: exactly one of two

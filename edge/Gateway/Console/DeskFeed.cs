@@ -64,13 +64,20 @@ public sealed class DeskFeed : BackgroundService
                     break;
                 }
 
+                var batch = new List<(DeviceEvent, long)>(rows.Count);
                 foreach (var row in rows)
                 {
-                    booked += BookOne(row) ? 1 : 0;
+                    if (Decode(row) is { } e)
+                    {
+                        batch.Add((e, row.ReceivedUnixMilliseconds));
+                    }
                 }
 
                 cursor = rows[^1].StoreSequence;
-                _database.Write((c, t) => Sql.Execute(c, t, "INSERT INTO cursors(lane, seq_no) VALUES($l, $s) ON CONFLICT(lane) DO UPDATE SET seq_no = $s", ("$l", lane.Code), ("$s", cursor)));
+                var code = lane.Code;
+                var next = cursor;
+                // Booked and read past in one transaction: a crash books the batch again or not at all, never half.
+                booked += _book.BookAll(batch, (c, t) => Sql.Execute(c, t, "INSERT INTO cursors(lane, seq_no) VALUES($l, $s) ON CONFLICT(lane) DO UPDATE SET seq_no = $s", ("$l", code), ("$s", next)));
                 if (rows.Count < BatchSize)
                 {
                     break;
@@ -127,11 +134,12 @@ public sealed class DeskFeed : BackgroundService
         }
     }
 
-    private bool BookOne(StoredEvent row)
+    /// <summary>The stored event decoded; null for a conflict row (a device fault kept under a derived id, not an alarm) or one that does not decode.</summary>
+    private DeviceEvent? Decode(StoredEvent row)
     {
         if (row.IsConflict)
         {
-            return false;
+            return null;
         }
 
         var decoded = EventCodec.Decode(System.Text.Encoding.UTF8.GetBytes(row.Payload));
@@ -139,9 +147,9 @@ public sealed class DeskFeed : BackgroundService
         {
             // Stored events were validated at ingest; one that does not decode now is a codec change, not input.
             _logger.LogWarning("console feed: stored event at {Sequence} does not decode ({Reason}); skipped", row.StoreSequence, decoded.Reason);
-            return false;
+            return null;
         }
 
-        return _book.Book(decoded.Event, row.ReceivedUnixMilliseconds);
+        return decoded.Event;
     }
 }
