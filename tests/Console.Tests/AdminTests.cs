@@ -3,14 +3,15 @@ using Microsoft.Playwright;
 
 namespace Eldercare.Console.Tests;
 
-/// <summary>An admin imports the community's CSV on the admin page; the elders list shows records with card hints only; a bad file is refused by line.</summary>
+/// <summary>An admin imports the community's CSV on the admin page and edits a record; the elders list shows records
+/// with card hints only; a bad file is refused by line.</summary>
 [TestClass]
 [TestCategory("Console")]
 public sealed class AdminTests
 {
     [TestMethod]
     [Timeout(120_000, CooperativeCancellation = true)]
-    public async Task ImportCsvOnThePage_EldersListed_CardsNeverInClear_BadFileRefusedByLine()
+    public async Task ImportCsvOnThePage_EldersListed_CardsNeverInClear_EditedOnThePage_BadFileRefusedByLine()
     {
         await using var system = new ConsoleSystem();
         await system.StartCloudAsync();
@@ -36,6 +37,13 @@ public sealed class AdminTests
         StringAssert.Contains(elders, "迎泽区, 12 号");
         StringAssert.Contains(elders, "••••••C3");
         Assert.IsFalse((await page.ContentAsync()).Contains("04A1B2C3", StringComparison.Ordinal));
+
+        // An admin's edit of one record on the page.
+        await page.GotoAsync(system.ConsoleUrl + "/admin");
+        await page.Locator("#edit-elders input[name=address]").First.FillAsync("迎泽区新建路 5 号");
+        await page.Locator("#edit-elders button[type=submit]").First.ClickAsync();
+        await page.GotoAsync(system.ConsoleUrl + "/elders");
+        StringAssert.Contains(await page.Locator("#elders").InnerTextAsync(), "迎泽区新建路 5 号");
 
         await page.GotoAsync(system.ConsoleUrl + "/admin");
         await page.SetInputFilesAsync("#file", new FilePayload

@@ -44,6 +44,12 @@ public sealed partial class SecurityTests
         await using var system = await StartAsync();
         using var anonymous = system.NewHttpClient();
 
+        using (var login = await anonymous.GetAsync("/login"))
+        {
+            StringAssert.Contains(login.Headers.GetValues("Content-Security-Policy").Single(), "script-src 'self'", "no script but the desk's own");
+            Assert.AreEqual("DENY", login.Headers.GetValues("X-Frame-Options").Single());
+        }
+
         using (var page = await anonymous.GetAsync("/"))
         {
             Assert.AreEqual(HttpStatusCode.Redirect, page.StatusCode, "the desk page sends a stranger to the login form");

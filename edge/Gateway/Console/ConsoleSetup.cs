@@ -158,6 +158,17 @@ public static class ConsoleSetup
                 return Task.CompletedTask;
             }
 
+            if (isConsole)
+            {
+                // Only the desk's own script, style and stream; never framed (clickjacking a "take"); no referrer with an id.
+                var headers = context.Response.Headers;
+                headers.ContentSecurityPolicy = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; frame-ancestors 'none'; form-action 'self'; base-uri 'none'";
+                headers.XContentTypeOptions = "nosniff";
+                headers.XFrameOptions = "DENY";
+                headers["Referrer-Policy"] = "no-referrer";
+                headers.CacheControl = "no-store";
+            }
+
             return next(context);
         });
         app.UseAuthentication();

@@ -271,8 +271,10 @@ public sealed class GatewayHost : IAsyncDisposable
         }
         await _app.StartAsync(cancellationToken).ConfigureAwait(false);
         var addresses = _app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses;
-        var first = addresses?.FirstOrDefault();
-        HttpPort = first is null ? 0 : new Uri(first.Replace("0.0.0.0", "127.0.0.1", StringComparison.Ordinal)).Port;
+        // The console's own listener (when on) is not the HTTP port.
+        var consolePort = _app.Services.GetRequiredService<ConsoleOptions>() is { Enabled: true } console ? console.Port : -1;
+        HttpPort = (addresses ?? []).Select(a => new Uri(a.Replace("0.0.0.0", "127.0.0.1", StringComparison.Ordinal).Replace("[::]", "[::1]", StringComparison.Ordinal)).Port)
+            .FirstOrDefault(port => port != consolePort);
     }
 
     /// <summary>External mode: completes when the gateway is subscribed at the broker.</summary>
