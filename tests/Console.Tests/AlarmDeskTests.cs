@@ -26,6 +26,7 @@ public sealed class AlarmDeskTests
         await system.StartCloudAsync();
         var pendant = system.AddPendant("pendant-0001");
         var neighbour = system.AddPendant("pendant-0002");
+        var kiosk = system.AddKiosk("kiosk-0001");
         system.ImportElders("R-0001,王秀英,迎泽区柳巷街道 12 号 3 单元 201,女儿 李娟 139 0351 0001,pendant-0001,04A1B2C3\nR-0002,张建国,杏花岭区五一路 8 号,儿子 张伟 138 0351 0002,pendant-0002,\n");
         system.AddUser("op1", ConsoleUsers.Operator);
         system.AddUser("boss", ConsoleUsers.Supervisor);
@@ -55,9 +56,12 @@ public sealed class AlarmDeskTests
         Assert.AreEqual("1", await page.GetAttributeAsync("body", "data-sounding"), "the SOS sound plays until it is taken");
         Assert.AreEqual("running", await page.GetAttributeAsync("body", "data-audio"));
 
-        // A fall of the neighbour for the screenshots: two alarms, ordered by priority then age.
+        // A fall of the neighbour and a kiosk meal request for the screenshots: two alarms, ordered by priority then age.
         neighbour.SimulateFall();
+        kiosk.TapCard("04A1B2C3");
+        kiosk.PressService(ServiceCodes.Meal);
         await page.Locator("#queue li.card").Nth(1).WaitForAsync(new LocatorWaitForOptions { Timeout = 40_000 });
+        await page.Locator("#services li.card").WaitForAsync(new LocatorWaitForOptions { Timeout = 15_000 });
         Assert.AreEqual(id, await page.Locator("#queue li.card").First.GetAttributeAsync("data-id"), "the older SOS first (same priority)");
         Directory.CreateDirectory(Path.Combine(RepoPaths.Root, "docs"));
         await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(RepoPaths.Root, "docs", "console-zh.png"), FullPage = true });

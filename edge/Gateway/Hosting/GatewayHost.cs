@@ -18,9 +18,10 @@ using Microsoft.Extensions.Logging;
 
 namespace Eldercare.Edge.Gateway.Hosting;
 
-// Size (~340 lines): one job, the composition root: options, services and endpoints wired in one place so a reader
-// sees every part and its dependencies. It grew with sessions, acknowledgements and device health; the next split is
-// one AddX(services, options) per feature (as AddDeviceHealth already is), when the console (issue 14) adds its own.
+// Size (~355 lines): one job, the composition root: options, services and endpoints wired in one place so a reader
+// sees every part and its dependencies. It grew with sessions, acknowledgements and device health; features wire
+// themselves with one AddX(services, options) each (AddDeviceHealth here, Console/ConsoleSetup for the console: four
+// calls); the next split moves the broker's and the forwarder's registrations out the same way.
 /// <summary>
 /// Wires the gateway (STYLE.md habit 4: only here are clients, servers and loops created) and runs it.
 /// <c>Program</c> uses it, and in-process tests use it the same way:

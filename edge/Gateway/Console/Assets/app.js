@@ -115,7 +115,7 @@
     if (a.elderContacts) facts.append(el('span', 'contacts', `${w('contacts')}: ${a.elderContacts}`));
     li.append(facts);
     const status = el('div', 'status');
-    status.append(el('span', 'state', w('state.' + a.state)));
+    status.append(el('span', 'state', w((a.kind === 'service' && a.state !== 'escalated' ? 'state.service.' : 'state.') + a.state)));
     if (a.takenBy) status.append(el('span', 'taken', `${w('taken_by')}: ${a.takenBy} (${clock(a.takenAt)})`));
     if (a.state === 'escalated') status.append(el('span', 'escalated-label', w('escalated')));
     if (a.platformAckAt) status.append(el('span', 'platform-ack', `${w('platform_ack')} (${a.platformAckBy})`));
