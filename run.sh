@@ -140,7 +140,7 @@ else
   health=(--Gateway:DeviceHealth:HeartbeatIntervalSeconds="$heartbeat" --Gateway:DeviceHealth:MissedHeartbeats=3
           --Gateway:DeviceHealth:StartupGraceSeconds=$((2 * heartbeat)) --Gateway:DeviceHealth:LostConnectionGraceSeconds=10)
 fi
-echo "starting gateway $gateway_id (embedded broker on :$mqtt_port, console on :$http_port)..."
+echo "starting gateway $gateway_id (embedded broker on :$mqtt_port, /health and /metrics on :$http_port, operator console on :$console_port)..."
 dotnet "$gateway_dll" "${health[@]}" --Gateway:Forwarder:GatewayId="$gateway_id" \
   --Gateway:Mqtt:Port="$mqtt_port" --Gateway:Http:Port="$http_port" --Gateway:Http:BindAddress=127.0.0.1 \
   --Gateway:Store:DataDirectory="$run_dir/gateway" --Gateway:Registry:Path="$registry" \
