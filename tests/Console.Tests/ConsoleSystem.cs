@@ -84,7 +84,14 @@ public sealed class ConsoleSystem : IAsyncDisposable
         Assert.AreEqual(0, result.Problems.Count, string.Join("; ", result.Problems));
     }
 
-    public async Task StartGatewayAsync(params string[] extra) =>
+    /// <summary>Starts the gateway (again, after a kill: the one before is disposed first).</summary>
+    public async Task StartGatewayAsync(params string[] extra)
+    {
+        if (Gateway is not null)
+        {
+            await Gateway.DisposeAsync();
+        }
+
         Gateway = await ProcessHosts.StartGatewayAsync(MqttPort, HttpPort, GatewayData, RegistryPath, $"http://127.0.0.1:{CloudPort}",
         [
             "--Gateway:Forwarder:MaxBackoffMilliseconds=500",
@@ -92,6 +99,7 @@ public sealed class ConsoleSystem : IAsyncDisposable
             $"--Gateway:Console:Port={ConsolePort}",
             .. extra,
         ]);
+    }
 
     public VirtualPendant AddPendant(string id)
     {

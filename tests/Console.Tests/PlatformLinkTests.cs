@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Eldercare.Edge.Gateway.Console;
+using Eldercare.TestSupport;
 using Microsoft.Playwright;
 
 namespace Eldercare.Console.Tests;
@@ -41,5 +42,31 @@ public sealed class PlatformLinkTests
         await page.WaitForSelectorAsync("body[data-link=up]", new PageWaitForSelectorOptions { Timeout = 30_000 });
         TestContext.WriteLine($"banner gone {up.ElapsedMilliseconds} ms after the stub returned");
         Assert.IsTrue(await banner.IsHiddenAsync());
+    }
+
+    [TestMethod]
+    [Timeout(180_000, CooperativeCancellation = true)]
+    public async Task GatewayRestarted_PageSaysItIsNotLive_ThenResumesWithoutANewLogin()
+    {
+        await using var system = new ConsoleSystem();
+        await system.StartCloudAsync();
+        var pendant = system.AddPendant("pendant-0001");
+        system.AddUser("op1", ConsoleUsers.Operator);
+        await system.StartGatewayAsync();
+        await system.ConnectDevicesAsync();
+        var page = await system.NewPageAsync();
+        await system.LoginAsync(page, "op1");
+        Assert.IsTrue(await page.Locator("#connection-lost").IsHiddenAsync());
+
+        await system.Gateway!.KillAsync();
+        await page.WaitForSelectorAsync("#connection-lost", new PageWaitForSelectorOptions { State = WaitForSelectorState.Visible, Timeout = 15_000 });
+        StringAssert.Contains(await page.Locator("#connection-lost").InnerTextAsync(), "实时连接中断");
+        await system.StartGatewayAsync();
+        await page.WaitForSelectorAsync("#connection-lost", new PageWaitForSelectorOptions { State = WaitForSelectorState.Hidden, Timeout = 30_000 });
+        await Eventually.WaitAsync(() => pendant.IsConnected, TimeSpan.FromSeconds(30), "the pendant back");
+        pendant.PressSos();
+
+        await page.Locator("#queue li.card[data-state=open]").WaitForAsync(new LocatorWaitForOptions { Timeout = 15_000 });
+        Assert.AreEqual(system.ConsoleUrl + "/", page.Url, "still the desk: the session survived the restart (keys beside console.db)");
     }
 }

@@ -85,6 +85,7 @@ public static class ConsolePages
             words = ConsoleText.All(lang),
         });
         var body = $"""
+            <div id="connection-lost" class="banner lost" hidden>{Html.E(ConsoleText.Get(lang, "stream_lost"))}</div>
             <div id="banner" class="banner" hidden></div>
             <div id="figures" class="figures"></div>
             <div class="toolbar"><button type="button" id="sound" class="sound">{Html.E(ConsoleText.Get(lang, "enable_sound"))}</button><span id="connection"></span></div>

@@ -47,6 +47,7 @@ public static class ConsoleText
         ["link_down"] = ("与市平台的连接中断：报警暂存在本地，恢复后自动转发", "The city platform is unreachable: alarms are held here and will be forwarded"),
         ["held"] = ("暂存报警", "Alarms held"),
         ["oldest"] = ("最早", "oldest"),
+        ["stream_lost"] = ("与网关的实时连接中断，正在重连……新报警可能尚未显示", "Live connection to the gateway lost, reconnecting… new alarms may not show yet"),
         ["link_up"] = ("市平台连接正常", "City platform connected"),
         ["today"] = ("今日报警", "Alarms today"),
         ["median"] = ("接警中位时间", "Median time to take"),

@@ -256,10 +256,23 @@
     document.body.dataset.version = String(snapshot.version);
   }
 
-  const stream = new EventSource('/api/stream');
-  stream.onmessage = e => onSnapshot(e.data);
-  stream.onopen = () => { document.body.dataset.stream = 'open'; };
-  stream.onerror = () => { document.body.dataset.stream = 'retrying'; };
+  // The live stream. A desk that is not live must say so: the "connection lost" banner shows while it reconnects (the
+  // browser retries by itself while the gateway is away); an ended session sends the page to the login form.
+  const lost = document.getElementById('connection-lost');
+  function connect() {
+    const stream = new EventSource('/api/stream');
+    stream.onmessage = e => onSnapshot(e.data);
+    stream.onopen = () => { document.body.dataset.stream = 'open'; lost.hidden = true; };
+    stream.onerror = () => {
+      document.body.dataset.stream = 'retrying';
+      lost.hidden = false;
+      fetch('/api/snapshot', { credentials: 'same-origin' })
+        .then(r => { if (r.status === 401) location.href = '/login'; })
+        .catch(() => {});
+      if (stream.readyState === EventSource.CLOSED) setTimeout(connect, 3000);
+    };
+  }
+  connect();
   setInterval(tick, 1000);
   updateSoundButton();
 })();
