@@ -124,6 +124,24 @@ public sealed partial class SecurityTests
 
     [TestMethod]
     [Timeout(120_000, CooperativeCancellation = true)]
+    public async Task LoginAttempts_PastTheLimitPerAddress_429_WhateverTheNames()
+    {
+        await using var system = await StartAsync("--Gateway:Console:LoginAttemptsPerMinutePerAddress=5");
+        using var client = system.NewHttpClient();
+        var token = await TokenAsync(client, "/login");
+        var statuses = new List<HttpStatusCode>();
+
+        for (var i = 0; i < 6; i++)
+        {
+            using var attempt = await client.PostAsync("/login", new FormUrlEncodedContent([new("__RequestVerificationToken", token), new("name", $"guess{i}"), new("password", "not-the-password")]));
+            statuses.Add(attempt.StatusCode);
+        }
+
+        CollectionAssert.AreEqual(Enumerable.Repeat(HttpStatusCode.Unauthorized, 5).Append(HttpStatusCode.TooManyRequests).ToList(), statuses);
+    }
+
+    [TestMethod]
+    [Timeout(120_000, CooperativeCancellation = true)]
     public async Task SessionCookie_HttpOnlyAndSameSiteStrict()
     {
         await using var system = await StartAsync();
@@ -138,13 +156,13 @@ public sealed partial class SecurityTests
         Assert.AreEqual(0, await page.EvaluateAsync<int>("document.cookie.length"), "no cookie readable by a script");
     }
 
-    private static async Task<ConsoleSystem> StartAsync()
+    private static async Task<ConsoleSystem> StartAsync(params string[] extra)
     {
         var system = new ConsoleSystem();
         await system.StartCloudAsync();
         system.AddPendant("pendant-0001");
         system.AddUser("op1", ConsoleUsers.Operator);
-        await system.StartGatewayAsync();
+        await system.StartGatewayAsync(extra);
         return system;
     }
 

@@ -27,7 +27,7 @@ public static class ConsoleEndpoints
         desk.MapGet("/console/app.css", () => Asset("app.css", "text/css; charset=utf-8")).AllowAnonymous();
         desk.MapGet("/login", (HttpContext context, IAntiforgery antiforgery) =>
             Page(ConsolePages.Login(Language(context), antiforgery.GetAndStoreTokens(context).RequestToken!, null))).AllowAnonymous();
-        desk.MapPost("/login", LoginAsync).AllowAnonymous().AddEndpointFilter<CsrfFilter>();
+        desk.MapPost("/login", LoginAsync).AllowAnonymous().RequireRateLimiting(ConsoleSetup.LoginPolicy).AddEndpointFilter<CsrfFilter>();
         desk.MapPost("/logout", async (HttpContext context) =>
         {
             await context.SignOutAsync(CookieAuthenticationDefaults.AuthenticationScheme).ConfigureAwait(false);
@@ -117,12 +117,11 @@ public static class ConsoleEndpoints
 
     private static async IAsyncEnumerable<string> Stream(DeskSnapshots snapshots, DeskChanges changes, TimeProvider time, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        var seen = long.MinValue;
         while (!cancellationToken.IsCancellationRequested)
         {
-            var version = changes.Version;
-            // A snapshot at each change, and one every 15 s anyway (keeps proxies from closing an idle stream).
-            seen = version;
+            // A snapshot at each change, and one every 15 s anyway (keeps proxies from closing an idle stream). The
+            // version is read before the snapshot: a change while it is built makes the next wait return at once.
+            var seen = changes.Version;
             yield return snapshots.Json();
             var changed = changes.WaitPastAsync(seen);
             try

@@ -28,6 +28,9 @@ public sealed class ConsoleOptions
 
     public int LockoutMinutes { get; init; } = 15;
 
+    /// <summary>Login attempts one address may make per minute, whatever the names (guessing across accounts); past it 429.</summary>
+    public int LoginAttemptsPerMinutePerAddress { get; init; } = 20;
+
     /// <summary>How often the desk looks for alarms the store committed (an index seek on its own read connection).</summary>
     public int PollMilliseconds { get; init; } = 200;
 
@@ -75,6 +78,11 @@ public sealed class ConsoleOptions
         if (LockoutFailures < 1 || LockoutMinutes < 1)
         {
             yield return $"Gateway:Console:LockoutFailures ({LockoutFailures}) and LockoutMinutes ({LockoutMinutes}) must be >= 1";
+        }
+
+        if (LoginAttemptsPerMinutePerAddress < 1)
+        {
+            yield return $"Gateway:Console:LoginAttemptsPerMinutePerAddress must be >= 1, got {LoginAttemptsPerMinutePerAddress}";
         }
 
         if (PollMilliseconds is < 10 or > 5_000)

@@ -9,7 +9,9 @@ using Eldercare.Edge.Gateway.Store;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.DataProtection;
+using System.Threading.RateLimiting;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -25,6 +27,7 @@ public static class ConsoleSetup
 {
     public const string SupervisorPolicy = "console-supervisor";
     public const string AdminPolicy = "console-admin";
+    public const string LoginPolicy = "console-login";
 
     /// <summary>Gateway:Console, bound and validated (every problem listed at once).</summary>
     public static ConsoleOptions Bind(IConfiguration configuration)
@@ -117,6 +120,15 @@ public static class ConsoleSetup
         services.AddAuthorizationBuilder()
             .AddPolicy(SupervisorPolicy, p => p.RequireRole(ConsoleUsers.Supervisor, ConsoleUsers.Admin))
             .AddPolicy(AdminPolicy, p => p.RequireRole(ConsoleUsers.Admin));
+        // Login attempts per source address (ASP.NET Core's rate limiter): the per-account lock-out stops guessing one
+        // password, this stops one address trying many accounts (and locking them all).
+        services.AddRateLimiter(limiter =>
+        {
+            limiter.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
+            limiter.AddPolicy(LoginPolicy, context => RateLimitPartition.GetFixedWindowLimiter(
+                context.Connection.RemoteIpAddress?.ToString() ?? "-",
+                _ => new FixedWindowRateLimiterOptions { PermitLimit = options.LoginAttemptsPerMinutePerAddress, Window = TimeSpan.FromMinutes(1), QueueLimit = 0 }));
+        });
         services.AddAntiforgery(antiforgery =>
         {
             antiforgery.Cookie.Name = "desk-csrf";
@@ -171,6 +183,7 @@ public static class ConsoleSetup
 
             return next(context);
         });
+        app.UseRateLimiter();
         app.UseAuthentication();
         app.UseAuthorization();
         app.UseAntiforgery();
