@@ -101,13 +101,25 @@ public sealed class ConsoleSystem : IAsyncDisposable
         ]);
     }
 
-    public VirtualPendant AddPendant(string id)
+    public VirtualPendant AddPendant(string id, int heartbeatSeconds = 60)
     {
-        var secret = "secret-" + id;
-        DeviceRegistryFile.Upsert(RegistryPath, [SecretHasher.CreateRecord(id, secret, iterations: 1000)]);
-        var pendant = new VirtualPendant(new VirtualPendantOptions(id, secret, "127.0.0.1", MqttPort, _directory.File("devices"))
+        DeviceRegistryFile.Upsert(RegistryPath, [SecretHasher.CreateRecord(id, "secret-" + id, iterations: 1000)]);
+        return NewPendant(id, heartbeatSeconds);
+    }
+
+    /// <summary>Powers a pendant on again after <see cref="VirtualPendant.PowerCut"/>: a new boot from the same flash.</summary>
+    public VirtualPendant PowerOn(string id, int heartbeatSeconds = 60)
+    {
+        var pendant = NewPendant(id, heartbeatSeconds);
+        pendant.Start();
+        return pendant;
+    }
+
+    private VirtualPendant NewPendant(string id, int heartbeatSeconds)
+    {
+        var pendant = new VirtualPendant(new VirtualPendantOptions(id, "secret-" + id, "127.0.0.1", MqttPort, _directory.File("devices"))
         {
-            HeartbeatIntervalSeconds = 60,
+            HeartbeatIntervalSeconds = heartbeatSeconds,
             AckTimeoutMilliseconds = 2_000,
         });
         _pendants.Add(pendant);
@@ -126,7 +138,7 @@ public sealed class ConsoleSystem : IAsyncDisposable
     /// <summary>Starts every device and waits until all are connected.</summary>
     public async Task ConnectDevicesAsync()
     {
-        foreach (var pendant in _pendants)
+        foreach (var pendant in _pendants.ToList())
         {
             pendant.Start();
         }
