@@ -11,7 +11,9 @@
 #                            one line "smoke: <flow> PASS|FAIL (...)" each; exits 0 only if all pass.
 # Options: --devices N pendants (default 20; the smoke needs 5), --heartbeat-seconds S (default 30), --no-build,
 #          --wellness-minutes M (default 2 for the demo, waking hours all day; the device default is 180, 07:00-22:00).
-# Ports (env): MQTT_PORT (1883), CLOUD_PORT (5080), GATEWAY_HTTP_PORT (8080); --smoke picks free ones.
+# Ports (env): MQTT_PORT (1883), CLOUD_PORT (5080), GATEWAY_HTTP_PORT (8080), CONSOLE_PORT (8090); --smoke picks free ones.
+# The operator console (the community service center's alarm desk) opens on http://127.0.0.1:CONSOLE_PORT with a demo
+# login (printed at start) and made-up elders' records for the simulated devices (card 04A1B2C3 is the first elder's).
 set -euo pipefail
 cd "$(dirname "$0")"
 
@@ -23,7 +25,7 @@ while [ $# -gt 0 ]; do
     --devices) devices="$2"; shift ;;
     --heartbeat-seconds) heartbeat="$2"; shift ;;
     --wellness-minutes) wellness="$2"; shift ;;
-    -h|--help) sed -n "2,15p" "$0" | sed "s/^# \{0,1\}//"; exit 0 ;;
+    -h|--help) sed -n "2,16p" "$0" | sed "s/^# \{0,1\}//"; exit 0 ;;
     *) echo "run.sh: unknown option '$1' (try --help)" >&2; exit 2 ;;
   esac
   shift
@@ -59,11 +61,11 @@ done
 port_free() { ! (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 free_port() { local p; for _ in $(seq 1 200); do p=$((15000 + RANDOM % 17000)); if port_free "$p"; then echo "$p"; return; fi; done; echo "no free port" >&2; exit 1; }
 if [ "$smoke" -eq 1 ]; then
-  mqtt_port=$(free_port); cloud_port=$(free_port); http_port=$(free_port)
+  mqtt_port=$(free_port); cloud_port=$(free_port); http_port=$(free_port); console_port=$(free_port)
 else
-  mqtt_port="${MQTT_PORT:-1883}"; cloud_port="${CLOUD_PORT:-5080}"; http_port="${GATEWAY_HTTP_PORT:-8080}"
-  for p in "$mqtt_port" "$cloud_port" "$http_port"; do
-    port_free "$p" || { echo "run.sh: port $p is in use (set MQTT_PORT / CLOUD_PORT / GATEWAY_HTTP_PORT)" >&2; exit 1; }
+  mqtt_port="${MQTT_PORT:-1883}"; cloud_port="${CLOUD_PORT:-5080}"; http_port="${GATEWAY_HTTP_PORT:-8080}"; console_port="${CONSOLE_PORT:-8090}"
+  for p in "$mqtt_port" "$cloud_port" "$http_port" "$console_port"; do
+    port_free "$p" || { echo "run.sh: port $p is in use (set MQTT_PORT / CLOUD_PORT / GATEWAY_HTTP_PORT / CONSOLE_PORT)" >&2; exit 1; }
   done
 fi
 
@@ -106,6 +108,24 @@ for group in "pendant:$devices" "watch:$watches" "kiosk:$kiosks"; do
   done
 done
 
+# The console: a demo operator (an admin, to see every page) and made-up elders' records for the simulated devices.
+demo_user="demo"; demo_password="demo-desk-2026"
+CONSOLE_PASSWORD="$demo_password" dotnet "$gateway_dll" console add-user "$demo_user" --role admin --data "$run_dir/gateway" >/dev/null
+surnames=(王 李 张 刘 陈 杨 赵 黄 周 吴 徐 孙 胡 朱 高 林 何 郭 马 罗)
+given=(秀英 建国 桂兰 淑芬 志强 玉兰 国华 凤英 德明 丽华 文杰 桂芳 振华 秀珍 永福 翠花 宝山 美兰 长顺 金凤)
+streets=(柳巷街道 五一路 和平北路 迎泽大街 府西街 南内环街 并州路 建设路)
+districts=(迎泽区 杏花岭区 万柏林区 小店区)
+{
+  echo "record_no,name,address,emergency_contacts,devices,cards"
+  i=0
+  tail -n +2 "$run_dir/devices.csv" | cut -d, -f1 | grep -v '^kiosk' | while read -r id; do
+    card=""; [ "$i" -eq 0 ] && card="04A1B2C3"
+    echo "R-$(printf %04d $((i + 1))),${surnames[$((i % 20))]}${given[$(((i * 7) % 20))]},\"${districts[$((i % 4))]}${streets[$((i % 8))]} $((i + 3)) 号 $((i % 6 + 1)) 单元\",\"子女 139 0351 $(printf %04d $((i + 1)))\",$id,$card"
+    i=$((i + 1))
+  done
+} >"$run_dir/elders.csv"
+dotnet "$gateway_dll" console import-elders "$run_dir/elders.csv" --data "$run_dir/gateway" >/dev/null
+
 echo "starting cloud stub on 127.0.0.1:$cloud_port..."
 dotnet "$cloud_dll" --urls "http://127.0.0.1:$cloud_port" --CloudStub:DataDirectory="$run_dir/cloud" >"$run_dir/cloud.log" 2>&1 &
 pids+=($!)
@@ -121,13 +141,15 @@ else
   health=(--Gateway:DeviceHealth:HeartbeatIntervalSeconds="$heartbeat" --Gateway:DeviceHealth:MissedHeartbeats=3
           --Gateway:DeviceHealth:StartupGraceSeconds=$((2 * heartbeat)) --Gateway:DeviceHealth:LostConnectionGraceSeconds=10)
 fi
-echo "starting gateway $gateway_id (embedded broker on :$mqtt_port, console on :$http_port)..."
+echo "starting gateway $gateway_id (embedded broker on :$mqtt_port, /health and /metrics on :$http_port, operator console on :$console_port)..."
 dotnet "$gateway_dll" "${health[@]}" --Gateway:Forwarder:GatewayId="$gateway_id" \
   --Gateway:Mqtt:Port="$mqtt_port" --Gateway:Http:Port="$http_port" --Gateway:Http:BindAddress=127.0.0.1 \
   --Gateway:Store:DataDirectory="$run_dir/gateway" --Gateway:Registry:Path="$registry" \
-  --Gateway:Forwarder:CloudUrl="http://127.0.0.1:$cloud_port" >"$run_dir/gateway.log" 2>&1 &
+  --Gateway:Forwarder:CloudUrl="http://127.0.0.1:$cloud_port" \
+  --Gateway:Console:Enabled=true --Gateway:Console:Port="$console_port" >"$run_dir/gateway.log" 2>&1 &
 pids+=($!)
 wait_for_line "$run_dir/gateway.log" "gateway ready" 30
+echo "operator console: http://127.0.0.1:$console_port/  (demo login: $demo_user / $demo_password; 中文, English at the top right)"
 
 # Alarms and acknowledgements as they reach the cloud, live.
 ( echo "$BASHPID" >"$run_dir/follower.pid"; exec tail -n +1 -F "$run_dir/cloud.log" 2>/dev/null ) | grep --line-buffered -E "^(ALARM|ACK) " | sed -u 's/^/[cloud] /' &

@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Runs the whole test suite (or one category) on a fresh Debian machine with the .NET SDK.
 #   ./test.sh                 every tier: Unit, Integration, EndToEnd, Faults, Security, Hil
-#   ./test.sh Integration     one category (TestCategory), e.g. Unit | Integration | EndToEnd | Faults | Security
-# Installs what is missing (mosquitto), builds Release, runs the MSTest projects of
+#   ./test.sh Integration     one category (TestCategory), e.g. Unit | Integration | EndToEnd | Faults | Security | Console
+# Installs what is missing (mosquitto, chromium and a CJK font for the console's browser tests), builds Release, runs the MSTest projects of
 # Devices.sln on Microsoft.Testing.Platform, and ends with one line: "N passed, M failed".
 set -uo pipefail
 cd "$(dirname "$0")"
@@ -11,6 +11,10 @@ category="${1:-}"
 need_apt=()
 command -v mosquitto >/dev/null 2>&1 || [ -x /usr/sbin/mosquitto ] || need_apt+=(mosquitto)
 command -v mosquitto_passwd >/dev/null 2>&1 || need_apt+=(mosquitto-clients mosquitto)
+# The console's browser tests (category Console): Debian's chromium driven by Playwright, and a CJK font so the
+# Chinese page (and its screenshot in docs/) renders characters, not boxes.
+[ -x /usr/bin/chromium ] || need_apt+=(chromium)
+[ -f /usr/share/fonts/truetype/wqy/wqy-microhei.ttc ] || need_apt+=(fonts-wqy-microhei)
 if [ ${#need_apt[@]} -gt 0 ]; then
   echo "installing: ${need_apt[*]}"
   sudo_cmd=""; [ "$(id -u)" -ne 0 ] && sudo_cmd="sudo"

@@ -6,6 +6,11 @@ if (args.Length > 0 && args[0] == "devices")
     return DevicesCommand.Run(args, Console.Out, Console.Error);
 }
 
+if (args.Length > 0 && args[0] == "console")
+{
+    return Eldercare.Edge.Gateway.Console.ConsoleCommand.Run(args, Console.In, Console.Out, Console.Error);
+}
+
 // Socket continuations run on the socket engine's thread instead of queueing behind the thread pool's backlog:
 // during a reconnect storm an SOS is read as soon as it arrives (bench/README.md "Gateway performance journal"). Read by the
 // runtime when the first socket is created, so set before anything else; an operator's own setting wins.

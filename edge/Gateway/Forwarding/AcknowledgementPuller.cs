@@ -30,8 +30,10 @@ public sealed class AcknowledgementPuller : BackgroundService
     private readonly ILogger<AcknowledgementPuller> _logger;
     private readonly TimeProvider _time;
     private readonly string _cursorPath;
+    private readonly IAcknowledgementObserver[] _observers;
 
-    public AcknowledgementPuller(HttpClient http, ForwarderOptions options, string dataDirectory, IDownlinks downlinks, GatewayMetrics metrics, ILogger<AcknowledgementPuller> logger, TimeProvider time)
+    /// <param name="observers">Told of each acknowledgement of this gateway's events (the console); none is fine.</param>
+    public AcknowledgementPuller(HttpClient http, ForwarderOptions options, string dataDirectory, IDownlinks downlinks, GatewayMetrics metrics, ILogger<AcknowledgementPuller> logger, TimeProvider time, IEnumerable<IAcknowledgementObserver>? observers = null)
     {
         _http = http;
         _options = options;
@@ -40,6 +42,7 @@ public sealed class AcknowledgementPuller : BackgroundService
         _logger = logger;
         _time = time;
         _cursorPath = Path.Combine(dataDirectory, "acks.cursor");
+        _observers = observers?.ToArray() ?? [];
     }
 
     /// <summary>The last acknowledgement handled (its seq at the platform).</summary>
@@ -121,6 +124,11 @@ public sealed class AcknowledgementPuller : BackgroundService
             _metrics.CountAcknowledgementRefused(reason);
             _logger.LogWarning("acknowledgement of {Id} not sent: {Reason}", Eldercare.Firmware.Core.Text.LogText.Untrusted(ack.Id ?? string.Empty, 80), reason);
             return;
+        }
+
+        foreach (var observer in _observers)
+        {
+            observer.Acknowledged(ack.Id, ack.By);
         }
 
         if (deviceId == _options.GatewayId)

@@ -42,6 +42,9 @@ public sealed class DeviceHealthMonitor : IDeviceActivity
     /// <summary>Gateway events kept and not yet in the event store (an append failed; tried again each pass).</summary>
     public int Waiting => _writer.Waiting;
 
+    /// <summary>Every watched device's last-seen time and offline state, now.</summary>
+    public Dictionary<string, DevicePresence.DeviceStatus> Statuses() => _presence.Statuses();
+
     private long Now => _time.GetUtcNow().ToUnixTimeMilliseconds();
 
     public void Connected(string deviceId) => _presence.Connected(deviceId, Now);

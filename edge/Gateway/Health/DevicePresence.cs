@@ -192,6 +192,15 @@ public sealed class DevicePresence
         }
     }
 
+    /// <summary>Every watched device: when it was last heard from and whether it is alarmed offline (the console's list).</summary>
+    public Dictionary<string, DeviceStatus> Statuses()
+    {
+        lock (_gate)
+        {
+            return _devices.ToDictionary(p => p.Key, p => new DeviceStatus(p.Value.LastSeen, p.Value.Alarm is not null), StringComparer.Ordinal);
+        }
+    }
+
     private Watch WatchOf(string deviceId, long now)
     {
         if (!_devices.TryGetValue(deviceId, out var watch))
@@ -202,6 +211,8 @@ public sealed class DevicePresence
 
         return watch;
     }
+
+    public readonly record struct DeviceStatus(long LastSeenUnixMilliseconds, bool Offline);
 
     public readonly record struct OfflineDue(string DeviceId, string Reason, long LastSeenUnixMilliseconds);
 

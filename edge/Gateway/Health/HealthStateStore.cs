@@ -75,6 +75,26 @@ public sealed class HealthStateStore : IDisposable
         }
     }
 
+    /// <summary>
+    /// A boot epoch of the gateway's id for another maker of gateway events (the console's <c>alarm_taken</c>): the
+    /// shared counter bumped and fsynced, so that maker's ids (<c>gateway:boot:seq</c>) never meet this run's or a later
+    /// run's device_offline/device_online ids.
+    /// </summary>
+    public int ReserveBootEpoch()
+    {
+        lock (_gate)
+        {
+            using var transaction = _connection.BeginTransaction();
+            using var read = _connection.CreateCommand();
+            read.Transaction = transaction;
+            read.CommandText = "SELECT value FROM meta WHERE key = 'boot'";
+            var boot = checked((int)(long)read.ExecuteScalar()! + 1);
+            Execute(_connection, transaction, "UPDATE meta SET value = $boot WHERE key = 'boot'", ("$boot", boot));
+            transaction.Commit();
+            return boot;
+        }
+    }
+
     /// <summary>The next unused seq of <paramref name="boot"/> (this run's, or an open alarm's for its online event);
     /// made durable by the <see cref="Commit"/> of the event that uses it.</summary>
     public int NextSequence(int boot)

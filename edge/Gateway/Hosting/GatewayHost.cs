@@ -1,6 +1,7 @@
 using Eldercare.Edge.Gateway.Broker;
 using Eldercare.Edge.Gateway.Broker.Sessions;
 using Eldercare.Edge.Gateway.Configuration;
+using Eldercare.Edge.Gateway.Console;
 using Eldercare.Edge.Gateway.Forwarding;
 using Eldercare.Edge.Gateway.Health;
 using Eldercare.Edge.Gateway.Ingest;
@@ -17,9 +18,10 @@ using Microsoft.Extensions.Logging;
 
 namespace Eldercare.Edge.Gateway.Hosting;
 
-// Size (~340 lines): one job, the composition root: options, services and endpoints wired in one place so a reader
-// sees every part and its dependencies. It grew with sessions, acknowledgements and device health; the next split is
-// one AddX(services, options) per feature (as AddDeviceHealth already is), when the console (issue 14) adds its own.
+// Size (~355 lines): one job, the composition root: options, services and endpoints wired in one place so a reader
+// sees every part and its dependencies. It grew with sessions, acknowledgements and device health; features wire
+// themselves with one AddX(services, options) each (AddDeviceHealth here, Console/ConsoleSetup for the console: four
+// calls); the next split moves the broker's and the forwarder's registrations out the same way.
 /// <summary>
 /// Wires the gateway (STYLE.md habit 4: only here are clients, servers and loops created) and runs it.
 /// <c>Program</c> uses it, and in-process tests use it the same way:
@@ -110,6 +112,11 @@ public sealed class GatewayHost : IAsyncDisposable
         }
 
         var healthOptions = BindDeviceHealth(builder.Configuration, options.Forwarder.GatewayId);
+        var consoleOptions = ConsoleSetup.Bind(builder.Configuration);
+        if (consoleOptions.Enabled && consoleOptions.Port == options.Http.Port)
+        {
+            throw new GatewayConfigurationException([$"Gateway:Console:Port {consoleOptions.Port} is also Gateway:Http:Port: the console needs its own port"]);
+        }
 
         builder.Logging.ClearProviders();
         builder.Logging.AddSimpleConsole(console =>
@@ -121,7 +128,7 @@ public sealed class GatewayHost : IAsyncDisposable
         builder.Logging.AddFilter("Microsoft.Hosting", LogLevel.Warning);
         builder.Logging.AddFilter("System.Net.Http", LogLevel.Warning);
         configureLogging?.Invoke(builder.Logging);
-        builder.WebHost.UseUrls($"http://{options.Http.BindAddress}:{options.Http.Port}");
+        builder.WebHost.UseUrls([$"http://{options.Http.BindAddress}:{options.Http.Port}", .. ConsoleSetup.Url(consoleOptions) is { } consoleUrl ? [consoleUrl] : Array.Empty<string>()]);
 
         var services = builder.Services;
         services.AddSingleton(options.Mqtt);
@@ -177,6 +184,7 @@ public sealed class GatewayHost : IAsyncDisposable
             sp.GetRequiredService<AlarmExpress>(),
             sp.GetRequiredService<RejectionLog>()));
         AddDeviceHealth(services, healthOptions, options);
+        ConsoleSetup.AddConsole(services, consoleOptions, options);
         // Registry edits (devices add, a disabled flag) apply without a restart; see edge/README.md "Security".
         services.AddSingleton<RegistryWatcher>();
         services.AddHostedService(sp => sp.GetRequiredService<RegistryWatcher>());
@@ -239,10 +247,12 @@ public sealed class GatewayHost : IAsyncDisposable
             sp.GetRequiredService<IDownlinks>(),
             sp.GetRequiredService<GatewayMetrics>(),
             sp.GetRequiredService<ILogger<AcknowledgementPuller>>(),
-            sp.GetRequiredService<TimeProvider>()));
+            sp.GetRequiredService<TimeProvider>(),
+            sp.GetServices<IAcknowledgementObserver>()));
         services.AddHostedService(sp => sp.GetRequiredService<AcknowledgementPuller>());
 
         var app = builder.Build();
+        ConsoleSetup.UseConsole(app);
         app.MapGet("/health", (IStoreStatus store) => Results.Json(new
         {
             status = "ok",
@@ -262,6 +272,7 @@ public sealed class GatewayHost : IAsyncDisposable
         _ = _app.Services.GetRequiredService<DeviceAuthenticator>();
         // Device health's state before any device connects: a connect or an event lands on what the last run left.
         _ = _app.Services.GetRequiredService<DeviceHealthMonitor>();
+        ConsoleSetup.Open(_app.Services);
         if (Options.Mqtt.Mode == BrokerMode.Embedded)
         {
             // Sessions too: one left by the last run may have expired while the gateway was down (counted at load).
@@ -269,8 +280,10 @@ public sealed class GatewayHost : IAsyncDisposable
         }
         await _app.StartAsync(cancellationToken).ConfigureAwait(false);
         var addresses = _app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses;
-        var first = addresses?.FirstOrDefault();
-        HttpPort = first is null ? 0 : new Uri(first.Replace("0.0.0.0", "127.0.0.1", StringComparison.Ordinal)).Port;
+        // The console's own listener (when on) is not the HTTP port.
+        var consolePort = _app.Services.GetRequiredService<ConsoleOptions>() is { Enabled: true } console ? console.Port : -1;
+        HttpPort = (addresses ?? []).Select(a => new Uri(a.Replace("0.0.0.0", "127.0.0.1", StringComparison.Ordinal).Replace("[::]", "[::1]", StringComparison.Ordinal)).Port)
+            .FirstOrDefault(port => port != consolePort);
     }
 
     /// <summary>External mode: completes when the gateway is subscribed at the broker.</summary>

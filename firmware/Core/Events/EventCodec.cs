@@ -461,7 +461,7 @@ namespace Eldercare.Firmware.Core.Events
         {
             if (!EventTypes.IsGatewayMade(type))
             {
-                return subj != null ? "subj is only for device_offline and device_online" : null;
+                return subj != null ? "subj is only for gateway events (device_offline, device_online, alarm_taken)" : null;
             }
 
             if (subj == null)

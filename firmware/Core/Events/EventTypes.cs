@@ -56,6 +56,11 @@ namespace Eldercare.Firmware.Core.Events
         /// overtakes its alarm, and not acknowledgeable.</summary>
         public const string DeviceOnline = "device_online";
 
+        /// <summary>Made by the gateway's console (the community service center's desk), never by a device: an operator
+        /// took (acknowledged) the alarm named in <c>info</c> (<c>ref=&lt;event id&gt;;by=center;wait=&lt;s&gt;s</c>) about the
+        /// device in <c>subj</c>, so the platform knows someone is on it. Service lane: it reports, it is not an alarm.</summary>
+        public const string AlarmTaken = "alarm_taken";
+
         /// <summary>Lane names: the gateway's lane table (edge/Gateway/Store/LaneSet.cs) orders them and gives each
         /// its stored code; which type travels in which lane is decided here only (<see cref="LaneOf"/>).</summary>
         public const string AlarmLane = "alarm";
@@ -73,7 +78,7 @@ namespace Eldercare.Firmware.Core.Events
                 || type == CheckIn || type == ServiceRequest
                 || type == Geofence || type == GeofenceReturn || type == NoPosition
                 || type == Wellness || type == NotWorn || type == BatteryLow || type == Charging
-                || type == DeviceOffline || type == DeviceOnline || type == ConfigApplied || type == ConfigRejected;
+                || type == DeviceOffline || type == DeviceOnline || type == AlarmTaken || type == ConfigApplied || type == ConfigRejected;
         }
 
         /// <summary>Alarms overtake telemetry at every hop and are never dropped to make room.</summary>
@@ -89,7 +94,7 @@ namespace Eldercare.Firmware.Core.Events
         /// </summary>
         public static bool IsGatewayMade(string type)
         {
-            return type == DeviceOffline || type == DeviceOnline;
+            return type == DeviceOffline || type == DeviceOnline || type == AlarmTaken;
         }
 
         /// <summary>Types that mean nothing without a position: the decoder refuses them without lat/lon.</summary>
@@ -116,7 +121,7 @@ namespace Eldercare.Firmware.Core.Events
             }
 
             return type == CheckIn || type == ServiceRequest || type == GeofenceReturn || type == NoPosition
-                || type == NotWorn || type == BatteryLow || type == Charging
+                || type == NotWorn || type == BatteryLow || type == Charging || type == AlarmTaken
                 || type == ConfigApplied || type == ConfigRejected ? ServiceLane : TelemetryLane;
         }
     }

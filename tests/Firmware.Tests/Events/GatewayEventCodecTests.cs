@@ -29,6 +29,21 @@ public sealed class GatewayEventCodecTests
     }
 
     [TestMethod]
+    public void AlarmTaken_RoundTripsInTheServiceLane_GatewayMade_NotAcknowledgeable()
+    {
+        var e = new DeviceEvent("gw-01", 6, 1, EventTypes.AlarmTaken, 1_764_720_000_000) { Subject = "pendant-0001", Info = "ref=pendant-0001:12:57;by=center;wait=23s" };
+
+        DecodeResult result = EventCodec.Decode(EventCodec.Encode(e));
+
+        Assert.IsTrue(result.Ok, result.Detail);
+        Assert.AreEqual("ref=pendant-0001:12:57;by=center;wait=23s", result.Event.Info);
+        Assert.AreEqual(EventTypes.ServiceLane, EventTypes.LaneOf(EventTypes.AlarmTaken));
+        Assert.IsTrue(EventTypes.IsGatewayMade(EventTypes.AlarmTaken));
+        Assert.IsFalse(EventTypes.IsAlarm(EventTypes.AlarmTaken));
+        Assert.IsFalse(EventTypes.IsAcknowledgeable(EventTypes.AlarmTaken));
+    }
+
+    [TestMethod]
     public void Acknowledgeable_OfflineYes_OnlineNo()
     {
         Assert.IsTrue(EventTypes.IsAcknowledgeable(EventTypes.DeviceOffline));
@@ -40,6 +55,7 @@ public sealed class GatewayEventCodecTests
     [DataRow("'type':'device_offline'}", RejectReasons.MissingField, "missing subj")]
     [DataRow("'type':'device_online','subj':'pendant-0001'}", RejectReasons.MissingField, "missing ref")]
     [DataRow("'type':'device_offline','subj':'Pendant 1'}", RejectReasons.BadField, "subj must be a device id")]
+    [DataRow("'type':'alarm_taken'}", RejectReasons.MissingField, "missing subj")]
     [DataRow("'type':'device_offline','subj':7}", RejectReasons.BadField, "must be a string")]
     [DataRow("'type':'sos','subj':'pendant-0001'}", RejectReasons.BadField, "subj is only for")]
     [DataRow("'type':'heartbeat','subj':'pendant-0001'}", RejectReasons.BadField, "subj is only for")]

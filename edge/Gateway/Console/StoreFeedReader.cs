@@ -1,0 +1,66 @@
+using Eldercare.Edge.Gateway.Configuration;
+using Eldercare.Edge.Gateway.Store;
+using Microsoft.Data.Sqlite;
+
+namespace Eldercare.Edge.Gateway.Console;
+
+/// <summary>
+/// The desk's read-only connection to events.db: what was stored in a lane after a cursor (through the store's
+/// <c>events_lane_order</c> index: a seek, nothing read when nothing is new) and the alarms still held for the platform
+/// (through the forward queues' partial index). A WAL reader never blocks the store's writer, and the desk waits on no
+/// signal of the store, so it can neither slow ingest nor take a forward stream's wake-up.
+/// </summary>
+public sealed class StoreFeedReader : IDisposable
+{
+    private readonly SqliteConnection _connection;
+    private readonly object _lock = new();
+
+    public StoreFeedReader(StoreOptions store)
+    {
+        ArgumentNullException.ThrowIfNull(store);
+        _connection = new SqliteConnection(new SqliteConnectionStringBuilder
+        {
+            DataSource = store.DatabasePath,
+            Mode = SqliteOpenMode.ReadOnly,
+            Pooling = false,
+        }.ToString());
+        _connection.Open();
+        Sql.Execute(_connection, null, "PRAGMA busy_timeout=5000; PRAGMA cache_size=-1024;");
+    }
+
+    /// <summary>Up to <paramref name="max"/> events of <paramref name="lane"/> stored after <paramref name="after"/>, in
+    /// store order (a conflicting payload kept under a derived id is a device fault, not an alarm: left out).</summary>
+    public IReadOnlyList<StoredEvent> ReadAfter(Lane lane, long after, int max)
+    {
+        lock (_lock)
+        {
+            return Sql.Query(_connection, null,
+                "SELECT seq_no, payload, rx, conflict_of FROM events WHERE lane = $lane AND seq_no > $after ORDER BY seq_no LIMIT $n",
+                r => new StoredEvent(r.GetInt64(0), r.GetString(1), r.GetInt64(2), !r.IsDBNull(3)),
+                ("$lane", lane.Code), ("$after", after), ("$n", max));
+        }
+    }
+
+    /// <summary>Alarms stored and not yet forwarded: how many, and when the oldest was received.</summary>
+    public (long Count, long? OldestReceived) HeldAlarms(Lane alarmLane)
+    {
+        lock (_lock)
+        {
+            var row = Sql.Query(_connection, null,
+                "SELECT COUNT(*), MIN(rx) FROM events INDEXED BY events_queue WHERE forwarded = 0 AND lane = $lane",
+                r => (r.GetInt64(0), r.Number(1)), ("$lane", alarmLane.Code));
+            return row[0];
+        }
+    }
+
+    public void Dispose()
+    {
+        lock (_lock)
+        {
+            _connection.Dispose();
+        }
+    }
+}
+
+/// <summary>One row of the store as the desk reads it.</summary>
+public sealed record StoredEvent(long StoreSequence, string Payload, long ReceivedUnixMilliseconds, bool IsConflict);
