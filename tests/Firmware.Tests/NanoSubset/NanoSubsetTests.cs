@@ -5,6 +5,10 @@ namespace Eldercare.Firmware.Tests.NanoSubset;
 /// <summary>
 /// The shared firmware core must compile and run on stable nanoFramework, whose compiler
 /// does not flag generics and friends. These tests enforce the subset on the host.
+/// The real compile against nano's mscorlib (NanoCompile/NanoCompileTests) catches what nano's base library lacks
+/// (members, overloads, nullable value types, Span, Task, LINQ) and generics in the output; this walk stays for the
+/// project's own rules that compile fine there: no lambdas or anonymous methods, no patterns, switch expressions,
+/// local functions or interpolated strings, no clock reads or sleeps in logic (time is injected), C# 7.3 syntax.
 /// </summary>
 [TestClass]
 public sealed class NanoSubsetTests

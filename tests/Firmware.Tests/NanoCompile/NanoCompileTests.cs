@@ -1,0 +1,144 @@
+using Microsoft.CodeAnalysis;
+
+namespace Eldercare.Firmware.Tests.NanoCompile;
+
+/// <summary>
+/// The shared core compiled as the nanoFramework project system compiles it (C# 9.0) against nano's REAL mscorlib from
+/// nanoFramework.CoreLibrary 1.17.11, plus compile-only declarations of the two other nano libraries it uses
+/// (firmware/Devices/CompileOnly: System.Math, System.Text). A base-library member or overload that nano does not have
+/// fails here, not on the device; the emitted assembly must hold no generics (the 1.x runtime has none).
+/// </summary>
+[TestClass]
+public sealed class NanoCompileTests
+{
+    /// <summary>The nano libraries the core itself uses; every device project's packages.config carries them.</summary>
+    public static readonly string[] CoreLibraries = ["nanoFramework.System.Math", "nanoFramework.System.Text"];
+
+    public TestContext TestContext { get; set; } = null!;
+
+    [TestMethod]
+    [TestCategory("Unit")]
+    public void NanoMscorlib_FromRestoredPackage_IsNanosOwnBaseLibrary()
+    {
+        // Arrange
+        string path = NanoReferences.MscorlibPath();
+
+        // Act
+        bool exists = File.Exists(path);
+
+        // Assert
+        Assert.IsTrue(exists, "missing " + path + ": restore " + NanoReferences.PackageId + " " + NanoReferences.PackageVersion);
+        StringAssert.Contains(path.Replace('\\', '/'), "nanoframework.corelibrary/" + NanoReferences.PackageVersion + "/lib/mscorlib.dll");
+        NanoCompileResult probe = Compile("class P { object M() { return new System.Collections.Generic.List<int>(); } }");
+        Assert.IsTrue(probe.Errors.Any(e => e.Id == "CS0234"), "a host type resolved: this is not nano's mscorlib. " + probe.Describe(5));
+    }
+
+    [TestMethod]
+    [TestCategory("Unit")]
+    public void CoreSources_CompiledAgainstNanoMscorlib_NoErrors()
+    {
+        // Arrange
+        string root = RepositoryFiles.Root();
+        IReadOnlyList<SourceFile> sources = RepositoryFiles.Sources(root, "firmware/Core");
+
+        // Act
+        NanoCompileResult result = NanoCompiler.Compile("Eldercare.Firmware.Core", sources, CompileOnlyDeclarations.For(root, CoreLibraries), OutputKind.DynamicallyLinkedLibrary);
+
+        // Assert
+        TestContext.WriteLine("core: " + sources.Count + " files, " + result.DeclaredMemberCount + " compile-only members in "
+            + result.DeclarationFileCount + " files, " + result.Errors.Count + " errors, " + (result.Diagnostics.Count - result.Errors.Count) + " warnings");
+        Assert.IsGreaterThan(50, sources.Count, "firmware/Core has too few sources: wrong folder?");
+        Assert.IsEmpty(result.Errors, "firmware/Core does not compile against nano's mscorlib:" + Environment.NewLine + result.Describe(40));
+    }
+
+    [TestMethod]
+    [TestCategory("Unit")]
+    public void CoreAssembly_Emitted_HasNoGenericTypesOrInstantiations()
+    {
+        // Arrange
+        string root = RepositoryFiles.Root();
+        NanoCompileResult result = NanoCompiler.Compile(
+            "Eldercare.Firmware.Core", RepositoryFiles.Sources(root, "firmware/Core"), CompileOnlyDeclarations.For(root, CoreLibraries), OutputKind.DynamicallyLinkedLibrary);
+        Assert.IsNotNull(result.Image, result.Describe(10));
+
+        // Act
+        IReadOnlyList<string> generics = GenericUsageInspector.Inspect(result.Image);
+
+        // Assert
+        Assert.IsEmpty(generics, "generics in the core's assembly (nano 1.x has none): " + string.Join("; ", generics));
+    }
+
+    [TestMethod]
+    [TestCategory("Unit")]
+    [DataRow("class P { string M(byte[] b) { return System.Text.Encoding.UTF8.GetString(b); } }", "CS7036")]
+    [DataRow("class P { double M(double x) { return System.Math.Round(x, 2); } }", "CS1501")]
+    [DataRow("class P { string M(string[] a) { return string.Join(\",\", a); } }", "CS0117")]
+    [DataRow("class P { int M(string a) { return int.Parse(a, System.Globalization.NumberStyles.HexNumber); } }", "CS0234")]
+    [DataRow("class P { bool M(string a) { return string.IsNullOrWhiteSpace(a); } }", "CS0117")]
+    [DataRow("class P { object M() { return System.IO.File.Exists(\"I:\\\\x\"); } }", "CS0234")]
+    [DataRow("class P { int? M() { return null; } }", "CS0518")]
+    public void Compile_MemberNanoDoesNotHave_Fails(string source, string expectedError)
+    {
+        // Act
+        NanoCompileResult result = Compile(source);
+
+        // Assert
+        Assert.IsTrue(result.Errors.Any(e => e.Id == expectedError), "expected " + expectedError + ", got:" + Environment.NewLine + result.Describe(10));
+    }
+
+    [TestMethod]
+    [TestCategory("Unit")]
+    [DataRow("class P { System.Action<int> a; }", "generic instantiation")]
+    [DataRow("class P { void M() { System.EventHandler<System.EventArgs> h = null; h?.Invoke(this, null); } }", "generic instantiation")]
+    [DataRow("class P<T> { }", "generic type definition")]
+    [DataRow("class P { static T Id<T>(T x) { return x; } int M() { return Id(1); } }", "generic method instantiation")]
+    public void Inspect_GenericsThatCompileAgainstNanoMscorlib_AreFound(string source, string expected)
+    {
+        // Arrange: these compile (nano's mscorlib declares Action`1 and EventHandler`1) but cannot run on nano 1.x.
+        NanoCompileResult result = Compile(source);
+        Assert.IsNotNull(result.Image, result.Describe(10));
+
+        // Act
+        IReadOnlyList<string> generics = GenericUsageInspector.Inspect(result.Image);
+
+        // Assert
+        Assert.IsTrue(generics.Any(g => g.StartsWith(expected, StringComparison.Ordinal)), "expected '" + expected + "', got: [" + string.Join("; ", generics) + "]");
+    }
+
+    [TestMethod]
+    [TestCategory("Unit")]
+    public void Inspect_PlainCode_FindsNothing()
+    {
+        // Arrange
+        NanoCompileResult result = Compile("""
+            using System.Collections;
+            delegate void Handler(object sender, int value);
+            class P
+            {
+                private readonly ArrayList _items = new ArrayList();
+                public event Handler Changed;
+                public int M(int[] values, string text)
+                {
+                    foreach (int v in values) { _items.Add(v); }
+                    Handler h = Changed;
+                    if (h != null) { h(this, values.Length); }
+                    return (text + ":" + values.Length.ToString()).Length;
+                }
+            }
+            """);
+        Assert.IsNotNull(result.Image, result.Describe(10));
+
+        // Act
+        IReadOnlyList<string> generics = GenericUsageInspector.Inspect(result.Image);
+
+        // Assert
+        Assert.IsEmpty(generics, string.Join("; ", generics));
+    }
+
+    private static NanoCompileResult Compile(string source) =>
+        NanoCompiler.Compile(
+            "Snippet",
+            [new SourceFile("snippet.cs", source)],
+            CompileOnlyDeclarations.For(RepositoryFiles.Root(), CoreLibraries),
+            OutputKind.DynamicallyLinkedLibrary);
+}
