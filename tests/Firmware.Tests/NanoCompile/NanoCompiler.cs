@@ -8,8 +8,9 @@ namespace Eldercare.Firmware.Tests.NanoCompile;
 /// <summary>What one compile against nano's mscorlib produced.</summary>
 public sealed class NanoCompileResult
 {
-    public NanoCompileResult(IReadOnlyList<Diagnostic> diagnostics, byte[]? image, int sourceFileCount, int declarationFileCount, int declaredMemberCount)
+    public NanoCompileResult(IReadOnlyList<Diagnostic> diagnostics, byte[]? image, int sourceFileCount, int declarationFileCount, int declaredMemberCount, CSharpCompilation? compilation = null)
     {
+        Compilation = compilation;
         Diagnostics = diagnostics;
         Image = image;
         SourceFileCount = sourceFileCount;
@@ -18,6 +19,9 @@ public sealed class NanoCompileResult
     }
 
     public IReadOnlyList<Diagnostic> Diagnostics { get; }
+
+    /// <summary>The product compilation (null when the compile-only declarations themselves failed).</summary>
+    public CSharpCompilation? Compilation { get; }
 
     /// <summary>The emitted assembly, or null when the compile failed.</summary>
     public byte[]? Image { get; }
@@ -87,7 +91,7 @@ public static class NanoCompiler
         using var image = new MemoryStream();
         Microsoft.CodeAnalysis.Emit.EmitResult result = compilation.Emit(image);
         diagnostics.AddRange(result.Diagnostics.Where(d => d.Severity >= DiagnosticSeverity.Warning));
-        return new NanoCompileResult(diagnostics, result.Success ? image.ToArray() : null, sources.Count, declarations.Count, declaredMembers);
+        return new NanoCompileResult(diagnostics, result.Success ? image.ToArray() : null, sources.Count, declarations.Count, declaredMembers, compilation);
     }
 
     private static CSharpCompilationOptions Options(OutputKind kind) =>
