@@ -1,3 +1,4 @@
+#nullable disable // nanoFramework has no nullable annotations; this file is also compiled into the host tests (tests/Firmware.Tests).
 using Eldercare.Firmware.Core.Events;
 
 namespace Eldercare.Firmware.Devices

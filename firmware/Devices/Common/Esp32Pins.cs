@@ -1,3 +1,4 @@
+#nullable disable // nanoFramework has no nullable annotations; this file is also compiled into the host tests (tests/Firmware.Tests).
 namespace Eldercare.Firmware.Devices
 {
     /// <summary>
