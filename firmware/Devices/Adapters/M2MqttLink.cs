@@ -19,9 +19,7 @@ namespace Eldercare.Firmware.Devices.Adapters
         private const int Slots = 8;
 
         private readonly object _lock = new object();
-        private readonly ushort[] _messageIds = new ushort[Slots];
-        private readonly int[] _tokens = new int[Slots];
-        private readonly bool[] _used = new bool[Slots];
+        private readonly PublishTracker _pending = new PublishTracker(Slots);
         private MqttClient _client;
 
         public event PublishCompletedEventHandler PublishCompleted;
@@ -52,8 +50,7 @@ namespace Eldercare.Firmware.Devices.Adapters
                     return false;
                 }
 
-                int slot = FreeSlot();
-                if (slot < 0)
+                if (!_pending.HasRoom)
                 {
                     RefusedNoSlot++;
                     return false;
@@ -70,9 +67,7 @@ namespace Eldercare.Firmware.Devices.Adapters
                     return false;
                 }
 
-                _messageIds[slot] = messageId;
-                _tokens[slot] = token;
-                _used[slot] = true;
+                _pending.Add(messageId, token);
             }
 
             return true;
@@ -93,20 +88,12 @@ namespace Eldercare.Firmware.Devices.Adapters
         public MqttClient Detach()
         {
             MqttClient client;
-            int[] pending = new int[Slots];
-            int count = 0;
+            int[] pending;
             lock (_lock)
             {
                 client = _client;
                 _client = null;
-                for (int i = 0; i < Slots; i++)
-                {
-                    if (_used[i])
-                    {
-                        pending[count++] = _tokens[i];
-                        _used[i] = false;
-                    }
-                }
+                pending = _pending.TakeAll();
             }
 
             if (client != null)
@@ -115,7 +102,7 @@ namespace Eldercare.Firmware.Devices.Adapters
                 client.MqttMsgPublishReceived -= OnPublishReceived;
             }
 
-            for (int i = 0; i < count; i++)
+            for (int i = 0; i < pending.Length; i++)
             {
                 Report(pending[i], false);
             }
@@ -125,20 +112,11 @@ namespace Eldercare.Firmware.Devices.Adapters
 
         private void OnPublished(object sender, MqttMsgPublishedEventArgs e)
         {
-            int token = 0;
-            bool found = false;
+            int token;
+            bool found;
             lock (_lock)
             {
-                for (int i = 0; i < Slots; i++)
-                {
-                    if (_used[i] && _messageIds[i] == e.MessageId)
-                    {
-                        token = _tokens[i];
-                        _used[i] = false;
-                        found = true;
-                        break;
-                    }
-                }
+                found = _pending.TryComplete(e.MessageId, out token);
             }
 
             if (found)
@@ -163,19 +141,6 @@ namespace Eldercare.Firmware.Devices.Adapters
             {
                 handler(this, token, acknowledged);
             }
-        }
-
-        private int FreeSlot()
-        {
-            for (int i = 0; i < Slots; i++)
-            {
-                if (!_used[i])
-                {
-                    return i;
-                }
-            }
-
-            return -1;
         }
     }
 }

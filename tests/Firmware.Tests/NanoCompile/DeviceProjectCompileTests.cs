@@ -185,6 +185,25 @@ public sealed class DeviceProjectCompileTests
         Assert.IsEmpty(referencing, "compile-only declarations must never be built into anything: " + string.Join(", ", referencing));
     }
 
+    [TestMethod]
+    [TestCategory("Unit")]
+    public void DeviceSources_EveryAdapterAndHelper_IsCompiledByADeviceProject()
+    {
+        // Arrange
+        string root = RepositoryFiles.Root();
+        var compiled = Devices.SelectMany(d => DeviceProject.Load(root, (string)d[0]).CompileFiles).Select(Path.GetFullPath).ToHashSet(StringComparer.Ordinal);
+        string[] shared = Directory.GetFiles(Path.Combine(root, "firmware", "Devices", "Adapters"), "*.cs")
+            .Concat(Directory.GetFiles(Path.Combine(root, "firmware", "Devices", "Common"), "*.cs"))
+            .ToArray();
+
+        // Act
+        var orphans = shared.Where(f => !compiled.Contains(Path.GetFullPath(f))).Select(f => Path.GetRelativePath(root, f)).ToList();
+
+        // Assert
+        Assert.IsGreaterThan(10, shared.Length);
+        Assert.IsEmpty(orphans, "not in any .nfproj, so never compiled for the device: " + string.Join(", ", orphans));
+    }
+
     internal static NanoCompileResult Compile(string device) =>
         Compiled.GetOrAdd(device, name =>
         {
