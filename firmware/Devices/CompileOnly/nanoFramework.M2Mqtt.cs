@@ -20,6 +20,7 @@ namespace nanoFramework.M2Mqtt
         public delegate void ConnectionClosedEventHandler(object sender, EventArgs e); // IMqttClient.cs:172
     }
 
+#pragma warning disable CS0067 // declared events are never raised: these declarations are only compiled against
     public class MqttClient : IMqttClient, IDisposable // M2Mqtt/MqttClient.cs:37
     {
         // M2Mqtt/MqttClient.cs:301
@@ -55,6 +56,7 @@ namespace nanoFramework.M2Mqtt
 
         public void Dispose() => throw null;
     }
+#pragma warning restore CS0067
 
     public enum MqttSslProtocols // nanoFramework.M2Mqtt.Core/MqttSslProtocols.cs
     {

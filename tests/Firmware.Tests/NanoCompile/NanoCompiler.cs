@@ -35,9 +35,12 @@ public sealed class NanoCompileResult
 
     public IReadOnlyList<Diagnostic> Errors => Diagnostics.Where(d => d.Severity == DiagnosticSeverity.Error).ToList();
 
+    /// <summary>Errors and warnings (the host build of the same sources treats warnings as errors, so the nano compile does too).</summary>
+    public IReadOnlyList<Diagnostic> Problems => Diagnostics.Where(d => d.Severity >= DiagnosticSeverity.Warning).ToList();
+
     public string Describe(int max)
     {
-        IReadOnlyList<Diagnostic> errors = Errors;
+        IReadOnlyList<Diagnostic> errors = Problems;
         var lines = errors.Take(max).Select(d => "  " + Format(d)).ToList();
         if (errors.Count > max)
         {
