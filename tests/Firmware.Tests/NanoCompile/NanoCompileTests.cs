@@ -35,6 +35,21 @@ public sealed class NanoCompileTests
 
     [TestMethod]
     [TestCategory("Unit")]
+    public void Load_MscorlibMissing_FailsSayingWhichPackageToRestore()
+    {
+        // Arrange
+        string missing = Path.Combine(Path.GetTempPath(), "no-such-package", "lib", "mscorlib.dll");
+
+        // Act
+        FileNotFoundException error = Assert.ThrowsExactly<FileNotFoundException>(() => NanoReferences.Load(missing));
+
+        // Assert
+        StringAssert.Contains(error.Message, missing);
+        StringAssert.Contains(error.Message, "restore nanoFramework.CoreLibrary 1.17.11");
+    }
+
+    [TestMethod]
+    [TestCategory("Unit")]
     public void CoreSources_CompiledAgainstNanoMscorlib_NoErrorsOrWarnings()
     {
         // Arrange
@@ -133,6 +148,39 @@ public sealed class NanoCompileTests
 
         // Assert
         Assert.IsEmpty(generics, string.Join("; ", generics));
+    }
+
+    [TestMethod]
+    [TestCategory("Unit")]
+    [DataRow("class A { System.Collections.Generic.List<int> x; }")]
+    [DataRow("using System.Linq; class A { }")]
+    [DataRow("class A { object M(int[] xs) { var q = from x in xs select x; return q; } }")]
+    [DataRow("class A { async void M() { } }")]
+    [DataRow("class A { async void M() { await X(); } object X() { return null; } }")]
+    [DataRow("class A { System.Span<byte> s; }")]
+    [DataRow("class A { void M(System.ReadOnlySpan<char> s) { } }")]
+    [DataRow("class A { System.Memory<byte> m; }")]
+    [DataRow("class A { int? y; }")]
+    [DataRow("class A { string? s; }")]
+    [DataRow("class A { void M() { var t = (1, 2); } }")]
+    [DataRow("class A { (int, int) M() { return default; } }")]
+    [DataRow("class A { void M() { var (a, b) = P(); } A P() { return null; } }")]
+    [DataRow("record R;")]
+    [DataRow("record struct R(int X);")]
+    [DataRow("class A { decimal d; }")]
+    [DataRow("class A { object d = 1.5m; }")]
+    [DataRow("class A { float M() { return MathF.Sqrt(1f); } }")]
+    [DataRow("class A { System.Threading.Tasks.Task M() { return null; } }")]
+    [DataRow("class A { dynamic d; }")]
+    [DataRow("class A { void M(int[] a) { var b = a[1..2]; } }")]
+    [DataRow("class A { int M(int[] a) { return a[^1]; } }")]
+    public void Compile_ConstructNanoCannotRun_FailsTheCompile(string source)
+    {
+        // Act
+        NanoCompileResult result = Compile(source);
+
+        // Assert
+        Assert.IsNotEmpty(result.Problems, "compiled cleanly against nano's mscorlib: " + source);
     }
 
     private static NanoCompileResult Compile(string source) =>

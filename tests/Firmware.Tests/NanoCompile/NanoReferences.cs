@@ -37,9 +37,11 @@ public static class NanoReferences
         return Path.Combine(packageFolder, "lib", "mscorlib.dll");
     }
 
-    private static MetadataReference Load()
+    private static MetadataReference Load() => Load(MscorlibPath());
+
+    /// <summary>The mscorlib at <paramref name="path"/>; a missing file fails with what to restore.</summary>
+    public static MetadataReference Load(string path)
     {
-        string path = MscorlibPath();
         if (!File.Exists(path))
         {
             throw new FileNotFoundException(
