@@ -1,5 +1,6 @@
 using System;
 using System.Device.Wifi;
+using System.Net.NetworkInformation;
 using System.Security.Cryptography.X509Certificates;
 using System.Threading;
 using Eldercare.Firmware.Core.Events;
@@ -25,8 +26,12 @@ namespace Eldercare.Firmware.Devices.Adapters
         public const int FirstRetryMilliseconds = 1000;
         public const int MaxRetryMilliseconds = 60000;
 
-        /// <summary>Consecutive MQTT failures after which Wi-Fi is set up again (ConnectDhcp rewrites the credentials to flash, so not on every failure).</summary>
-        private const int FailuresBeforeWifiAgain = 3;
+        /// <summary>
+        /// Attempts that find Wi-Fi down before ConnectDhcp is called again. After the first call the ESP32 reconnects by
+        /// itself (WifiReconnectionKind.Automatic); ConnectDhcp writes the credentials to flash on every call made while
+        /// not connected, so it is not called on every failure (at the 60 s backoff cap: once per ~10 min of outage).
+        /// </summary>
+        private const int DownChecksBeforeWifiSetupAgain = 10;
 
         private readonly DeviceSettings _settings;
         private readonly M2MqttLink _link;
@@ -34,7 +39,8 @@ namespace Eldercare.Firmware.Devices.Adapters
         private readonly Random _random;
         private readonly ReconnectBackoff _backoff = new ReconnectBackoff(FirstRetryMilliseconds, MaxRetryMilliseconds);
         private readonly AutoResetEvent _closed = new AutoResetEvent(false);
-        private bool _wifiReady;
+        private bool _wifiSetUp;
+        private int _wifiDownChecks;
 
         public LinkSupervisor(DeviceSettings settings, M2MqttLink link, X509Certificate caCertificate, Random random)
         {
@@ -70,20 +76,16 @@ namespace Eldercare.Firmware.Devices.Adapters
                     continue;
                 }
 
-                int delay = _backoff.NextDelayMilliseconds(_random.Next(1000));
-                if (_backoff.Failures >= FailuresBeforeWifiAgain)
-                {
-                    _wifiReady = false;
-                }
-
-                Thread.Sleep(delay);
+                Thread.Sleep(_backoff.NextDelayMilliseconds(_random.Next(1000)));
             }
         }
 
         private string TryConnect()
         {
-            if (!_wifiReady)
+            if (!_wifiSetUp || _wifiDownChecks >= DownChecksBeforeWifiSetupAgain)
             {
+                _wifiSetUp = true;
+                _wifiDownChecks = 0;
                 CancellationTokenSource timeout = new CancellationTokenSource(WifiTimeoutMilliseconds);
                 bool up = WifiNetworkHelper.ConnectDhcp(_settings.Ssid, _settings.WifiPassword, WifiReconnectionKind.Automatic, _settings.UseTls, 0, timeout.Token);
                 timeout.Dispose();
@@ -91,10 +93,14 @@ namespace Eldercare.Firmware.Devices.Adapters
                 {
                     return "wi-fi: status " + ((int)WifiNetworkHelper.Status).ToString();
                 }
-
-                _wifiReady = true;
+            }
+            else if (!NetworkInterface.GetIsNetworkAvailable())
+            {
+                _wifiDownChecks++;
+                return "wi-fi: down, the ESP32 is reconnecting";
             }
 
+            _wifiDownChecks = 0;
             if (_settings.UseTls && !UptimeClock.IsWallClockSet)
             {
                 return "tls: no valid date yet";

@@ -8,6 +8,7 @@ namespace Eldercare.Firmware.Devices.Adapters
     /// <summary>
     /// An RC522 on SPI as the core's card reader: ISO 14443 type A (Mifare, most community and social-security cards;
     /// the resident ID card is type B and is not read). Each poll listens briefly so the kiosk's loop stays responsive.
+    /// Without a reader (null: it did not answer at start) every poll says "no card".
     /// </summary>
     public sealed class Mfrc522CardReader : ICardReader
     {
@@ -21,6 +22,11 @@ namespace Eldercare.Firmware.Devices.Adapters
 
         public int ReadUid(byte[] buffer)
         {
+            if (_reader == null)
+            {
+                return 0;
+            }
+
             Data106kbpsTypeA card;
             try
             {

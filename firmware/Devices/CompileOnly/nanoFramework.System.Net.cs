@@ -15,6 +15,14 @@ namespace System.Security.Cryptography.X509Certificates
     }
 }
 
+namespace System.Net.NetworkInformation
+{
+    public class NetworkInterface // NetworkInformation/NetworkInterface.cs:19
+    {
+        public static bool GetIsNetworkAvailable() => throw null; // NetworkInterface.cs:66 (native: an interface is up with an address)
+    }
+}
+
 namespace nanoFramework.Networking
 {
     public enum NetworkHelperStatus // NetworkHelper/NetworkHelperStatus.cs:8

@@ -1,6 +1,7 @@
 using System;
 using System.Device.Gpio;
 using System.Device.Spi;
+using System.Diagnostics;
 using System.Threading;
 using Eldercare.Firmware.Core.Hardware;
 using Eldercare.Firmware.Core.Kiosk;
@@ -26,11 +27,6 @@ namespace Eldercare.Firmware.Devices.Kiosk
                 DeviceBoot.WaitForever();
             }
 
-            SpiConnectionSettings spi = new SpiConnectionSettings(1, KioskPins.CardReaderChipSelect);
-            spi.ClockFrequency = KioskPins.CardReaderClockHertz;
-            spi.Mode = SpiMode.Mode0;
-            MfRc522 reader = new MfRc522(SpiDevice.Create(spi), KioskPins.CardReaderReset, gpio, false);
-
             IButton[] services = new IButton[]
             {
                 new GpioButton(gpio.OpenPin(KioskPins.MealButton, PinMode.InputPullUp)),
@@ -47,7 +43,7 @@ namespace Eldercare.Firmware.Devices.Kiosk
                 link,
                 new GpioButton(gpio.OpenPin(KioskPins.SosButton, PinMode.InputPullUp)),
                 services,
-                new Mfrc522CardReader(reader),
+                new Mfrc522CardReader(OpenCardReader(gpio)),
                 new DebugKioskDisplay(),
                 buzzer);
 
@@ -63,6 +59,23 @@ namespace Eldercare.Firmware.Devices.Kiosk
             {
                 app.Tick();
                 Thread.Sleep(10);
+            }
+        }
+
+        /// <summary>The RC522, or null when it does not answer: the kiosk then runs without check-in, its buttons still work.</summary>
+        private static MfRc522 OpenCardReader(GpioController gpio)
+        {
+            try
+            {
+                SpiConnectionSettings spi = new SpiConnectionSettings(1, KioskPins.CardReaderChipSelect);
+                spi.ClockFrequency = KioskPins.CardReaderClockHertz;
+                spi.Mode = SpiMode.Mode0;
+                return new MfRc522(SpiDevice.Create(spi), KioskPins.CardReaderReset, gpio, false);
+            }
+            catch (Exception)
+            {
+                Debug.WriteLine("RC522 not found on SPI1: no card check-in");
+                return null;
             }
         }
     }

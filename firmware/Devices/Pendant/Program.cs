@@ -2,6 +2,7 @@ using System;
 using System.Device.Adc;
 using System.Device.Gpio;
 using System.Device.I2c;
+using System.Diagnostics;
 using System.Threading;
 using Eldercare.Firmware.Core.Apps;
 using Eldercare.Firmware.Devices.Adapters;
@@ -36,11 +37,10 @@ namespace Eldercare.Firmware.Devices.Pendant
                 new GpioButton(gpio.OpenPin(PendantPins.SosButton, PinMode.InputPullUp)),
                 indicator,
                 new AdcBattery(adc, adc.OpenChannel(PendantPins.BatteryAdcChannel), gpio.OpenPin(PendantPins.ChargerStatus, PinMode.Input)));
-            I2cDevice imu = I2cDevice.Create(new I2cConnectionSettings(1, Mpu6050.DefaultI2cAddress, I2cBusSpeed.FastMode));
-            hardware.Accelerometer = new Mpu6050Accelerometer(new Mpu6050(imu));
+            hardware.Accelerometer = OpenAccelerometer();
 
             WearableOptions options = new WearableOptions(settings.DeviceId);
-            options.Placement = "neck";
+            options.Placement = settings.Placement != null ? settings.Placement : "neck";
             options.Outbox.Capacity = StorageBudget.OutboxCapacity;
             options.Outbox.TelemetryQuota = StorageBudget.OutboxTelemetryQuota;
             WearableApp app = new WearableApp(options, hardware);
@@ -55,6 +55,21 @@ namespace Eldercare.Firmware.Devices.Pendant
             {
                 app.Tick();
                 Thread.Sleep(10);
+            }
+        }
+
+        /// <summary>The MPU-6050, or null when it does not answer: the device then runs without fall detection, SOS still works.</summary>
+        private static Mpu6050Accelerometer OpenAccelerometer()
+        {
+            try
+            {
+                I2cDevice device = I2cDevice.Create(new I2cConnectionSettings(1, Mpu6050.DefaultI2cAddress, I2cBusSpeed.FastMode));
+                return new Mpu6050Accelerometer(new Mpu6050(device));
+            }
+            catch (Exception)
+            {
+                Debug.WriteLine("MPU-6050 not found on I2C1: no fall detection");
+                return null;
             }
         }
     }

@@ -40,12 +40,11 @@ namespace Eldercare.Firmware.Devices.Watch
                 new GpioButton(gpio.OpenPin(WatchPins.SosButton, PinMode.InputPullUp)),
                 indicator,
                 new AdcBattery(adc, adc.OpenChannel(WatchPins.BatteryAdcChannel), gpio.OpenPin(WatchPins.ChargerStatus, PinMode.Input)));
-            I2cDevice imu = I2cDevice.Create(new I2cConnectionSettings(1, Mpu6050.DefaultI2cAddress, I2cBusSpeed.FastMode));
-            hardware.Accelerometer = new Mpu6050Accelerometer(new Mpu6050(imu));
-            hardware.Gnss = new SerialGnss(new SerialPort(WatchPins.GnssPort, WatchPins.GnssBaud));
+            hardware.Accelerometer = OpenAccelerometer();
+            hardware.Gnss = OpenGnss();
 
             WearableOptions options = new WearableOptions(settings.DeviceId);
-            options.Placement = "wrist";
+            options.Placement = settings.Placement != null ? settings.Placement : "wrist";
             options.Outbox.Capacity = StorageBudget.OutboxCapacity;
             options.Outbox.TelemetryQuota = StorageBudget.OutboxTelemetryQuota;
             options.Geofence = GeofenceFrom(settings);
@@ -60,6 +59,35 @@ namespace Eldercare.Firmware.Devices.Watch
             {
                 app.Tick();
                 Thread.Sleep(10);
+            }
+        }
+
+        /// <summary>The MPU-6050, or null when it does not answer: the device then runs without fall detection, SOS still works.</summary>
+        private static Mpu6050Accelerometer OpenAccelerometer()
+        {
+            try
+            {
+                I2cDevice device = I2cDevice.Create(new I2cConnectionSettings(1, Mpu6050.DefaultI2cAddress, I2cBusSpeed.FastMode));
+                return new Mpu6050Accelerometer(new Mpu6050(device));
+            }
+            catch (Exception)
+            {
+                Debug.WriteLine("MPU-6050 not found on I2C1: no fall detection");
+                return null;
+            }
+        }
+
+        /// <summary>The GNSS module's UART, or null when COM2 cannot be opened (no geofence, everything else runs).</summary>
+        private static SerialGnss OpenGnss()
+        {
+            try
+            {
+                return new SerialGnss(new SerialPort(WatchPins.GnssPort, WatchPins.GnssBaud));
+            }
+            catch (Exception)
+            {
+                Debug.WriteLine("COM2 not available: no geofence");
+                return null;
             }
         }
 
