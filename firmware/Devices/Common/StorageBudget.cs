@@ -27,9 +27,6 @@ namespace Eldercare.Firmware.Devices
         /// <summary>Telemetry slots within <see cref="OutboxCapacity"/>; alarms and service events get the rest.</summary>
         public const int OutboxTelemetryQuota = 12;
 
-        /// <summary>The app's other files: boot epoch, configuration, the alarm episode, the temporary file of an atomic write.</summary>
-        public const int OtherFiles = 4;
-
         /// <summary>Bytes a file of this size takes, worst case: whole blocks, at least one.</summary>
         public static int FootprintBytes(int fileBytes)
         {

@@ -1,3 +1,4 @@
+using Eldercare.Firmware.Core.Commands;
 using Eldercare.Firmware.Core.Events;
 using Eldercare.Firmware.Core.Outbox;
 using Eldercare.Firmware.Devices;
@@ -15,12 +16,16 @@ public sealed class StorageBudgetTests
     [TestCategory("Unit")]
     public void AppFiles_FullOutboxOfLargestEvents_FitTheBudgetWithTheSwapCopy()
     {
-        // Arrange: every outbox slot holds an event of the codec's maximum size, plus the other blobs and the temporary
-        // copy of an atomic write, each taking whole 4 KB blocks.
-        int files = StorageBudget.OutboxCapacity + StorageBudget.OtherFiles;
+        // Arrange: every outbox slot holds an event of the codec's maximum size; the configuration blob is at most a
+        // command's size; the boot epoch and the alarm episode are a few digits; one more block is the temporary copy
+        // of an atomic write. LittleFS worst case: whole 4 KB blocks per file.
+        int outbox = StorageBudget.OutboxCapacity * StorageBudget.FootprintBytes(EventCodec.MaxPayloadBytes);
+        int configuration = StorageBudget.FootprintBytes(CommandCodec.MaxPayloadBytes);
+        int bootEpoch = StorageBudget.FootprintBytes(Utf8.GetBytes(long.MaxValue.ToString(System.Globalization.CultureInfo.InvariantCulture)).Length);
+        int alarmEpisode = StorageBudget.FootprintBytes(3 * 21);
 
         // Act
-        int worstCase = (files * StorageBudget.FootprintBytes(EventCodec.MaxPayloadBytes)) + StorageBudget.BlockBytes;
+        int worstCase = outbox + configuration + bootEpoch + alarmEpisode + StorageBudget.BlockBytes;
 
         // Assert
         Assert.IsLessThanOrEqualTo(StorageBudget.AppBytes, worstCase, "worst case " + worstCase + " bytes");
