@@ -29,38 +29,25 @@ public sealed class Violation
 }
 
 /// <summary>
-/// Syntax-only check that a C# source file stays in the subset that stable nanoFramework
-/// (1.x) compiles and runs (docs: /work/shared/DESIGN.md, "Firmware: one logic, two
-/// runtimes"). The nano toolchain does not flag generics and friends, so the host does.
-/// Two passes: a walk of the tree parsed at the newest language version (named
-/// constructs), and a parse at C# 7.3 (anything newer that the walk does not name).
+/// Syntax-only check of the project's own rules for the shared core that a compile against nanoFramework's mscorlib
+/// does not enforce (docs: ../shared/DESIGN.md, "Firmware: one logic, two runtimes"): no lambdas or anonymous methods,
+/// no patterns, switch expressions, local functions or interpolated strings, no multidimensional arrays or stackalloc,
+/// no clock reads or sleeps in logic (time is injected), C# 7.3 syntax. What nano's base library cannot run at all
+/// (generics, LINQ, async, Span, Task, nullable value types, tuples, records, decimal, MathF, dynamic, ranges) fails
+/// the real compile in NanoCompile/NanoCompileTests instead. Two passes: a walk of the tree parsed at the newest
+/// language version (named constructs), and a parse at C# 7.3 (anything newer that the walk does not name).
 /// </summary>
 public sealed class NanoSubsetChecker
 {
-    public const string Generic = "generic";
-    public const string TypeParameters = "type-parameters";
-    public const string Linq = "linq";
-    public const string Query = "query-expression";
-    public const string Async = "async";
-    public const string Await = "await";
-    public const string Span = "span";
-    public const string Nullable = "nullable-type";
-    public const string Tuple = "tuple";
-    public const string Record = "record";
-    public const string Decimal = "decimal";
-    public const string MathF = "MathF";
     public const string MultidimensionalArray = "multidimensional-array";
     public const string Lambda = "lambda";
     public const string AnonymousMethod = "anonymous-method";
     public const string InterpolatedString = "interpolated-string";
     public const string StackAlloc = "stackalloc";
-    public const string Task = "task";
-    public const string Dynamic = "dynamic";
     public const string DeclarationPattern = "declaration-pattern";
     public const string Pattern = "pattern";
     public const string SwitchExpression = "switch-expression";
     public const string LocalFunction = "local-function";
-    public const string RangeIndex = "range-index";
     public const string BannedApi = "banned-api";
     public const string LanguageVersion = "language-version";
     public const string ParseError = "parse-error";
@@ -91,16 +78,6 @@ public sealed class NanoSubsetChecker
         ("Stopwatch", "GetTimestamp"),
     ];
 
-    private static readonly HashSet<string> SpanNames = new(StringComparer.Ordinal)
-    {
-        "Span", "ReadOnlySpan", "Memory", "ReadOnlyMemory",
-    };
-
-    private static readonly HashSet<string> TaskNames = new(StringComparer.Ordinal)
-    {
-        "Task", "ValueTask",
-    };
-
     public IReadOnlyList<Violation> Check(string sourceText, string path)
     {
         ArgumentNullException.ThrowIfNull(sourceText);
@@ -121,18 +98,6 @@ public sealed class NanoSubsetChecker
 
         var walker = new Walker(path, found);
         walker.Visit(tree.GetRoot());
-        foreach (SyntaxToken token in tree.GetRoot().DescendantTokens())
-        {
-            if (token.IsKind(SyntaxKind.AsyncKeyword))
-            {
-                found.Add(At(path, token.GetLocation(), Async, "no async/await on nanoFramework"));
-            }
-            else if (token.IsKind(SyntaxKind.AwaitKeyword) && token.Parent is not AwaitExpressionSyntax)
-            {
-                found.Add(At(path, token.GetLocation(), Await, "no async/await on nanoFramework"));
-            }
-        }
-
         // Anything newer than C# 7.3 that the walk does not name (file-scoped namespaces,
         // target-typed new, ??=, using declarations, collection expressions, ...). Roslyn
         // checks the language version while binding, so compile the file alone at 7.3 and
@@ -187,126 +152,6 @@ public sealed class NanoSubsetChecker
 
         private void Add(SyntaxNode node, string construct, string reason) =>
             _found.Add(At(_path, node.GetLocation(), construct, reason));
-
-        public override void VisitGenericName(GenericNameSyntax node)
-        {
-            Add(node, Generic, "no generics on stable nanoFramework: '" + node + "'");
-            CheckSpecialName(node, node.Identifier.ValueText);
-            base.VisitGenericName(node);
-        }
-
-        public override void VisitIdentifierName(IdentifierNameSyntax node)
-        {
-            CheckSpecialName(node, node.Identifier.ValueText);
-            base.VisitIdentifierName(node);
-        }
-
-        private void CheckSpecialName(SimpleNameSyntax node, string name)
-        {
-            if (SpanNames.Contains(name))
-            {
-                Add(node, Span, "no Span/Memory on nanoFramework: '" + name + "'");
-            }
-            else if (TaskNames.Contains(name))
-            {
-                Add(node, Task, "no Task/ValueTask on nanoFramework: '" + name + "'");
-            }
-            else if (name == "MathF")
-            {
-                Add(node, MathF, "no MathF; use Math.Sqrt((double)x) and float");
-            }
-            else if (name == "dynamic")
-            {
-                Add(node, Dynamic, "no dynamic on nanoFramework");
-            }
-            else if (name == "Decimal")
-            {
-                Add(node, Decimal, "no decimal on nanoFramework");
-            }
-        }
-
-        public override void VisitTypeParameterList(TypeParameterListSyntax node)
-        {
-            Add(node, TypeParameters, "no generic declarations on stable nanoFramework");
-            base.VisitTypeParameterList(node);
-        }
-
-        public override void VisitUsingDirective(UsingDirectiveSyntax node)
-        {
-            string name = node.Name?.ToString() ?? string.Empty;
-            if (name == "System.Linq" || name.StartsWith("System.Linq.", StringComparison.Ordinal))
-            {
-                Add(node, Linq, "no LINQ on nanoFramework");
-            }
-            else if (name == "System.Threading.Tasks")
-            {
-                Add(node, Task, "no System.Threading.Tasks on nanoFramework");
-            }
-
-            base.VisitUsingDirective(node);
-        }
-
-        public override void VisitQueryExpression(QueryExpressionSyntax node)
-        {
-            Add(node, Query, "no LINQ query expressions on nanoFramework");
-            base.VisitQueryExpression(node);
-        }
-
-        public override void VisitAwaitExpression(AwaitExpressionSyntax node)
-        {
-            Add(node, Await, "no async/await on nanoFramework");
-            base.VisitAwaitExpression(node);
-        }
-
-        public override void VisitNullableType(NullableTypeSyntax node)
-        {
-            Add(node, Nullable, "no nullable types on nanoFramework: '" + node + "'");
-            base.VisitNullableType(node);
-        }
-
-        public override void VisitTupleType(TupleTypeSyntax node)
-        {
-            Add(node, Tuple, "no tuples on nanoFramework");
-            base.VisitTupleType(node);
-        }
-
-        public override void VisitTupleExpression(TupleExpressionSyntax node)
-        {
-            Add(node, Tuple, "no tuples on nanoFramework");
-            base.VisitTupleExpression(node);
-        }
-
-        public override void VisitParenthesizedVariableDesignation(ParenthesizedVariableDesignationSyntax node)
-        {
-            Add(node, Tuple, "no deconstruction on nanoFramework");
-            base.VisitParenthesizedVariableDesignation(node);
-        }
-
-        public override void VisitRecordDeclaration(RecordDeclarationSyntax node)
-        {
-            Add(node, Record, "no records on nanoFramework");
-            base.VisitRecordDeclaration(node);
-        }
-
-        public override void VisitPredefinedType(PredefinedTypeSyntax node)
-        {
-            if (node.Keyword.IsKind(SyntaxKind.DecimalKeyword))
-            {
-                Add(node, Decimal, "no decimal on nanoFramework");
-            }
-
-            base.VisitPredefinedType(node);
-        }
-
-        public override void VisitLiteralExpression(LiteralExpressionSyntax node)
-        {
-            if (node.Token.Value is decimal)
-            {
-                Add(node, Decimal, "no decimal literals on nanoFramework");
-            }
-
-            base.VisitLiteralExpression(node);
-        }
 
         public override void VisitArrayRankSpecifier(ArrayRankSpecifierSyntax node)
         {
@@ -406,22 +251,6 @@ public sealed class NanoSubsetChecker
         {
             Add(node, LocalFunction, "no local functions in the core; use a private method");
             base.VisitLocalFunctionStatement(node);
-        }
-
-        public override void VisitRangeExpression(RangeExpressionSyntax node)
-        {
-            Add(node, RangeIndex, "no ranges (System.Range) on nanoFramework");
-            base.VisitRangeExpression(node);
-        }
-
-        public override void VisitPrefixUnaryExpression(PrefixUnaryExpressionSyntax node)
-        {
-            if (node.IsKind(SyntaxKind.IndexExpression))
-            {
-                Add(node, RangeIndex, "no '^' indices (System.Index) on nanoFramework");
-            }
-
-            base.VisitPrefixUnaryExpression(node);
         }
 
         public override void VisitMemberAccessExpression(MemberAccessExpressionSyntax node)

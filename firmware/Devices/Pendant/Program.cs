@@ -1,0 +1,76 @@
+using System;
+using System.Device.Adc;
+using System.Device.Gpio;
+using System.Device.I2c;
+using System.Diagnostics;
+using System.Threading;
+using Eldercare.Firmware.Core.Apps;
+using Eldercare.Firmware.Devices.Adapters;
+using Iot.Device.Imu;
+using nanoFramework.Hardware.Esp32;
+
+namespace Eldercare.Firmware.Devices.Pendant
+{
+    /// <summary>
+    /// The pendant (neck): SOS button, fall detection on the MPU6050, wellness check, battery, alarms acknowledged over
+    /// MQTT. Main only wires: pins, buses, adapters, the core's WearableApp, the link thread, then the app loop.
+    /// </summary>
+    public static class Program
+    {
+        public static void Main()
+        {
+            PendantPins.ConfigureBuses();
+            GpioController gpio = new GpioController();
+            GpioIndicator indicator = new GpioIndicator(gpio.OpenPin(PendantPins.Led, PinMode.Output), gpio.OpenPin(PendantPins.Vibration, PinMode.Output));
+            DeviceSettings settings = DeviceBoot.LoadSettings(indicator);
+            if (settings == null)
+            {
+                DeviceBoot.WaitForever();
+            }
+
+            AdcController adc = new AdcController();
+            M2MqttLink link = new M2MqttLink();
+            WearableHardware hardware = new WearableHardware(
+                new UptimeClock(),
+                new FlashStorage(FlashStorage.AppFolder),
+                link,
+                new GpioButton(gpio.OpenPin(PendantPins.SosButton, PinMode.InputPullUp)),
+                indicator,
+                new AdcBattery(adc, adc.OpenChannel(PendantPins.BatteryAdcChannel), gpio.OpenPin(PendantPins.ChargerStatus, PinMode.Input)));
+            hardware.Accelerometer = OpenAccelerometer();
+
+            WearableOptions options = new WearableOptions(settings.DeviceId);
+            options.Placement = settings.Placement != null ? settings.Placement : "neck";
+            options.Outbox.Capacity = StorageBudget.OutboxCapacity;
+            options.Outbox.TelemetryQuota = StorageBudget.OutboxTelemetryQuota;
+            WearableApp app = new WearableApp(options, hardware);
+            app.Start();
+
+            // Armed for when the device sleeps: SOS (active low) wakes it from deep sleep. GPIO 27 is an RTC pin.
+            Sleep.EnableWakeupByPin(Sleep.WakeupGpioPin.Pin27, 0);
+
+            LinkSupervisor supervisor = new LinkSupervisor(settings, link, DeviceBoot.LoadCaCertificate(settings), new Random());
+            new Thread(new ThreadStart(supervisor.Run)).Start();
+            while (true)
+            {
+                app.Tick();
+                Thread.Sleep(10);
+            }
+        }
+
+        /// <summary>The MPU-6050, or null when it does not answer: the device then runs without fall detection, SOS still works.</summary>
+        private static Mpu6050Accelerometer OpenAccelerometer()
+        {
+            try
+            {
+                I2cDevice device = I2cDevice.Create(new I2cConnectionSettings(1, Mpu6050.DefaultI2cAddress, I2cBusSpeed.FastMode));
+                return new Mpu6050Accelerometer(new Mpu6050(device));
+            }
+            catch (Exception)
+            {
+                Debug.WriteLine("MPU-6050 not found on I2C1: no fall detection");
+                return null;
+            }
+        }
+    }
+}

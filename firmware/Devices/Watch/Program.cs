@@ -1,0 +1,115 @@
+using System;
+using System.Collections;
+using System.Device.Adc;
+using System.Device.Gpio;
+using System.Device.I2c;
+using System.Diagnostics;
+using System.IO.Ports;
+using System.Threading;
+using Eldercare.Firmware.Core.Apps;
+using Eldercare.Firmware.Core.Geofence;
+using Eldercare.Firmware.Devices.Adapters;
+using Iot.Device.Imu;
+using nanoFramework.Hardware.Esp32;
+
+namespace Eldercare.Firmware.Devices.Watch
+{
+    /// <summary>
+    /// The watch (wrist): the pendant's functions with the wrist's fall profile, plus the anti-wandering geofence on a
+    /// GNSS module (NMEA on COM2, parsed by the core). Main only wires.
+    /// </summary>
+    public static class Program
+    {
+        public static void Main()
+        {
+            WatchPins.ConfigureBuses();
+            GpioController gpio = new GpioController();
+            GpioIndicator indicator = new GpioIndicator(gpio.OpenPin(WatchPins.Led, PinMode.Output), gpio.OpenPin(WatchPins.Vibration, PinMode.Output));
+            DeviceSettings settings = DeviceBoot.LoadSettings(indicator);
+            if (settings == null)
+            {
+                DeviceBoot.WaitForever();
+            }
+
+            AdcController adc = new AdcController();
+            M2MqttLink link = new M2MqttLink();
+            WearableHardware hardware = new WearableHardware(
+                new UptimeClock(),
+                new FlashStorage(FlashStorage.AppFolder),
+                link,
+                new GpioButton(gpio.OpenPin(WatchPins.SosButton, PinMode.InputPullUp)),
+                indicator,
+                new AdcBattery(adc, adc.OpenChannel(WatchPins.BatteryAdcChannel), gpio.OpenPin(WatchPins.ChargerStatus, PinMode.Input)));
+            hardware.Accelerometer = OpenAccelerometer();
+            hardware.Gnss = OpenGnss();
+
+            WearableOptions options = new WearableOptions(settings.DeviceId);
+            options.Placement = settings.Placement != null ? settings.Placement : "wrist";
+            options.Outbox.Capacity = StorageBudget.OutboxCapacity;
+            options.Outbox.TelemetryQuota = StorageBudget.OutboxTelemetryQuota;
+            options.Geofence = GeofenceFrom(settings);
+            WearableApp app = new WearableApp(options, hardware);
+            app.Start();
+
+            Sleep.EnableWakeupByPin(Sleep.WakeupGpioPin.Pin27, 0);
+
+            LinkSupervisor supervisor = new LinkSupervisor(settings, link, DeviceBoot.LoadCaCertificate(settings), new Random());
+            new Thread(new ThreadStart(supervisor.Run)).Start();
+            while (true)
+            {
+                app.Tick();
+                Thread.Sleep(10);
+            }
+        }
+
+        /// <summary>The MPU-6050, or null when it does not answer: the device then runs without fall detection, SOS still works.</summary>
+        private static Mpu6050Accelerometer OpenAccelerometer()
+        {
+            try
+            {
+                I2cDevice device = I2cDevice.Create(new I2cConnectionSettings(1, Mpu6050.DefaultI2cAddress, I2cBusSpeed.FastMode));
+                return new Mpu6050Accelerometer(new Mpu6050(device));
+            }
+            catch (Exception)
+            {
+                Debug.WriteLine("MPU-6050 not found on I2C1: no fall detection");
+                return null;
+            }
+        }
+
+        /// <summary>The GNSS module's UART, or null when COM2 cannot be opened (no geofence, everything else runs).</summary>
+        private static SerialGnss OpenGnss()
+        {
+            try
+            {
+                return new SerialGnss(new SerialPort(WatchPins.GnssPort, WatchPins.GnssBaud));
+            }
+            catch (Exception)
+            {
+                Debug.WriteLine("COM2 not available: no geofence");
+                return null;
+            }
+        }
+
+        /// <summary>The provisioned zones, or no geofence (null) when there are none or they do not parse.</summary>
+        private static GeofenceOptions GeofenceFrom(DeviceSettings settings)
+        {
+            if (settings.Zones == null)
+            {
+                return null;
+            }
+
+            ArrayList zones = new ArrayList();
+            string problem = ZoneText.Parse(settings.Zones, zones);
+            if (problem != null)
+            {
+                Debug.WriteLine("geofence off: " + problem);
+                return null;
+            }
+
+            GeofenceOptions geofence = new GeofenceOptions();
+            geofence.ReplaceZones(zones);
+            return geofence;
+        }
+    }
+}
