@@ -280,6 +280,7 @@ internal sealed class DeviceConnection : ISessionLink
                 return true;
             case MqttDisconnectPacket disconnect:
                 ClosedByDisconnect = disconnect.ReasonCode != MqttDisconnectReasonCode.DisconnectWithWillMessage;
+                _handler.Disconnecting(this, disconnect);
                 return false;
             default:
                 _handler.Reject(DeviceId ?? Remote, BrokerRejectReasons.ProtocolError, $"{packet.GetType().Name.Replace("Mqtt", string.Empty, StringComparison.Ordinal)} not allowed here: connection closed");

@@ -152,6 +152,21 @@ internal sealed class DeviceSessionHandler : IDeviceSessionHandler
         }).ConfigureAwait(false);
     }
 
+    public void Disconnecting(DeviceConnection connection, MqttDisconnectPacket disconnect)
+    {
+        // MQTTnet reads an absent Session Expiry Interval as 0, so only a non-zero one is told apart from the CONNECT's.
+        if (connection.ProtocolVersion != MqttProtocolVersion.V500 || disconnect.SessionExpiryInterval == 0 || connection.DeviceId is null)
+        {
+            return;
+        }
+
+        var expiry = Math.Min(disconnect.SessionExpiryInterval, _options.MaxSessionExpirySeconds);
+        if (!_sessions.SetExpiryAtDisconnect(connection, expiry))
+        {
+            Reject(connection.DeviceId, BrokerRejectReasons.ProtocolError, "DISCONNECT with a Session Expiry Interval after a CONNECT with 0 (MQTT 5 3.14.2.2.2): the session still ends with the connection");
+        }
+    }
+
     public void Acknowledged(DeviceConnection connection, MqttPubAckPacket pubAck)
     {
         if (!_sessions.Acknowledge(connection, pubAck.PacketIdentifier, pubAck.ReasonCode))

@@ -44,6 +44,9 @@ internal interface IDeviceSessionHandler
     /// <summary>Answers an UNSUBSCRIBE.</summary>
     Task UnsubscribeAsync(DeviceConnection connection, MqttUnsubscribePacket unsubscribe);
 
+    /// <summary>The device's DISCONNECT (before <see cref="Closed"/>): an MQTT 5 Session Expiry Interval in it applies.</summary>
+    void Disconnecting(DeviceConnection connection, MqttDisconnectPacket disconnect);
+
     /// <summary>The device's PUBACK of a downlink.</summary>
     void Acknowledged(DeviceConnection connection, MqttPubAckPacket pubAck);
 

@@ -168,6 +168,40 @@ public sealed class DownlinkTests
         Assert.Contains("gateway_downlinks_rejected_total{reason=\"unknown_device\"} 1\n", stack.Gateway.Metrics.ToPrometheusText());
     }
 
+    [TestMethod]
+    public async Task Mqtt5Disconnect_WithALongerSessionExpiry_SessionOutlivesTheConnectsExpiry_DownlinkWaits()
+    {
+        await using var stack = await EdgeStack.StartEmbeddedAsync(["pendant-0211"]);
+        await using (var first = await CommandDevice.ConnectAsync(stack, "pendant-0211", MqttProtocolVersion.V500, cleanStart: false, expected: false, sessionExpiry: 1))
+        {
+            await first.SubscribeAsync();
+            await first.Client.DisconnectAsync(new MqttClientDisconnectOptions { SessionExpiryInterval = 3600 });
+        }
+
+        await WaitDisconnectedAsync(stack);
+        await Task.Delay(2_500); // past the CONNECT's 1 s: without the DISCONNECT's interval the session would be gone
+
+        Assert.AreEqual(DownlinkOutcome.Queued, await stack.Gateway.Downlinks.EnqueueAsync("pendant-0211", Encoding.UTF8.GetBytes("kept"), CancellationToken.None));
+        await using var again = await CommandDevice.ConnectAsync(stack, "pendant-0211", MqttProtocolVersion.V500, cleanStart: false, expected: true, sessionExpiry: 3600);
+        Assert.AreEqual("kept", (await again.NextAsync()).ConvertPayloadToString());
+    }
+
+    [TestMethod]
+    public async Task Mqtt5Disconnect_WithASessionExpiryAfterAConnectWithZero_ProtocolErrorAndTheSessionEnds()
+    {
+        await using var stack = await EdgeStack.StartEmbeddedAsync(["pendant-0212"]);
+        await using (var first = await CommandDevice.ConnectAsync(stack, "pendant-0212", MqttProtocolVersion.V500, cleanStart: false, expected: false, sessionExpiry: 0))
+        {
+            await first.SubscribeAsync();
+            await first.Client.DisconnectAsync(new MqttClientDisconnectOptions { SessionExpiryInterval = 3600 });
+        }
+
+        await WaitDisconnectedAsync(stack);
+
+        Assert.AreEqual(1, stack.Gateway.Metrics.Rejected("protocol_error"));
+        Assert.AreEqual(DownlinkOutcome.NoSession, await stack.Gateway.Downlinks.EnqueueAsync("pendant-0212", Encoding.UTF8.GetBytes("x"), CancellationToken.None));
+    }
+
     private static Task WaitDisconnectedAsync(EdgeStack stack) =>
         Eventually.WaitAsync(() => stack.Gateway.Metrics.ToPrometheusText().Contains("gateway_devices_connected 0\n", StringComparison.Ordinal), Timeout, "the gateway saw the disconnect");
 

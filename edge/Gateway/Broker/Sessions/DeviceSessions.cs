@@ -93,6 +93,32 @@ public sealed class DeviceSessions
     /// <summary>A PUBACK from the device for the downlink in flight (false: none in flight with that identifier).</summary>
     internal bool Acknowledge(ISessionLink link, ushort packetId, MqttPubAckReasonCode reasonCode) => _downlinks.Acknowledge(link, packetId, reasonCode);
 
+    /// <summary>
+    /// An MQTT 5 DISCONNECT's Session Expiry Interval (3.14.2.2.2): from now on the session outlives this connection by
+    /// <paramref name="expirySeconds"/> (already capped). False, and nothing changed, when the CONNECT's was 0: a
+    /// non-zero one at DISCONNECT is then a protocol error (the session already ends with the connection).
+    /// </summary>
+    internal bool SetExpiryAtDisconnect(ISessionLink link, long expirySeconds)
+    {
+        if (!_sessions.TryGetValue(link.DeviceId, out var session))
+        {
+            return false;
+        }
+
+        lock (session)
+        {
+            if (!ReferenceEquals(session.Link, link) || session.ExpirySeconds == 0)
+            {
+                return false;
+            }
+
+            session.ExpirySeconds = expirySeconds;
+            _store.SaveSession(session.DeviceId, expirySeconds, session.Subscribed);
+            session.Stored = true;
+            return true;
+        }
+    }
+
     /// <summary>The connection closed. A session that outlives it starts its expiry; any other ends, with what it held.</summary>
     internal void Detach(ISessionLink link)
     {
