@@ -43,6 +43,8 @@ public static class ConsoleText
         ["position"] = ("最后位置", "Last position"),
         ["map"] = ("地图", "Map"),
         ["unknown_elder"] = ("未登记老人", "Elder not on record"),
+        ["card.on_record"] = ("已登记的卡", "Card on record"),
+        ["card.not_on_record"] = ("未登记的卡：请核实是谁", "Card not on record: check who this is"),
         ["provider"] = ("服务商", "Provider"),
         ["link_down"] = ("与市平台的连接中断：报警暂存在本地，恢复后自动转发", "The city platform is unreachable: alarms are held here and will be forwarded"),
         ["held"] = ("暂存报警", "Alarms held"),

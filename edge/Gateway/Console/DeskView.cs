@@ -12,7 +12,7 @@ public sealed class DeskView
     private const string Columns = """
         a.event_id, a.kind, a.type, a.device, a.priority, a.received, a.device_ts, COALESCE(a.battery, s.battery), a.lat, a.lon,
         a.service, a.state, a.taken_by, a.taken_at, a.escalated_at, a.closed_at, a.outcome, a.provider, a.platform_ack_by,
-        a.platform_ack_at, e.record_no, e.name, e.address, e.contacts, a.source
+        a.platform_ack_at, e.record_no, e.name, e.address, e.contacts, a.source, a.card_hash IS NOT NULL, ec.elder_id IS NOT NULL
         FROM alarms a
         LEFT JOIN elder_cards ec ON ec.card_hash = a.card_hash
         LEFT JOIN elder_devices ed ON ed.device = a.device
@@ -105,7 +105,15 @@ public sealed class DeskView
         ElderAddress = r.Text(22),
         ElderContacts = r.Text(23),
         Source = r.GetString(24),
+        CardStatus = !r.GetBoolean(25) ? null : r.GetBoolean(26) ? CardOnRecord : CardNotOnRecord,
     };
+
+    /// <summary><see cref="DeskAlarm.CardStatus"/>: the card tapped at the kiosk belongs to an elder on record.</summary>
+    public const string CardOnRecord = "on_record";
+
+    /// <summary><see cref="DeskAlarm.CardStatus"/>: a card the elders' records do not know (issue 13: the request is
+    /// filed all the same and flagged, so the staff check who it is).</summary>
+    public const string CardNotOnRecord = "not_on_record";
 }
 
 /// <summary>One booked alarm or service request as the page shows it (JSON names are the page script's).</summary>
@@ -162,6 +170,10 @@ public sealed record DeskAlarm
     public string? ElderAddress { get; init; }
 
     public string? ElderContacts { get; init; }
+
+    /// <summary>For a request made with a card: <see cref="DeskView.CardOnRecord"/> or <see cref="DeskView.CardNotOnRecord"/>;
+    /// null without a card (anonymous, or not a kiosk's event). Never the card itself.</summary>
+    public string? CardStatus { get; init; }
 
     public IReadOnlyList<DeskNote> Notes { get; init; } = [];
 }

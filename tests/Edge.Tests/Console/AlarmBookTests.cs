@@ -220,6 +220,22 @@ public sealed class AlarmBookTests : IDisposable
     }
 
     [TestMethod]
+    public void ServiceRequest_WithACardNotOnRecord_FiledAndFlagged_AnonymousNotFlagged()
+    {
+        using var csv = new StringReader("record_no,name,address,emergency_contacts,devices,cards\nR-1,王秀英,迎泽区 1 号,女儿,pendant-0001,04A1B2C3\n");
+        Assert.AreEqual(0, _desk.Elders.Import(csv, "admin", _desk.Now).Problems.Count);
+        var known = _desk.Receive("kiosk-0001", 1, EventTypes.ServiceRequest, e => { e.Service = ServiceCodes.Meal; e.Card = "04A1B2C3"; });
+        var stranger = _desk.Receive("kiosk-0001", 2, EventTypes.ServiceRequest, e => { e.Service = ServiceCodes.Cleaning; e.Card = "04FFEEDD"; });
+        var anonymous = _desk.Receive("kiosk-0001", 3, EventTypes.ServiceRequest, e => e.Service = ServiceCodes.Bathing);
+
+        var open = _desk.View.Open(AlarmStates.KindService).ToDictionary(a => a.EventId);
+
+        Assert.AreEqual(3, open.Count, "every request filed, the unknown card's too");
+        Assert.AreEqual((DeskView.CardOnRecord, DeskView.CardNotOnRecord, (string?)null), (open[known].CardStatus, open[stranger].CardStatus, open[anonymous].CardStatus));
+        Assert.IsNull(open[stranger].ElderName);
+    }
+
+    [TestMethod]
     public void CardUid_NeverStoredInClear()
     {
         using (var csv = new StringReader("record_no,name,address,emergency_contacts,devices,cards\nR-1,A,B,C,,04A1B2C3;0A0B0C0D0E0F11\n"))

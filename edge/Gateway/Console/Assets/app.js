@@ -101,6 +101,7 @@
     const facts = el('div', 'facts');
     if (a.elderAddress) facts.append(el('span', 'address', `${w('address')}: ${a.elderAddress}`));
     facts.append(el('span', 'device', `${w('device')}: ${a.device}`));
+    if (a.cardStatus) facts.append(el('span', `card-status ${a.cardStatus}`, w('card.' + a.cardStatus)));
     if (a.battery !== null && a.battery !== undefined) facts.append(el('span', 'battery', `${w('battery')}: ${a.battery}%`));
     if (a.latitudeMicrodegrees !== null && a.latitudeMicrodegrees !== undefined) {
       const lat = (a.latitudeMicrodegrees / 1e6).toFixed(6), lon = (a.longitudeMicrodegrees / 1e6).toFixed(6);
