@@ -50,7 +50,7 @@ public static class ConsoleAdminEndpoints
         }).RequireAuthorization(ConsoleSetup.AdminPolicy).AddEndpointFilter<CsrfFilter>();
     }
 
-    private static IResult Elders(HttpContext context, IAntiforgery antiforgery, ElderRecords elders, DeskView view, DeviceHealthMonitor health, TimeProvider time)
+    private static IResult Elders(HttpContext context, IAntiforgery antiforgery, ElderRecords elders, DeskView view, DeviceHealthMonitor health, DeviceFacts facts, TimeProvider time)
     {
         var lang = ConsoleEndpoints.Language(context);
         string W(string key) => ConsoleText.Get(lang, key);
@@ -66,9 +66,21 @@ public static class ConsoleAdminEndpoints
                 cell.Append(" · ").Append(Html.E(W("last_seen"))).Append(' ').Append(Html.E(ConsolePages.Time(status.LastSeenUnixMilliseconds, time)));
             }
 
-            if (batteries.TryGetValue(device, out var battery))
+            facts.TryGet(device, out var fact);
+            int? battery = fact.BatteryPercent ?? (batteries.TryGetValue(device, out var fromAlarms) ? fromAlarms : null);
+            if (battery is int percent)
             {
-                cell.Append(" · ").Append(Html.E(W("battery"))).Append(' ').Append(battery.ToString(CultureInfo.InvariantCulture)).Append('%');
+                cell.Append(" · ").Append(Html.E(W("battery"))).Append(' ').Append(percent.ToString(CultureInfo.InvariantCulture)).Append('%');
+            }
+
+            if (fact.FirmwareVersion is { } firmware)
+            {
+                cell.Append(" · ").Append(Html.E(W("firmware"))).Append(' ').Append(Html.E(firmware));
+            }
+
+            if (fact.SignalDbm is int signal)
+            {
+                cell.Append(" · ").Append(Html.E(W("signal"))).Append(' ').Append(signal.ToString(CultureInfo.InvariantCulture)).Append(" dBm");
             }
 
             if (open.TryGetValue(device, out var count))

@@ -70,6 +70,8 @@ public static class ConsoleText
         ["cards"] = ("卡", "Cards"),
         ["devices"] = ("设备", "Devices"),
         ["last_seen"] = ("最后在线", "Last seen"),
+        ["firmware"] = ("固件", "Firmware"),
+        ["signal"] = ("信号", "Signal"),
         ["online"] = ("在线", "Online"),
         ["offline"] = ("离线", "Offline"),
         ["open_alarms"] = ("未结报警", "Open alarms"),

@@ -182,7 +182,9 @@ public sealed class GatewayHost : IAsyncDisposable
             sp.GetRequiredService<ClockSkewMonitor>(),
             sp.GetRequiredService<TelemetryAdmission>(),
             sp.GetRequiredService<AlarmExpress>(),
-            sp.GetRequiredService<RejectionLog>()));
+            sp.GetRequiredService<RejectionLog>(),
+            sp.GetRequiredService<DeviceFacts>()));
+        services.AddSingleton<DeviceFacts>();
         AddDeviceHealth(services, healthOptions, options);
         ConsoleSetup.AddConsole(services, consoleOptions, options);
         // Registry edits (devices add, a disabled flag) apply without a restart; see edge/README.md "Security".

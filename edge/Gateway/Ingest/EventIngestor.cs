@@ -21,6 +21,7 @@ public sealed class EventIngestor
     private readonly AlarmExpress _express;
     private readonly SequenceTracker _sequences = new();
     private readonly RejectionLog _rejections;
+    private readonly Health.DeviceFacts? _facts;
 
     /// <summary>Rows read at start, besides the pending ones, to know each device's last (boot, seq): a day of a
     /// 10k-device fleet's heartbeats is more, but a device's newest event is among the latest rows.</summary>
@@ -32,8 +33,10 @@ public sealed class EventIngestor
     /// <param name="admission">Who of a storm's telemetry may go to the store now; alarms never wait for it.</param>
     /// <param name="express">The forwarder's alarm express path (the same instance the forwarder reads).</param>
     /// <param name="rejections">The rate-limited rejection log, shared with the brokers' rejections; its owner disposes it.</param>
-    public EventIngestor(IEventAppender store, ISequenceMarkSource sequenceMarks, GatewayMetrics metrics, ILogger<EventIngestor> logger, TimeProvider time, ClockSkewMonitor skew, TelemetryAdmission admission, AlarmExpress express, RejectionLog rejections)
+    /// <param name="facts">Where each stored heartbeat's fw, rssi and bat are noted for the console (none: not kept).</param>
+    public EventIngestor(IEventAppender store, ISequenceMarkSource sequenceMarks, GatewayMetrics metrics, ILogger<EventIngestor> logger, TimeProvider time, ClockSkewMonitor skew, TelemetryAdmission admission, AlarmExpress express, RejectionLog rejections, Health.DeviceFacts? facts = null)
     {
+        _facts = facts;
         ArgumentNullException.ThrowIfNull(store);
         ArgumentNullException.ThrowIfNull(sequenceMarks);
         ArgumentNullException.ThrowIfNull(metrics);
@@ -153,6 +156,13 @@ public sealed class EventIngestor
         }
 
         _metrics.CountStored();
+        if (_facts is not null && deviceEvent.Type == EventTypes.Heartbeat)
+        {
+            _facts.Heartbeat(deviceEvent.DeviceId, new Health.DeviceFact(deviceEvent.FirmwareVersion,
+                deviceEvent.SignalDbm == DeviceEvent.NoSignal ? null : deviceEvent.SignalDbm,
+                deviceEvent.BatteryPercent == DeviceEvent.Absent ? null : deviceEvent.BatteryPercent, receivedAt));
+        }
+
         // Alarms are few and what an operator looks for; telemetry at fleet rate would drown the log.
         _logger.Log(record.IsAlarm ? LogLevel.Information : LogLevel.Debug, "stored {Id}", record.Id);
         return new IngestResult(IngestOutcome.Stored, record.Id, null, null);
