@@ -34,10 +34,12 @@ public static class Program
         var postureAngle = new Option<int?>("--posture-angle") { Description = "Override the posture trigger's minimum angle in degrees (exploration)" };
         var postureStill = new Option<float?>("--posture-still") { Description = "Override the posture trigger's stillness limit (exploration)" };
         var warmup = new Option<string?>("--warmup") { Description = "Put this many seconds of the same subject's walking (ACTIVITY:SECONDS, e.g. Walking:10 or D01:10) before every trial; only the trial is scored" };
+        var days = new Option<int>("--days") { Description = "Day-of-wear days streamed per held-out subject (0 = off)", DefaultValueFactory = _ => 3 };
+        var daySeed = new Option<int>("--day-seed") { Description = "Seed of the day-of-wear plans (order, draws, gaps)", DefaultValueFactory = _ => 1 };
         var nested = new Option<bool>("--nested") { Description = "With --cv: pick the posture trigger's angle and stillness inside each training fold (inner leave-subjects-out CV)" };
         var root = new RootCommand("Evaluates the firmware fall detector on recorded trials, streaming them sample by sample.")
         {
-            dataDirectory, placement, folds, fit, subjects, list, specificityWeight, impact, upright, rotate, posture, calibrate, postureAngle, postureStill, nested, warmup,
+            dataDirectory, placement, folds, fit, subjects, list, specificityWeight, impact, upright, rotate, posture, calibrate, postureAngle, postureStill, nested, warmup, days, daySeed,
         };
         root.SetAction(parse =>
         {
@@ -91,7 +93,7 @@ public static class Program
                     throw new DataFormatException("options: " + reason);
                 }
 
-                return Execute(output, trials, profile, parse.GetValue(placement)!, parse.GetValue(impact), parse.GetValue(upright), parse.GetValue(folds), parse.GetValue(fit), parse.GetValue(list), parse.GetValue(specificityWeight), parse.GetValue(nested));
+                return Execute(output, trials, profile, parse.GetValue(placement)!, parse.GetValue(impact), parse.GetValue(upright), parse.GetValue(folds), parse.GetValue(fit), parse.GetValue(list), parse.GetValue(specificityWeight), parse.GetValue(nested), (parse.GetValue(days), parse.GetValue(daySeed)));
             }
             catch (DataFormatException ex)
             {
@@ -102,7 +104,7 @@ public static class Program
         return root.Parse(args).Invoke(new InvocationConfiguration { Output = output, Error = error });
     }
 
-    private static int Execute(TextWriter output, List<Trial> trials, FallDetectorOptions profile, string placement, float? impactG, int? uprightAxis, int folds, bool fit, bool list, double specificityWeight, bool nested)
+    private static int Execute(TextWriter output, List<Trial> trials, FallDetectorOptions profile, string placement, float? impactG, int? uprightAxis, int folds, bool fit, bool list, double specificityWeight, bool nested, (int PerSubject, int Seed) days)
     {
         if (uprightAxis is { } axis)
         {
@@ -117,9 +119,10 @@ public static class Program
         var c = CultureInfo.InvariantCulture;
         output.WriteLine(string.Create(c, $"placement={placement} trials={trials.Count} subjects={trials.Select(t => t.Subject).Distinct().Count()} impact>={profile.ImpactThresholdG:F2}g post={profile.PostWindowStartMilliseconds}..{profile.PostWindowEndMilliseconds}ms upright={(profile.UprightAxis >= 0 ? "axis " + profile.UprightAxis : profile.SelfCalibratingUpright ? "self-calibrated" : "none")} posture={(profile.PostureTrigger ? string.Create(c, $"on >={profile.PostureMinimumAngleDegrees}deg still<={profile.PostureStillActivity:F2}") : "off")}"));
         TrialResult[] results;
+        var dayResults = new List<DayOfWearReport.DayResult>();
         if (folds > 0)
         {
-            results = CrossValidate(output, trials, profile, folds, specificityWeight, nested);
+            results = CrossValidate(output, trials, profile, folds, specificityWeight, nested, dayResults, days);
             Report.Print(output, $"leave-subjects-out cross-validation, {folds} folds (held-out subjects only)", results, list);
         }
         else if (fit)
@@ -145,14 +148,33 @@ public static class Program
 
             results = Evaluator.Run(trials, _ => Candidates.Copy(fitted));
             Report.Print(output, "fitted model on its own training data (optimistic)", results, list);
+            if (days.PerSubject > 0)
+            {
+                dayResults.AddRange(DayOfWearReport.Run(trials, fitted, days.PerSubject, days.Seed, 0));
+            }
         }
         else
         {
             results = Evaluator.Run(trials, _ => Candidates.Copy(profile));
             Report.Print(output, "committed profile " + placement, results, list);
+            if (days.PerSubject > 0)
+            {
+                dayResults.AddRange(DayOfWearReport.Run(trials, profile, days.PerSubject, days.Seed, 0));
+            }
         }
 
-        output.WriteLine(Report.LastLine(Report.Summarise(results)));
+        string perDay = string.Empty;
+        if (dayResults.Count > 0)
+        {
+            DayOfWearReport.Print(output, dayResults, results);
+            perDay = string.Create(c, $" false_alarms_per_day={DayOfWearReport.PerDay(dayResults):F3}");
+        }
+
+        Report.Summary all = Report.Summarise(results);
+        TrialResult[] elderly = [.. results.Where(r => r.Trial.AgeGroup == "elderly")];
+        var elderlyDays = dayResults.Where(d => d.Plan.AgeGroup == "elderly").ToList();
+        output.WriteLine(string.Create(c, $"summary: sensitivity={all.Sensitivity:F4} specificity={all.Specificity:F4} elderly_adl_specificity={(elderly.Any(r => !r.Trial.IsFall) ? Report.Summarise([.. elderly.Where(r => !r.Trial.IsFall)]).Specificity.ToString("F4", c) : "-")} median_latency={all.MedianLatencySeconds:F2}s false_alarms_per_day={(dayResults.Count > 0 ? DayOfWearReport.PerDay(dayResults).ToString("F3", c) : "-")} elderly_false_alarms_per_day={(elderlyDays.Count > 0 ? DayOfWearReport.PerDay(elderlyDays).ToString("F3", c) : "-")}"));
+        output.WriteLine(Report.LastLine(all) + perDay);
         return 0;
     }
 
@@ -160,7 +182,8 @@ public static class Program
     /// Subjects are dealt to folds round robin, elderly first, so elderly subjects (and the
     /// few who fell) spread over the folds. Each fold's model sees only the other folds.
     /// </summary>
-    public static TrialResult[] CrossValidate(TextWriter output, List<Trial> trials, FallDetectorOptions profile, int folds, double specificityWeight, bool nested = false)
+    public static TrialResult[] CrossValidate(TextWriter output, List<Trial> trials, FallDetectorOptions profile, int folds, double specificityWeight, bool nested = false,
+        List<DayOfWearReport.DayResult>? dayResults = null, (int PerSubject, int Seed) days = default)
     {
         Dictionary<string, int> foldOf = AssignFolds(trials, folds, out List<string> subjects);
         var c = CultureInfo.InvariantCulture;
@@ -200,6 +223,12 @@ public static class Program
             string held = string.Join(',', subjects.Where(x => foldOf[x] == fold));
             output.WriteLine(string.Create(c, $"fold {fold + 1}/{folds} held out {held}: train {summary} | test sens={s.Sensitivity:F3} spec={s.Specificity:F3} trials={s.Trials}{choice}"));
             results.AddRange(foldResults);
+            if (dayResults is not null && days.PerSubject > 0)
+            {
+                var foldDays = DayOfWearReport.Run(test, options, days.PerSubject, days.Seed, fold);
+                dayResults.AddRange(foldDays);
+                output.WriteLine(string.Create(c, $"fold {fold + 1}/{folds} day of wear: {foldDays.Count} days of {held}: false_alarms_per_day={DayOfWearReport.PerDay(foldDays):F3}"));
+            }
         }
 
         return [.. results];
