@@ -32,8 +32,8 @@ namespace Eldercare.Firmware.Core.Falls
             options.UprightAxis = -1;
             options.SelfCalibratingUpright = true;
             options.ImpactThresholdG = 1.6f;
-            options.Weights = new float[] { -0.4612201f, 0.90979004f, -12.05469f, 1.8398241f, -0.939101f, -0.27705935f, -0.25583145f, 0.042351585f, 8.739448f, 6.9542136f, 1.3688104f, -3.125933f };
-            options.Bias = 6.709658f;
+            options.Weights = new float[] { 0.40779597f, 0.3858769f, -12.135788f, 1.5310189f, -0.7848069f, -0.47835207f, 0.086779095f, -4.166942f, 4.6014547f, 7.456472f, 5.1065645f, -10.497438f };
+            options.Bias = 6.8969035f;
             return options;
         }
 
@@ -48,14 +48,15 @@ namespace Eldercare.Firmware.Core.Falls
         {
             FallDetectorOptions options = new FallDetectorOptions("neck");
             options.UprightAxis = -1;
+            options.SelfCalibratingUpright = true;
             options.PostureTrigger = true;
             options.PostureMinimumAngleDegrees = 35;
             options.PostureStillActivity = 0.1f;
             options.ImpactThresholdG = 1.4f;
-            options.Weights = new float[] { 3.4083316f, -2.5972612f, -1.0111364f, -2.2998517f, -4.2769985f, -0.88140744f, -0.36922437f, -3.3392005f, 4.8677263f, 2.8389895f, 0f, 0f };
-            options.Bias = 0.37855533f;
-            options.PostureWeights = new float[] { -0.36254022f, 3.222737f, 0.75066274f, 0.92950237f, 4.1019225f, 0f, 0f };
-            options.PostureBias = 2.8904793f;
+            options.Weights = new float[] { 3.5104263f, -2.4353507f, -1.2240814f, -1.7275114f, -4.4539156f, -0.64138794f, -0.31522104f, -2.3936179f, 2.8343244f, 2.085184f, 2.0077457f, -4.764823f };
+            options.Bias = 0.89141023f;
+            options.PostureWeights = new float[] { -2.1090157f, 2.7940238f, 0.29553145f, 0.81044f, 3.3893974f, -3.061219f, -5.472844f };
+            options.PostureBias = 6.333535f;
             return options;
         }
 
@@ -75,8 +76,8 @@ namespace Eldercare.Firmware.Core.Falls
             FallDetectorOptions options = new FallDetectorOptions("wrist");
             options.UprightAxis = 0;
             options.ImpactThresholdG = 2f;
-            options.Weights = new float[] { 1.2392231f, -0.79159313f, 0.24453625f, -3.7580044f, -1.1734529f, -1.1046699f, -0.027721765f, -7.3055425f, 0.30594856f, 3.6469362f, 0.7277045f, -5.173447f };
-            options.Bias = 4.640832f;
+            options.Weights = new float[] { 1.648823f, -0.8298671f, 0.2280466f, -3.404642f, -1.0672138f, -1.0004578f, -0.06673759f, -6.8280263f, 0.31301937f, 3.6303418f, 0.54699105f, -5.802712f };
+            options.Bias = 2.3014612f;
             return options;
         }
     }

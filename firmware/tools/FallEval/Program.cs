@@ -33,13 +33,14 @@ public static class Program
         var calibrate = new Option<bool?>("--self-calibrate") { Description = "Override the profile's self-calibrating upright axis, true/false (exploration)" };
         var postureAngle = new Option<int?>("--posture-angle") { Description = "Override the posture trigger's minimum angle in degrees (exploration)" };
         var postureStill = new Option<float?>("--posture-still") { Description = "Override the posture trigger's stillness limit (exploration)" };
-        var warmup = new Option<string?>("--warmup") { Description = "Put this many seconds of the same subject's walking (ACTIVITY:SECONDS, e.g. Walking:10 or D01:10) before every trial; only the trial is scored" };
+        var warmup = new Option<string?>("--warmup") { Description = "Put this many seconds of the same subject's walking (ACTIVITY:SECONDS, e.g. Walking:10 or D01:10) before every trial; only the trial is scored. Default: the placement's (waist D01:10, neck Walking:10, wrist none); 'none' = cold trials" };
+        var alarmCost = new Option<double?>("--alarm-cost") { Description = "Cost of one expected false alarm per day of wear when weights and threshold are chosen on training trials (default: the placement's sensitivity slack / false-alarm target; 0 = per-trial sensitivity + specificity only)" };
         var days = new Option<int>("--days") { Description = "Day-of-wear days streamed per held-out subject (0 = off)", DefaultValueFactory = _ => 3 };
         var daySeed = new Option<int>("--day-seed") { Description = "Seed of the day-of-wear plans (order, draws, gaps)", DefaultValueFactory = _ => 1 };
         var nested = new Option<bool>("--nested") { Description = "With --cv: pick the posture trigger's angle and stillness inside each training fold (inner leave-subjects-out CV)" };
         var root = new RootCommand("Evaluates the firmware fall detector on recorded trials, streaming them sample by sample.")
         {
-            dataDirectory, placement, folds, fit, subjects, list, specificityWeight, impact, upright, rotate, posture, calibrate, postureAngle, postureStill, nested, warmup, days, daySeed,
+            dataDirectory, placement, folds, fit, subjects, list, specificityWeight, impact, upright, rotate, posture, calibrate, postureAngle, postureStill, nested, warmup, days, daySeed, alarmCost,
         };
         root.SetAction(parse =>
         {
@@ -61,7 +62,8 @@ public static class Program
                     trials = Rotation.Apply(trials, m);
                 }
 
-                if (parse.GetValue(warmup) is { } warm)
+                string warm = parse.GetValue(warmup) ?? DefaultWarmup(parse.GetValue(placement)!);
+                if (warm != "none")
                 {
                     trials = AddWarmup(output, trials, warm);
                 }
@@ -87,6 +89,7 @@ public static class Program
                     profile.PostureStillActivity = still;
                 }
 
+                s_alarmCostPerDay = parse.GetValue(alarmCost) ?? DefaultAlarmCost(parse.GetValue(placement)!);
                 string? reason = profile.Validate();
                 if (reason is not null)
                 {
@@ -132,7 +135,7 @@ public static class Program
                 // The posture gate chosen the way --cv --nested does, by a 5-fold leave-subjects-out CV on these trials.
                 var none = trials.Select(t => t.Subject).Distinct().ToDictionary(s => s, _ => 0, StringComparer.Ordinal);
                 profile = ChoosePostureGate(trials, profile, Math.Min(5, none.Count), specificityWeight, o => Candidates.Extract(trials, o), none, -1);
-                output.WriteLine(string.Create(c, $"inner CV chose posture >={profile.PostureMinimumAngleDegrees}deg still<={profile.PostureStillActivity:F2}"));
+                output.WriteLine(string.Create(c, $"inner CV chose posture >={profile.PostureMinimumAngleDegrees}deg still<={profile.PostureStillActivity:F2} self-calibrate={profile.SelfCalibratingUpright}"));
             }
 
             var fitted = FitAll(Candidates.Extract(trials, profile), profile, specificityWeight, out string summary);
@@ -187,10 +190,10 @@ public static class Program
     {
         Dictionary<string, int> foldOf = AssignFolds(trials, folds, out List<string> subjects);
         var c = CultureInfo.InvariantCulture;
-        var cache = new Dictionary<(int, float), Candidates[]>();
+        var cache = new Dictionary<(int, float, bool), Candidates[]>();
         Candidates[] CandidatesFor(FallDetectorOptions o)
         {
-            var key = (o.PostureMinimumAngleDegrees, o.PostureStillActivity);
+            var key = (o.PostureMinimumAngleDegrees, o.PostureStillActivity, o.SelfCalibratingUpright);
             lock (cache)
             {
                 if (!cache.TryGetValue(key, out Candidates[]? found))
@@ -213,7 +216,7 @@ public static class Program
             if (nested && profile.PostureTrigger)
             {
                 chosen = ChoosePostureGate(trainingTrials, profile, folds - 1, specificityWeight, CandidatesFor, foldOf, fold);
-                choice = string.Create(c, $" [inner CV chose posture >={chosen.PostureMinimumAngleDegrees}deg still<={chosen.PostureStillActivity:F2}]");
+                choice = string.Create(c, $" [inner CV chose posture >={chosen.PostureMinimumAngleDegrees}deg still<={chosen.PostureStillActivity:F2} self-calibrate={chosen.SelfCalibratingUpright}]");
             }
 
             var training = CandidatesFor(chosen).Where(x => foldOf[x.Trial.Subject] != fold).ToList();
@@ -282,11 +285,12 @@ public static class Program
         Dictionary<string, int> inner = AssignFolds(training, innerFolds, out _);
         FallDetectorOptions best = profile;
         double bestObjective = double.NegativeInfinity;
-        foreach (var (angle, still) in s_postureGrid)
+        foreach (var (angle, still, calibrate) in s_postureGrid.SelectMany(g => new[] { (g.Angle, g.Still, false), (g.Angle, g.Still, true) }))
         {
             var o = Candidates.Copy(profile);
             o.PostureMinimumAngleDegrees = angle;
             o.PostureStillActivity = still;
+            o.SelfCalibratingUpright = calibrate;
             Candidates[] all = candidatesFor(o).Where(x => outerFoldOf[x.Trial.Subject] != outerFold).ToArray();
             var results = new List<TrialResult>();
             for (int f = 0; f < innerFolds; f++)
@@ -296,7 +300,9 @@ public static class Program
             }
 
             Report.Summary s = Report.Summarise(results);
-            double objective = s.Sensitivity + (specificityWeight * s.Specificity);
+            var daily = LogisticTrainer.DailyRates(results.Select(r => r.Trial));
+            double perDay = results.Where(r => !r.Trial.IsFall && r.Fired).Sum(r => daily.TryGetValue(r.Trial, out double d) ? d : 0);
+            double objective = s.Sensitivity + (specificityWeight * s.Specificity) - (s_alarmCostPerDay * perDay);
             if (objective > bestObjective + 1e-12)
             {
                 bestObjective = objective;
@@ -326,17 +332,45 @@ public static class Program
         return subjects.Select((s, i) => (s, i % folds)).ToDictionary(p => p.s, p => p.Item2, StringComparer.Ordinal);
     }
 
+    /// <summary>
+    /// A worn device has seen its wearer walk before any event, so the self-calibrated body axis
+    /// is known; 15 s trials start cold. Trials of the placements that learn the axis (waist,
+    /// neck) therefore get 10 s of the same subject's walking in front by default, in training
+    /// and in scoring (only the trial's own candidates count). The watch uses a fixed axis.
+    /// </summary>
+    public static string DefaultWarmup(string placement) => placement switch
+    {
+        "waist" => "D01:10",
+        "neck" => "Walking:10",
+        _ => "none",
+    };
+
+    /// <summary>Cost of one expected false alarm per day in the training objective (set from --alarm-cost).</summary>
+    private static double s_alarmCostPerDay;
+
+    /// <summary>
+    /// The targets fix the exchange rate a priori: a placement's allowed false alarms per
+    /// day cost as much as its allowed missed-fall share (waist (1 - 0.99) / 0.1, neck
+    /// (1 - 0.98) / 0.2, wrist (1 - 0.95) / 0.3). Not tuned on any score.
+    /// </summary>
+    public static double DefaultAlarmCost(string placement) => placement switch
+    {
+        "waist" => 0.01 / 0.1,
+        "neck" => 0.02 / 0.2,
+        _ => 0.05 / 0.3,
+    };
+
     /// <summary>Fits the impact stage and, when the profile has it, the posture stage on the given training candidates.</summary>
     private static FallDetectorOptions FitAll(IReadOnlyList<Candidates> training, FallDetectorOptions profile, double specificityWeight, out string summary)
     {
-        var model = LogisticTrainer.Fit(training, specificityWeight: specificityWeight);
+        var model = LogisticTrainer.Fit(training, specificityWeight: specificityWeight, alarmCostPerDay: s_alarmCostPerDay);
         var options = Candidates.Copy(profile);
         options.Weights = (float[])model.Weights.Clone();
         options.Bias = model.Bias;
         summary = string.Create(CultureInfo.InvariantCulture, $"sens={model.TrainSensitivity:F3} spec={model.TrainSpecificity:F3}");
         if (profile.PostureTrigger)
         {
-            var posture = LogisticTrainer.FitPosture(training, c => LogisticTrainer.Fires(model, c.Features), specificityWeight: specificityWeight);
+            var posture = LogisticTrainer.FitPosture(training, c => LogisticTrainer.Fires(model, c.Features), specificityWeight: specificityWeight, alarmCostPerDay: s_alarmCostPerDay);
             options.PostureWeights = (float[])posture.Weights.Clone();
             options.PostureBias = posture.Bias;
             summary += string.Create(CultureInfo.InvariantCulture, $" (+posture: sens={posture.TrainSensitivity:F3} spec={posture.TrainSpecificity:F3})");
