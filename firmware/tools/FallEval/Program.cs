@@ -62,9 +62,11 @@ public static class Program
                     trials = Rotation.Apply(trials, m);
                 }
 
+                s_coldTrials = null;
                 string warm = parse.GetValue(warmup) ?? DefaultWarmup(parse.GetValue(placement)!);
                 if (warm != "none")
                 {
+                    s_coldTrials = trials;
                     trials = AddWarmup(output, trials, warm);
                 }
 
@@ -125,8 +127,14 @@ public static class Program
         var dayResults = new List<DayOfWearReport.DayResult>();
         if (folds > 0)
         {
+            s_coldResults.Clear();
             results = CrossValidate(output, trials, profile, folds, specificityWeight, nested, dayResults, days);
             Report.Print(output, $"leave-subjects-out cross-validation, {folds} folds (held-out subjects only)", results, list);
+            if (s_coldResults.Count > 0)
+            {
+                Report.Summary cold = Report.Summarise(s_coldResults);
+                output.WriteLine(string.Create(c, $"cold device (same held-out trials without the walk in front; cold weights): sensitivity={cold.Sensitivity:F4} specificity={cold.Specificity:F4} trials={cold.Trials}; missed {string.Join(' ', s_coldResults.Where(r => r.Trial.IsFall && !r.Fired).GroupBy(r => r.Trial.Activity).OrderBy(g => g.Key, StringComparer.Ordinal).Select(g => g.Key + "=" + g.Count()))}"));
+            }
         }
         else if (fit)
         {
@@ -139,6 +147,12 @@ public static class Program
             }
 
             var fitted = FitAll(Candidates.Extract(trials, profile), profile, specificityWeight, out string summary);
+            if (LearnsAxis(profile) && s_coldTrials is not null)
+            {
+                AddCold(fitted, FitAll(Candidates.Extract(s_coldTrials, profile), profile, specificityWeight, out string coldSummary));
+                summary += "; cold weights: " + coldSummary;
+            }
+
             output.WriteLine(string.Create(c, $"fitted on all {trials.Count} trials; training trial score {summary} (optimistic: seen data)"));
             output.WriteLine("constants for firmware/Core/Falls/FallPlacementProfiles.cs:");
             output.WriteLine("options.Weights = new float[] { " + string.Join(", ", fitted.Weights.Select(w => w.ToString("R", c) + "f")) + " };");
@@ -147,6 +161,18 @@ public static class Program
             {
                 output.WriteLine("options.PostureWeights = new float[] { " + string.Join(", ", fitted.PostureWeights.Select(w => w.ToString("R", c) + "f")) + " };");
                 output.WriteLine("options.PostureBias = " + fitted.PostureBias.ToString("R", c) + "f;");
+            }
+
+            if (fitted.ColdWeights is not null)
+            {
+                output.WriteLine("options.ColdWeights = new float[] { " + string.Join(", ", fitted.ColdWeights.Select(w => w.ToString("R", c) + "f")) + " };");
+                output.WriteLine("options.ColdBias = " + fitted.ColdBias.ToString("R", c) + "f;");
+            }
+
+            if (fitted.ColdPostureWeights is not null)
+            {
+                output.WriteLine("options.ColdPostureWeights = new float[] { " + string.Join(", ", fitted.ColdPostureWeights.Select(w => w.ToString("R", c) + "f")) + " };");
+                output.WriteLine("options.ColdPostureBias = " + fitted.ColdPostureBias.ToString("R", c) + "f;");
             }
 
             results = Evaluator.Run(trials, _ => Candidates.Copy(fitted));
@@ -190,15 +216,16 @@ public static class Program
     {
         Dictionary<string, int> foldOf = AssignFolds(trials, folds, out List<string> subjects);
         var c = CultureInfo.InvariantCulture;
-        var cache = new Dictionary<(int, float, bool), Candidates[]>();
-        Candidates[] CandidatesFor(FallDetectorOptions o)
+        var cache = new Dictionary<(int, float, bool, bool), Candidates[]>();
+        Candidates[] CandidatesFor(FallDetectorOptions o) => CandidatesOf(o, false);
+        Candidates[] CandidatesOf(FallDetectorOptions o, bool cold)
         {
-            var key = (o.PostureMinimumAngleDegrees, o.PostureStillActivity, o.SelfCalibratingUpright);
+            var key = (o.PostureMinimumAngleDegrees, o.PostureStillActivity, o.SelfCalibratingUpright, cold);
             lock (cache)
             {
                 if (!cache.TryGetValue(key, out Candidates[]? found))
                 {
-                    found = Candidates.Extract(trials, o);
+                    found = Candidates.Extract(cold ? s_coldTrials! : trials, o);
                     cache[key] = found;
                 }
 
@@ -221,6 +248,13 @@ public static class Program
 
             var training = CandidatesFor(chosen).Where(x => foldOf[x.Trial.Subject] != fold).ToList();
             var options = FitAll(training, chosen, specificityWeight, out string summary);
+            if (LearnsAxis(chosen) && s_coldTrials is not null)
+            {
+                // Cold weights: fitted on the same training subjects' trials without the walk in front.
+                AddCold(options, FitAll(CandidatesOf(chosen, true).Where(x => foldOf[x.Trial.Subject] != fold).ToList(), chosen, specificityWeight, out _));
+                s_coldResults.AddRange(Evaluator.Run(s_coldTrials.Where(t => foldOf[t.Subject] == fold).ToList(), _ => Candidates.Copy(options)));
+            }
+
             TrialResult[] foldResults = Evaluator.Run(test, _ => Candidates.Copy(options));
             Report.Summary s = Report.Summarise(foldResults);
             string held = string.Join(',', subjects.Where(x => foldOf[x] == fold));
@@ -344,6 +378,25 @@ public static class Program
         "neck" => "Walking:10",
         _ => "none",
     };
+
+    /// <summary>The trials before the walking warm-up (null without one): the cold weights are fitted and scored on them.</summary>
+    private static List<Trial>? s_coldTrials;
+
+    /// <summary>Held-out cold trials scored in the last cross-validation (a device that has not seen its wearer walk).</summary>
+    private static readonly List<TrialResult> s_coldResults = [];
+
+    private static bool LearnsAxis(FallDetectorOptions o) => o.SelfCalibratingUpright && o.UprightAxis < 0;
+
+    private static void AddCold(FallDetectorOptions warm, FallDetectorOptions cold)
+    {
+        warm.ColdWeights = (float[])cold.Weights.Clone();
+        warm.ColdBias = cold.Bias;
+        if (cold.PostureTrigger)
+        {
+            warm.ColdPostureWeights = (float[])cold.PostureWeights.Clone();
+            warm.ColdPostureBias = cold.PostureBias;
+        }
+    }
 
     /// <summary>Cost of one expected false alarm per day in the training objective (set from --alarm-cost).</summary>
     private static double s_alarmCostPerDay;
