@@ -420,6 +420,11 @@ public static class Program
         var options = Candidates.Copy(profile);
         options.Weights = (float[])model.Weights.Clone();
         options.Bias = model.Bias;
+
+        // The committed profile's cold weights were fitted on all trials: never let them reach a
+        // fold (AddCold puts the fold's own in when the profile learns its axis).
+        options.ColdWeights = null;
+        options.ColdPostureWeights = null;
         summary = string.Create(CultureInfo.InvariantCulture, $"sens={model.TrainSensitivity:F3} spec={model.TrainSpecificity:F3}");
         if (profile.PostureTrigger)
         {
