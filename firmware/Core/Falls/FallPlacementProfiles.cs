@@ -34,10 +34,10 @@ namespace Eldercare.Firmware.Core.Falls
             options.UprightAxis = -1;
             options.SelfCalibratingUpright = true;
             options.ImpactThresholdG = 1.6f;
-            options.Weights = new float[] { 0.40779597f, 0.3858769f, -12.135788f, 1.5310189f, -0.7848069f, -0.47835207f, 0.086779095f, -4.166942f, 4.6014547f, 7.456472f, 5.1065645f, -10.497438f };
-            options.Bias = 6.8969035f;
-            options.ColdWeights = new float[] { -0.6853878f, 1.3892467f, -11.989477f, 2.1711662f, -0.93850714f, -0.21121605f, -0.23306975f, 0.29482546f, 9.0918045f, 7.4757404f, 1.786542f, -3.2773998f };
-            options.ColdBias = 4.733006f;
+            options.Weights = new float[] { 0.43825004f, 0.41984776f, -12.162774f, 1.2901437f, -1.5155655f, -0.63416916f, 0.096752755f, -4.6150928f, 4.6453123f, 7.395364f, 5.0107603f, -10.55062f, 0.5940122f };
+            options.Bias = 6.6156654f;
+            options.ColdWeights = new float[] { -0.6861887f, 1.3914156f, -11.975177f, 2.1213818f, -1.1039646f, -0.24780655f, -0.23204583f, 0.23216888f, 9.120828f, 7.4538646f, 1.7867987f, -3.2565432f, 0.13429196f };
+            options.ColdBias = 4.614375f;
             return options;
         }
 
@@ -59,12 +59,12 @@ namespace Eldercare.Firmware.Core.Falls
             options.PostureMinimumAngleDegrees = 35;
             options.PostureStillActivity = 0.1f;
             options.ImpactThresholdG = 1.4f;
-            options.Weights = new float[] { 3.5104263f, -2.4353507f, -1.2240814f, -1.7275114f, -4.4539156f, -0.64138794f, -0.31522104f, -2.3936179f, 2.8343244f, 2.085184f, 2.0077457f, -4.764823f };
-            options.Bias = 0.89141023f;
+            options.Weights = new float[] { 3.4585645f, -2.750215f, -1.0065593f, -1.033767f, -3.2192457f, -0.5073992f, -0.29271844f, -2.2235548f, 2.973248f, 1.9837501f, 1.4925326f, -4.6735773f, -0.97725946f };
+            options.Bias = 1.462855f;
             options.PostureWeights = new float[] { -2.1090157f, 2.7940238f, 0.29553145f, 0.81044f, 3.3893974f, -3.061219f, -5.472844f };
             options.PostureBias = 6.333535f;
-            options.ColdWeights = new float[] { 3.0376058f, -3.013158f, -1.0048968f, -2.2406955f, -3.4278347f, -0.7027678f, -0.31826472f, -2.9262938f, 5.216756f, 2.8122408f, 1.4841098f, 0.2904573f };
-            options.ColdBias = -0.9082163f;
+            options.ColdWeights = new float[] { 3.0018525f, -3.4049134f, -0.8349604f, -1.5352173f, -2.0751607f, -0.5415812f, -0.31488776f, -2.6720333f, 5.144879f, 2.6921203f, 0.74798787f, -0.0824929f, -1.0933429f };
+            options.ColdBias = 0.3062332f;
             options.ColdPostureWeights = new float[] { -0.013687286f, 2.961266f, 0.8184818f, 1.0939541f, 4.544212f, -2.974408f, 0.625776f };
             options.ColdPostureBias = 2.939258f;
             return options;
@@ -87,8 +87,8 @@ namespace Eldercare.Firmware.Core.Falls
             FallDetectorOptions options = new FallDetectorOptions("wrist");
             options.UprightAxis = 0;
             options.ImpactThresholdG = 2f;
-            options.Weights = new float[] { 1.648823f, -0.8298671f, 0.2280466f, -3.404642f, -1.0672138f, -1.0004578f, -0.06673759f, -6.8280263f, 0.31301937f, 3.6303418f, 0.54699105f, -5.802712f };
-            options.Bias = 2.3014612f;
+            options.Weights = new float[] { 1.6344085f, -1.1065941f, 0.5674746f, -3.3111947f, -0.4312331f, -0.8860516f, -0.059898183f, -6.2893043f, 0.34591547f, 3.5757618f, 0.4321138f, -5.965504f, -0.6290149f };
+            options.Bias = 2.626572f;
             return options;
         }
     }
