@@ -1,21 +1,5 @@
 namespace Eldercare.Firmware.Tools.FallEval;
 
-/// <summary>What a stretch of the day-of-wear stream is made of.</summary>
-public enum SegmentKind
-{
-    /// <summary>A whole ADL recording, sample for sample.</summary>
-    Recording,
-
-    /// <summary>A quiet gap: the orientation the last recording ended in, held still with sensor noise.</summary>
-    Still,
-
-    /// <summary>A smooth turn from where the previous stretch ended to where the next recording starts.</summary>
-    Transition,
-}
-
-/// <summary>One stretch of a day: samples [Start, Start + Length) of the stream.</summary>
-public sealed record Segment(SegmentKind Kind, string Activity, Trial? Trial, long Start, int Length);
-
 /// <summary>
 /// One simulated day of one held-out subject (<see cref="DayOfWear.Build"/>): the segments in
 /// order, the seed that made them (the quiet gaps' noise is drawn from it again when streamed),
