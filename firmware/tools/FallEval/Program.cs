@@ -35,7 +35,7 @@ public static class Program
         var postureStill = new Option<float?>("--posture-still") { Description = "Override the posture trigger's stillness limit (exploration)" };
         var warmup = new Option<string?>("--warmup") { Description = "Put this many seconds of the same subject's walking (ACTIVITY:SECONDS, e.g. Walking:10 or D01:10) before every trial; only the trial is scored. Default: the placement's (waist D01:10, neck Walking:10, wrist none); 'none' = cold trials" };
         var alarmCost = new Option<double?>("--alarm-cost") { Description = "Cost of one expected false alarm per day of wear when weights and threshold are chosen on training trials (default: the placement's sensitivity slack / false-alarm target; 0 = per-trial sensitivity + specificity only)" };
-        var days = new Option<int>("--days") { Description = "Day-of-wear days streamed per held-out subject (0 = off)", DefaultValueFactory = _ => 3 };
+        var days = new Option<int>("--days") { Description = "Day-of-wear days streamed per held-out subject (0 = off)", DefaultValueFactory = _ => 10 };
         var daySeed = new Option<int>("--day-seed") { Description = "Seed of the day-of-wear plans (order, draws, gaps)", DefaultValueFactory = _ => 1 };
         var nested = new Option<bool>("--nested") { Description = "With --cv: pick the posture trigger's angle and stillness inside each training fold (inner leave-subjects-out CV)" };
         var root = new RootCommand("Evaluates the firmware fall detector on recorded trials, streaming them sample by sample.")
