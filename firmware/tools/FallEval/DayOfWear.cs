@@ -125,20 +125,59 @@ public static class DayOfWear
     }
 
     /// <summary>Streams one planned day through a fresh detector; the impact index of every detection.</summary>
-    public static List<long> Run(DayPlan plan, FallDetectorOptions options)
+    public static List<long> Run(DayPlan plan, FallDetectorOptions options) => [.. Detections(plan, options).Select(d => d.Impact)];
+
+    /// <summary>Streams a plan through a fresh detector; every detection's impact and decision sample.</summary>
+    public static List<(long Impact, long Decision)> Detections(DayPlan plan, FallDetectorOptions options)
     {
         options.SampleRateHertz = plan.SampleRateHertz;
         var detector = new FallDetector(options);
-        var impacts = new List<long>();
+        var detections = new List<(long, long)>();
         Stream(plan, (x, y, z) =>
         {
             if (detector.AddSample(x / 1000f, y / 1000f, z / 1000f))
             {
-                impacts.Add(detector.LastImpactSampleIndex);
+                detections.Add((detector.LastImpactSampleIndex, detector.LastDetectionSampleIndex));
             }
         });
-        return impacts;
+        return detections;
     }
+
+    /// <summary>
+    /// A fall inside a worn day: <paramref name="day"/> up to a recording picked by
+    /// <paramref name="seed"/> among its daytime ones, from the last walk before it (the device
+    /// has learnt its axis there and kept it since), then a turn into <paramref name="fall"/>.
+    /// The fall's samples start at the returned plan's last segment.
+    /// </summary>
+    public static DayPlan WithFallAfter(DayPlan day, Trial fall, int seed)
+    {
+        var rng = new Random(seed);
+        long nightStart = (long)(DailyActivityTable.DaySeconds - DailyActivityTable.NightSeconds) * day.SampleRateHertz;
+        int[] daytime = [.. Enumerable.Range(0, day.Segments.Count).Where(i => day.Segments[i].Kind == SegmentKind.Recording && day.Segments[i].Start < nightStart)];
+        int cut = daytime[rng.Next(daytime.Length)];
+        int first = cut;
+        while (first > 0 && !IsWalk(day.Segments[first]))
+        {
+            first--;
+        }
+
+        first = IsWalk(day.Segments[first]) ? first : cut;
+        var segments = new List<Segment>();
+        long start = 0;
+        for (int i = first; i <= cut; i++)
+        {
+            Segment s = day.Segments[i];
+            segments.Add(s with { Start = start });
+            start += s.Length;
+        }
+
+        int turn = TurnSamples(Vector.End(day.Segments[cut].Trial!), Vector.Start(fall), day.SampleRateHertz);
+        segments.Add(new Segment(SegmentKind.Transition, "turn", null, start, turn));
+        segments.Add(new Segment(SegmentKind.Recording, fall.Activity, fall, start + turn, fall.Length - fall.Offset));
+        return new DayPlan { Subject = day.Subject, AgeGroup = day.AgeGroup, Seed = seed, SampleRateHertz = day.SampleRateHertz, Segments = segments, Missing = [] };
+    }
+
+    private static bool IsWalk(Segment s) => s.Kind == SegmentKind.Recording && s.Activity is "D01" or "D02" or "Walking";
 
     private static void Lay(List<Segment> segments, List<(string Activity, Trial Trial)> items, long budget, int rate, Random rng, ref long start, ref Vector end)
     {

@@ -27,6 +27,45 @@ public static class DayOfWearReport
         return [.. results];
     }
 
+    /// <summary>One held-out fall streamed inside its subject's day (<see cref="DayOfWear.WithFallAfter"/>).</summary>
+    public sealed record FallInDay(Trial Fall, bool Detected, long LagSamples, long ContextSamples);
+
+    /// <summary>
+    /// Every fall of <paramref name="test"/> inside one of its subject's days (built from the
+    /// test fold's ADL recordings only), streamed through a fresh detector: detected when an
+    /// alarm's impact lies in the fall recording. Subjects without ADL recordings are skipped.
+    /// </summary>
+    public static List<FallInDay> RunFalls(IReadOnlyList<Trial> test, FallDetectorOptions options, int daysPerSubject, int seed)
+    {
+        List<Trial> pool = [.. test.Where(t => !t.IsFall)];
+        var withDays = new HashSet<string>(pool.Select(t => t.Subject), StringComparer.Ordinal);
+        Trial[] falls = [.. test.Where(t => t.IsFall && withDays.Contains(t.Subject))];
+        var results = new FallInDay[falls.Length];
+        Parallel.For(0, falls.Length, i =>
+        {
+            Trial fall = falls[i];
+            int fallSeed = DaySeed(seed, fall.File, 0);
+            DayPlan day = DayOfWear.Build(pool, fall.Subject, DaySeed(seed, fall.Subject, fallSeed % Math.Max(1, daysPerSubject)));
+            DayPlan plan = DayOfWear.WithFallAfter(day, fall, fallSeed);
+            long fallStart = plan.Segments[^1].Start;
+            long peak = fallStart + fall.PeakIndex - fall.Offset;
+            long lag = 0;
+            bool detected = false;
+            foreach (var (impact, decision) in DayOfWear.Detections(plan, Candidates.Copy(options)))
+            {
+                if (impact >= fallStart)
+                {
+                    lag = decision - peak;
+                    detected = true;
+                    break;
+                }
+            }
+
+            results[i] = new FallInDay(fall, detected, lag, fallStart);
+        });
+        return [.. results];
+    }
+
     /// <summary>A seed that depends only on the run's seed, the subject's name and the day number (no per-process string hash).</summary>
     public static int DaySeed(int seed, string subject, int day)
     {
@@ -51,6 +90,23 @@ public static class DayOfWearReport
         }
 
         return total == 0 ? double.NaN : alarms / total;
+    }
+
+    /// <summary>Prints the in-day sensitivity, by fall activity, and the median latency.</summary>
+    public static void PrintFalls(TextWriter output, List<FallInDay> falls)
+    {
+        if (falls.Count == 0)
+        {
+            return;
+        }
+
+        var c = CultureInfo.InvariantCulture;
+        int detected = falls.Count(f => f.Detected);
+        var lags = falls.Where(f => f.Detected).Select(f => f.LagSamples / (double)f.Fall.SampleRateHertz).Order().ToList();
+        double median = lags.Count == 0 ? double.NaN : lags[lags.Count / 2];
+        output.WriteLine(string.Create(c, $"falls inside a worn day (each held-out fall after its subject's day from the last walk to a random daytime recording, median {falls.Select(f => f.ContextSamples / (double)f.Fall.SampleRateHertz / 60).Order().ElementAt(falls.Count / 2):F1} min of context): sensitivity={detected / (double)falls.Count:F4} ({detected}/{falls.Count}) median_latency={median:F2}s"));
+        output.WriteLine("  by activity: " + string.Join(' ', falls.GroupBy(f => f.Fall.Activity).OrderBy(g => g.Key, StringComparer.Ordinal)
+            .Select(g => $"{g.Key}={g.Count(f => f.Detected)}/{g.Count()}")));
     }
 
     /// <summary>

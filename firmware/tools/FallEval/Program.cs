@@ -128,6 +128,7 @@ public static class Program
         if (folds > 0)
         {
             s_coldResults.Clear();
+            s_fallsInDays.Clear();
             results = CrossValidate(output, trials, profile, folds, specificityWeight, nested, dayResults, days);
             Report.Print(output, $"leave-subjects-out cross-validation, {folds} folds (held-out subjects only)", results, list);
             if (s_coldResults.Count > 0)
@@ -196,6 +197,7 @@ public static class Program
         if (dayResults.Count > 0)
         {
             DayOfWearReport.Print(output, dayResults, results);
+            DayOfWearReport.PrintFalls(output, s_fallsInDays);
             perDay = string.Create(c, $" false_alarms_per_day={DayOfWearReport.PerDay(dayResults):F3}");
         }
 
@@ -264,6 +266,7 @@ public static class Program
             {
                 var foldDays = DayOfWearReport.Run(test, options, days.PerSubject, days.Seed, fold);
                 dayResults.AddRange(foldDays);
+                s_fallsInDays.AddRange(DayOfWearReport.RunFalls(test, options, days.PerSubject, days.Seed));
                 output.WriteLine(string.Create(c, $"fold {fold + 1}/{folds} day of wear: {foldDays.Count} days of {held}: false_alarms_per_day={DayOfWearReport.PerDay(foldDays):F3}"));
             }
         }
@@ -381,6 +384,9 @@ public static class Program
 
     /// <summary>The trials before the walking warm-up (null without one): the cold weights are fitted and scored on them.</summary>
     private static List<Trial>? s_coldTrials;
+
+    /// <summary>Held-out falls streamed inside their subject's day in the last cross-validation.</summary>
+    private static readonly List<DayOfWearReport.FallInDay> s_fallsInDays = [];
 
     /// <summary>Held-out cold trials scored in the last cross-validation (a device that has not seen its wearer walk).</summary>
     private static readonly List<TrialResult> s_coldResults = [];

@@ -89,4 +89,23 @@ public sealed class DayOfWearTests
         Assert.IsEmpty(recordings.Where(s => s.Activity is "D03" or "D04"), "jogging is not part of an older wearer's day");
         Assert.IsTrue(plan.Days > 0.999 && plan.Days < 1.01, "one day: " + plan.Days);
     }
+
+    [TestMethod]
+    [TestCategory("Unit")]
+    public void WithFallAfter_HeldOutFall_StartsAtAWalkAndEndsWithTheFall()
+    {
+        List<Trial> pool = Pool("SA01");
+        Trial fall = s_trials.Value.First(t => t.Subject == "SA01" && t.Activity == "F13");
+        DayPlan day = DayOfWear.Build(pool, "SA01", 5);
+
+        DayPlan plan = DayOfWear.WithFallAfter(day, fall, 9);
+        DayPlan again = DayOfWear.WithFallAfter(day, fall, 9);
+
+        Assert.AreEqual(Describe(plan), Describe(again));
+        Assert.IsTrue(plan.Segments[0].Activity is "D01" or "D02", "the context starts at a walk: " + plan.Segments[0].Activity);
+        Assert.AreSame(fall, plan.Segments[^1].Trial);
+        Assert.AreEqual(SegmentKind.Transition, plan.Segments[^2].Kind);
+        Assert.IsTrue(plan.Segments.Take(plan.Segments.Count - 1).All(s => s.Trial is null || (!s.Trial.IsFall && s.Trial.Subject == "SA01")));
+        Assert.AreEqual(plan.Length, plan.Segments.Sum(s => (long)s.Length));
+    }
 }
