@@ -93,7 +93,7 @@ public static class DayOfWearReport
     }
 
     /// <summary>Prints the in-day sensitivity, by fall activity, and the median latency.</summary>
-    public static void PrintFalls(TextWriter output, List<FallInDay> falls)
+    public static void PrintFalls(TextWriter output, List<FallInDay> falls, bool list = false)
     {
         if (falls.Count == 0)
         {
@@ -107,6 +107,13 @@ public static class DayOfWearReport
         output.WriteLine(string.Create(c, $"falls inside a worn day (each held-out fall after its subject's day from the last walk to a random daytime recording, median {falls.Select(f => f.ContextSamples / (double)f.Fall.SampleRateHertz / 60).Order().ElementAt(falls.Count / 2):F1} min of context): sensitivity={detected / (double)falls.Count:F4} ({detected}/{falls.Count}) median_latency={median:F2}s"));
         output.WriteLine("  by activity: " + string.Join(' ', falls.GroupBy(f => f.Fall.Activity).OrderBy(g => g.Key, StringComparer.Ordinal)
             .Select(g => $"{g.Key}={g.Count(f => f.Detected)}/{g.Count()}")));
+        if (list)
+        {
+            foreach (FallInDay f in falls.Where(f => !f.Detected))
+            {
+                output.WriteLine(string.Create(c, $"  missed in a day: {f.Fall.File} after {f.ContextSamples / (double)f.Fall.SampleRateHertz / 60:F1} min of the day"));
+            }
+        }
     }
 
     /// <summary>

@@ -197,7 +197,7 @@ public static class Program
         if (dayResults.Count > 0)
         {
             DayOfWearReport.Print(output, dayResults, results);
-            DayOfWearReport.PrintFalls(output, s_fallsInDays);
+            DayOfWearReport.PrintFalls(output, s_fallsInDays, list);
             perDay = string.Create(c, $" false_alarms_per_day={DayOfWearReport.PerDay(dayResults):F3}");
         }
 
