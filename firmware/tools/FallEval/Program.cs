@@ -1,3 +1,4 @@
+// Size (~445 lines): the command line and its three modes (evaluate, --fit, --cv with the nested posture choice, cold weights and day of wear) share their option plumbing; the day-of-wear and training parts live in their own files.
 using System.CommandLine;
 using System.Globalization;
 using Eldercare.Firmware.Core.Falls;
