@@ -4,8 +4,9 @@ namespace Eldercare.Firmware.Core.Falls
 {
     /// <summary>
     /// Streaming fall detector for a worn accelerometer: impact candidate
-    /// (<see cref="FallFeatureExtractor"/>) -> ten orientation-free features over the
-    /// seconds around the impact -> logistic score with the placement's fitted weights.
+    /// (<see cref="FallFeatureExtractor"/>) -> thirteen features over the seconds around the
+    /// impact -> logistic score with the placement's fitted weights (the cold set while the
+    /// self-calibrated body axis is not known yet).
     /// A score at or above 0 confirms a fall; then a refractory period keeps the same event
     /// from raising a second alarm. No allocation per sample (see firmware/Core/Falls/README.md
     /// for the measured cost and scores).
@@ -20,6 +21,11 @@ namespace Eldercare.Firmware.Core.Falls
         private readonly float[] _lastFeatures;
         private readonly float[] _postureWeights;
         private readonly float _postureBias;
+        private readonly float[] _coldWeights;
+        private readonly float _coldBias;
+        private readonly float[] _coldPostureWeights;
+        private readonly float _coldPostureBias;
+        private readonly bool _learnsAxis;
         private readonly bool _postureTrigger;
         private bool _lastWasPosture;
 
@@ -46,6 +52,11 @@ namespace Eldercare.Firmware.Core.Falls
             }
 
             _bias = options.Bias;
+            _coldWeights = CopyOf(options.ColdWeights != null ? options.ColdWeights : options.Weights);
+            _coldBias = options.ColdWeights != null ? options.ColdBias : options.Bias;
+            _coldPostureWeights = CopyOf(options.ColdPostureWeights != null ? options.ColdPostureWeights : options.PostureWeights);
+            _coldPostureBias = options.ColdPostureWeights != null ? options.ColdPostureBias : options.PostureBias;
+            _learnsAxis = options.SelfCalibratingUpright && options.UprightAxis < 0;
             _postureTrigger = options.PostureTrigger;
             _postureWeights = new float[PostureFeatures.Count];
             for (int i = 0; i < _postureWeights.Length; i++)
@@ -58,6 +69,17 @@ namespace Eldercare.Firmware.Core.Falls
             _refractorySamples = options.ToSamples(options.RefractoryMilliseconds);
             _lastFeatures = new float[FallFeatures.Count];
             Reset();
+        }
+
+        private static float[] CopyOf(float[] source)
+        {
+            float[] copy = new float[source.Length];
+            for (int i = 0; i < source.Length; i++)
+            {
+                copy[i] = source[i];
+            }
+
+            return copy;
         }
 
         /// <summary>Confidence of the last detection, 0..1000 (the logistic probability in per mille).</summary>
@@ -93,7 +115,7 @@ namespace Eldercare.Firmware.Core.Falls
         /// <summary>Bytes of state (ring, weights, fields), for the cost report.</summary>
         public int StateBytes
         {
-            get { return _extractor.StateBytes + (8 * FallFeatures.Count) + (4 * PostureFeatures.Count) + 72; }
+            get { return _extractor.StateBytes + (12 * FallFeatures.Count) + (8 * PostureFeatures.Count) + 84; }
         }
 
         /// <summary>Forgets all history; the next sample gets index 0.</summary>
@@ -122,13 +144,17 @@ namespace Eldercare.Firmware.Core.Falls
             }
 
             long index = _extractor.SampleCount - 1;
+
+            // Until the wearer has been seen walking, the body axis is unknown: the cold weights.
+            bool cold = _learnsAxis && _extractor.Posture.AxisConfidence < 1f;
             if (_extractor.ImpactReady && _extractor.CandidatePeakIndex > _refractoryUntilIndex)
             {
                 float[] features = _extractor.Features;
-                float score = _bias;
+                float[] weights = cold ? _coldWeights : _weights;
+                float score = cold ? _coldBias : _bias;
                 for (int i = 0; i < features.Length; i++)
                 {
-                    score += _weights[i] * features[i];
+                    score += weights[i] * features[i];
                 }
 
                 if (score >= 0f)
@@ -142,10 +168,11 @@ namespace Eldercare.Firmware.Core.Falls
             if (_postureTrigger && _extractor.PostureReady && posture.CandidatePeakIndex > _refractoryUntilIndex)
             {
                 float[] features = posture.Features;
-                float score = _postureBias;
+                float[] weights = cold ? _coldPostureWeights : _postureWeights;
+                float score = cold ? _coldPostureBias : _postureBias;
                 for (int i = 0; i < features.Length; i++)
                 {
-                    score += _postureWeights[i] * features[i];
+                    score += weights[i] * features[i];
                 }
 
                 if (score >= 0f)

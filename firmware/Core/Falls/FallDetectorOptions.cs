@@ -32,6 +32,10 @@ namespace Eldercare.Firmware.Core.Falls
             PostureStillActivity = 0.1f;
             PostureWeights = new float[PostureFeatures.Count];
             PostureBias = 0f;
+            ColdWeights = null;
+            ColdBias = 0f;
+            ColdPostureWeights = null;
+            ColdPostureBias = 0f;
         }
 
         /// <summary>"waist", "neck" or "wrist".</summary>
@@ -90,6 +94,23 @@ namespace Eldercare.Firmware.Core.Falls
 
         /// <summary>Logistic bias of a posture candidate; a fall is a score at or above 0.</summary>
         public float PostureBias { get; set; }
+
+        /// <summary>
+        /// Impact weights used while the self-calibrated body axis is not known yet (less than 2 s
+        /// of walking seen since start, e.g. just put on, or a wearer who does not walk): the
+        /// upright features are then a neutral 0.5 and the warm <see cref="Weights"/>, fitted on
+        /// a device that knows its axis, would misread them. Null = use <see cref="Weights"/>.
+        /// </summary>
+        public float[] ColdWeights { get; set; }
+
+        /// <summary>Bias that goes with <see cref="ColdWeights"/>.</summary>
+        public float ColdBias { get; set; }
+
+        /// <summary>Posture weights while the body axis is not known yet; null = use <see cref="PostureWeights"/>.</summary>
+        public float[] ColdPostureWeights { get; set; }
+
+        /// <summary>Bias that goes with <see cref="ColdPostureWeights"/>.</summary>
+        public float ColdPostureBias { get; set; }
 
         /// <summary>Logistic weights, one per <see cref="FallFeatures"/> index.</summary>
         public float[] Weights { get; set; }
@@ -169,6 +190,16 @@ namespace Eldercare.Firmware.Core.Falls
             if (!(Bias > -1e30f && Bias < 1e30f))
             {
                 return "Bias must be finite";
+            }
+
+            if (ColdWeights != null && ColdWeights.Length != FallFeatures.Count)
+            {
+                return "ColdWeights must have one entry per feature";
+            }
+
+            if (ColdPostureWeights != null && ColdPostureWeights.Length != PostureFeatures.Count)
+            {
+                return "ColdPostureWeights must have one entry per posture feature";
             }
 
             if (PostureMinimumAngleDegrees < 10 || PostureMinimumAngleDegrees > 170)

@@ -1,3 +1,4 @@
+// Size (~440 lines): the ring and the once-per-candidate scans that read it belong together; splitting them would expose the ring.
 using System;
 
 namespace Eldercare.Firmware.Core.Falls
@@ -290,6 +291,48 @@ namespace Eldercare.Firmware.Core.Falls
             _features[FallFeatures.ImpactAreaGSeconds] = (float)Math.Log(0.01 + impactArea);
             _features[FallFeatures.PreUprightCosine] = preUpright;
             _features[FallFeatures.PostUprightCosine] = postUpright;
+            _features[FallFeatures.RepetitionsLog] = (float)Math.Log(1.0 + CountRepetitions(Max(oldest, peak - _preSamples), now + 1, peak, peakG));
+        }
+
+        /// <summary>
+        /// Hits in [from, to) other than the impact (its +/- 0.3 s are skipped): |a| rising above
+        /// 1 g + 40 % of the impact's excess after it fell below 1 g + 15 % of it. Squared
+        /// magnitudes, no square root; at most ~190 samples once per candidate.
+        /// </summary>
+        private int CountRepetitions(long from, long to, long peak, float peakG)
+        {
+            float excess = peakG - 1f;
+            float high = 1f + (0.4f * excess);
+            float low = 1f + (0.15f * excess);
+            float highSquared = high * high;
+            float lowSquared = low * low;
+            int hits = 0;
+            bool armed = false;
+            for (long j = from; j < to; j++)
+            {
+                if (j >= peak - _impactHalfSamples && j <= peak + _impactHalfSamples)
+                {
+                    armed = false;
+                    continue;
+                }
+
+                int slot = (int)(j % _capacity);
+                float x = _x[slot] / MilliGPerG;
+                float y = _y[slot] / MilliGPerG;
+                float z = _z[slot] / MilliGPerG;
+                float squared = (x * x) + (y * y) + (z * z);
+                if (squared < lowSquared)
+                {
+                    armed = true;
+                }
+                else if (armed && squared > highSquared)
+                {
+                    hits++;
+                    armed = false;
+                }
+            }
+
+            return hits;
         }
 
         private float UprightCosine(float x, float y, float z)

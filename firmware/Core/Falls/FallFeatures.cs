@@ -49,12 +49,19 @@ namespace Eldercare.Firmware.Core.Falls
         /// <summary>The same |cos| after the impact: lying after a fall drives it toward 0.</summary>
         public const int PostUprightCosine = 11;
 
+        /// <summary>
+        /// ln(1 + number of other hits from 2 s before to 1.8 s after the peak, each at least 40 %
+        /// of the impact's excess over 1 g, separated by a dip): clapping, waving and hopping
+        /// repeat their hits, a fall hits once (issue 17, the watch's repetitive hand activities).
+        /// </summary>
+        public const int RepetitionsLog = 12;
+
         /// <summary>Number of features.</summary>
-        public const int Count = 12;
+        public const int Count = 13;
 
         private static readonly string[] s_names = new string[]
         {
-            "peak", "premin", "prevel", "prestd", "preratio", "poststd", "postvar", "postdev", "tilt", "area", "preup", "postup",
+            "peak", "premin", "prevel", "prestd", "preratio", "poststd", "postvar", "postdev", "tilt", "area", "preup", "postup", "repeat",
         };
 
         /// <summary>Short name of a feature, used in detection descriptions and tool output.</summary>

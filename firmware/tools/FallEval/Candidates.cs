@@ -69,5 +69,9 @@ public sealed class Candidates(Trial trial, List<float[]> features, List<long> p
         PostureStillActivity = source.PostureStillActivity,
         PostureWeights = (float[])source.PostureWeights.Clone(),
         PostureBias = source.PostureBias,
+        ColdWeights = source.ColdWeights is null ? null : (float[])source.ColdWeights.Clone(),
+        ColdBias = source.ColdBias,
+        ColdPostureWeights = source.ColdPostureWeights is null ? null : (float[])source.ColdPostureWeights.Clone(),
+        ColdPostureBias = source.ColdPostureBias,
     };
 }

@@ -15,16 +15,41 @@ public static class LogisticTrainer
 {
     public sealed record Model(float[] Weights, float Bias, double TrainSensitivity, double TrainSpecificity);
 
-    public static Model Fit(IReadOnlyList<Candidates> training, double l2 = 1.0, double specificityWeight = 1.0, int rounds = 3)
-        => Fit(training, c => c.Features, FallFeatures.Count, FallFeatures.PeakG, null, l2, specificityWeight, rounds);
+    public static Model Fit(IReadOnlyList<Candidates> training, double l2 = 1.0, double specificityWeight = 1.0, int rounds = 3, double alarmCostPerDay = 0)
+        => Fit(training, c => c.Features, FallFeatures.Count, FallFeatures.PeakG, null, l2, specificityWeight, rounds, alarmCostPerDay);
 
     /// <summary>
     /// The posture stage: fitted on the posture candidates; its threshold maximises the
     /// training trials' sensitivity + weight * specificity of "impact model fired OR posture
     /// score above the threshold" (<paramref name="impactFired"/>: the impact model's training decisions).
     /// </summary>
-    public static Model FitPosture(IReadOnlyList<Candidates> training, Func<Candidates, bool> impactFired, double l2 = 1.0, double specificityWeight = 1.0)
-        => Fit(training, c => c.PostureFeatures, PostureFeatures.Count, PostureFeatures.TransitionActivityLog, impactFired, l2, specificityWeight, 3);
+    public static Model FitPosture(IReadOnlyList<Candidates> training, Func<Candidates, bool> impactFired, double l2 = 1.0, double specificityWeight = 1.0, double alarmCostPerDay = 0)
+        => Fit(training, c => c.PostureFeatures, PostureFeatures.Count, PostureFeatures.TransitionActivityLog, impactFired, l2, specificityWeight, 3, alarmCostPerDay);
+
+    /// <summary>
+    /// Expected false alarms per day if this ADL trial fires: how often its activity happens in
+    /// a day (<see cref="DailyActivityTable"/>) divided by the training trials of that activity.
+    /// 0 for falls and for activities an older wearer does not do.
+    /// </summary>
+    public static Dictionary<Trial, double> DailyRates(IEnumerable<Trial> trials)
+    {
+        var adl = trials.Where(t => !t.IsFall).Distinct().ToList();
+        var table = DailyActivityTable.For(new HashSet<string>(adl.Select(t => t.Activity), StringComparer.Ordinal));
+        var rates = new Dictionary<Trial, double>();
+        foreach (var group in adl.GroupBy(t => t.Activity))
+        {
+            var row = table.FirstOrDefault(r => r.Activity == group.Key);
+            double perDay = row.Row is null ? 0 : row.Row.Minutes
+                ? row.PerDay * 60 / group.Average(t => (t.Length - t.Offset) / (double)t.SampleRateHertz)
+                : row.PerDay;
+            foreach (Trial t in group)
+            {
+                rates[t] = perDay / group.Count();
+            }
+        }
+
+        return rates;
+    }
 
     /// <summary>True when the model fires on at least one of the trial's candidates (refractory ignored).</summary>
     public static bool Fires(Model model, List<float[]> candidates)
@@ -47,8 +72,10 @@ public static class LogisticTrainer
     }
 
     private static Model Fit(IReadOnlyList<Candidates> training, Func<Candidates, List<float[]>> select, int d, int initialFeature,
-        Func<Candidates, bool>? alreadyFired, double l2, double specificityWeight, int rounds)
+        Func<Candidates, bool>? alreadyFired, double l2, double specificityWeight, int rounds, double alarmCostPerDay)
     {
+        Dictionary<Trial, double> daily = alarmCostPerDay > 0 ? DailyRates(training.Select(c => c.Trial)) : [];
+        double Daily(Trial t) => daily.TryGetValue(t, out double r) ? r : 0;
         var all = training.SelectMany(select).ToList();
         if (all.Count == 0)
         {
@@ -77,6 +104,14 @@ public static class LogisticTrainer
         }
 
         var negatives = training.Where(c => !c.Trial.IsFall).SelectMany(select).Select(Standardise).ToList();
+
+        // Negative weights: half uniform per candidate (per-trial specificity), half by how
+        // often the activity happens in a day (false alarms per day), when that cost is on.
+        var negativeTrials = training.Where(c => !c.Trial.IsFall).SelectMany(c => select(c).Select(_ => c)).ToList();
+        double dailyTotal = negativeTrials.Sum(c => Daily(c.Trial) / select(c).Count);
+        double[] negativeWeights = [.. negativeTrials.Select(c => dailyTotal > 0
+            ? 0.5 * ((0.5 / negativeTrials.Count) + (0.5 * Daily(c.Trial) / select(c).Count / dailyTotal))
+            : 0.5 / negativeTrials.Count)];
         var fallSets = training.Where(c => c.Trial.IsFall && select(c).Count > 0)
             .Select(c => select(c).Select(Standardise).ToList()).ToList();
         var falls = training.Where(c => c.Trial.IsFall && select(c).Count > 0).ToList();
@@ -89,24 +124,24 @@ public static class LogisticTrainer
         double[] w = new double[d + 1];
         for (int round = 0; round < rounds; round++)
         {
-            w = Newton(positives, negatives, l2);
+            w = Newton(positives, negatives, negativeWeights, l2);
             positives = fallSets.Select(set => set[IndexOfMax(set.Select(x => Dot(w, x)).ToList())]).ToList();
         }
 
-        w = Newton(positives, negatives, l2);
+        w = Newton(positives, negatives, negativeWeights, l2);
 
         // Trial scores on the training trials, then the threshold.
         var scored = training.Select(c => (c.Trial.IsFall, Score: select(c).Count == 0
             ? double.NegativeInfinity
-            : select(c).Max(f => Dot(w, Standardise(f))))).ToList();
+            : select(c).Max(f => Dot(w, Standardise(f))), Daily: Daily(c.Trial))).ToList();
         double highest = scored.Where(s => !double.IsNegativeInfinity(s.Score)).Select(s => s.Score).DefaultIfEmpty(0).Max();
         if (alreadyFired is not null)
         {
             // Trials the impact stage already detects count as fired at every threshold.
-            scored = [.. training.Select((c, i) => (scored[i].IsFall, alreadyFired(c) ? highest + 1e6 : scored[i].Score))];
+            scored = [.. training.Select((c, i) => (scored[i].IsFall, alreadyFired(c) ? highest + 1e6 : scored[i].Score, scored[i].Daily))];
         }
 
-        (double threshold, double sens, double spec) = ChooseThreshold(scored, specificityWeight);
+        (double threshold, double sens, double spec) = ChooseThreshold(scored, specificityWeight, alarmCostPerDay);
         if (threshold > highest)
         {
             threshold = highest + 1; // the posture stage adds nothing on the training trials: never fires on them
@@ -125,8 +160,9 @@ public static class LogisticTrainer
     }
 
     private static (double Threshold, double Sensitivity, double Specificity) ChooseThreshold(
-        List<(bool IsFall, double Score)> scored, double specificityWeight)
+        List<(bool IsFall, double Score, double Daily)> scored, double specificityWeight, double alarmCostPerDay)
     {
+        // Objective: sensitivity + weight * specificity - cost * (expected false alarms per day).
         int falls = scored.Count(s => s.IsFall);
         int adls = scored.Count - falls;
         var ordered = scored.Where(s => !double.IsNegativeInfinity(s.Score)).OrderByDescending(s => s.Score).ToList();
@@ -136,6 +172,7 @@ public static class LogisticTrainer
         double bestSpec = 1;
         int tp = 0;
         int fp = 0;
+        double perDay = 0;
         for (int i = 0; i < ordered.Count; i++)
         {
             if (ordered[i].IsFall)
@@ -145,6 +182,7 @@ public static class LogisticTrainer
             else
             {
                 fp++;
+                perDay += ordered[i].Daily;
             }
 
             if (i + 1 < ordered.Count && ordered[i + 1].Score == ordered[i].Score)
@@ -154,7 +192,7 @@ public static class LogisticTrainer
 
             double sens = falls == 0 ? 1 : tp / (double)falls;
             double spec = adls == 0 ? 1 : 1 - (fp / (double)adls);
-            double objective = sens + (specificityWeight * spec);
+            double objective = sens + (specificityWeight * spec) - (alarmCostPerDay * perDay);
             if (objective > best)
             {
                 best = objective;
@@ -168,11 +206,11 @@ public static class LogisticTrainer
         return (bestThreshold, bestSens, bestSpec);
     }
 
-    private static double[] Newton(List<double[]> positives, List<double[]> negatives, double l2)
+    private static double[] Newton(List<double[]> positives, List<double[]> negatives, double[] negativeWeights, double l2)
     {
         int n = positives[0].Length;
         double positiveWeight = 0.5 / positives.Count;
-        double negativeWeight = 0.5 / negatives.Count;
+
         double lambda = l2 / (positives.Count + negatives.Count);
         var w = new double[n];
         for (int iteration = 0; iteration < 50; iteration++)
@@ -199,9 +237,9 @@ public static class LogisticTrainer
                 Accumulate(x, 1, positiveWeight);
             }
 
-            foreach (var x in negatives)
+            for (int k = 0; k < negatives.Count; k++)
             {
-                Accumulate(x, 0, negativeWeight);
+                Accumulate(negatives[k], 0, negativeWeights[k]);
             }
 
             for (int a = 0; a < n; a++)

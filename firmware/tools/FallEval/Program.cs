@@ -1,3 +1,4 @@
+// Size (~445 lines): the command line and its three modes (evaluate, --fit, --cv with the nested posture choice, cold weights and day of wear) share their option plumbing; the day-of-wear and training parts live in their own files.
 using System.CommandLine;
 using System.Globalization;
 using Eldercare.Firmware.Core.Falls;
@@ -33,11 +34,14 @@ public static class Program
         var calibrate = new Option<bool?>("--self-calibrate") { Description = "Override the profile's self-calibrating upright axis, true/false (exploration)" };
         var postureAngle = new Option<int?>("--posture-angle") { Description = "Override the posture trigger's minimum angle in degrees (exploration)" };
         var postureStill = new Option<float?>("--posture-still") { Description = "Override the posture trigger's stillness limit (exploration)" };
-        var warmup = new Option<string?>("--warmup") { Description = "Put this many seconds of the same subject's walking (ACTIVITY:SECONDS, e.g. Walking:10 or D01:10) before every trial; only the trial is scored" };
+        var warmup = new Option<string?>("--warmup") { Description = "Put this many seconds of the same subject's walking (ACTIVITY:SECONDS, e.g. Walking:10 or D01:10) before every trial; only the trial is scored. Default: the placement's (waist D01:10, neck Walking:10, wrist none); 'none' = cold trials" };
+        var alarmCost = new Option<double?>("--alarm-cost") { Description = "Cost of one expected false alarm per day of wear when weights and threshold are chosen on training trials (default: the placement's sensitivity slack / false-alarm target; 0 = per-trial sensitivity + specificity only)" };
+        var days = new Option<int>("--days") { Description = "Day-of-wear days streamed per held-out subject (0 = off)", DefaultValueFactory = _ => 10 };
+        var daySeed = new Option<int>("--day-seed") { Description = "Seed of the day-of-wear plans (order, draws, gaps)", DefaultValueFactory = _ => 1 };
         var nested = new Option<bool>("--nested") { Description = "With --cv: pick the posture trigger's angle and stillness inside each training fold (inner leave-subjects-out CV)" };
         var root = new RootCommand("Evaluates the firmware fall detector on recorded trials, streaming them sample by sample.")
         {
-            dataDirectory, placement, folds, fit, subjects, list, specificityWeight, impact, upright, rotate, posture, calibrate, postureAngle, postureStill, nested, warmup,
+            dataDirectory, placement, folds, fit, subjects, list, specificityWeight, impact, upright, rotate, posture, calibrate, postureAngle, postureStill, nested, warmup, days, daySeed, alarmCost,
         };
         root.SetAction(parse =>
         {
@@ -59,8 +63,11 @@ public static class Program
                     trials = Rotation.Apply(trials, m);
                 }
 
-                if (parse.GetValue(warmup) is { } warm)
+                s_coldTrials = null;
+                string warm = parse.GetValue(warmup) ?? DefaultWarmup(parse.GetValue(placement)!);
+                if (warm != "none")
                 {
+                    s_coldTrials = trials;
                     trials = AddWarmup(output, trials, warm);
                 }
 
@@ -85,13 +92,14 @@ public static class Program
                     profile.PostureStillActivity = still;
                 }
 
+                s_alarmCostPerDay = parse.GetValue(alarmCost) ?? DefaultAlarmCost(parse.GetValue(placement)!);
                 string? reason = profile.Validate();
                 if (reason is not null)
                 {
                     throw new DataFormatException("options: " + reason);
                 }
 
-                return Execute(output, trials, profile, parse.GetValue(placement)!, parse.GetValue(impact), parse.GetValue(upright), parse.GetValue(folds), parse.GetValue(fit), parse.GetValue(list), parse.GetValue(specificityWeight), parse.GetValue(nested));
+                return Execute(output, trials, profile, parse.GetValue(placement)!, parse.GetValue(impact), parse.GetValue(upright), parse.GetValue(folds), parse.GetValue(fit), parse.GetValue(list), parse.GetValue(specificityWeight), parse.GetValue(nested), (parse.GetValue(days), parse.GetValue(daySeed)));
             }
             catch (DataFormatException ex)
             {
@@ -102,7 +110,7 @@ public static class Program
         return root.Parse(args).Invoke(new InvocationConfiguration { Output = output, Error = error });
     }
 
-    private static int Execute(TextWriter output, List<Trial> trials, FallDetectorOptions profile, string placement, float? impactG, int? uprightAxis, int folds, bool fit, bool list, double specificityWeight, bool nested)
+    private static int Execute(TextWriter output, List<Trial> trials, FallDetectorOptions profile, string placement, float? impactG, int? uprightAxis, int folds, bool fit, bool list, double specificityWeight, bool nested, (int PerSubject, int Seed) days)
     {
         if (uprightAxis is { } axis)
         {
@@ -117,10 +125,18 @@ public static class Program
         var c = CultureInfo.InvariantCulture;
         output.WriteLine(string.Create(c, $"placement={placement} trials={trials.Count} subjects={trials.Select(t => t.Subject).Distinct().Count()} impact>={profile.ImpactThresholdG:F2}g post={profile.PostWindowStartMilliseconds}..{profile.PostWindowEndMilliseconds}ms upright={(profile.UprightAxis >= 0 ? "axis " + profile.UprightAxis : profile.SelfCalibratingUpright ? "self-calibrated" : "none")} posture={(profile.PostureTrigger ? string.Create(c, $"on >={profile.PostureMinimumAngleDegrees}deg still<={profile.PostureStillActivity:F2}") : "off")}"));
         TrialResult[] results;
+        var dayResults = new List<DayOfWearReport.DayResult>();
         if (folds > 0)
         {
-            results = CrossValidate(output, trials, profile, folds, specificityWeight, nested);
+            s_coldResults.Clear();
+            s_fallsInDays.Clear();
+            results = CrossValidate(output, trials, profile, folds, specificityWeight, nested, dayResults, days);
             Report.Print(output, $"leave-subjects-out cross-validation, {folds} folds (held-out subjects only)", results, list);
+            if (s_coldResults.Count > 0)
+            {
+                Report.Summary cold = Report.Summarise(s_coldResults);
+                output.WriteLine(string.Create(c, $"cold device (same held-out trials without the walk in front; cold weights): sensitivity={cold.Sensitivity:F4} specificity={cold.Specificity:F4} trials={cold.Trials}; missed {string.Join(' ', s_coldResults.Where(r => r.Trial.IsFall && !r.Fired).GroupBy(r => r.Trial.Activity).OrderBy(g => g.Key, StringComparer.Ordinal).Select(g => g.Key + "=" + g.Count()))}"));
+            }
         }
         else if (fit)
         {
@@ -129,10 +145,16 @@ public static class Program
                 // The posture gate chosen the way --cv --nested does, by a 5-fold leave-subjects-out CV on these trials.
                 var none = trials.Select(t => t.Subject).Distinct().ToDictionary(s => s, _ => 0, StringComparer.Ordinal);
                 profile = ChoosePostureGate(trials, profile, Math.Min(5, none.Count), specificityWeight, o => Candidates.Extract(trials, o), none, -1);
-                output.WriteLine(string.Create(c, $"inner CV chose posture >={profile.PostureMinimumAngleDegrees}deg still<={profile.PostureStillActivity:F2}"));
+                output.WriteLine(string.Create(c, $"inner CV chose posture >={profile.PostureMinimumAngleDegrees}deg still<={profile.PostureStillActivity:F2} self-calibrate={profile.SelfCalibratingUpright}"));
             }
 
             var fitted = FitAll(Candidates.Extract(trials, profile), profile, specificityWeight, out string summary);
+            if (LearnsAxis(profile) && s_coldTrials is not null)
+            {
+                AddCold(fitted, FitAll(Candidates.Extract(s_coldTrials, profile), profile, specificityWeight, out string coldSummary));
+                summary += "; cold weights: " + coldSummary;
+            }
+
             output.WriteLine(string.Create(c, $"fitted on all {trials.Count} trials; training trial score {summary} (optimistic: seen data)"));
             output.WriteLine("constants for firmware/Core/Falls/FallPlacementProfiles.cs:");
             output.WriteLine("options.Weights = new float[] { " + string.Join(", ", fitted.Weights.Select(w => w.ToString("R", c) + "f")) + " };");
@@ -143,16 +165,48 @@ public static class Program
                 output.WriteLine("options.PostureBias = " + fitted.PostureBias.ToString("R", c) + "f;");
             }
 
+            if (fitted.ColdWeights is not null)
+            {
+                output.WriteLine("options.ColdWeights = new float[] { " + string.Join(", ", fitted.ColdWeights.Select(w => w.ToString("R", c) + "f")) + " };");
+                output.WriteLine("options.ColdBias = " + fitted.ColdBias.ToString("R", c) + "f;");
+            }
+
+            if (fitted.ColdPostureWeights is not null)
+            {
+                output.WriteLine("options.ColdPostureWeights = new float[] { " + string.Join(", ", fitted.ColdPostureWeights.Select(w => w.ToString("R", c) + "f")) + " };");
+                output.WriteLine("options.ColdPostureBias = " + fitted.ColdPostureBias.ToString("R", c) + "f;");
+            }
+
             results = Evaluator.Run(trials, _ => Candidates.Copy(fitted));
             Report.Print(output, "fitted model on its own training data (optimistic)", results, list);
+            if (days.PerSubject > 0)
+            {
+                dayResults.AddRange(DayOfWearReport.Run(trials, fitted, days.PerSubject, days.Seed, 0));
+            }
         }
         else
         {
             results = Evaluator.Run(trials, _ => Candidates.Copy(profile));
             Report.Print(output, "committed profile " + placement, results, list);
+            if (days.PerSubject > 0)
+            {
+                dayResults.AddRange(DayOfWearReport.Run(trials, profile, days.PerSubject, days.Seed, 0));
+            }
         }
 
-        output.WriteLine(Report.LastLine(Report.Summarise(results)));
+        string perDay = string.Empty;
+        if (dayResults.Count > 0)
+        {
+            DayOfWearReport.Print(output, dayResults, results);
+            DayOfWearReport.PrintFalls(output, s_fallsInDays, list);
+            perDay = string.Create(c, $" false_alarms_per_day={DayOfWearReport.PerDay(dayResults):F3}");
+        }
+
+        Report.Summary all = Report.Summarise(results);
+        TrialResult[] elderly = [.. results.Where(r => r.Trial.AgeGroup == "elderly")];
+        var elderlyDays = dayResults.Where(d => d.Plan.AgeGroup == "elderly").ToList();
+        output.WriteLine(string.Create(c, $"summary: sensitivity={all.Sensitivity:F4} specificity={all.Specificity:F4} elderly_adl_specificity={(elderly.Any(r => !r.Trial.IsFall) ? Report.Summarise([.. elderly.Where(r => !r.Trial.IsFall)]).Specificity.ToString("F4", c) : "-")} median_latency={all.MedianLatencySeconds:F2}s false_alarms_per_day={(dayResults.Count > 0 ? DayOfWearReport.PerDay(dayResults).ToString("F3", c) : "-")} elderly_false_alarms_per_day={(elderlyDays.Count > 0 ? DayOfWearReport.PerDay(elderlyDays).ToString("F3", c) : "-")}"));
+        output.WriteLine(Report.LastLine(all) + perDay);
         return 0;
     }
 
@@ -160,19 +214,21 @@ public static class Program
     /// Subjects are dealt to folds round robin, elderly first, so elderly subjects (and the
     /// few who fell) spread over the folds. Each fold's model sees only the other folds.
     /// </summary>
-    public static TrialResult[] CrossValidate(TextWriter output, List<Trial> trials, FallDetectorOptions profile, int folds, double specificityWeight, bool nested = false)
+    public static TrialResult[] CrossValidate(TextWriter output, List<Trial> trials, FallDetectorOptions profile, int folds, double specificityWeight, bool nested = false,
+        List<DayOfWearReport.DayResult>? dayResults = null, (int PerSubject, int Seed) days = default)
     {
         Dictionary<string, int> foldOf = AssignFolds(trials, folds, out List<string> subjects);
         var c = CultureInfo.InvariantCulture;
-        var cache = new Dictionary<(int, float), Candidates[]>();
-        Candidates[] CandidatesFor(FallDetectorOptions o)
+        var cache = new Dictionary<(int, float, bool, bool), Candidates[]>();
+        Candidates[] CandidatesFor(FallDetectorOptions o) => CandidatesOf(o, false);
+        Candidates[] CandidatesOf(FallDetectorOptions o, bool cold)
         {
-            var key = (o.PostureMinimumAngleDegrees, o.PostureStillActivity);
+            var key = (o.PostureMinimumAngleDegrees, o.PostureStillActivity, o.SelfCalibratingUpright, cold);
             lock (cache)
             {
                 if (!cache.TryGetValue(key, out Candidates[]? found))
                 {
-                    found = Candidates.Extract(trials, o);
+                    found = Candidates.Extract(cold ? s_coldTrials! : trials, o);
                     cache[key] = found;
                 }
 
@@ -190,16 +246,30 @@ public static class Program
             if (nested && profile.PostureTrigger)
             {
                 chosen = ChoosePostureGate(trainingTrials, profile, folds - 1, specificityWeight, CandidatesFor, foldOf, fold);
-                choice = string.Create(c, $" [inner CV chose posture >={chosen.PostureMinimumAngleDegrees}deg still<={chosen.PostureStillActivity:F2}]");
+                choice = string.Create(c, $" [inner CV chose posture >={chosen.PostureMinimumAngleDegrees}deg still<={chosen.PostureStillActivity:F2} self-calibrate={chosen.SelfCalibratingUpright}]");
             }
 
             var training = CandidatesFor(chosen).Where(x => foldOf[x.Trial.Subject] != fold).ToList();
             var options = FitAll(training, chosen, specificityWeight, out string summary);
+            if (LearnsAxis(chosen) && s_coldTrials is not null)
+            {
+                // Cold weights: fitted on the same training subjects' trials without the walk in front.
+                AddCold(options, FitAll(CandidatesOf(chosen, true).Where(x => foldOf[x.Trial.Subject] != fold).ToList(), chosen, specificityWeight, out _));
+                s_coldResults.AddRange(Evaluator.Run(s_coldTrials.Where(t => foldOf[t.Subject] == fold).ToList(), _ => Candidates.Copy(options)));
+            }
+
             TrialResult[] foldResults = Evaluator.Run(test, _ => Candidates.Copy(options));
             Report.Summary s = Report.Summarise(foldResults);
             string held = string.Join(',', subjects.Where(x => foldOf[x] == fold));
             output.WriteLine(string.Create(c, $"fold {fold + 1}/{folds} held out {held}: train {summary} | test sens={s.Sensitivity:F3} spec={s.Specificity:F3} trials={s.Trials}{choice}"));
             results.AddRange(foldResults);
+            if (dayResults is not null && days.PerSubject > 0)
+            {
+                var foldDays = DayOfWearReport.Run(test, options, days.PerSubject, days.Seed, fold);
+                dayResults.AddRange(foldDays);
+                s_fallsInDays.AddRange(DayOfWearReport.RunFalls(test, options, days.PerSubject, days.Seed));
+                output.WriteLine(string.Create(c, $"fold {fold + 1}/{folds} day of wear: {foldDays.Count} days of {held}: false_alarms_per_day={DayOfWearReport.PerDay(foldDays):F3}"));
+            }
         }
 
         return [.. results];
@@ -253,11 +323,12 @@ public static class Program
         Dictionary<string, int> inner = AssignFolds(training, innerFolds, out _);
         FallDetectorOptions best = profile;
         double bestObjective = double.NegativeInfinity;
-        foreach (var (angle, still) in s_postureGrid)
+        foreach (var (angle, still, calibrate) in s_postureGrid.SelectMany(g => new[] { (g.Angle, g.Still, false), (g.Angle, g.Still, true) }))
         {
             var o = Candidates.Copy(profile);
             o.PostureMinimumAngleDegrees = angle;
             o.PostureStillActivity = still;
+            o.SelfCalibratingUpright = calibrate;
             Candidates[] all = candidatesFor(o).Where(x => outerFoldOf[x.Trial.Subject] != outerFold).ToArray();
             var results = new List<TrialResult>();
             for (int f = 0; f < innerFolds; f++)
@@ -267,7 +338,9 @@ public static class Program
             }
 
             Report.Summary s = Report.Summarise(results);
-            double objective = s.Sensitivity + (specificityWeight * s.Specificity);
+            var daily = LogisticTrainer.DailyRates(results.Select(r => r.Trial));
+            double perDay = results.Where(r => !r.Trial.IsFall && r.Fired).Sum(r => daily.TryGetValue(r.Trial, out double d) ? d : 0);
+            double objective = s.Sensitivity + (specificityWeight * s.Specificity) - (s_alarmCostPerDay * perDay);
             if (objective > bestObjective + 1e-12)
             {
                 bestObjective = objective;
@@ -297,17 +370,72 @@ public static class Program
         return subjects.Select((s, i) => (s, i % folds)).ToDictionary(p => p.s, p => p.Item2, StringComparer.Ordinal);
     }
 
+    /// <summary>
+    /// A worn device has seen its wearer walk before any event, so the self-calibrated body axis
+    /// is known; 15 s trials start cold. Trials of the placements that learn the axis (waist,
+    /// neck) therefore get 10 s of the same subject's walking in front by default, in training
+    /// and in scoring (only the trial's own candidates count). The watch uses a fixed axis.
+    /// </summary>
+    public static string DefaultWarmup(string placement) => placement switch
+    {
+        "waist" => "D01:10",
+        "neck" => "Walking:10",
+        _ => "none",
+    };
+
+    /// <summary>The trials before the walking warm-up (null without one): the cold weights are fitted and scored on them.</summary>
+    private static List<Trial>? s_coldTrials;
+
+    /// <summary>Held-out falls streamed inside their subject's day in the last cross-validation.</summary>
+    private static readonly List<DayOfWearReport.FallInDay> s_fallsInDays = [];
+
+    /// <summary>Held-out cold trials scored in the last cross-validation (a device that has not seen its wearer walk).</summary>
+    private static readonly List<TrialResult> s_coldResults = [];
+
+    private static bool LearnsAxis(FallDetectorOptions o) => o.SelfCalibratingUpright && o.UprightAxis < 0;
+
+    private static void AddCold(FallDetectorOptions warm, FallDetectorOptions cold)
+    {
+        warm.ColdWeights = (float[])cold.Weights.Clone();
+        warm.ColdBias = cold.Bias;
+        if (cold.PostureTrigger)
+        {
+            warm.ColdPostureWeights = (float[])cold.PostureWeights.Clone();
+            warm.ColdPostureBias = cold.PostureBias;
+        }
+    }
+
+    /// <summary>Cost of one expected false alarm per day in the training objective (set from --alarm-cost).</summary>
+    private static double s_alarmCostPerDay;
+
+    /// <summary>
+    /// The issue's targets fix the exchange rate a priori: a placement's allowed false alarms per
+    /// day cost as much as its allowed missed-fall share (waist (1 - 0.99) / 0.1, neck
+    /// (1 - 0.98) / 0.2, wrist (1 - 0.95) / 0.3). Not tuned on any score.
+    /// </summary>
+    public static double DefaultAlarmCost(string placement) => placement switch
+    {
+        "waist" => 0.01 / 0.1,
+        "neck" => 0.02 / 0.2,
+        _ => 0.05 / 0.3,
+    };
+
     /// <summary>Fits the impact stage and, when the profile has it, the posture stage on the given training candidates.</summary>
     private static FallDetectorOptions FitAll(IReadOnlyList<Candidates> training, FallDetectorOptions profile, double specificityWeight, out string summary)
     {
-        var model = LogisticTrainer.Fit(training, specificityWeight: specificityWeight);
+        var model = LogisticTrainer.Fit(training, specificityWeight: specificityWeight, alarmCostPerDay: s_alarmCostPerDay);
         var options = Candidates.Copy(profile);
         options.Weights = (float[])model.Weights.Clone();
         options.Bias = model.Bias;
+
+        // The committed profile's cold weights were fitted on all trials: never let them reach a
+        // fold (AddCold puts the fold's own in when the profile learns its axis).
+        options.ColdWeights = null;
+        options.ColdPostureWeights = null;
         summary = string.Create(CultureInfo.InvariantCulture, $"sens={model.TrainSensitivity:F3} spec={model.TrainSpecificity:F3}");
         if (profile.PostureTrigger)
         {
-            var posture = LogisticTrainer.FitPosture(training, c => LogisticTrainer.Fires(model, c.Features), specificityWeight: specificityWeight);
+            var posture = LogisticTrainer.FitPosture(training, c => LogisticTrainer.Fires(model, c.Features), specificityWeight: specificityWeight, alarmCostPerDay: s_alarmCostPerDay);
             options.PostureWeights = (float[])posture.Weights.Clone();
             options.PostureBias = posture.Bias;
             summary += string.Create(CultureInfo.InvariantCulture, $" (+posture: sens={posture.TrainSensitivity:F3} spec={posture.TrainSpecificity:F3})");

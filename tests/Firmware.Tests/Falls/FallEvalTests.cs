@@ -11,7 +11,7 @@ public sealed partial class FallEvalTests
 
     public TestContext TestContext { get; set; } = null!;
 
-    [GeneratedRegex(@"^sensitivity=(\d\.\d{4}) specificity=(\d\.\d{4}) trials=(\d+)$")]
+    [GeneratedRegex(@"^sensitivity=(\d\.\d{4}) specificity=(\d\.\d{4}) trials=(\d+) false_alarms_per_day=(\d+\.\d{3})$")]
     private static partial Regex LastLinePattern();
 
     private static (int ExitCode, string Output, string Error) Run(params string[] args)
@@ -142,7 +142,7 @@ public sealed partial class FallEvalTests
         var (exit, output, _) = Run(dir);
 
         Assert.AreEqual(0, exit);
-        Assert.AreEqual("sensitivity=1.0000 specificity=1.0000 trials=1", output.TrimEnd().Split('\n')[^1]);
+        Assert.AreEqual("sensitivity=1.0000 specificity=1.0000 trials=1 false_alarms_per_day=0.000", output.TrimEnd().Split('\n')[^1]);
     }
 
     [TestMethod]
