@@ -107,6 +107,10 @@ public sealed class ConsoleSystem : IAsyncDisposable
         return NewPendant(id, heartbeatSeconds);
     }
 
+    /// <summary>Registers a device without starting a virtual one (a test drives it as a bare MQTT client); its secret is "secret-" + id.</summary>
+    public void RegisterDevice(string id, string kind) =>
+        DeviceRegistryFile.Upsert(RegistryPath, [SecretHasher.CreateRecord(id, "secret-" + id, kind, iterations: 1000)]);
+
     /// <summary>Powers a pendant on again after <see cref="VirtualPendant.PowerCut"/>: a new boot from the same flash.</summary>
     public VirtualPendant PowerOn(string id, int heartbeatSeconds = 60)
     {

@@ -105,6 +105,12 @@ public sealed partial class SecurityTests
             Assert.AreEqual(HttpStatusCode.Forbidden, admin.StatusCode, "an operator is not an admin");
         }
 
+        system.AddUser("op1", ConsoleUsers.Operator);
+        using (var afterReset = await client.GetAsync("/api/snapshot"))
+        {
+            Assert.AreEqual(HttpStatusCode.Unauthorized, afterReset.StatusCode, "a password reset (console add-user) ends the sessions signed in before");
+        }
+
         using var other = new HttpClient { Timeout = TimeSpan.FromSeconds(10) };
         using (var consoleOnHttpPort = await other.GetAsync($"http://127.0.0.1:{system.HttpPort}/login"))
         {
@@ -138,6 +144,20 @@ public sealed partial class SecurityTests
         }
 
         CollectionAssert.AreEqual(Enumerable.Repeat(HttpStatusCode.Unauthorized, 5).Append(HttpStatusCode.TooManyRequests).ToList(), statuses);
+    }
+
+    [TestMethod]
+    [Timeout(120_000, CooperativeCancellation = true)]
+    public async Task OpenDesk_PasswordReset_PageEndsOnTheLoginForm()
+    {
+        await using var system = await StartAsync();
+        var page = await system.NewPageAsync();
+        await system.LoginAsync(page, "op1");
+
+        system.AddUser("op1", ConsoleUsers.Operator);
+
+        await page.WaitForURLAsync(url => url.Contains("/login", StringComparison.Ordinal), new PageWaitForURLOptions { Timeout = 40_000 });
+        Assert.AreEqual(1, await page.Locator("#signin").CountAsync(), "the live stream ended with the session, the page went to the login form");
     }
 
     [TestMethod]

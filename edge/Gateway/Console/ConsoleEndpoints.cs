@@ -37,8 +37,8 @@ public static class ConsoleEndpoints
             Page(ConsolePages.Desk(Language(context), context.User.Identity!.Name!, Role(context.User), antiforgery.GetAndStoreTokens(context).RequestToken!, options)))
             .RequireAuthorization();
         desk.MapGet("/api/snapshot", (DeskSnapshots snapshots) => Results.Text(snapshots.Json(), "application/json")).RequireAuthorization();
-        desk.MapGet("/api/stream", (DeskSnapshots snapshots, AlarmBook book, TimeProvider time, CancellationToken cancellationToken) =>
-            TypedResults.ServerSentEvents(Stream(snapshots, book.Changes, time, cancellationToken))).RequireAuthorization();
+        desk.MapGet("/api/stream", (HttpContext context, DeskSnapshots snapshots, AlarmBook book, ConsoleUsers users, TimeProvider time, CancellationToken cancellationToken) =>
+            TypedResults.ServerSentEvents(Stream(context.User, users, snapshots, book.Changes, time, cancellationToken))).RequireAuthorization();
         desk.MapPost("/api/alarms/{id}/take", TakeAsync).RequireAuthorization().AddEndpointFilter<CsrfFilter>();
         desk.MapPost("/api/alarms/{id}/note", (string id, [FromForm] string? text, HttpContext context, AlarmBook book, TimeProvider time) =>
             Answer(book.Note(id, context.User.Identity!.Name!, text ?? string.Empty, Now(time)))).RequireAuthorization().AddEndpointFilter<CsrfFilter>();
@@ -73,7 +73,7 @@ public static class ConsoleEndpoints
         var result = users.Login(name?.Trim().ToLowerInvariant(), password, Now(time));
         if (result.Outcome == LoginOutcome.Ok)
         {
-            await context.SignInAsync(CookieAuthenticationDefaults.AuthenticationScheme, ConsoleSetup.Principal(name!.Trim().ToLowerInvariant(), result.Role!)).ConfigureAwait(false);
+            await context.SignInAsync(CookieAuthenticationDefaults.AuthenticationScheme, ConsoleSetup.Principal(name!.Trim().ToLowerInvariant(), result.Role!, result.Stamp!)).ConfigureAwait(false);
             return Results.Redirect("/");
         }
 
@@ -115,10 +115,20 @@ public static class ConsoleEndpoints
         _ => Results.Json(new { ok = false, reason = result.Reason }, Json, statusCode: StatusCodes.Status400BadRequest),
     };
 
-    private static async IAsyncEnumerable<string> Stream(DeskSnapshots snapshots, DeskChanges changes, TimeProvider time, [EnumeratorCancellation] CancellationToken cancellationToken)
+    private static async IAsyncEnumerable<string> Stream(ClaimsPrincipal user, ConsoleUsers users, DeskSnapshots snapshots, DeskChanges changes, TimeProvider time, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
+        var name = user.Identity!.Name!;
+        var role = Role(user);
+        var stamp = user.FindFirstValue(ConsoleSetup.StampClaim) ?? string.Empty;
         while (!cancellationToken.IsCancellationRequested)
         {
+            // A long-lived stream outlives its sign-in: it ends when the session would no longer be let in (a new
+            // password, role or a lock), and the page then finds the login form.
+            if (!users.IsCurrent(name, role, stamp, Now(time)))
+            {
+                yield break;
+            }
+
             // A snapshot at each change, and one every 15 s anyway (keeps proxies from closing an idle stream). The
             // version is read before the snapshot: a change while it is built makes the next wait return at once.
             var seen = changes.Version;

@@ -93,6 +93,12 @@ public static class ConsoleSchema
           appended INTEGER NOT NULL DEFAULT 0);
         CREATE INDEX upstream_waiting ON upstream(id) WHERE appended = 0;
         """,
+
+        // 3: a stamp per user, new at every password or role change: sessions signed in before it end.
+        """
+        ALTER TABLE users ADD COLUMN stamp TEXT NOT NULL DEFAULT '';
+        UPDATE users SET stamp = lower(hex(randomblob(16)));
+        """,
     ];
 
     /// <summary>The version this gateway writes.</summary>

@@ -6,6 +6,7 @@ using Eldercare.Edge.Gateway.Health;
 using Eldercare.Edge.Gateway.Hosting;
 using Eldercare.Edge.Gateway.Metrics;
 using Eldercare.Edge.Gateway.Store;
+using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.DataProtection;
@@ -110,6 +111,19 @@ public static class ConsoleSetup
             cookie.SlidingExpiration = true;
             cookie.LoginPath = "/login";
             cookie.Events.OnRedirectToLogin = context => Deny(context, StatusCodes.Status401Unauthorized);
+            // A session ends when its user is locked, gets a new password or role (a new stamp): checked at every request.
+            cookie.Events.OnValidatePrincipal = async context =>
+            {
+                var principal = context.Principal;
+                var users = context.HttpContext.RequestServices.GetRequiredService<ConsoleUsers>();
+                var now = context.HttpContext.RequestServices.GetRequiredService<TimeProvider>().GetUtcNow().ToUnixTimeMilliseconds();
+                if (principal?.Identity?.Name is not { } name || principal.FindFirstValue(ClaimTypes.Role) is not { } role
+                    || principal.FindFirstValue(StampClaim) is not { } stamp || !users.IsCurrent(name, role, stamp, now))
+                {
+                    context.RejectPrincipal();
+                    await context.HttpContext.SignOutAsync(CookieAuthenticationDefaults.AuthenticationScheme).ConfigureAwait(false);
+                }
+            };
             // Signed in but not allowed (an operator on the admin page): a plain 403, not the login form again.
             cookie.Events.OnRedirectToAccessDenied = context =>
             {
@@ -192,8 +206,10 @@ public static class ConsoleSetup
         ConsoleAdminEndpoints.Map(desk);
     }
 
-    public static ClaimsPrincipal Principal(string name, string role) =>
-        new(new ClaimsIdentity([new Claim(ClaimTypes.Name, name), new Claim(ClaimTypes.Role, role)], CookieAuthenticationDefaults.AuthenticationScheme));
+    public const string StampClaim = "console-stamp";
+
+    public static ClaimsPrincipal Principal(string name, string role, string stamp) =>
+        new(new ClaimsIdentity([new Claim(ClaimTypes.Name, name), new Claim(ClaimTypes.Role, role), new Claim(StampClaim, stamp)], CookieAuthenticationDefaults.AuthenticationScheme));
 
     private static Task Deny(Microsoft.AspNetCore.Authentication.RedirectContext<CookieAuthenticationOptions> context, int status)
     {

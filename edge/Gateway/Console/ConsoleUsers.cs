@@ -63,9 +63,9 @@ public sealed partial class ConsoleUsers
         _database.Write((c, t) =>
         {
             Sql.Execute(c, t, """
-                INSERT INTO users(name, role, hash, created) VALUES($n, $r, $h, $now)
-                ON CONFLICT(name) DO UPDATE SET role = $r, hash = $h, failures = 0, locked_until = 0
-                """, ("$n", name), ("$r", role), ("$h", hash), ("$now", now));
+                INSERT INTO users(name, role, hash, created, stamp) VALUES($n, $r, $h, $now, $stamp)
+                ON CONFLICT(name) DO UPDATE SET role = $r, hash = $h, failures = 0, locked_until = 0, stamp = $stamp
+                """, ("$n", name), ("$r", role), ("$h", hash), ("$now", now), ("$stamp", Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(16))));
             AuditTrail.Record(c, t, now, by, "user_set", name, role);
             return 0;
         });
@@ -80,22 +80,22 @@ public sealed partial class ConsoleUsers
         password ??= string.Empty;
         return _database.Write((c, t) =>
         {
-            var row = Sql.Query(c, t, "SELECT role, hash, failures, locked_until FROM users WHERE name = $n",
-                r => (Role: r.GetString(0), Hash: r.GetString(1), Failures: r.GetInt32(2), LockedUntil: r.GetInt64(3)), ("$n", name));
+            var row = Sql.Query(c, t, "SELECT role, hash, failures, locked_until, stamp FROM users WHERE name = $n",
+                r => (Role: r.GetString(0), Hash: r.GetString(1), Failures: r.GetInt32(2), LockedUntil: r.GetInt64(3), Stamp: r.GetString(4)), ("$n", name));
             var subject = NamePattern().IsMatch(name) ? name : "(invalid name)";
             if (row.Count == 0)
             {
                 // Same work as a wrong password, so timing does not tell which names exist.
                 Hasher.VerifyHashedPassword(new ConsoleUser(name, Operator), DummyHash.Value, password);
                 AuditTrail.Record(c, t, now, subject, "login_refused", subject, "unknown");
-                return new LoginResult(LoginOutcome.Refused, null);
+                return new LoginResult(LoginOutcome.Refused, null, null);
             }
 
             var user = row[0];
             if (user.LockedUntil > now)
             {
                 AuditTrail.Record(c, t, now, name, "login_refused", name, "locked");
-                return new LoginResult(LoginOutcome.Locked, null);
+                return new LoginResult(LoginOutcome.Locked, null, null);
             }
 
             var verified = Hasher.VerifyHashedPassword(new ConsoleUser(name, user.Role), user.Hash, password);
@@ -106,15 +106,23 @@ public sealed partial class ConsoleUsers
                 Sql.Execute(c, t, "UPDATE users SET failures = $f, locked_until = $until WHERE name = $n",
                     ("$f", locks ? 0 : failures), ("$until", locks ? now + _lockoutMilliseconds : 0), ("$n", name));
                 AuditTrail.Record(c, t, now, name, locks ? "locked_out" : "login_refused", name, locks ? $"{failures} wrong passwords" : "wrong password");
-                return new LoginResult(locks ? LoginOutcome.Locked : LoginOutcome.Refused, null);
+                return new LoginResult(locks ? LoginOutcome.Locked : LoginOutcome.Refused, null, null);
             }
 
             var rehash = verified == PasswordVerificationResult.SuccessRehashNeeded ? Hasher.HashPassword(new ConsoleUser(name, user.Role), password) : user.Hash;
             Sql.Execute(c, t, "UPDATE users SET failures = 0, locked_until = 0, hash = $h WHERE name = $n", ("$h", rehash), ("$n", name));
             AuditTrail.Record(c, t, now, name, "login", name);
-            return new LoginResult(LoginOutcome.Ok, user.Role);
+            return new LoginResult(LoginOutcome.Ok, user.Role, user.Stamp);
         });
     }
+
+    /// <summary>
+    /// True while a session signed in as <paramref name="name"/> with <paramref name="role"/> and <paramref name="stamp"/>
+    /// is still good: the user exists, is not locked, and neither password nor role changed since (a new stamp).
+    /// </summary>
+    public bool IsCurrent(string name, string role, string stamp, long now) =>
+        _database.Read(c => Sql.Scalar(c, null, "SELECT 1 FROM users WHERE name = $n AND role = $r AND stamp = $s AND locked_until <= $now",
+            ("$n", name), ("$r", role), ("$s", stamp), ("$now", now)) is not null);
 
     [GeneratedRegex("^[a-z0-9._-]{2,32}$")]
     private static partial Regex NamePattern();
@@ -132,4 +140,5 @@ public enum LoginOutcome
     Locked,
 }
 
-public sealed record LoginResult(LoginOutcome Outcome, string? Role);
+/// <summary>A login's outcome; on success the role and the user's stamp (kept in the session, checked at each request).</summary>
+public sealed record LoginResult(LoginOutcome Outcome, string? Role, string? Stamp);

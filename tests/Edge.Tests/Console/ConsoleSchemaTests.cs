@@ -39,6 +39,36 @@ public sealed class ConsoleSchemaTests
     }
 
     [TestMethod]
+    public void Open_FileOfTheFirstVersion_UpgradedKeepingItsRows()
+    {
+        using var directory = new TempDirectory("console-schema");
+        var options = new ConsoleOptions { Enabled = true };
+        using (var database = ConsoleDatabase.Open(directory.Path, 0))
+        {
+            new ConsoleUsers(database, options).Upsert("op1", ConsoleUsers.Operator, "a-good-password", "test", 0);
+        }
+
+        // Back to what the first desk wrote: no upstream table, no stamps, version 1.
+        using (var connection = new SqliteConnection($"Data Source={Path.Combine(directory.Path, ConsoleDatabase.FileName)};Pooling=False"))
+        {
+            connection.Open();
+            using var command = connection.CreateCommand();
+            command.CommandText = "DROP TABLE upstream; ALTER TABLE users DROP COLUMN stamp; PRAGMA user_version=1;";
+            command.ExecuteNonQuery();
+        }
+
+        using (var database = ConsoleDatabase.Open(directory.Path, 1_000))
+        {
+            Assert.AreEqual(ConsoleSchema.CurrentVersion, database.Read(ConsoleSchema.Version));
+            var login = new ConsoleUsers(database, options).Login("op1", "a-good-password", 1_000);
+            Assert.AreEqual(LoginOutcome.Ok, login.Outcome, "the user of the old file signs in");
+            Assert.AreEqual(32, login.Stamp!.Length, "and got a stamp in the upgrade");
+        }
+
+        SqliteConnection.ClearAllPools();
+    }
+
+    [TestMethod]
     public void Open_FileOfANewerGateway_RefusedWithAReason()
     {
         using var directory = new TempDirectory("console-schema");

@@ -54,6 +54,27 @@ public sealed class ConsoleUsersTests : IDisposable
     }
 
     [TestMethod]
+    public void IsCurrent_NewPasswordRoleOrLock_EndsTheSessionsSignedInBefore()
+    {
+        _desk.Users.Upsert("op1", ConsoleUsers.Operator, "right-password", "test", _desk.Now);
+        var session = _desk.Users.Login("op1", "right-password", _desk.Now);
+        Assert.IsTrue(_desk.Users.IsCurrent("op1", ConsoleUsers.Operator, session.Stamp!, _desk.Now));
+        Assert.IsFalse(_desk.Users.IsCurrent("op1", ConsoleUsers.Admin, session.Stamp!, _desk.Now), "a role the user does not have");
+
+        _desk.Users.Upsert("op1", ConsoleUsers.Operator, "new-password", "admin", _desk.Now);
+        Assert.IsFalse(_desk.Users.IsCurrent("op1", ConsoleUsers.Operator, session.Stamp!, _desk.Now), "a new password ends the old session");
+
+        var again = _desk.Users.Login("op1", "new-password", _desk.Now);
+        for (var i = 0; i < 5; i++)
+        {
+            _desk.Users.Login("op1", "wrong", _desk.Now);
+        }
+
+        Assert.IsFalse(_desk.Users.IsCurrent("op1", ConsoleUsers.Operator, again.Stamp!, _desk.Now), "a locked account's sessions end too");
+        Assert.IsFalse(_desk.Users.IsCurrent("nobody", ConsoleUsers.Operator, again.Stamp!, _desk.Now));
+    }
+
+    [TestMethod]
     public void Login_UnknownUser_RefusedLikeAWrongPassword()
     {
         Assert.AreEqual(LoginOutcome.Refused, _desk.Users.Login("nobody", "whatever-password", _desk.Now).Outcome);
