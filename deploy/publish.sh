@@ -26,8 +26,9 @@ trap 'rm -rf "$stage"' EXIT
 pkg="$stage/eldercare-gateway"
 mkdir -p "$pkg/app"
 echo "publishing the gateway for $arch (self-contained)..."
+# Its own build folder (--artifacts-path): a publish never touches the obj/ and bin/ that a build of the solution uses.
 if ! dotnet publish "$repo/edge/Gateway/Eldercare.Edge.Gateway.csproj" -c Release -r "$arch" --self-contained true \
-    -p:DebugType=none -o "$pkg/app" -nologo -v quiet -clp:ErrorsOnly; then
+    --artifacts-path "$stage/build" -p:DebugType=none -o "$pkg/app" -nologo -v quiet -clp:ErrorsOnly; then
   echo "error: dotnet publish failed for $arch" >&2
   exit 1
 fi
