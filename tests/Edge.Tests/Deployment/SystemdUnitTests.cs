@@ -11,7 +11,7 @@ public sealed partial class SystemdUnitTests
 {
     /// <summary>
     /// systemd-analyze security's exposure (0 = locked down, 10 = unprotected) may not rise above this; the unit
-    /// scores 1.7 with systemd 252 (edge/README.md "Deployment"). A network server that JITs cannot reach 0: it needs
+    /// scores 1.8 with systemd 252 (edge/README.md "Deployment"). A network server that JITs cannot reach 0: it needs
     /// AF_INET/AF_INET6, W+X memory and its own IPC.
     /// </summary>
     private const double ExposureThreshold = 2.0;
