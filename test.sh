@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Runs the whole test suite (or one category) on a fresh Debian machine with the .NET SDK.
 #   ./test.sh                 every tier: Unit, Integration, EndToEnd, Faults, Security, Hil
-#   ./test.sh Integration     one category (TestCategory), e.g. Unit | Integration | EndToEnd | Faults | Security | Console
-# Installs what is missing (mosquitto, chromium and a CJK font for the console's browser tests), builds Release, runs the MSTest projects of
+#   ./test.sh Integration     one category (TestCategory), e.g. Unit | Integration | EndToEnd | Faults | Security | Console | Deployment
+# Installs what is missing (mosquitto, chromium and a CJK font for the console's browser tests, systemd's systemd-analyze and
+# systemd-sysusers for the Deployment tests), builds Release, runs the MSTest projects of
 # Devices.sln on Microsoft.Testing.Platform, and ends with one line: "N passed, M failed".
 set -uo pipefail
 cd "$(dirname "$0")"
@@ -15,6 +16,9 @@ command -v mosquitto_passwd >/dev/null 2>&1 || need_apt+=(mosquitto-clients mosq
 # Chinese page (and its screenshot in docs/) renders characters, not boxes.
 [ -x /usr/bin/chromium ] || need_apt+=(chromium)
 [ -f /usr/share/fonts/truetype/wqy/wqy-microhei.ttc ] || need_apt+=(fonts-wqy-microhei)
+# The Deployment tests check deploy/eldercare-gateway.service with systemd-analyze (verify, security) and run
+# deploy/install.sh, which creates its user with systemd-sysusers: both come with Debian's systemd package.
+{ command -v systemd-analyze >/dev/null 2>&1 && command -v systemd-sysusers >/dev/null 2>&1; } || need_apt+=(systemd)
 if [ ${#need_apt[@]} -gt 0 ]; then
   echo "installing: ${need_apt[*]}"
   sudo_cmd=""; [ "$(id -u)" -ne 0 ] && sudo_cmd="sudo"

@@ -61,6 +61,18 @@ public sealed class DeviceBroker : IHostedService, IAsyncDisposable
     /// <summary>The name .NET gives its socket engine (epoll) threads on Linux.</summary>
     internal const string SocketEngineThreadName = ".NET Sockets";
 
+    /// <summary>Null while every listener's accept loop runs, else why not (the systemd watchdog's broker check).</summary>
+    public string? AcceptLoopProblem()
+    {
+        var loops = _acceptLoops.ToArray();
+        if (loops.Length == 0)
+        {
+            return "no listener started";
+        }
+
+        return loops.Any(loop => loop.IsCompleted) ? "an accept loop has ended" : null;
+    }
+
     /// <summary>Devices connected and logged in now.</summary>
     public int ConnectedDevices => _handler.LoggedIn.Count;
 

@@ -14,11 +14,12 @@ using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
 namespace Eldercare.Edge.Gateway.Hosting;
 
-// Size (~355 lines): one job, the composition root: options, services and endpoints wired in one place so a reader
+// Size (~400 lines): one job, the composition root: options, services and endpoints wired in one place so a reader
 // sees every part and its dependencies. It grew with sessions, acknowledgements and device health; features wire
 // themselves with one AddX(services, options) each (AddDeviceHealth here, Console/ConsoleSetup for the console: four
 // calls); the next split moves the broker's and the forwarder's registrations out the same way.
@@ -67,6 +68,9 @@ public sealed class GatewayHost : IAsyncDisposable
     public static GatewayHost Create(string[] args, string? contentRoot = null, Action<ILoggingBuilder>? configureLogging = null, TimeProvider? time = null)
     {
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = contentRoot });
+        // Under systemd (deploy/eldercare-gateway.service, Type=notify): READY=1 once started, STOPPING=1 on stop, journald's
+        // log format; started any other way it changes nothing.
+        builder.Host.UseSystemd();
         GatewayOptions options;
         try
         {
@@ -252,6 +256,7 @@ public sealed class GatewayHost : IAsyncDisposable
             sp.GetRequiredService<TimeProvider>(),
             sp.GetServices<IAcknowledgementObserver>()));
         services.AddHostedService(sp => sp.GetRequiredService<AcknowledgementPuller>());
+        AddWatchdog(services, options.Mqtt.Mode);
 
         var app = builder.Build();
         ConsoleSetup.UseConsole(app);
@@ -348,6 +353,34 @@ public sealed class GatewayHost : IAsyncDisposable
         services.AddSingleton<IDeviceActivity>(sp => sp.GetRequiredService<DeviceHealthMonitor>());
         services.AddSingleton<DeviceHealthService>();
         services.AddHostedService(sp => sp.GetRequiredService<DeviceHealthService>());
+    }
+
+    /// <summary>
+    /// The systemd watchdog (Hosting/SystemdWatchdog.cs), registered last so the parts it checks have started: the store
+    /// commits while writes wait, the forwarder's stream loops and the embedded broker's accept loops run.
+    /// </summary>
+    private static void AddWatchdog(IServiceCollection services, BrokerMode mode)
+    {
+        services.AddHostedService(sp =>
+        {
+            var store = sp.GetRequiredService<SqliteEventStore>();
+            var time = sp.GetRequiredService<TimeProvider>();
+            var storeCheck = new StoreProgressCheck(() => store.CommitCount, () => store.QueueDepth, () => store.WriterRunning, time, TimeSpan.FromSeconds(20));
+            var forwarder = sp.GetRequiredService<Forwarder>();
+            var checks = new List<LivenessCheck>
+            {
+                new("store", storeCheck.Problem),
+                new("forwarder", () => forwarder.ExecuteTask is { IsCompleted: false } ? null : "its stream loops are not running"),
+            };
+            if (mode == BrokerMode.Embedded)
+            {
+                var broker = sp.GetRequiredService<DeviceBroker>();
+                checks.Add(new("broker", broker.AcceptLoopProblem));
+            }
+
+            var interval = SystemdWatchdog.IntervalFromEnvironment(Environment.GetEnvironmentVariable, Environment.ProcessId);
+            return new SystemdWatchdog(sp.GetService<Microsoft.Extensions.Hosting.Systemd.ISystemdNotifier>(), interval, checks, time, sp.GetRequiredService<ILogger<SystemdWatchdog>>());
+        });
     }
 
     /// <summary>

@@ -71,6 +71,9 @@ public sealed class SqliteEventStore : IEventAppender, IForwardQueues, ISequence
     /// <summary>Committed transactions (each one fsync); events per commit = stored / commits.</summary>
     public long CommitCount => _counters.Commits;
 
+    /// <summary>The writer thread runs (false once it died or the store is closing).</summary>
+    public bool WriterRunning => _writer.IsRunning;
+
     /// <summary>Opens (or creates, or upgrades) the store in <see cref="StoreOptions.DataDirectory"/>.</summary>
     /// <param name="lanes">The gateway's lanes: their codes are written, their shards computed at append.</param>
     /// <param name="time">The store's clock: forwarded_at, retention, the dedup window and the maintenance interval.</param>

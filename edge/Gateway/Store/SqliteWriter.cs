@@ -66,6 +66,9 @@ internal sealed class SqliteWriter
         _thread.Start();
     }
 
+    /// <summary>The writer thread is alive and not stopping (the systemd watchdog's store check).</summary>
+    public bool IsRunning => _thread.IsAlive && !_stopping;
+
     /// <summary>
     /// Queues a request: <paramref name="urgent"/> ones are taken first and commit at once. Completes when queued
     /// (at once while the queue has room; backpressure past its capacity), not at the commit: that is the request's own task.
