@@ -6,19 +6,52 @@ namespace Eldercare.Edge.Gateway.Forwarding;
 /// <summary>
 /// A forward stream's express source (<see cref="AlarmExpress"/>): posts the alarms ingest offered for the stream's
 /// shard before their commit, then marks them once their commits are in. Until those marks are committed their ids are
-/// "in flight", and the stream's store pass skips their rows instead of posting them again; the set holds only what
-/// is in flight (no bound, no trimming needed). Used by its stream's loop, except the marks' continuation.
+/// "in flight", and the stream's store pass skips their rows instead of posting them again. A read that began before
+/// the marks committed still holds the rows as pending: an id released after a read began counts as in flight for that
+/// read (<see cref="ReadStamp"/>), and the released ids are forgotten once no read that began before them is left
+/// (<see cref="ForgetBefore"/>). Used by its stream's loop, except the marks' continuation.
 /// </summary>
 internal sealed class ExpressSender(AlarmExpress express, int shard, IUpstream upstream, ForwardReport report, Func<List<string>, List<UpstreamRejection>, Task> markAnswer, string streamName)
 {
     private readonly HashSet<string> _inFlight = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, long> _released = new(StringComparer.Ordinal);
+    private long _releases;
 
-    /// <summary>True while the express path posted this id and its marks are not committed yet.</summary>
-    public bool IsInFlight(string id)
+    /// <summary>Taken just before a store read begins: what <see cref="IsInFlight"/> compares releases with.</summary>
+    public long ReadStamp()
     {
         lock (_inFlight)
         {
-            return _inFlight.Contains(id);
+            return _releases;
+        }
+    }
+
+    /// <summary>
+    /// True while the express path posted this id and its marks are not committed yet, or when they were committed after
+    /// the read stamped <paramref name="readStamp"/> began (that read may still have seen the row pending).
+    /// </summary>
+    public bool IsInFlight(string id, long readStamp)
+    {
+        lock (_inFlight)
+        {
+            return _inFlight.Contains(id) || (_released.TryGetValue(id, out var at) && at > readStamp);
+        }
+    }
+
+    /// <summary>No read older than <paramref name="readStamp"/> is left: ids released up to it are seen as forwarded by every later read.</summary>
+    public void ForgetBefore(long readStamp)
+    {
+        lock (_inFlight)
+        {
+            if (_released.Count == 0)
+            {
+                return;
+            }
+
+            foreach (var id in _released.Where(p => p.Value <= readStamp).Select(p => p.Key).ToList())
+            {
+                _released.Remove(id);
+            }
         }
     }
 
@@ -102,7 +135,12 @@ internal sealed class ExpressSender(AlarmExpress express, int shard, IUpstream u
         {
             lock (_inFlight)
             {
-                _inFlight.ExceptWith(answered);
+                _releases++;
+                foreach (var id in answered)
+                {
+                    _inFlight.Remove(id);
+                    _released[id] = _releases;
+                }
             }
         }
     }

@@ -34,6 +34,7 @@ public sealed class ForwardStream
     private long _cursor;
     private readonly List<Task> _marks = [];
     private Task<IReadOnlyList<EventRecord>>? _prefetch;
+    private long _prefetchStamp;
     private bool _backlog = true;
 
     private readonly ExpressSender? _expressSender;
@@ -144,6 +145,8 @@ public sealed class ForwardStream
         }
 
         IReadOnlyList<EventRecord> batch;
+        // When this batch's read began (express releases after it may still be pending rows in it).
+        var readStamp = _prefetch is not null ? _prefetchStamp : _expressSender?.ReadStamp() ?? 0;
         try
         {
             batch = _prefetch is { } prefetch ? await prefetch.ConfigureAwait(true) : await ReadAsync(_cursor, cancellationToken).ConfigureAwait(true);
@@ -168,15 +171,19 @@ public sealed class ForwardStream
             }
 
             await SettleMarksAsync(cancellationToken).ConfigureAwait(true);
+            readStamp = _expressSender?.ReadStamp() ?? 0;
             batch = await ReadAsync(0, cancellationToken).ConfigureAwait(true);
         }
+
+        // Every later read begins after this one: releases up to its stamp are committed marks it will see.
+        _expressSender?.ForgetBefore(readStamp);
 
         var toSend = new List<EventRecord>(batch.Count);
         var processedUpTo = _cursor;
         var skipped = 0;
         foreach (var e in batch)
         {
-            if (_expressSender?.IsInFlight(e.Id) ?? false)
+            if (_expressSender?.IsInFlight(e.Id, readStamp) ?? false)
             {
                 skipped++;
             }
@@ -205,6 +212,7 @@ public sealed class ForwardStream
         }
 
         var after = processedUpTo;
+        _prefetchStamp = _expressSender?.ReadStamp() ?? 0;
         var next = _options.Prefetch ? Task.Run(() => ReadAsync(after, cancellationToken).AsTask(), cancellationToken) : null;
         List<string> accepted;
         List<UpstreamRejection> rejected;
