@@ -83,6 +83,11 @@ public sealed class HilRunnerTests
                 }
 
                 Assert.AreEqual(detected, report.Trials[t].Detected, $"trial {windows[t].File}: core offline vs. twin over the pty\n{output}");
+                if (detected)
+                {
+                    // The detector decides ~2 s after the impact (it waits for the lying still); the publish adds ms.
+                    Assert.IsInRange(0L, 6_000L, report.Trials[t].DetectionDelayMilliseconds!.Value, output.ToString());
+                }
             }
 
             Assert.IsGreaterThanOrEqualTo(1, report.Detected, "at least one SisFall fall detected over the link\n" + output);

@@ -2,7 +2,7 @@ using System.Globalization;
 
 namespace Eldercare.Firmware.Tools.HilRunner;
 
-/// <summary>One replayed trial and what the gateway saw.</summary>
+/// <summary>One replayed trial and what the gateway saw; the delay is from the device's read of the trial's peak (impact) sample to the gateway's receive time of the fall event.</summary>
 public sealed record TrialOutcome(string File, bool IsFall, int SamplesSent, bool Detected, long? DetectionDelayMilliseconds);
 
 /// <summary>What a HIL run found: detections per trial, SOS latency from press to the gateway's receive time.</summary>

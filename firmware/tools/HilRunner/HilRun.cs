@@ -38,7 +38,7 @@ public sealed class HilRun(HilOptions options, SerialLink link, ISosPresser pres
                 TrialOutcome outcome = await ReplayAsync(trials[i], cancel).ConfigureAwait(false);
                 report.Trials.Add(outcome);
                 log.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                    $"trial {i + 1}/{trials.Count} {outcome.File} {(outcome.IsFall ? "fall" : "adl")}: {(outcome.Detected ? "detected" : "not detected")}{(outcome.DetectionDelayMilliseconds is long d ? $" ({d} ms after the last sample)" : "")}"));
+                    $"trial {i + 1}/{trials.Count} {outcome.File} {(outcome.IsFall ? "fall" : "adl")}: {(outcome.Detected ? "detected" : "not detected")}{(outcome.DetectionDelayMilliseconds is long d ? $" (at the gateway {d} ms after the device read the peak sample)" : "")}"));
             }
 
             if (sentences.Count > 0)
@@ -78,6 +78,8 @@ public sealed class HilRun(HilOptions options, SerialLink link, ISosPresser pres
     {
         var known = (await cloud.ListAsync(options.DeviceId, "fall", cancel).ConfigureAwait(false)).Select(e => e.Id).ToHashSet(StringComparer.Ordinal);
         double periodMilliseconds = 1000.0 / trial.SampleRateHertz;
+        int peak = PeakIndex(trial);
+        long peakReadAt = 0;
         var clock = Stopwatch.StartNew();
         for (int i = 0; i < trial.X.Length; i++)
         {
@@ -89,12 +91,33 @@ public sealed class HilRun(HilOptions options, SerialLink link, ISosPresser pres
             }
 
             link.Send(string.Create(CultureInfo.InvariantCulture, $"A {trial.X[i]} {trial.Y[i]} {trial.Z[i]}"));
+            if (i == peak)
+            {
+                // The device reads it a lead later, at its own 50 Hz.
+                peakReadAt = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() + (long)(LeadSamples * periodMilliseconds);
+            }
         }
 
-        // The device reads the last queued samples over the next half second.
-        long sentAt = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() + (long)(LeadSamples * periodMilliseconds);
         ObservedEvent? fall = await cloud.WaitForNewAsync(options.DeviceId, "fall", known, TimeSpan.FromMilliseconds(options.SettleMilliseconds), cancel).ConfigureAwait(false);
-        return new TrialOutcome(trial.File, trial.IsFall, trial.X.Length, fall is not null, fall is null ? null : Math.Max(0, fall.Rx - sentAt));
+        return new TrialOutcome(trial.File, trial.IsFall, trial.X.Length, fall is not null, fall is null ? null : fall.Rx - peakReadAt);
+    }
+
+    /// <summary>The sample with the largest |a| (the impact of a fall): the reference of the detection delay.</summary>
+    private static int PeakIndex(TrialWindow trial)
+    {
+        int best = 0;
+        long bestSquared = -1;
+        for (int i = 0; i < trial.X.Length; i++)
+        {
+            long squared = ((long)trial.X[i] * trial.X[i]) + ((long)trial.Y[i] * trial.Y[i]) + ((long)trial.Z[i] * trial.Z[i]);
+            if (squared > bestSquared)
+            {
+                bestSquared = squared;
+                best = i;
+            }
+        }
+
+        return best;
     }
 
     private async Task ReplaySentencesAsync(IReadOnlyList<string> sentences, CancellationToken cancel)
