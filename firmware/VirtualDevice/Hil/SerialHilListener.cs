@@ -23,13 +23,14 @@ public sealed class SerialHilListener : IDisposable
         _reader = new Thread(ReadLoop) { IsBackground = true, Name = "hil serial " + portName };
     }
 
-    /// <summary>Why the reader stopped, when it stopped on an error (null while running or after <see cref="Dispose"/>).</summary>
-    public string? Failure { get; private set; }
-
-    /// <summary>Lines received so far (replies included nothing: this counts what the runner sent).</summary>
-    public long BytesReceived => Interlocked.Read(ref _bytes);
-
     private long _bytes;
+    private volatile string? _failure;
+
+    /// <summary>Why the reader stopped, when it stopped on an error (null while running or after <see cref="Dispose"/>).</summary>
+    public string? Failure => _failure;
+
+    /// <summary>Bytes received from the runner so far.</summary>
+    public long BytesReceived => Interlocked.Read(ref _bytes);
 
     /// <summary>Opens the port and starts reading; throws <see cref="IOException"/> or <see cref="UnauthorizedAccessException"/> when the port cannot be opened.</summary>
     public void Start()
@@ -67,7 +68,7 @@ public sealed class SerialHilListener : IDisposable
             {
                 if (!_stopping)
                 {
-                    Failure = ex.Message;
+                    _failure = ex.Message;
                 }
 
                 return;
@@ -86,7 +87,7 @@ public sealed class SerialHilListener : IDisposable
                     }
                     catch (Exception ex) when (ex is IOException or InvalidOperationException or TimeoutException)
                     {
-                        Failure = ex.Message;
+                        _failure = ex.Message;
                         return;
                     }
                 }

@@ -82,6 +82,21 @@ public sealed record HilOptions(string PortName, string DeviceId, Uri CloudUrl)
             problems.Add($"--gnss '{GnssLogPath}' does not exist");
         }
 
+        if (GnssSentences is < 1 or > 100_000)
+        {
+            problems.Add("--gnss-sentences must be 1..100000");
+        }
+
+        if (SettleMilliseconds is < 0 or > 60_000)
+        {
+            problems.Add("--settle-ms must be 0..60000");
+        }
+
+        if (SosGpioPin is < 0 or > 64)
+        {
+            problems.Add("--sos-gpio must be a GPIO number 0..64");
+        }
+
         if (TimeoutSeconds is < 1 or > 600)
         {
             problems.Add("--timeout-seconds must be 1..600");

@@ -29,6 +29,7 @@ public sealed class GpioSosPresser : ISosPresser
     private readonly GpioController _gpio;
     private readonly int _pin;
     private Timer? _release;
+    private bool _disposed;
 
     public GpioSosPresser(int pin)
     {
@@ -42,12 +43,28 @@ public sealed class GpioSosPresser : ISosPresser
         _gpio.SetPinMode(_pin, PinMode.Output);
         _gpio.Write(_pin, PinValue.Low);
         _release?.Dispose();
-        _release = new Timer(_ => _gpio.SetPinMode(_pin, PinMode.Input), null, holdMilliseconds, Timeout.Infinite);
+        _release = new Timer(_ => Release(), null, holdMilliseconds, Timeout.Infinite);
     }
 
     public void Dispose()
     {
         _release?.Dispose();
-        _gpio.Dispose();
+        Release();
+        lock (_gpio)
+        {
+            _disposed = true;
+            _gpio.Dispose();
+        }
+    }
+
+    private void Release()
+    {
+        lock (_gpio)
+        {
+            if (!_disposed && _gpio.IsPinOpen(_pin))
+            {
+                _gpio.SetPinMode(_pin, PinMode.Input);
+            }
+        }
     }
 }
