@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Runs the whole test suite (or one category) on a fresh Debian machine with the .NET SDK.
-#   ./test.sh                 every tier: Unit, Integration, EndToEnd, Faults, Security, Hil
+#   ./test.sh                 every tier: Unit, Integration, EndToEnd, Faults, Security, Console, Deployment, Hil (Hil needs
+#                             HIL_PORT and a rig: without one its test is reported as not run, with the reason, never as passed)
 #   ./test.sh Integration     one category (TestCategory), e.g. Unit | Integration | EndToEnd | Faults | Security | Console | Deployment
-# Installs what is missing (mosquitto, chromium and a CJK font for the console's browser tests, systemd's systemd-analyze and
-# systemd-sysusers for the Deployment tests), builds Release, runs the MSTest projects of
+# Installs what is missing (mosquitto, socat for the HIL runner's pty, chromium and a CJK font for the console's browser
+# tests, systemd's systemd-analyze and systemd-sysusers for the Deployment tests), builds Release, runs the MSTest projects of
 # Devices.sln on Microsoft.Testing.Platform, and ends with one line: "N passed, M failed".
 set -uo pipefail
 cd "$(dirname "$0")"
@@ -12,6 +13,8 @@ category="${1:-}"
 need_apt=()
 command -v mosquitto >/dev/null 2>&1 || [ -x /usr/sbin/mosquitto ] || need_apt+=(mosquitto)
 command -v mosquitto_passwd >/dev/null 2>&1 || need_apt+=(mosquitto-clients mosquitto)
+# The HIL runner's CI run: the host twin on one end of a socat pseudo-terminal pair, the runner on the other.
+[ -x /usr/bin/socat ] || need_apt+=(socat)
 # The console's browser tests (category Console): Debian's chromium driven by Playwright, and a CJK font so the
 # Chinese page (and its screenshot in docs/) renders characters, not boxes.
 [ -x /usr/bin/chromium ] || need_apt+=(chromium)
@@ -69,5 +72,19 @@ if [ "$passed" -eq 0 ] && [ "$failed" -eq 0 ]; then
   echo "no test ran${category:+ in category $category}"
   failed=1
 fi
+# Tests not run (Assert.Inconclusive, e.g. the Hil tier without a rig) are listed with their reason: never counted as passed.
+for f in "$results"/*.trx; do
+  [ -f "$f" ] && command -v python3 >/dev/null 2>&1 || continue
+  python3 - "$f" <<'PY' 2>/dev/null || true
+import sys, xml.etree.ElementTree as ET
+ns = {"t": "http://microsoft.com/schemas/VisualStudio/TeamTest/2010"}
+root = ET.parse(sys.argv[1]).getroot()
+for r in root.iterfind(".//t:UnitTestResult", ns):
+    if r.get("outcome") in ("NotExecuted", "Inconclusive"):
+        message = r.find(".//t:Message", ns)
+        reason = (message.text or "").strip().splitlines()[0] if message is not None and message.text else "no reason given"
+        print(f"not run: {r.get('testName')}: {reason}")
+PY
+done
 echo "$passed passed, $failed failed, $skipped skipped"
 [ "$failed" -eq 0 ]

@@ -140,5 +140,57 @@ smoke.SetAction(async (parse, cancel) =>
     return await new Eldercare.VirtualDevice.Smoke.SmokeRunner(options, devices, Console.Out, deviceLog).RunAsync(cancel);
 });
 
-var root = new RootCommand("Eldercare virtual devices (host twin of the pendant firmware)") { provision, run, smoke };
+var serialOption = new Option<string>("--serial") { Description = "Serial port the HIL runner talks to (in CI one end of a socat pty pair)", Required = true };
+var baudOption = new Option<int>("--baud") { Description = "Baud rate of the serial link", DefaultValueFactory = _ => 115200 };
+var hil = new Command("hil", "Run the first device of a list as a HIL target: samples, sentences and SOS from the serial link (firmware/README.md, 'HIL serial protocol')")
+{
+    brokerOption, devicesOption, dataOption, serialOption, baudOption, gnssLogOption, durationOption,
+};
+hil.SetAction(async (parse, cancel) =>
+{
+    if (!CliArguments.TryBroker(parse.GetValue(brokerOption)!, out string host, out int port)
+        || !CliArguments.TryDevices(parse.GetValue(devicesOption)!, out IReadOnlyList<DeviceCredentials> devices))
+    {
+        return 2;
+    }
+
+    string? gnssPath = parse.GetValue(gnssLogOption);
+    if (gnssPath is not null && !File.Exists(gnssPath))
+    {
+        Console.Error.WriteLine($"error: --gnss-log '{gnssPath}' does not exist");
+        return 2;
+    }
+
+    DeviceCredentials device = devices[0];
+    await using var pendant = new VirtualPendant(new VirtualPendantOptions(device.DeviceId, device.Secret, host, port, parse.GetValue(dataOption)!)
+    {
+        HilWiring = true,
+        GnssLog = gnssPath is null ? null : Eldercare.VirtualDevice.Adapters.NmeaLog.Load(gnssPath),
+    });
+    using var listener = new Eldercare.VirtualDevice.Hil.SerialHilListener(parse.GetValue(serialOption)!, parse.GetValue(baudOption), pendant.Hil!);
+    try
+    {
+        listener.Start();
+    }
+    catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or ArgumentException)
+    {
+        Console.Error.WriteLine($"error: cannot open serial port '{parse.GetValue(serialOption)}': {ex.Message}");
+        return 2;
+    }
+
+    pendant.Start();
+    Console.WriteLine($"hil device {device.DeviceId} on {parse.GetValue(serialOption)}");
+    int seconds = parse.GetValue(durationOption);
+    try
+    {
+        await Task.Delay(seconds > 0 ? TimeSpan.FromSeconds(seconds) : Timeout.InfiniteTimeSpan, cancel);
+    }
+    catch (OperationCanceledException)
+    {
+    }
+
+    return listener.Failure is null ? 0 : 1;
+});
+
+var root = new RootCommand("Eldercare virtual devices (host twin of the pendant firmware)") { provision, run, smoke, hil };
 return await root.Parse(args).InvokeAsync();

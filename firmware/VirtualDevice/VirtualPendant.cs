@@ -40,6 +40,12 @@ public sealed record VirtualPendantOptions(string DeviceId, string Secret, strin
     /// </summary>
     public int? WellnessMinutes { get; init; }
 
+    /// <summary>
+    /// HIL test mode wiring (firmware/README.md, "HIL serial protocol"): the app reads its accelerometer, GNSS and SOS
+    /// button through the core's HIL adapters, driven by <see cref="VirtualPendant.Hil"/> (a serial listener feeds it).
+    /// </summary>
+    public bool HilWiring { get; init; }
+
     /// <summary>Waking hours as local minutes of the day (from, until), China time; null: the core's 07:00-22:00.</summary>
     public (int From, int Until)? WakingHours { get; init; }
 }
@@ -69,9 +75,21 @@ public sealed class VirtualPendant : IAsyncDisposable
         Indicator = new RecordingIndicator();
         Motion = new SimulatedMotion(seed: options.DeviceId.GetHashCode(StringComparison.Ordinal));
         Battery = new SimulatedBattery(_clock);
-        var hardware = new WearableHardware(_clock, storage, _link, _button, Indicator, Battery)
+        IButton button = _button;
+        IAccelerometer accelerometer = Motion;
+        Eldercare.Firmware.Core.Hil.HilAccelerometer? hilAccelerometer = null;
+        Eldercare.Firmware.Core.Hil.HilButton? hilButton = null;
+        if (options.HilWiring)
         {
-            Accelerometer = Motion,
+            hilAccelerometer = new Eldercare.Firmware.Core.Hil.HilAccelerometer(Motion);
+            hilButton = new Eldercare.Firmware.Core.Hil.HilButton(_button, _clock);
+            accelerometer = hilAccelerometer;
+            button = hilButton;
+        }
+
+        var hardware = new WearableHardware(_clock, storage, _link, button, Indicator, Battery)
+        {
+            Accelerometer = accelerometer,
             Radio = new SimulatedRadio(() => _link.IsConnected, options.DeviceId.GetHashCode(StringComparison.Ordinal)),
         };
         var wearable = new WearableOptions(options.DeviceId)
@@ -98,8 +116,20 @@ public sealed class VirtualPendant : IAsyncDisposable
                 ?? throw new ArgumentException($"device {options.DeviceId}: the GNSS log has no valid fix to put a zone around", nameof(options));
             Gnss = new ReplayedGnss(_clock, options.GnssLog);
             hardware.Gnss = Gnss;
+            if (options.HilWiring)
+            {
+                HilGnss = new Eldercare.Firmware.Core.Hil.HilGnssReceiver(Gnss);
+                hardware.Gnss = HilGnss;
+            }
+
             wearable.Geofence = new GeofenceOptions();
             wearable.Geofence.AddZone(new CircleZone("home", home.LatitudeE7, home.LongitudeE7, options.GeofenceRadiusMetres));
+        }
+
+        if (hilAccelerometer is not null && hilButton is not null)
+        {
+            HilAccelerometer = hilAccelerometer;
+            Hil = new Eldercare.Firmware.Core.Hil.HilSession(hilAccelerometer, HilGnss, hilButton, _clock);
         }
 
         string? problem = wearable.Validate();
@@ -152,6 +182,15 @@ public sealed class VirtualPendant : IAsyncDisposable
     public ReplayedGnss? Gnss { get; }
 
     public bool IsConnected => _link.IsConnected;
+
+    /// <summary>The HIL protocol's device side (with <see cref="VirtualPendantOptions.HilWiring"/>), else null.</summary>
+    public Eldercare.Firmware.Core.Hil.HilSession? Hil { get; }
+
+    /// <summary>The HIL accelerometer queue (with <see cref="VirtualPendantOptions.HilWiring"/>), else null.</summary>
+    public Eldercare.Firmware.Core.Hil.HilAccelerometer? HilAccelerometer { get; }
+
+    /// <summary>The HIL GNSS receiver (with <see cref="VirtualPendantOptions.HilWiring"/> and a GNSS log), else null.</summary>
+    public Eldercare.Firmware.Core.Hil.HilGnssReceiver? HilGnss { get; }
 
     public IClock Clock => _clock;
 
