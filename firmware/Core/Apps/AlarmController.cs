@@ -291,7 +291,8 @@ namespace Eldercare.Firmware.Core.Apps
         {
             if (_storage != null)
             {
-                _storage.TryWrite(BlobName, Utf8.GetBytes(_bootEpoch.ToString() + "," + _episodeFirstSequence.ToString() + "," + _activeSequence.ToString()));
+                string text = _bootEpoch.ToString() + "," + _episodeFirstSequence.ToString();
+                _storage.TryWrite(BlobName, Utf8.GetBytes(text + "," + _activeSequence.ToString()));
             }
         }
 

@@ -60,11 +60,7 @@ namespace Eldercare.Firmware.Core.Apps
             e.FirmwareVersion = _firmwareVersion;
             if (_hardware.Radio != null)
             {
-                int signal = _hardware.Radio.ReadSignalDbm();
-                if (signal >= HeartbeatFields.MinSignalDbm && signal <= HeartbeatFields.MaxSignalDbm)
-                {
-                    e.SignalDbm = signal;
-                }
+                e.SignalDbm = HeartbeatFields.SignalOrNone(_hardware.Radio.ReadSignalDbm());
             }
 
             return Store(e);

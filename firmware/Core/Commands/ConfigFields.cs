@@ -111,23 +111,7 @@ namespace Eldercare.Firmware.Core.Commands
                 }
             }
 
-            if (config.Zones != null)
-            {
-                if (config.Zones.Length > ZoneText.MaxLength)
-                {
-                    return false;
-                }
-
-                for (int i = 0; i < config.Zones.Length; i++)
-                {
-                    if (!ZoneText.IsAllowedCharacter(config.Zones[i]))
-                    {
-                        return false;
-                    }
-                }
-            }
-
-            return true;
+            return config.Zones == null || (config.Zones.Length <= ZoneText.MaxLength && ZoneText.FirstDisallowed(config.Zones) < 0);
         }
 
         /// <summary>Appends <c>,"ver":N</c> and every present setting, in the documented order.</summary>

@@ -122,7 +122,8 @@ namespace Eldercare.Firmware.Core.Commands
 
             if (incoming.Version < running)
             {
-                Refuse(incoming.Version, "stale: version " + incoming.Version.ToString() + " is older than version " + running.ToString() + " running");
+                string stale = "stale: version " + incoming.Version.ToString() + " is older than version ";
+                Refuse(incoming.Version, stale + running.ToString() + " running");
                 return;
             }
 

@@ -260,10 +260,10 @@ namespace Eldercare.Firmware.Core.Events
                     int decimals = field == FieldHdop ? 2 : 6;
                     if (!NumberParser.TryParseFixed(number, decimals, out scaled))
                     {
-                        // At most four strings per concatenation: more compiles to String.Concat(string[]), which the
-                        // nano subset is not checked for.
-                        string detail = "field '" + key + "' must be a decimal with at most " + decimals.ToString();
-                        return DecodeResult.Reject(RejectReasons.BadField, detail + " decimals (no exponent), got " + Shorten(number));
+                        // At most three strings per concatenation: String.Concat's overloads of the stable nano runtime.
+                        string detail = "field '" + key + "' must be a decimal with at most ";
+                        detail = detail + decimals.ToString() + " decimals (no exponent), got ";
+                        return DecodeResult.Reject(RejectReasons.BadField, detail + Shorten(number));
                     }
 
                     if (field == FieldLat) { latitude = scaled; }

@@ -60,6 +60,13 @@ namespace Eldercare.Firmware.Core.Events
         /// 1-24 characters of <c>0-9 a-z A-Z . - +</c>: a semantic version with its pre-release and build parts, and
         /// nothing that needs JSON escaping, so the encoder can write it as it is.
         /// </summary>
+        /// <summary>A radio's reading as the heartbeat carries it: <paramref name="dbm"/> when in range, else <see cref="DeviceEvent.NoSignal"/>
+        /// (not connected, or a reading no Wi-Fi link gives).</summary>
+        public static int SignalOrNone(int dbm)
+        {
+            return dbm >= MinSignalDbm && dbm <= MaxSignalDbm ? dbm : DeviceEvent.NoSignal;
+        }
+
         public static bool IsValidFirmwareVersion(string version)
         {
             if (version == null || version.Length == 0 || version.Length > MaxFirmwareVersionLength)

@@ -21,6 +21,20 @@ namespace Eldercare.Firmware.Core.Geofence
             return (c >= '0' && c <= '9') || c == '.' || c == ',' || c == ';' || c == '-' || c == 'c' || c == 'p';
         }
 
+        /// <summary>The index of the first character zone text has no place for, or -1 (the codec's JSON check and the parser).</summary>
+        public static int FirstDisallowed(string text)
+        {
+            for (int i = 0; i < text.Length; i++)
+            {
+                if (!IsAllowedCharacter(text[i]))
+                {
+                    return i;
+                }
+            }
+
+            return -1;
+        }
+
         /// <summary>Adds the zones of <paramref name="text"/> to <paramref name="zones"/>; null, or the first problem in words.</summary>
         public static string Parse(string text, ArrayList zones)
         {
@@ -34,12 +48,10 @@ namespace Eldercare.Firmware.Core.Geofence
                 return "zones: " + text.Length.ToString() + " characters, limit " + MaxLength.ToString();
             }
 
-            for (int i = 0; i < text.Length; i++)
+            int bad = FirstDisallowed(text);
+            if (bad >= 0)
             {
-                if (!IsAllowedCharacter(text[i]))
-                {
-                    return "zones: character " + (i + 1).ToString() + " is not one of 0-9 . , ; - c p";
-                }
+                return "zones: character " + (bad + 1).ToString() + " is not one of 0-9 . , ; - c p";
             }
 
             int start = 0;

@@ -9,11 +9,12 @@ using Eldercare.Firmware.Core.Sos;
 
 namespace Eldercare.Firmware.Core.Kiosk
 {
-    // Size (~420 lines): one job, the kiosk's state machine. Its states (the card session, the requests filed this boot
+    // Size (~455 lines): one job, the kiosk's state machine. Its states (the card session, the requests filed this boot
     // and where each is, the anonymous repeat guard) are read and changed by the app loop, the PUBACK and the
     // acknowledgement under one lock; split, each part would take that lock and the request list with it. What other
     // devices share is already outside: the outbox and its sender, the sequencer, the SOS button's gestures, the
-    // command inbox (Commands/CommandInbox).
+    // command inbox (Commands/CommandInbox), the configuration (Commands/ConfigurationKeeper, Kiosk/KioskConfigurator) and
+    // the events that are not requests (Kiosk/KioskEventRaiser).
     /// <summary>
     /// The community kiosk (社区便民服务一体机): a card tap opens a session and files a check-in; a service button
     /// files a 六助 request for the session's card (anonymous without one); the same service twice in a session files
@@ -255,7 +256,7 @@ namespace Eldercare.Firmware.Core.Kiosk
             _hardware.Display.ShowSession(true, Mask(card));
             if (newSession)
             {
-                Raise(EventTypes.CheckIn, card, null);
+                _events.RaiseRequest(EventTypes.CheckIn, card, null);
             }
         }
 
@@ -304,7 +305,7 @@ namespace Eldercare.Firmware.Core.Kiosk
                 card = _sessionCard;
             }
 
-            int sequence = Raise(type, card, service);
+            int sequence = _events.RaiseRequest(type, card, service);
             string shown = type == EventTypes.Sos ? SosService : service;
             if (sequence <= 0)
             {
@@ -331,14 +332,6 @@ namespace Eldercare.Firmware.Core.Kiosk
             _hardware.Display.ShowRequest(shown, RequestState.Sent);
         }
 
-        private int Raise(string type, string card, string service)
-        {
-            int sequence = _sequencer.NextSequence();
-            DeviceEvent e = new DeviceEvent(_options.DeviceId, _sequencer.BootEpoch, sequence, type, _hardware.Clock.UtcNowUnixMilliseconds);
-            e.Card = card;
-            e.Service = service;
-            return _outbox.Enqueue(e) ? sequence : 0;
-        }
 
         private void UpdateLinkState()
         {

@@ -6,7 +6,7 @@ using Eldercare.Firmware.Core.Outbox;
 
 namespace Eldercare.Firmware.Core.Kiosk
 {
-    /// <summary>The kiosk's events that are not requests (heartbeats, the configuration's reports): next seq, outbox, as the requests.</summary>
+    /// <summary>Every event the kiosk makes (requests, check-ins, heartbeats, the configuration's reports): next seq, then the outbox.</summary>
     public sealed class KioskEventRaiser : IEventRaiser
     {
         private readonly string _deviceId;
@@ -22,32 +22,46 @@ namespace Eldercare.Firmware.Core.Kiosk
             _clock = clock;
         }
 
+        /// <summary>A check-in or a request (SOS, a 六助 service) with the session's card, or none; its seq, or 0 if not stored.</summary>
+        public int RaiseRequest(string type, string card, string service)
+        {
+            DeviceEvent e = NewEvent(type);
+            e.Card = card;
+            e.Service = service;
+            return Store(e);
+        }
+
         /// <summary>A heartbeat: firmware version and signal strength (when a radio is fitted and connected); no battery (mains).</summary>
         public int RaiseHeartbeat(string firmwareVersion, IRadio radio)
         {
-            int sequence = _sequencer.NextSequence();
-            DeviceEvent e = new DeviceEvent(_deviceId, _sequencer.BootEpoch, sequence, EventTypes.Heartbeat, _clock.UtcNowUnixMilliseconds);
+            DeviceEvent e = NewEvent(EventTypes.Heartbeat);
             e.FirmwareVersion = firmwareVersion;
             if (radio != null)
             {
-                int signal = radio.ReadSignalDbm();
-                if (signal >= HeartbeatFields.MinSignalDbm && signal <= HeartbeatFields.MaxSignalDbm)
-                {
-                    e.SignalDbm = signal;
-                }
+                e.SignalDbm = HeartbeatFields.SignalOrNone(radio.ReadSignalDbm());
             }
 
-            return _outbox.Enqueue(e) ? sequence : 0;
+            return Store(e);
         }
 
         public int Raise(string type, int confidencePerMille, int referenceSequence, string info)
         {
-            int sequence = _sequencer.NextSequence();
-            DeviceEvent e = new DeviceEvent(_deviceId, _sequencer.BootEpoch, sequence, type, _clock.UtcNowUnixMilliseconds);
+            DeviceEvent e = NewEvent(type);
             e.ConfidencePerMille = confidencePerMille;
             e.ReferenceSequence = referenceSequence;
             e.Info = info;
-            return _outbox.Enqueue(e) ? sequence : 0;
+            return Store(e);
+        }
+
+        private DeviceEvent NewEvent(string type)
+        {
+            int sequence = _sequencer.NextSequence();
+            return new DeviceEvent(_deviceId, _sequencer.BootEpoch, sequence, type, _clock.UtcNowUnixMilliseconds);
+        }
+
+        private int Store(DeviceEvent e)
+        {
+            return _outbox.Enqueue(e) ? e.Sequence : 0;
         }
     }
 }
