@@ -85,17 +85,15 @@ public sealed class MqttConsumer : BackgroundService
 
         _received.Writer.TryComplete();
         await store.ConfigureAwait(false);
-        if (_client.IsConnected)
-        {
-            await _client.DisconnectAsync(new MqttClientDisconnectOptions(), CancellationToken.None).ConfigureAwait(false);
-        }
+        await SafeDisconnectAsync().ConfigureAwait(false);
     }
 
     public override void Dispose()
     {
+        // Stop the loops first (the base cancels the stopping token), then the client they use.
+        base.Dispose();
         _client.Dispose();
         _ca?.Dispose();
-        base.Dispose();
     }
 
     private async Task ConnectAndSubscribeAsync(CancellationToken cancellationToken)
@@ -280,10 +278,16 @@ public sealed class MqttConsumer : BackgroundService
     {
         try
         {
+            if (!_client.IsConnected)
+            {
+                return;
+            }
+
             await _client.DisconnectAsync(new MqttClientDisconnectOptions()).ConfigureAwait(false);
         }
         catch (Exception exception) when (exception is not OutOfMemoryException)
         {
+            // Also when the host disposed the client while stopping: nothing left to close.
             _logger.LogDebug("disconnect failed: {Error}", exception.Message);
         }
     }
