@@ -112,6 +112,70 @@ public sealed class MqttUpstreamTests
         await Eventually.WaitAsync(async () => (await stub.Database.QueryAsync("pendant-4", null)).Count, n => n == 2, TimeSpan.FromSeconds(20), "both at the stub");
     }
 
+    [TestMethod]
+    [Timeout(60_000, CooperativeCancellation = true)]
+    public async Task SendAsync_BrokerStalls_NothingMarkedLinkDroppedAndTheResendIsStoredOnce()
+    {
+        await using var platform = await StartBrokerAsync();
+        using var directory = new TempDirectory("mqtt-upstream");
+        await using var stub = await StartConsumerAsync(platform, directory);
+        await using var upstream = new MqttUpstream(Options(platform), new ForwarderOptions { GatewayId = Gateway, RequestTimeoutMilliseconds = 500 }, NullLogger<MqttUpstream>.Instance);
+        await upstream.WarmAsync(CancellationToken.None);
+        Assert.IsTrue(upstream.IsConnected);
+        var batch = Enumerable.Range(1, 50).Select(seq => TestEvents.Record("pendant-5", seq)).ToList();
+
+        // SIGSTOP: the broker keeps its sockets but answers nothing, a stalled link as the gateway sees it.
+        Signal("STOP", platform.Mosquitto.Process.Id);
+        UpstreamException stalled;
+        try
+        {
+            stalled = await Assert.ThrowsExactlyAsync<UpstreamException>(() => upstream.SendAsync(batch, CancellationToken.None));
+        }
+        finally
+        {
+            Signal("CONT", platform.Mosquitto.Process.Id);
+        }
+
+        var answer = await Eventually.WaitAsync(async () =>
+        {
+            try
+            {
+                return await upstream.SendAsync(batch, CancellationToken.None);
+            }
+            catch (UpstreamException)
+            {
+                return null;
+            }
+        }, a => a is not null, TimeSpan.FromSeconds(20), "the batch accepted once the broker answers again");
+
+        StringAssert.Contains(stalled.Message, "PUBACKs missing after 500 ms");
+        Assert.HasCount(50, answer!.Accepted);
+        await Eventually.WaitAsync(async () => (await stub.Database.QueryAsync("pendant-5", null)).Count, n => n == 50, TimeSpan.FromSeconds(20), "all 50 at the stub");
+        var stored = await stub.Database.QueryAsync("pendant-5", null);
+        CollectionAssert.AreEqual(batch.Select(e => e.Id).ToArray(), stored.Select(e => e.Id).ToArray(), "once each, in order, whichever copy came first");
+    }
+
+    [TestMethod]
+    [Timeout(30_000, CooperativeCancellation = true)]
+    public async Task SendAsync_NoBrokerListening_NotReachableAndWarmDoesNotThrow()
+    {
+        var options = new MqttUpstreamOptions { Host = "127.0.0.1", Port = FreePort.Next(), UseTls = false, ConnectTimeoutMilliseconds = 2000 };
+        await using var upstream = new MqttUpstream(options, new ForwarderOptions(), NullLogger<MqttUpstream>.Instance);
+
+        await upstream.WarmAsync(CancellationToken.None);
+        var refused = await Assert.ThrowsExactlyAsync<UpstreamException>(() => upstream.SendAsync([TestEvents.Record("pendant-6", 1)], CancellationToken.None));
+
+        StringAssert.Contains(refused.Message, $"platform broker 127.0.0.1:{options.Port} not reachable");
+        Assert.IsFalse(upstream.IsConnected);
+    }
+
+    private static void Signal(string signal, int pid)
+    {
+        using var kill = System.Diagnostics.Process.Start("kill", ["-" + signal, pid.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
+        kill.WaitForExit();
+        Assert.AreEqual(0, kill.ExitCode, $"kill -{signal} {pid}");
+    }
+
     private static async Task<PlatformBroker> StartBrokerAsync()
     {
         if (!MosquittoProcess.IsInstalled)
