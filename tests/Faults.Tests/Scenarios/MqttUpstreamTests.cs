@@ -53,6 +53,9 @@ public sealed class MqttUpstreamTests
         var acknowledged = fleet.Acknowledged.Keys.ToHashSet(StringComparer.Ordinal);
         await Eventually.WaitAsync(async () => (await fleet.CloudEventsAsync()).Count(e => acknowledged.Contains(e.Id)), n => n >= acknowledged.Count,
             TimeSpan.FromSeconds(60), "every acknowledged event at the cloud stub");
+        // Gateway receive -> stored at the stub, per alarm (restarts included): the MQTT path's share of an alarm's latency.
+        var alarmMs = (await fleet.CloudEventsAsync()).Where(e => e.Lane == "alarm" && e.Dev.StartsWith("pendant-", StringComparison.Ordinal))
+            .Select(e => e.CloudRx - e.Rx).Order().ToList();
         var gatewayConnects = fleet.GatewayLines.Count(l => l.Contains("connected to the platform broker", StringComparison.Ordinal));
         var consumerSubscribes = fleet.Cloud!.Lines.Count(l => l.Contains("consuming eldercare/v1/platform/", StringComparison.Ordinal));
         var figures = await FleetVerifier.VerifyAsync(fleet, drain, new Dictionary<string, string>
@@ -62,11 +65,14 @@ public sealed class MqttUpstreamTests
             ["gatewayConnects"] = gatewayConnects.ToString(CultureInfo.InvariantCulture),
             ["consumerSubscribes"] = consumerSubscribes.ToString(CultureInfo.InvariantCulture),
             ["gatewayRetries"] = fleet.GatewayLines.Count(l => l.Contains("forward failed", StringComparison.Ordinal)).ToString(CultureInfo.InvariantCulture),
+            ["alarmGatewayToCloudMs"] = alarmMs.Count == 0 ? "none" : $"p50={alarmMs[alarmMs.Count / 2]} p99={alarmMs[Math.Min(alarmMs.Count - 1, alarmMs.Count * 99 / 100)]} max={alarmMs[^1]}",
             ["mosquittoDropLines"] = platform.Mosquitto.Process.Lines.Count(l => l.Contains("dropped", StringComparison.OrdinalIgnoreCase)).ToString(CultureInfo.InvariantCulture),
         });
 
         Assert.IsGreaterThanOrEqualTo(10_000, figures.Acknowledged);
         Assert.IsGreaterThanOrEqualTo(3, gatewayConnects, "the gateway connected to the platform broker again after each restart");
         Assert.IsGreaterThanOrEqualTo(3, consumerSubscribes, "the consumer subscribed again after each restart");
+        Assert.IsFalse(fleet.GatewayLines.Any(l => l.Contains(platform.GatewayPassword, StringComparison.Ordinal)), "the gateway never logs its platform password");
+        Assert.IsFalse(fleet.Cloud.Lines.Any(l => l.Contains(platform.ConsumerPassword, StringComparison.Ordinal)), "the stub never logs its broker password");
     }
 }
