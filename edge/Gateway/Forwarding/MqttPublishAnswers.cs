@@ -3,19 +3,6 @@ using MQTTnet;
 
 namespace Eldercare.Edge.Gateway.Forwarding;
 
-/// <summary>What one PUBACK means for its event (<see cref="MqttPublishAnswers.Judge"/>).</summary>
-public enum MqttPublishVerdict
-{
-    /// <summary>The broker took it: marked forwarded.</summary>
-    Accepted,
-
-    /// <summary>The broker will never take these bytes (bad topic or payload): kept in the store, never resent.</summary>
-    Rejected,
-
-    /// <summary>Not taken now (no PUBACK, quota, not authorised yet, nobody subscribed): sent again later.</summary>
-    Retry,
-}
-
 /// <summary>
 /// The partial-answer rule of the MQTT upstream (as <see cref="HttpUpstream"/>'s: accepted, rejected, neither = again),
 /// from the PUBACKs of a pipelined batch. Pure, so every reason code is tested without a broker.

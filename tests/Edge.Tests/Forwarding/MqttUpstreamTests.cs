@@ -5,6 +5,7 @@ using Eldercare.Edge.Tests.Support;
 using Eldercare.Firmware.Core.Events;
 using Eldercare.TestSupport;
 using Microsoft.Extensions.Logging.Abstractions;
+using MQTTnet;
 
 namespace Eldercare.Edge.Tests.Forwarding;
 
@@ -153,6 +154,43 @@ public sealed class MqttUpstreamTests
         await Eventually.WaitAsync(async () => (await stub.Database.QueryAsync("pendant-5", null)).Count, n => n == 50, TimeSpan.FromSeconds(20), "all 50 at the stub");
         var stored = await stub.Database.QueryAsync("pendant-5", null);
         CollectionAssert.AreEqual(batch.Select(e => e.Id).ToArray(), stored.Select(e => e.Id).ToArray(), "once each, in order, whichever copy came first");
+    }
+
+    [TestMethod]
+    [Timeout(60_000, CooperativeCancellation = true)]
+    public async Task Consumer_MalformedMessages_RefusedCountedAcknowledgedAndTheNextEventStored()
+    {
+        await using var platform = await StartBrokerAsync();
+        using var directory = new TempDirectory("mqtt-upstream");
+        await using var stub = await StartConsumerAsync(platform, directory);
+        using var raw = new MqttClientFactory().CreateMqttClient();
+        var trust = new UpstreamTrust(platform.CaPath, null);
+        await raw.ConnectAsync(new MqttClientOptionsBuilder().WithTcpServer("127.0.0.1", platform.Port).WithProtocolVersion(MQTTnet.Formatter.MqttProtocolVersion.V500)
+            .WithCredentials(Gateway, platform.GatewayPassword).WithTlsOptions(t => t.UseTls().WithTargetHost("127.0.0.1").WithCertificateValidationHandler(a => trust.Accepts(a.Certificate, a.SslPolicyErrors))).Build());
+        var good = TestEvents.Record("pendant-7", 1, EventTypes.Sos);
+        var goodJson = UpstreamEventJson.ToUtf8(good);
+        (string Topic, byte[] Payload)[] messages =
+        [
+            (Topics.PlatformEvents(Gateway, EventTypes.AlarmLane), "not json"u8.ToArray()),
+            (Topics.PlatformEvents(Gateway, EventTypes.AlarmLane), "{\"id\":\"pendant-7:1:9\"}"u8.ToArray()),
+            (Topics.PlatformEvents(Gateway, "telemetry"), goodJson),
+            (Topics.PlatformEvents(Gateway, EventTypes.AlarmLane), goodJson),
+        ];
+
+        foreach (var (topic, payload) in messages)
+        {
+            var result = await raw.PublishAsync(new MqttApplicationMessageBuilder().WithTopic(topic).WithPayload(payload).WithQualityOfServiceLevel(MQTTnet.Protocol.MqttQualityOfServiceLevel.AtLeastOnce).Build());
+            Assert.IsTrue(result.IsSuccess, result.ReasonCode.ToString());
+        }
+
+        await Eventually.WaitAsync(() => stub.Consumer!.Acknowledged >= messages.Length, TimeSpan.FromSeconds(20), "every message acknowledged by the consumer");
+
+        Assert.AreEqual(1, stub.Counters.Refused("malformed_json"));
+        Assert.AreEqual(1, stub.Counters.Refused("bad_field"));
+        Assert.AreEqual(1, stub.Counters.Refused("bad_lane"), "an alarm on the telemetry topic");
+        var stored = await stub.Database.QueryAsync("pendant-7", null);
+        Assert.HasCount(1, stored);
+        Assert.AreEqual(good.Id, stored[0].Id);
     }
 
     [TestMethod]
