@@ -26,7 +26,7 @@ public sealed class MqttUpstream : IUpstream, IAsyncDisposable
     private readonly UpstreamTrust _trust;
     private readonly SemaphoreSlim _connectLock = new(1, 1);
     private readonly string _clientId;
-    private SemaphoreSlim? _window;
+    private Connection? _connection;
 
     public MqttUpstream(MqttUpstreamOptions options, ForwarderOptions forwarder, ILogger<MqttUpstream> logger)
     {
@@ -41,6 +41,10 @@ public sealed class MqttUpstream : IUpstream, IAsyncDisposable
         _client = new MqttClientFactory().CreateMqttClient();
         _client.DisconnectedAsync += args =>
         {
+            // MQTTnet leaves a publish that starts while the link goes down waiting for a PUBACK that never comes (its
+            // dispatcher, already disposed, still takes the waiter): measured as a 10 s stall of every stream after a
+            // broker restart. The connection's token ends those waits at once.
+            _connection?.Lost.Cancel();
             if (args.ClientWasConnected)
             {
                 _logger.LogWarning("platform broker {Host}:{Port} connection lost ({Reason}); events without a PUBACK go again", _options.Host, _options.Port, args.ReasonString ?? args.Reason.ToString());
@@ -61,23 +65,28 @@ public sealed class MqttUpstream : IUpstream, IAsyncDisposable
             return new UpstreamAnswer([], []);
         }
 
-        var window = await EnsureConnectedAsync(cancellationToken).ConfigureAwait(false);
+        var connection = await EnsureConnectedAsync(cancellationToken).ConfigureAwait(false);
         var publishes = new List<Task<MqttClientPublishReasonCode?>>(batch.Count);
         string? error = null;
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, connection.Lost.Token);
         timeout.CancelAfter(_forwarder.RequestTimeoutMilliseconds);
         try
         {
             foreach (var e in batch)
             {
-                await window.WaitAsync(timeout.Token).ConfigureAwait(false);
+                await connection.Window.WaitAsync(timeout.Token).ConfigureAwait(false);
                 // Not awaited here: the next publish goes out before this one's PUBACK. MQTTnet queues the sends in
-                // call order; no token on the publish itself, as a cancelled send in that queue would let a later one
-                // overtake it. The wait below bounds them instead.
-                publishes.Add(PublishAsync(Message(e), window, ex => error ??= ex.Message));
+                // call order; the publish's only token is the connection's loss (a timeout's cancelled send in that
+                // queue would let a later one overtake it; after the loss nothing more leaves on that connection).
+                publishes.Add(PublishAsync(Message(e), connection, ex => error ??= ex.Message));
             }
 
             await Task.WhenAll(publishes).WaitAsync(timeout.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested && connection.Lost.IsCancellationRequested)
+        {
+            // The link went down under the batch: what has no PUBACK goes again on the next connection.
+            error ??= "connection lost";
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
@@ -147,11 +156,11 @@ public sealed class MqttUpstream : IUpstream, IAsyncDisposable
         .WithContentType("application/json")
         .Build();
 
-    private async Task<MqttClientPublishReasonCode?> PublishAsync(MqttApplicationMessage message, SemaphoreSlim window, Action<Exception> failed)
+    private async Task<MqttClientPublishReasonCode?> PublishAsync(MqttApplicationMessage message, Connection connection, Action<Exception> failed)
     {
         try
         {
-            var result = await _client.PublishAsync(message, CancellationToken.None).ConfigureAwait(false);
+            var result = await _client.PublishAsync(message, connection.Lost.Token).ConfigureAwait(false);
             return result.ReasonCode;
         }
         catch (Exception exception) when (exception is not OutOfMemoryException)
@@ -161,13 +170,13 @@ public sealed class MqttUpstream : IUpstream, IAsyncDisposable
         }
         finally
         {
-            window.Release();
+            connection.Window.Release();
         }
     }
 
-    private async Task<SemaphoreSlim> EnsureConnectedAsync(CancellationToken cancellationToken)
+    private async Task<Connection> EnsureConnectedAsync(CancellationToken cancellationToken)
     {
-        if (_client.IsConnected && _window is { } open)
+        if (_client.IsConnected && _connection is { Lost.IsCancellationRequested: false } open)
         {
             return open;
         }
@@ -175,7 +184,7 @@ public sealed class MqttUpstream : IUpstream, IAsyncDisposable
         await _connectLock.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            if (_client.IsConnected && _window is { } opened)
+            if (_client.IsConnected && _connection is { Lost.IsCancellationRequested: false } opened)
             {
                 return opened;
             }
@@ -200,10 +209,12 @@ public sealed class MqttUpstream : IUpstream, IAsyncDisposable
             // The broker's receive maximum bounds what may wait for a PUBACK (absent = 65535, MQTT 5 section 3.2.2.3.3).
             var receiveMaximum = result.ReceiveMaximum is null or 0 ? 65535 : result.ReceiveMaximum.Value;
             var window = Math.Min(_options.MaxInFlight, receiveMaximum);
-            _window = new SemaphoreSlim(window, window);
+            // The previous connection's token and window are left to its publishes (each ends on its token).
+            var connection = new Connection(new SemaphoreSlim(window, window), new CancellationTokenSource());
+            _connection = connection;
             _logger.LogInformation("connected to the platform broker {Host}:{Port} as {ClientId} (tls: {Tls}, session present: {Present}, in flight at most {Window})",
                 _options.Host, _options.Port, _clientId, _options.UseTls, result.IsSessionPresent, window);
-            return _window;
+            return connection;
         }
         finally
         {
@@ -222,6 +233,9 @@ public sealed class MqttUpstream : IUpstream, IAsyncDisposable
             _logger.LogDebug("disconnect from the platform broker failed: {Error}", exception.Message);
         }
     }
+
+    /// <summary>One connection's publish window and the token its loss cancels.</summary>
+    private sealed record Connection(SemaphoreSlim Window, CancellationTokenSource Lost);
 
     private MqttClientOptions ClientOptions()
     {

@@ -8,10 +8,10 @@ namespace Eldercare.Faults.Tests.Scenarios;
 /// Issue 16, MQTT upstream: 10,000 events from the 100-pendant fleet through the gateway (Gateway:Upstream:Kind=Mqtt)
 /// into a second mosquitto acting as the platform's broker (TLS with a certificate made here, a password file, an ACL),
 /// and from there into the cloud stub's consumer (QoS 1, persistent session, PUBACK after its store), while the platform
-/// broker is restarted twice mid-load. The same end-to-end check as every fault scenario (<see cref="FleetVerifier"/>):
-/// 0 lost, 0 stored twice, every alarm there, order per device and lane. The restarts are clean (SIGTERM): mosquitto
-/// writes its persistence on shutdown, so what it acknowledged and still held for the consumer survives; a SIGKILL of
-/// the platform broker can lose that (docs/reliability.md).
+/// broker is restarted twice mid-load and the gateway is SIGKILLed once between the restarts. The same end-to-end check
+/// as every fault scenario (<see cref="FleetVerifier"/>): 0 lost, 0 stored twice, every alarm there, order per device
+/// and lane. The restarts are clean (SIGTERM): mosquitto writes its persistence on shutdown, so what it acknowledged
+/// and still held for the consumer survives; a SIGKILL of the platform broker can lose that (docs/reliability.md).
 /// </summary>
 [TestClass]
 [TestCategory("Upstream")]
@@ -19,7 +19,7 @@ public sealed class MqttUpstreamTests
 {
     [TestMethod]
     [Timeout(240_000, CooperativeCancellation = true)]
-    public async Task MqttUpstream_PlatformBrokerRestartedTwiceMidLoad_NothingLostOrDoubledEveryAlarmThere()
+    public async Task MqttUpstream_PlatformBrokerRestartedTwiceAndGatewayKilledMidLoad_NothingLostOrDoubledEveryAlarmThere()
     {
         if (!MosquittoProcess.IsInstalled)
         {
@@ -27,7 +27,7 @@ public sealed class MqttUpstreamTests
         }
 
         await using var platform = await PlatformBroker.StartAsync();
-        await using var fleet = await FleetHarness.StartAsync("16-mqtt-upstream-restart", new FleetOptions
+        await using var fleet = await FleetHarness.StartAsync("16-mqtt-upstream", new FleetOptions
         {
             GatewayArgs = platform.GatewayArgs(),
             CloudArgs = platform.ConsumerArgs(),
@@ -38,12 +38,25 @@ public sealed class MqttUpstreamTests
         var total = fleet.TotalRaiseTarget;
         var load = fleet.RunLoadAsync();
         var restarts = new List<string>();
-        foreach (var percent in new[] { 30, 65 })
+        string? kill = null;
+        foreach (var (percent, fault) in new[] { (30, "broker"), (50, "gateway"), (65, "broker") })
         {
             await fleet.WaitForAcknowledgedAsync(total * percent / 100, TimeSpan.FromSeconds(90));
             var before = fleet.AcknowledgedCount;
-            await platform.Mosquitto.RestartGracefullyAsync();
-            restarts.Add($"acked={before}");
+            if (fault == "broker")
+            {
+                await platform.Mosquitto.RestartGracefullyAsync();
+                restarts.Add($"acked={before}");
+            }
+            else
+            {
+                // SIGKILL while forwarding: what it had published without a PUBACK is still unmarked in its store, and
+                // goes again from the next run (same id; the consumer keeps one copy).
+                var pending = (await fleet.GatewayHealthAsync()).Pending;
+                await fleet.KillGatewayAsync();
+                kill = $"acked={before} pending={pending}";
+                await fleet.StartGatewayAsync();
+            }
         }
 
         await load;
@@ -62,6 +75,7 @@ public sealed class MqttUpstreamTests
         {
             ["upstream"] = "mqtt (TLS, QoS 1, persistent sessions) -> mosquitto -> cloud stub consumer",
             ["platformBrokerRestarts"] = string.Join("; ", restarts),
+            ["gatewaySigkill"] = kill ?? "none",
             ["gatewayConnects"] = gatewayConnects.ToString(CultureInfo.InvariantCulture),
             ["consumerSubscribes"] = consumerSubscribes.ToString(CultureInfo.InvariantCulture),
             ["gatewayRetries"] = fleet.GatewayLines.Count(l => l.Contains("forward failed", StringComparison.Ordinal)).ToString(CultureInfo.InvariantCulture),
@@ -70,7 +84,8 @@ public sealed class MqttUpstreamTests
         });
 
         Assert.IsGreaterThanOrEqualTo(10_000, figures.Acknowledged);
-        Assert.IsGreaterThanOrEqualTo(3, gatewayConnects, "the gateway connected to the platform broker again after each restart");
+        Assert.IsGreaterThanOrEqualTo(4, gatewayConnects, "the gateway connected to the platform broker again after each restart and its own");
+        Assert.AreEqual(2, fleet.GatewayStarts);
         Assert.IsGreaterThanOrEqualTo(3, consumerSubscribes, "the consumer subscribed again after each restart");
         Assert.IsFalse(fleet.GatewayLines.Any(l => l.Contains(platform.GatewayPassword, StringComparison.Ordinal)), "the gateway never logs its platform password");
         Assert.IsFalse(fleet.Cloud.Lines.Any(l => l.Contains(platform.ConsumerPassword, StringComparison.Ordinal)), "the stub never logs its broker password");
