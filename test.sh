@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # Runs the whole test suite (or one category) on a fresh Debian machine with the .NET SDK.
-#   ./test.sh                 every tier: Unit, Integration, EndToEnd, Faults, Security, Console, Deployment, Hil (Hil needs
+#   ./test.sh                 every tier: Unit, Integration, EndToEnd, Faults, Security, Console, Deployment, Upstream, Hil (Hil needs
 #                             HIL_PORT and a rig: without one its test is reported as not run, with the reason, never as passed)
-#   ./test.sh Integration     one category (TestCategory), e.g. Unit | Integration | EndToEnd | Faults | Security | Console | Deployment
-# Installs what is missing (mosquitto, socat for the HIL runner's pty, chromium and a CJK font for the console's browser
+#   ./test.sh Integration     one category (TestCategory), e.g. Unit | Integration | EndToEnd | Faults | Security | Console | Deployment | Upstream
+# Installs what is missing (mosquitto: also the platform broker of the Upstream tier; socat for the HIL runner's pty, chromium and a CJK font for the console's browser
 # tests, systemd's systemd-analyze and systemd-sysusers for the Deployment tests), builds Release, runs the MSTest projects of
 # Devices.sln on Microsoft.Testing.Platform, and ends with one line: "N passed, M failed".
 set -uo pipefail

@@ -51,46 +51,67 @@ public static class BatchParser
             var index = 0;
             foreach (var e in events.EnumerateArray())
             {
-                if (e.ValueKind != JsonValueKind.Object)
+                if (!TryParseEvent(e, out var parsedEvent, out var problem))
                 {
-                    return Fail(400, "malformed_batch", $"events[{index}] is not an object");
+                    return Fail(400, e.ValueKind == JsonValueKind.Object ? "bad_field" : "malformed_batch", $"events[{index}]{problem}");
                 }
 
-                if (!TryString(e, "id", out var id) || !TryString(e, "dev", out var dev) || !TryString(e, "type", out var type)
-                    || !TryString(e, "lane", out var lane) || !TryString(e, "payload", out var payload)
-                    || !TryInt(e, "boot", out var boot) || !TryInt(e, "seq", out var seq)
-                    || !TryLong(e, "ts", out var ts) || !TryLong(e, "rx", out var rx))
-                {
-                    return Fail(400, "bad_field", $"events[{index}] needs id, dev, type, lane, payload (strings) and boot, seq, ts, rx (integers)");
-                }
-
-                // Optional: the gateway flagged the device clock (skewMs = device ts - gateway rx).
-                long? skewMs = null;
-                if (e.TryGetProperty("skewMs", out var skew))
-                {
-                    if (skew.ValueKind != JsonValueKind.Number || !skew.TryGetInt64(out var skewValue))
-                    {
-                        return Fail(400, "bad_field", $"events[{index}].skewMs must be an integer");
-                    }
-
-                    skewMs = skewValue;
-                }
-
-                // Optional: a device fault the gateway flagged (id_conflict with the id the device gave, seq_regression).
-                string? fault = null;
-                string? conflictOf = null;
-                if ((e.TryGetProperty("fault", out _) && !TryString(e, "fault", out fault!))
-                    || (e.TryGetProperty("conflictOf", out _) && !TryString(e, "conflictOf", out conflictOf!)))
-                {
-                    return Fail(400, "bad_field", $"events[{index}].fault and .conflictOf must be non-empty strings");
-                }
-
-                list.Add(new IncomingEvent(id, dev, type, lane, boot, seq, ts, rx, payload, skewMs, fault, conflictOf));
+                list.Add(parsedEvent);
                 index++;
             }
 
             return new Result(true, gateway.GetString(), list, 200, null, null);
         }
+    }
+
+    /// <summary>
+    /// One event as the wire format spells it (an element of a batch's <c>events</c>; an MQTT upstream message's payload,
+    /// docs/wire-format.md "Upstream MQTT"). On failure <paramref name="problem"/> completes "events[i]" / "the message".
+    /// </summary>
+    public static bool TryParseEvent(JsonElement e, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out IncomingEvent? parsed, out string problem)
+    {
+        parsed = null;
+        problem = string.Empty;
+        if (e.ValueKind != JsonValueKind.Object)
+        {
+            problem = " is not an object";
+            return false;
+        }
+
+        if (!TryString(e, "id", out var id) || !TryString(e, "dev", out var dev) || !TryString(e, "type", out var type)
+            || !TryString(e, "lane", out var lane) || !TryString(e, "payload", out var payload)
+            || !TryInt(e, "boot", out var boot) || !TryInt(e, "seq", out var seq)
+            || !TryLong(e, "ts", out var ts) || !TryLong(e, "rx", out var rx))
+        {
+            problem = " needs id, dev, type, lane, payload (strings) and boot, seq, ts, rx (integers)";
+            return false;
+        }
+
+        // Optional: the gateway flagged the device clock (skewMs = device ts - gateway rx).
+        long? skewMs = null;
+        if (e.TryGetProperty("skewMs", out var skew))
+        {
+            if (skew.ValueKind != JsonValueKind.Number || !skew.TryGetInt64(out var skewValue))
+            {
+                problem = ".skewMs must be an integer";
+                return false;
+            }
+
+            skewMs = skewValue;
+        }
+
+        // Optional: a device fault the gateway flagged (id_conflict with the id the device gave, seq_regression).
+        string? fault = null;
+        string? conflictOf = null;
+        if ((e.TryGetProperty("fault", out _) && !TryString(e, "fault", out fault!))
+            || (e.TryGetProperty("conflictOf", out _) && !TryString(e, "conflictOf", out conflictOf!)))
+        {
+            problem = ".fault and .conflictOf must be non-empty strings";
+            return false;
+        }
+
+        parsed = new IncomingEvent(id, dev, type, lane, boot, seq, ts, rx, payload, skewMs, fault, conflictOf);
+        return true;
     }
 
     private static Result Fail(int status, string error, string detail) => new(false, null, [], status, error, detail);

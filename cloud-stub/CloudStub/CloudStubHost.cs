@@ -26,6 +26,9 @@ public sealed class CloudStubHost : IAsyncDisposable
 
     public StubCounters Counters => _app.Services.GetRequiredService<StubCounters>();
 
+    /// <summary>The MQTT consumer when <c>CloudStub:Mqtt:Host</c> is set, else null.</summary>
+    public MqttConsumer? Consumer => _app.Services.GetService<MqttConsumer>();
+
     public AcknowledgementLedger Acknowledgements => _app.Services.GetRequiredService<AcknowledgementLedger>();
 
     public int Port { get; private set; }
@@ -42,7 +45,8 @@ public sealed class CloudStubHost : IAsyncDisposable
     {
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = contentRoot });
         var options = builder.Configuration.GetSection("CloudStub").Get<CloudStubOptions>() ?? new CloudStubOptions();
-        var problems = options.Validate().ToList();
+        var mqtt = builder.Configuration.GetSection("CloudStub:Mqtt").Get<MqttConsumerOptions>() ?? new MqttConsumerOptions();
+        var problems = options.Validate().Concat(mqtt.Validate()).ToList();
         if (problems.Count > 0)
         {
             throw new InvalidOperationException("invalid configuration:\n  " + string.Join("\n  ", problems));
@@ -69,6 +73,14 @@ public sealed class CloudStubHost : IAsyncDisposable
         builder.Services.AddSingleton(services => new AcknowledgementLedger(options.DataDirectory, services.GetRequiredService<EventsDatabase>()));
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton(new AlarmPrinter(alarmOutput ?? Console.Out, options.PrintAlarms));
+        builder.Services.AddSingleton<EventIntake>();
+        builder.Services.AddSingleton(mqtt);
+        if (mqtt.Enabled)
+        {
+            // Consumer mode: events also come from the platform broker (cloud-stub/README.md "MQTT consumer").
+            builder.Services.AddSingleton<MqttConsumer>();
+            builder.Services.AddHostedService(services => services.GetRequiredService<MqttConsumer>());
+        }
 
         var app = builder.Build();
         if (!string.IsNullOrEmpty(options.ApiKey))

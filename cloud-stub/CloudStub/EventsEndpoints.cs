@@ -42,7 +42,7 @@ public static class EventsEndpoints
         app.MapGet("/health", () => Results.Json(new { status = "ok" }));
     }
 
-    private static async Task<IResult> ReceiveBatchAsync(HttpContext context, EventsDatabase db, FaultSwitch faults, StubCounters counters, CloudStubOptions options, AlarmPrinter alarms, ILoggerFactory logs)
+    private static async Task<IResult> ReceiveBatchAsync(HttpContext context, EventIntake intake, FaultSwitch faults, StubCounters counters, CloudStubOptions options, ILoggerFactory logs)
     {
         var fault = faults.Current;
         if (fault.Mode == FaultMode.Stall && fault.StallMilliseconds > 0)
@@ -88,73 +88,9 @@ public static class EventsEndpoints
             events = events.Take((events.Count + 1) / 2).ToList();
         }
 
-        var valid = new List<IncomingEvent>(events.Count);
-        var rejected = new List<object>();
-        foreach (var e in events)
-        {
-            var reason = Check(e, parsed.Gateway!);
-            if (reason is null)
-            {
-                valid.Add(e);
-            }
-            else
-            {
-                rejected.Add(new { id = e.Id, reason });
-            }
-        }
-
-        var (stored, duplicates) = await db.StoreAsync(parsed.Gateway!, valid);
-        counters.CountDuplicates(duplicates.Count);
-        counters.CountRejected(rejected.Count);
-        var conflicts = new List<object>();
-        foreach (var e in stored)
-        {
-            alarms.Print(e.Event, e.CloudRx);
-            if (e.IsConflict)
-            {
-                // The id was here with another payload: kept under its derived id, as the gateway does.
-                counters.CountIdConflict();
-                conflicts.Add(new { id = e.Event.Id, storedAs = e.StoredAs });
-                logs.CreateLogger("CloudStub.Events").LogWarning("id_conflict {Id}: stored before with another payload; this {Type} stored as {StoredAs}", e.Event.Id, e.Event.Type, e.StoredAs);
-            }
-        }
-
-        return Results.Json(new { stored = stored.Select(e => e.Event.Id), duplicates, rejected, conflicts });
-    }
-
-    /// <summary>Per-event meaning, with the firmware core's own rules. Null when fine.</summary>
-    private static string? Check(IncomingEvent e, string gateway)
-    {
-        if (EventTypes.IsGatewayMade(e.Type) && e.Dev != gateway)
-        {
-            // device_offline/device_online say what a gateway saw of a device: only that gateway's own id may make them.
-            return RejectReasons.DeviceMismatch;
-        }
-
-        if (!EventCodec.IsValidDeviceId(e.Dev) || e.Boot < 1 || e.Seq < 1)
-        {
-            return "bad_field";
-        }
-
-        var id = DeviceEvent.MakeId(e.Dev, e.Boot, e.Seq);
-        if (e.Fault is not null && e.Fault != EventIdentity.IdConflict && e.Fault != EventIdentity.SeqRegression)
-        {
-            return "bad_field";
-        }
-
-        // A derived id (the gateway kept a reused id's other payload under it) must be exactly the rule's.
-        var derived = e.Fault == EventIdentity.IdConflict || e.ConflictOf is not null;
-        if (derived ? e.Fault != EventIdentity.IdConflict || e.ConflictOf != id || !EventIdentity.IsConflictIdOf(e.Id, id, e.Payload) : e.Id != id)
-        {
-            return RejectReasons.IdMismatch;
-        }
-
-        if (!EventTypes.IsKnown(e.Type))
-        {
-            return RejectReasons.UnknownType;
-        }
-
-        return e.Lane == EventTypes.LaneOf(e.Type) ? null : "bad_lane";
+        var (stored, duplicates, rejected) = await intake.TakeAsync(parsed.Gateway!, events);
+        var conflicts = stored.Where(e => e.IsConflict).Select(e => new { id = e.Event.Id, storedAs = e.StoredAs });
+        return Results.Json(new { stored = stored.Select(e => e.Event.Id), duplicates, rejected = rejected.Select(r => new { id = r.Id, reason = r.Reason }), conflicts });
     }
 
     public sealed record FaultRequest(string Mode, int? StallMs);

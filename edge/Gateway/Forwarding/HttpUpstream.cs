@@ -1,7 +1,4 @@
 using System.Net.Http.Json;
-using System.Net.Security;
-using System.Security.Cryptography;
-using System.Security.Cryptography.X509Certificates;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Eldercare.Edge.Gateway.Configuration;
@@ -33,37 +30,8 @@ public sealed class HttpUpstream : IUpstream
             return handler;
         }
 
-        X509Certificate2? ca = string.IsNullOrWhiteSpace(tls.TrustedCaPath) ? null : X509CertificateLoader.LoadCertificateFromFile(tls.TrustedCaPath);
-        var pin = tls.NormalizedPin;
-        handler.SslOptions.RemoteCertificateValidationCallback = (_, certificate, _, errors) =>
-        {
-            if (errors == SslPolicyErrors.None)
-            {
-                return true;
-            }
-
-            if (certificate is null || (errors & SslPolicyErrors.RemoteCertificateNameMismatch) != 0)
-            {
-                return false;
-            }
-
-            using var presented = X509CertificateLoader.LoadCertificate(certificate.GetRawCertData());
-            if (!string.IsNullOrEmpty(pin) && Convert.ToHexString(SHA256.HashData(presented.RawData)) == pin)
-            {
-                return true;
-            }
-
-            if (ca is null)
-            {
-                return false;
-            }
-
-            using var chain = new X509Chain();
-            chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
-            chain.ChainPolicy.CustomTrustStore.Add(ca);
-            chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
-            return chain.Build(presented);
-        };
+        var trust = UpstreamTrust.From(tls);
+        handler.SslOptions.RemoteCertificateValidationCallback = (_, certificate, _, errors) => trust.Accepts(certificate, errors);
         return handler;
     }
 
@@ -159,8 +127,7 @@ public sealed class HttpUpstream : IUpstream
 
     private HttpRequestMessage CreateRequest(IReadOnlyList<EventRecord> batch)
     {
-        var body = new BatchBody(_options.GatewayId, batch.Select(e => new EventBody(
-            e.Id, e.DeviceId, e.Type, e.Lane, e.BootEpoch, e.Sequence, e.DeviceTimestampUnixMilliseconds, e.ReceivedUnixMilliseconds, e.Payload, e.ClockSkewMilliseconds, e.Fault, e.ConflictOf)).ToList());
+        var body = UpstreamEventJson.ToBatch(_options.GatewayId, batch);
         var request = new HttpRequestMessage(HttpMethod.Post, _options.EventsUri) { Content = JsonContent.Create(body) };
         if (!string.IsNullOrEmpty(_options.ApiKey))
         {
@@ -191,24 +158,6 @@ public sealed class HttpUpstream : IUpstream
         var rejected = (answer.Rejected ?? []).Select(r => new UpstreamRejection(r.Id ?? string.Empty, r.Reason ?? "unknown")).ToList();
         return new UpstreamAnswer(accepted, rejected);
     }
-
-    private sealed record BatchBody(
-        [property: JsonPropertyName("gateway")] string Gateway,
-        [property: JsonPropertyName("events")] List<EventBody> Events);
-
-    private sealed record EventBody(
-        [property: JsonPropertyName("id")] string Id,
-        [property: JsonPropertyName("dev")] string Dev,
-        [property: JsonPropertyName("type")] string Type,
-        [property: JsonPropertyName("lane")] string Lane,
-        [property: JsonPropertyName("boot")] int Boot,
-        [property: JsonPropertyName("seq")] int Seq,
-        [property: JsonPropertyName("ts")] long Ts,
-        [property: JsonPropertyName("rx")] long Rx,
-        [property: JsonPropertyName("payload")] string Payload,
-        [property: JsonPropertyName("skewMs"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] long? SkewMs,
-        [property: JsonPropertyName("fault"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Fault,
-        [property: JsonPropertyName("conflictOf"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? ConflictOf);
 
     private sealed class AnswerBody
     {

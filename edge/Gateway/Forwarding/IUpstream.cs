@@ -3,7 +3,8 @@ using Eldercare.Edge.Gateway.Store;
 namespace Eldercare.Edge.Gateway.Forwarding;
 
 /// <summary>
-/// Where stored events go (the platform: HTTP today; JetStream or an IoT platform's MQTT next). One async interface:
+/// Where stored events go (the platform: <see cref="HttpUpstream"/>, or an IoT platform's broker: <see cref="MqttUpstream"/>;
+/// chosen in Hosting/UpstreamSetup.cs). One async interface:
 /// an implementation may complete synchronously when that is faster for its caller (<see cref="HttpUpstream"/> does
 /// synchronous I/O when called on a forward stream's own thread).
 /// </summary>

@@ -92,7 +92,8 @@ public sealed class GatewayHost : IAsyncDisposable
             throw new GatewayConfigurationException([exception.Message]);
         }
 
-        var problems = options.Validate().Concat(upstreamTls.Validate()).Concat(RemovedSettings(builder.Configuration)).ToList();
+        var upstream = UpstreamSetup.Bind(builder.Configuration, out var upstreamProblems);
+        var problems = options.Validate().Concat(upstreamTls.Validate()).Concat(upstreamProblems).Concat(RemovedSettings(builder.Configuration)).ToList();
         if (problems.Count > 0)
         {
             throw new GatewayConfigurationException(problems);
@@ -194,7 +195,7 @@ public sealed class GatewayHost : IAsyncDisposable
         // Registry edits (devices add, a disabled flag) apply without a restart; see edge/README.md "Security".
         services.AddSingleton<RegistryWatcher>();
         services.AddHostedService(sp => sp.GetRequiredService<RegistryWatcher>());
-        services.AddSingleton<IUpstream>(_ => new HttpUpstream(new HttpClient(HttpUpstream.CreateHandler(upstreamTls)) { Timeout = Timeout.InfiniteTimeSpan }, options.Forwarder));
+        UpstreamSetup.AddUpstream(services, upstream, options.Forwarder, upstreamTls);
         services.AddSingleton(sp => new Forwarder(
             sp.GetRequiredService<IForwardQueues>(),
             sp.GetRequiredService<IUpstream>(),

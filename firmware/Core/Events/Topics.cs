@@ -38,5 +38,56 @@ namespace Eldercare.Firmware.Core.Events
         {
             return Root + deviceId + CommandsSuffix;
         }
+    
+        /// <summary>
+        /// Gateway to platform (an IoT platform's MQTT broker, docs/wire-format.md "Upstream MQTT"): every upstream topic
+        /// starts with this; then the gateway's id, <c>/events/</c> and the event's lane, so alarms have a topic of their own.
+        /// </summary>
+        public const string PlatformRoot = "eldercare/v1/platform/";
+
+        /// <summary>Between the gateway's id and the lane in an upstream topic.</summary>
+        public const string PlatformEventsInfix = "/events/";
+
+        /// <summary>A platform consumer's filter: every gateway's events in every lane.</summary>
+        public const string PlatformEventsFilter = PlatformRoot + AnyDevice + PlatformEventsInfix + "+";
+
+        /// <summary>Where a gateway publishes one event of <paramref name="lane"/>: <c>eldercare/v1/platform/gw-01/events/alarm</c>.</summary>
+        public static string PlatformEvents(string gatewayId, string lane)
+        {
+            return string.Concat(PlatformRoot, gatewayId, PlatformEventsInfix) + lane;
+        }
+
+        /// <summary>
+        /// The gateway id and lane of an upstream topic; false for anything else (a topic of another shape, an empty or
+        /// wildcard segment).
+        /// </summary>
+        public static bool TryParsePlatformEvents(string topic, out string gatewayId, out string lane)
+        {
+            gatewayId = string.Empty;
+            lane = string.Empty;
+            if (topic == null || topic.IndexOf(PlatformRoot) != 0)
+            {
+                return false;
+            }
+
+            var rest = topic.Substring(PlatformRoot.Length);
+            var infix = rest.IndexOf(PlatformEventsInfix);
+            if (infix <= 0)
+            {
+                return false;
+            }
+
+            var gateway = rest.Substring(0, infix);
+            var laneText = rest.Substring(infix + PlatformEventsInfix.Length);
+            if (laneText.Length == 0 || gateway.IndexOf('/') >= 0 || laneText.IndexOf('/') >= 0
+                || gateway.IndexOf('+') >= 0 || gateway.IndexOf('#') >= 0 || laneText.IndexOf('+') >= 0 || laneText.IndexOf('#') >= 0)
+            {
+                return false;
+            }
+
+            gatewayId = gateway;
+            lane = laneText;
+            return true;
+        }
     }
 }

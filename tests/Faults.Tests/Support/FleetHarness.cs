@@ -175,7 +175,11 @@ public sealed class FleetHarness : IAsyncDisposable
 
     public async Task StartCloudAsync()
     {
-        Cloud = await ProcessHosts.StartCloudStubAsync(CloudPort, _directory.File("cloud"), "--CloudStub:PrintAlarms=false").ConfigureAwait(false);
+        Cloud = await ProcessHosts.StartCloudStubAsync(CloudPort, _directory.File("cloud"), ["--CloudStub:PrintAlarms=false", .. _options.CloudArgs]).ConfigureAwait(false);
+        if (_options.CloudReadyLine is { } ready)
+        {
+            await Cloud.WaitForLineAsync(ready, ProcessHosts.StartTimeout).ConfigureAwait(false);
+        }
     }
 
     /// <summary>Upstream "connection refused": the stub process is killed (its SQLite file is synchronous=FULL).</summary>

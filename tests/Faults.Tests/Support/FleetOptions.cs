@@ -26,6 +26,12 @@ public sealed record FleetOptions
     /// <summary>Extra gateway arguments, e.g. <c>--Gateway:Store:MaxTelemetryBytes=...</c>.</summary>
     public IReadOnlyList<string> GatewayArgs { get; init; } = [];
 
+    /// <summary>Extra cloud stub arguments, e.g. its MQTT consumer mode (<c>--CloudStub:Mqtt:Host=...</c>).</summary>
+    public IReadOnlyList<string> CloudArgs { get; init; } = [];
+
+    /// <summary>A line the cloud stub prints when it is ready for the scenario (its consumer subscribed), waited for before the gateway starts.</summary>
+    public string? CloudReadyLine { get; init; }
+
     /// <summary>External mode: devices and gateway go through a real mosquitto.</summary>
     public bool ExternalMosquitto { get; init; }
 
