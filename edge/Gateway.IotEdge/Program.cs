@@ -1,0 +1,26 @@
+using Eldercare.Edge.Gateway.Hosting;
+using Eldercare.Edge.Gateway.IotEdge;
+using Eldercare.Edge.Gateway.ModuleTwin;
+using Microsoft.Azure.Devices.Client;
+using Microsoft.Azure.Devices.Client.Transport.Mqtt;
+
+// The gateway's own program sets this before any socket exists (edge/Gateway/Program.cs says why); so does the module.
+if (Environment.GetEnvironmentVariable("DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS") is null)
+{
+    Environment.SetEnvironmentVariable("DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS", "1");
+}
+
+// edgeAgent gives the container its identity (IOTEDGE_* variables); MQTT over TCP to edgeHub in the same network.
+using var client = await ModuleClient.CreateFromEnvironmentAsync([new MqttTransportSettings(TransportType.Mqtt_Tcp_Only)]);
+await client.OpenAsync();
+using var stopping = new CancellationTokenSource();
+Console.CancelKeyPress += (_, e) =>
+{
+    e.Cancel = true;
+    stopping.Cancel();
+};
+var runner = new ModuleTwinRunner(new AzureModuleTwin(client), args,
+    arguments => GatewayHost.Create(arguments, contentRoot: AppContext.BaseDirectory), Console.Out, Console.Error);
+var exitCode = await runner.RunAsync(stopping.Token);
+await client.CloseAsync();
+return exitCode;
