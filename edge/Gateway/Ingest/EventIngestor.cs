@@ -142,6 +142,7 @@ public sealed class EventIngestor
                 // alarm in a device that resends the same id forever (docs/wire-format.md, "One id, one payload").
                 var conflict = record.AsConflict();
                 _metrics.CountStored();
+                _metrics.EventsIn.Count(record.Lane, record.Type);
                 _metrics.CountDeviceFault(EventIdentity.IdConflict);
                 _rejections.WriteFault(record.DeviceId, record.Id, EventIdentity.IdConflict,
                     $"the id was stored before with another payload (device boot epoch or storage reset?); this {record.Type} stored as {conflict.Id}");
@@ -156,6 +157,7 @@ public sealed class EventIngestor
         }
 
         _metrics.CountStored();
+        _metrics.EventsIn.Count(record.Lane, record.Type);
         if (_facts is not null && deviceEvent.Type == EventTypes.Heartbeat)
         {
             _facts.Heartbeat(deviceEvent.DeviceId, new Health.DeviceFact(deviceEvent.FirmwareVersion,
