@@ -20,5 +20,5 @@ internal sealed class AzureModuleTwin(ModuleClient client) : IModuleTwin
         client.UpdateReportedPropertiesAsync(new TwinCollection(reportedJson), cancellationToken);
 
     public Task WatchDesiredAsync(Func<Task> changed, CancellationToken cancellationToken) =>
-        client.SetDesiredPropertyUpdateCallbackAsync((_, _) => changed(), null, cancellationToken);
+        client.SetDesiredPropertyUpdateCallbackAsync((_, _) => changed(), client, cancellationToken);
 }

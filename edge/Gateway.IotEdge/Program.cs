@@ -4,6 +4,18 @@ using Eldercare.Edge.Gateway.ModuleTwin;
 using Microsoft.Azure.Devices.Client;
 using Microsoft.Azure.Devices.Client.Transport.Mqtt;
 
+// The gateway's own commands, in the container too (docker exec CONTAINER dotnet Eldercare.Edge.Gateway.IotEdge.dll
+// devices add ... / console ...): they need no module identity.
+if (args.Length > 0 && args[0] == "devices")
+{
+    return Eldercare.Edge.Gateway.Registry.DevicesCommand.Run(args, Console.Out, Console.Error);
+}
+
+if (args.Length > 0 && args[0] == "console")
+{
+    return Eldercare.Edge.Gateway.Console.ConsoleCommand.Run(args, Console.In, Console.Out, Console.Error);
+}
+
 // The gateway's own program sets this before any socket exists (edge/Gateway/Program.cs says why); so does the module.
 if (Environment.GetEnvironmentVariable("DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS") is null)
 {

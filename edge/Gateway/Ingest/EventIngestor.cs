@@ -118,7 +118,7 @@ public sealed class EventIngestor
         catch (Exception exception) when (exception is not OperationCanceledException)
         {
             _metrics.CountStoreFailure();
-            _logger.LogError("not stored {Id}: {Error}", record.Id, exception.Message);
+            _logger.LogError("not stored {Id} dev={DeviceId} type={Type}: {Error}", record.Id, record.DeviceId, record.Type, exception.Message);
             return new IngestResult(IngestOutcome.StoreFailed, record.Id, null, exception.Message);
         }
         finally
@@ -130,7 +130,7 @@ public sealed class EventIngestor
         {
             case AppendOutcome.Duplicate:
                 _metrics.CountDuplicate();
-                _logger.LogInformation("duplicate {Id}", record.Id);
+                _logger.LogInformation("duplicate {Id} dev={DeviceId}", record.Id, record.DeviceId);
                 return new IngestResult(IngestOutcome.Duplicate, record.Id, null, null);
             case AppendOutcome.ConflictDuplicate:
                 var kept = record.AsConflict().Id;
@@ -166,7 +166,8 @@ public sealed class EventIngestor
         }
 
         // Alarms are few and what an operator looks for; telemetry at fleet rate would drown the log.
-        _logger.Log(record.IsAlarm ? LogLevel.Information : LogLevel.Debug, "stored {Id}", record.Id);
+        // Structured fields for a log collector (journald, IoT Edge's log upload): the event, its device, type and lane.
+        _logger.Log(record.IsAlarm ? LogLevel.Information : LogLevel.Debug, "stored {Id} dev={DeviceId} type={Type} lane={Lane}", record.Id, record.DeviceId, record.Type, record.Lane);
         return new IngestResult(IngestOutcome.Stored, record.Id, null, null);
     }
 
