@@ -63,6 +63,20 @@ public sealed class IotEdgeManifestTests
     }
 
     [TestMethod]
+    public void DeployInstructions_HostDirectoryOwnedByTheImagesUser()
+    {
+        // The module runs as the Dockerfile's USER: the host directory bound to the store must be that uid's, as the
+        // README's deploy step makes it.
+        var docker = DockerfileFacts.Parse(Dockerfile);
+        var gateway = System.Text.Json.Nodes.JsonNode.Parse(Manifest)!["modulesContent"]!["$edgeAgent"]!["properties.desired"]!["modules"]![IotEdgeManifestCheck.GatewayModule]!;
+        var options = System.Text.Json.Nodes.JsonNode.Parse(IotEdgeManifestCheck.CreateOptions(gateway["settings"]!.AsObject())!)!;
+        var hostDirectory = options["HostConfig"]!["Binds"]!.AsArray().Select(b => b!.GetValue<string>().Split(':')).Single(b => b[1] == docker.Volume)[0];
+        var readme = File.ReadAllText(Path.Combine(Directory, "README.md"));
+
+        StringAssert.Contains(readme, $"sudo mkdir -p {hostDirectory} && sudo chown {docker.User}:{docker.User} {hostDirectory}");
+    }
+
+    [TestMethod]
     public void ModuleProject_NotInTheSolution()
     {
         // Its SDK is not served by the build machines' package mirror: in Devices.sln the build would fail here.
