@@ -23,8 +23,8 @@ if (Environment.GetEnvironmentVariable("DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLET
 }
 
 // edgeAgent gives the container its identity (IOTEDGE_* variables); MQTT over TCP to edgeHub in the same network.
+// Opened on first use by AzureModuleTwin, within the runner's time limit (the gateway starts even while edgeHub does not).
 using var client = await ModuleClient.CreateFromEnvironmentAsync([new MqttTransportSettings(TransportType.Mqtt_Tcp_Only)]);
-await client.OpenAsync();
 using var stopping = new CancellationTokenSource();
 Console.CancelKeyPress += (_, e) =>
 {
@@ -34,5 +34,13 @@ Console.CancelKeyPress += (_, e) =>
 var runner = new ModuleTwinRunner(new AzureModuleTwin(client), args,
     arguments => GatewayHost.Create(arguments, contentRoot: AppContext.BaseDirectory), Console.Out, Console.Error);
 var exitCode = await runner.RunAsync(stopping.Token);
-await client.CloseAsync();
+try
+{
+    await client.CloseAsync().WaitAsync(TimeSpan.FromSeconds(5));
+}
+catch (Exception exception) when (exception is not OutOfMemoryException)
+{
+    // edgeHub gone or never reached: nothing to close cleanly; the exit code is the gateway's.
+}
+
 return exitCode;

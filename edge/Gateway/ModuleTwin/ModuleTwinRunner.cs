@@ -1,5 +1,7 @@
 using Eldercare.Edge.Gateway.Configuration;
 using Eldercare.Edge.Gateway.Hosting;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 
 namespace Eldercare.Edge.Gateway.ModuleTwin;
 
@@ -37,6 +39,15 @@ public sealed class ModuleTwinRunner
         _error = error ?? throw new ArgumentNullException(nameof(error));
     }
 
+    /// <summary>
+    /// How long a start waits for the twin before the gateway starts without it, on the last applied version (edgeHub
+    /// restarting, IoT Hub out of reach after a power cut): alarms never wait for the cloud.
+    /// </summary>
+    public TimeSpan TwinWait { get; init; } = TimeSpan.FromSeconds(20);
+
+    /// <summary>After such a start, how often the twin is tried again (once read, it is decided like a change).</summary>
+    public TimeSpan TwinRetry { get; init; } = TimeSpan.FromSeconds(30);
+
     /// <summary>The running gateway (after <see cref="StartAsync"/>).</summary>
     public GatewayHost Host => _host ?? throw new InvalidOperationException("not started");
 
@@ -70,7 +81,13 @@ public sealed class ModuleTwinRunner
     {
         // The base configuration first: it names the data directory (the twin may not move it) and must be valid alone.
         var dataDirectory = DataDirectoryOf(_create(_arguments));
-        var desired = TwinSettings.Read(await _twin.ReadDesiredAsync(cancellationToken).ConfigureAwait(false));
+        if (await TryReadDesiredAsync(cancellationToken).ConfigureAwait(false) is not { } desiredJson)
+        {
+            await StartWithoutTwinAsync(dataDirectory, cancellationToken).ConfigureAwait(false);
+            return;
+        }
+
+        var desired = TwinSettings.Read(desiredJson);
         var problems = desired.Problems.ToList();
         GatewayHost? host = null;
         if (problems.Count == 0)
@@ -98,7 +115,73 @@ public sealed class ModuleTwinRunner
         await host.StartAsync(cancellationToken).ConfigureAwait(false);
         await _output.WriteLineAsync(host.ReadyLine).ConfigureAwait(false);
         await ReportAsync(TwinReport.Build(status, desired.Version, _applied, problems, Runtime(host)), cancellationToken).ConfigureAwait(false);
-        await _twin.WatchDesiredAsync(() => DesiredChangedAsync(CancellationToken.None), cancellationToken).ConfigureAwait(false);
+        await _twin.WatchDesiredAsync(DesiredChangedQuietlyAsync, cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task<string?> TryReadDesiredAsync(CancellationToken cancellationToken)
+    {
+        using var wait = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        wait.CancelAfter(TwinWait);
+        try
+        {
+            // WaitAsync: an SDK call that ignores its token still does not hold the start.
+            return await _twin.ReadDesiredAsync(wait.Token).WaitAsync(wait.Token).ConfigureAwait(false);
+        }
+        catch (Exception exception) when (!cancellationToken.IsCancellationRequested)
+        {
+            await _error.WriteLineAsync($"module twin: not read within {TwinWait.TotalSeconds:0} s ({exception.GetType().Name}: {exception.Message})").ConfigureAwait(false);
+            return null;
+        }
+    }
+
+    /// <summary>The gateway on the last applied version (or the base configuration) while the twin is out of reach.</summary>
+    private async Task StartWithoutTwinAsync(string dataDirectory, CancellationToken cancellationToken)
+    {
+        var kept = AppliedTwinFile.Read(dataDirectory);
+        var host = kept is null ? null : TryCreate(kept, []);
+        _applied = host is null ? null : kept;
+        host ??= _create(_arguments);
+        _host = host;
+        await host.StartAsync(cancellationToken).ConfigureAwait(false);
+        await _output.WriteLineAsync(host.ReadyLine).ConfigureAwait(false);
+        await _error.WriteLineAsync($"module twin: running on applied version {_applied?.Version.ToString() ?? "none (base configuration)"}; trying the twin again every {TwinRetry.TotalSeconds:0} s").ConfigureAwait(false);
+        var stopping = host.Services.GetRequiredService<IHostApplicationLifetime>().ApplicationStopping;
+        _ = Task.Run(() => ReachTwinLaterAsync(stopping), CancellationToken.None);
+    }
+
+    private async Task ReachTwinLaterAsync(CancellationToken stopping)
+    {
+        while (!stopping.IsCancellationRequested)
+        {
+            try
+            {
+                await Task.Delay(TwinRetry, stopping).ConfigureAwait(false);
+                await DesiredChangedAsync(stopping).ConfigureAwait(false);
+                await _twin.WatchDesiredAsync(() => DesiredChangedQuietlyAsync(), stopping).ConfigureAwait(false);
+                return;
+            }
+            catch (OperationCanceledException) when (stopping.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception exception)
+            {
+                await _error.WriteLineAsync($"module twin: still out of reach ({exception.GetType().Name}: {exception.Message})").ConfigureAwait(false);
+            }
+        }
+    }
+
+    /// <summary>The SDK's callback: a failure is logged, never thrown into the SDK.</summary>
+    private async Task DesiredChangedQuietlyAsync()
+    {
+        try
+        {
+            await DesiredChangedAsync(CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (Exception exception)
+        {
+            await _error.WriteLineAsync($"module twin: desired change not handled ({exception.GetType().Name}: {exception.Message})").ConfigureAwait(false);
+        }
     }
 
     /// <summary>A desired change: refused (reported, nothing else changes), the same as applied, or a restart for it.</summary>
@@ -117,7 +200,7 @@ public sealed class ModuleTwinRunner
             if (problems.Count == 0 && SameSettings(desired, _applied))
             {
                 _applied = desired;
-                await ReportAsync(TwinReport.Build(TwinReport.Applied, desired.Version, _applied, [], null), cancellationToken).ConfigureAwait(false);
+                await ReportAsync(TwinReport.Build(TwinReport.Applied, desired.Version, _applied, [], Runtime(Host)), cancellationToken).ConfigureAwait(false);
                 return;
             }
 
@@ -173,9 +256,13 @@ public sealed class ModuleTwinRunner
         }
     }
 
-    private static bool SameSettings(TwinDesired desired, TwinDesired? applied) =>
-        applied is not null && desired.Settings.Count == applied.Settings.Count
-        && desired.Settings.All(pair => applied.Settings.TryGetValue(pair.Key, out var value) && value == pair.Value);
+    /// <summary>Nothing applied from the twin is the same as a twin that sets nothing.</summary>
+    private static bool SameSettings(TwinDesired desired, TwinDesired? applied)
+    {
+        var current = applied?.Settings ?? new Dictionary<string, string>();
+        return desired.Settings.Count == current.Count
+            && desired.Settings.All(pair => current.TryGetValue(pair.Key, out var value) && value == pair.Value);
+    }
 
     private static Dictionary<string, string> Runtime(GatewayHost host) => new(StringComparer.Ordinal)
     {

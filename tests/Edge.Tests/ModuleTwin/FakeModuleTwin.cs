@@ -22,7 +22,19 @@ internal sealed class FakeModuleTwin(string desired) : IModuleTwin
         }
     }
 
-    public Task<string> ReadDesiredAsync(CancellationToken cancellationToken) => Task.FromResult(Desired);
+    /// <summary>Reads that fail from now on (edgeHub out of reach), one fewer per read.</summary>
+    public int ReadFailures { get; set; }
+
+    public Task<string> ReadDesiredAsync(CancellationToken cancellationToken)
+    {
+        if (ReadFailures > 0)
+        {
+            ReadFailures--;
+            return Task.FromException<string>(new IOException("edgeHub unreachable"));
+        }
+
+        return Task.FromResult(Desired);
+    }
 
     public Task ReportAsync(string reportedJson, CancellationToken cancellationToken)
     {

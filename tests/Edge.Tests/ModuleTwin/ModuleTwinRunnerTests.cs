@@ -124,9 +124,30 @@ public sealed class ModuleTwinRunnerTests
         Assert.AreEqual(6L, reported["appliedVersion"]!.GetValue<long>());
     }
 
+    [TestMethod]
+    public async Task Start_TwinOutOfReach_RunsOnTheLastAppliedVersionThenRestartsForTheTwinsOne()
+    {
+        using var directory = new TempDirectory("twin");
+        AppliedTwinFile.Write(DataDirectory(directory), TwinSettings.Read("""{"gateway": {"forwarder": {"gatewayId": "gw-55"}}, "$version": 2}"""));
+        var twin = new FakeModuleTwin("""{"gateway": {"forwarder": {"gatewayId": "gw-88"}}, "$version": 9}""") { ReadFailures = 2 };
+        var error = new StringWriter();
+        var runner = NewRunner(directory, twin, error, twinRetry: TimeSpan.FromMilliseconds(50));
+
+        var run = runner.RunAsync(CancellationToken.None);
+
+        // The gateway runs at once on what it last applied; the twin, reached on a later try, differs: restart for it.
+        Assert.AreEqual(ModuleTwinRunner.RestartExitCode, await run.WaitAsync(Timeout));
+        Assert.AreEqual("gw-55", runner.Host.Options.Forwarder.GatewayId);
+        StringAssert.Contains(error.ToString(), "module twin: not read within");
+        StringAssert.Contains(error.ToString(), "running on applied version 2");
+        var reported = Last(twin);
+        Assert.AreEqual("restarting", reported["status"]!.GetValue<string>());
+        Assert.AreEqual(9L, reported["desiredVersion"]!.GetValue<long>());
+    }
+
     private static string DataDirectory(TempDirectory directory) => directory.File("data");
 
-    private static ModuleTwinRunner NewRunner(TempDirectory directory, FakeModuleTwin twin, StringWriter? error = null)
+    private static ModuleTwinRunner NewRunner(TempDirectory directory, FakeModuleTwin twin, StringWriter? error = null, TimeSpan? twinRetry = null)
     {
         var registry = directory.File("devices.json");
         if (!File.Exists(registry))
@@ -144,7 +165,10 @@ public sealed class ModuleTwinRunnerTests
             "--Gateway:Http:Port=0",
             "--Gateway:Forwarder:CloudUrl=http://127.0.0.1:9",
         ];
-        return new ModuleTwinRunner(twin, baseArguments, arguments => GatewayHost.Create(arguments, contentRoot: directory.Path), TextWriter.Null, error ?? new StringWriter());
+        return new ModuleTwinRunner(twin, baseArguments, arguments => GatewayHost.Create(arguments, contentRoot: directory.Path), TextWriter.Null, error ?? new StringWriter())
+        {
+            TwinRetry = twinRetry ?? TimeSpan.FromSeconds(30),
+        };
     }
 
     private static JsonNode Last(FakeModuleTwin twin) => JsonNode.Parse(twin.Reported[^1])!["gateway"]!;
