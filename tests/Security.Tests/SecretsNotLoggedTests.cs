@@ -8,7 +8,7 @@ namespace Eldercare.Security.Tests;
 
 /// <summary>
 /// Gateway and cloud stub as real processes with a known device secret, API key, TLS password and gateway broker
-/// password; good and bad logins; then every line of both outputs and /metrics is searched for each secret.
+/// password; good and bad logins; then every line of both outputs, /metrics and the health endpoints is searched for each secret.
 /// </summary>
 [TestClass]
 [TestCategory("Security")]
@@ -50,6 +50,10 @@ public sealed class SecretsNotLoggedTests
         await cloud.WaitForLineAsync("ALARM sos sec-0001:1:1", TimeSpan.FromSeconds(15));
         await gateway.WaitForLineAsync("rejected sec-0001 bad_credentials", TimeSpan.FromSeconds(5));
         var metrics = await http.GetStringAsync($"http://127.0.0.1:{httpPort}/metrics");
+        // /health/ready shows the upstream's last error and the store's; /health/live the parts' problems: 200 or 503.
+        using var ready = await http.GetAsync($"http://127.0.0.1:{httpPort}/health/ready");
+        using var live = await http.GetAsync($"http://127.0.0.1:{httpPort}/health/live");
+        var health = await ready.Content.ReadAsStringAsync() + await live.Content.ReadAsStringAsync() + await http.GetStringAsync($"http://127.0.0.1:{httpPort}/health");
 
         Assert.AreEqual(MqttClientConnectResultCode.BadUserNameOrPassword, badResult.ResultCode);
         var haystacks = new Dictionary<string, string>
@@ -57,6 +61,7 @@ public sealed class SecretsNotLoggedTests
             ["gateway output"] = gateway.Output,
             ["cloud stub output"] = cloud.Output,
             ["/metrics"] = metrics,
+            ["/health, /health/live, /health/ready"] = health,
             ["401 body"] = wrongKeyBody + await noKey.Content.ReadAsStringAsync(),
         };
         foreach (var (where, text) in haystacks)

@@ -93,6 +93,9 @@ public sealed class ExternalBrokerIngest : BackgroundService
     /// <summary>Completes once the gateway is subscribed the first time (start-up waits on it).</summary>
     public Task Subscribed => _firstSubscribe.Task;
 
+    /// <summary>Connected to the external broker now (/health/ready).</summary>
+    public bool Connected => _client.IsConnected;
+
     public override async Task StopAsync(CancellationToken cancellationToken)
     {
         await base.StopAsync(cancellationToken).ConfigureAwait(false);

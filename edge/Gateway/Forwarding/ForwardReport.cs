@@ -44,7 +44,8 @@ public sealed class ForwardReport(GatewayMetrics metrics, ILogger logger)
         }
 
         Metrics.CountForwarded(accepted.Count);
-        Logger.LogInformation("forwarded {Count} events", accepted.Count);
+        // The batch's first and last ids (each names its device): which events left, without a line per event.
+        Logger.LogInformation("forwarded {Count} events: {FirstId} .. {LastId}", accepted.Count, accepted.Count > 0 ? accepted[0] : "-", accepted.Count > 0 ? accepted[^1] : "-");
         return accepted.Count;
     }
 }

@@ -108,8 +108,9 @@ public sealed class Forwarder : BackgroundService
                 OnRetry = args =>
                 {
                     metrics.CountForwardFailure();
-                    logger.LogWarning("forward failed (attempt {Attempt}), retry in {Delay} ms: {Error}",
-                        args.AttemptNumber + 1, (int)args.RetryDelay.TotalMilliseconds, args.Outcome.Exception?.Message);
+                    logger.LogWarning("forward failed (attempt {Attempt}), retry in {Delay} ms: {ErrorKind}: {Error}",
+                        args.AttemptNumber + 1, (int)args.RetryDelay.TotalMilliseconds,
+                        args.Outcome.Exception is { } failure ? UpstreamErrorKind.Of(failure) : UpstreamErrorKind.Other, args.Outcome.Exception?.Message);
                     return default;
                 },
             })

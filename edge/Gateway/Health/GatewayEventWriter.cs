@@ -111,6 +111,11 @@ public sealed class GatewayEventWriter
         try
         {
             var outcome = await _appender.AppendAsync(record, cancellationToken).ConfigureAwait(false);
+            if (outcome is AppendOutcome.Stored or AppendOutcome.Conflict)
+            {
+                _metrics.EventsIn.Count(record.Lane, record.Type);
+            }
+
             // Duplicate: the append before a crash had made it; Conflict would mean another payload held this id, which
             // the state's sequences rule out; kept and flagged by the store either way, so it is done here.
             _logger.Log(outcome == AppendOutcome.Stored ? LogLevel.Information : LogLevel.Warning, "stored {Id} ({Outcome})", record.Id, outcome);

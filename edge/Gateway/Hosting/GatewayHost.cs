@@ -144,6 +144,7 @@ public sealed class GatewayHost : IAsyncDisposable
         services.AddSingleton(time ?? TimeProvider.System);
         services.AddSingleton<GatewayMetrics>();
         services.AddSingleton<StoreMetrics>();
+        services.AddSingleton<UpstreamMetrics>();
         services.AddSingleton(ingestOptions);
         services.AddSingleton<ClockSkewMonitor>();
         services.AddSingleton(sp =>
@@ -196,9 +197,10 @@ public sealed class GatewayHost : IAsyncDisposable
         services.AddSingleton<RegistryWatcher>();
         services.AddHostedService(sp => sp.GetRequiredService<RegistryWatcher>());
         UpstreamSetup.AddUpstream(services, upstream, options.Forwarder, upstreamTls);
+        // Whichever upstream is configured, observed the same way (Forwarding/ObservedUpstream.cs: latency, state, events out).
         services.AddSingleton(sp => new Forwarder(
             sp.GetRequiredService<IForwardQueues>(),
-            sp.GetRequiredService<IUpstream>(),
+            new ObservedUpstream(sp.GetRequiredService<IUpstream>(), sp.GetRequiredService<UpstreamMetrics>(), sp.GetRequiredService<TimeProvider>()),
             options.Forwarder,
             sp.GetRequiredService<GatewayMetrics>(),
             sp.GetRequiredService<ILogger<Forwarder>>(),
@@ -258,18 +260,14 @@ public sealed class GatewayHost : IAsyncDisposable
             sp.GetServices<IAcknowledgementObserver>()));
         services.AddHostedService(sp => sp.GetRequiredService<AcknowledgementPuller>());
         AddWatchdog(services, options.Mqtt.Mode);
+        HealthEndpoints.AddHealth(services, options);
 
         var app = builder.Build();
         ConsoleSetup.UseConsole(app);
-        app.MapGet("/health", (IStoreStatus store) => Results.Json(new
-        {
-            status = "ok",
-            mode = options.Mqtt.Mode.ToString().ToLowerInvariant(),
-            pending = store.PendingCount,
-            queueDepth = store.QueueDepth,
-        }));
-        app.MapGet("/metrics", (GatewayMetrics metrics, StoreMetrics storeMetrics, ClockSkewMonitor skew) =>
-            Results.Text(metrics.ToPrometheusText() + storeMetrics.ToPrometheusText() + skew.ToPrometheusText(), "text/plain; version=0.0.4"));
+        HealthEndpoints.MapHealth(app, options);
+        app.MapGet("/metrics", (GatewayMetrics metrics, StoreMetrics storeMetrics, ClockSkewMonitor skew, UpstreamMetrics upstream, SqliteEventStore store, TimeProvider time) =>
+            Results.Text(metrics.ToPrometheusText() + storeMetrics.ToPrometheusText() + LaneDepth.ToPrometheusText(store.ReadLaneDepths(), time.GetUtcNow().ToUnixTimeMilliseconds())
+                + upstream.ToPrometheusText() + skew.ToPrometheusText(), "text/plain; version=0.0.4"));
         return new GatewayHost(app, options);
     }
 
@@ -364,21 +362,8 @@ public sealed class GatewayHost : IAsyncDisposable
     {
         services.AddHostedService(sp =>
         {
-            var store = sp.GetRequiredService<SqliteEventStore>();
             var time = sp.GetRequiredService<TimeProvider>();
-            var storeCheck = new StoreProgressCheck(() => store.CommitCount, () => store.QueueDepth, () => store.WriterRunning, time, TimeSpan.FromSeconds(20));
-            var forwarder = sp.GetRequiredService<Forwarder>();
-            var checks = new List<LivenessCheck>
-            {
-                new("store", storeCheck.Problem),
-                new("forwarder", () => forwarder.ExecuteTask is { IsCompleted: false } ? null : "its stream loops are not running"),
-            };
-            if (mode == BrokerMode.Embedded)
-            {
-                var broker = sp.GetRequiredService<DeviceBroker>();
-                checks.Add(new("broker", broker.AcceptLoopProblem));
-            }
-
+            var checks = HealthEndpoints.LivenessChecks(sp, mode);
             var interval = SystemdWatchdog.IntervalFromEnvironment(Environment.GetEnvironmentVariable, Environment.ProcessId);
             return new SystemdWatchdog(sp.GetService<Microsoft.Extensions.Hosting.Systemd.ISystemdNotifier>(), interval, checks, time, sp.GetRequiredService<ILogger<SystemdWatchdog>>());
         });

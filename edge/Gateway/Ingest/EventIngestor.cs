@@ -118,7 +118,7 @@ public sealed class EventIngestor
         catch (Exception exception) when (exception is not OperationCanceledException)
         {
             _metrics.CountStoreFailure();
-            _logger.LogError("not stored {Id}: {Error}", record.Id, exception.Message);
+            _logger.LogError("not stored {Id} dev={DeviceId} type={Type}: {Error}", record.Id, record.DeviceId, record.Type, exception.Message);
             return new IngestResult(IngestOutcome.StoreFailed, record.Id, null, exception.Message);
         }
         finally
@@ -130,7 +130,7 @@ public sealed class EventIngestor
         {
             case AppendOutcome.Duplicate:
                 _metrics.CountDuplicate();
-                _logger.LogInformation("duplicate {Id}", record.Id);
+                _logger.LogInformation("duplicate {Id} dev={DeviceId}", record.Id, record.DeviceId);
                 return new IngestResult(IngestOutcome.Duplicate, record.Id, null, null);
             case AppendOutcome.ConflictDuplicate:
                 var kept = record.AsConflict().Id;
@@ -142,6 +142,7 @@ public sealed class EventIngestor
                 // alarm in a device that resends the same id forever (docs/wire-format.md, "One id, one payload").
                 var conflict = record.AsConflict();
                 _metrics.CountStored();
+                _metrics.EventsIn.Count(record.Lane, record.Type);
                 _metrics.CountDeviceFault(EventIdentity.IdConflict);
                 _rejections.WriteFault(record.DeviceId, record.Id, EventIdentity.IdConflict,
                     $"the id was stored before with another payload (device boot epoch or storage reset?); this {record.Type} stored as {conflict.Id}");
@@ -156,6 +157,7 @@ public sealed class EventIngestor
         }
 
         _metrics.CountStored();
+        _metrics.EventsIn.Count(record.Lane, record.Type);
         if (_facts is not null && deviceEvent.Type == EventTypes.Heartbeat)
         {
             _facts.Heartbeat(deviceEvent.DeviceId, new Health.DeviceFact(deviceEvent.FirmwareVersion,
@@ -164,7 +166,8 @@ public sealed class EventIngestor
         }
 
         // Alarms are few and what an operator looks for; telemetry at fleet rate would drown the log.
-        _logger.Log(record.IsAlarm ? LogLevel.Information : LogLevel.Debug, "stored {Id}", record.Id);
+        // Structured fields for a log collector (journald, IoT Edge's log upload): the event, its device, type and lane.
+        _logger.Log(record.IsAlarm ? LogLevel.Information : LogLevel.Debug, "stored {Id} dev={DeviceId} type={Type} lane={Lane}", record.Id, record.DeviceId, record.Type, record.Lane);
         return new IngestResult(IngestOutcome.Stored, record.Id, null, null);
     }
 

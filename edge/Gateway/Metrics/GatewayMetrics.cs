@@ -30,6 +30,9 @@ public sealed class GatewayMetrics
 
     public long Received => Interlocked.Read(ref _received);
 
+    /// <summary>Events stored (new ids, devices' and the gateway's own), by lane and type: the "in" of events in and out.</summary>
+    public LaneTypeCounters EventsIn { get; } = new();
+
     public long Stored => Interlocked.Read(ref _stored);
 
     public long Duplicates => Interlocked.Read(ref _duplicates);
@@ -194,6 +197,7 @@ public sealed class GatewayMetrics
         Counter(text, "gateway_received_total", "Event publishes received from devices.", Received);
         Counter(text, "gateway_stored_total", "Events durably stored (new ids).", Stored);
         Counter(text, "gateway_duplicates_total", "Publishes of an id already stored (acknowledged, not stored again).", Duplicates);
+        EventsIn.AppendPrometheus(text, "gateway_events_stored_total", "Events stored (new ids: devices' and the gateway's own), by lane and type.");
         text.Append("# HELP gateway_rejected_total Input rejected, by reason (docs/wire-format.md).\n# TYPE gateway_rejected_total counter\n");
         foreach (var pair in _rejected.OrderBy(p => p.Key, StringComparer.Ordinal))
         {

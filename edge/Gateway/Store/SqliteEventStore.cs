@@ -25,6 +25,7 @@ public sealed class SqliteEventStore : IEventAppender, IForwardQueues, ISequence
     private readonly List<LaneReader> _readers = [];
     private readonly SqliteForwardQueue[] _queues;
     private readonly TimeProvider _time;
+    private readonly LaneDepthReader _depths;
     private readonly CancellationTokenSource _stopMaintenance = new();
     private readonly Task _maintenanceLoop;
     private int _disposed;
@@ -54,6 +55,7 @@ public sealed class SqliteEventStore : IEventAppender, IForwardQueues, ISequence
             }
         }
 
+        _depths = new LaneDepthReader(lanes, SqliteSchema.OpenOther(options, "PRAGMA busy_timeout=5000;"), time);
         _maintenanceLoop = Task.Run(MaintenanceLoopAsync);
     }
 
@@ -70,6 +72,15 @@ public sealed class SqliteEventStore : IEventAppender, IForwardQueues, ISequence
 
     /// <summary>Committed transactions (each one fsync); events per commit = stored / commits.</summary>
     public long CommitCount => _counters.Commits;
+
+    /// <summary>Why the last commit failed (disk full, I/O error, a lock held too long); null while commits succeed.</summary>
+    public string? LastCommitError => _counters.LastCommitError;
+
+    /// <summary>Commits that failed since the store opened.</summary>
+    public long CommitFailures => _counters.CommitFailures;
+
+    /// <summary>Each lane's pending events and its oldest one's receive time (for /metrics; at most a second old).</summary>
+    public IReadOnlyList<LaneDepth> ReadLaneDepths() => _depths.Read();
 
     /// <summary>The writer thread runs (false once it died or the store is closing).</summary>
     public bool WriterRunning => _writer.IsRunning;
@@ -149,6 +160,7 @@ public sealed class SqliteEventStore : IEventAppender, IForwardQueues, ISequence
         _stopMaintenance.Dispose();
         await _writer.StopAsync().ConfigureAwait(false);
         _checkpointer.Dispose();
+        _depths.Dispose();
         _writerConnection.Dispose();
         foreach (var reader in _readers)
         {

@@ -239,6 +239,7 @@ internal sealed class SqliteWriter
                 // Disk full, I/O error: nobody is acknowledged; publishers close the connection and the
                 // device keeps the event in its outbox. The loop goes on with the next batch.
                 _logger.LogError(exception, "store commit failed for {Count} requests", batch.Count);
+                _counters.CommitFailed(exception.Message);
                 foreach (var request in batch)
                 {
                     request.Fail(exception);

@@ -24,7 +24,26 @@ internal sealed class StoreCounters
 
     public void Dequeued(int count) => Interlocked.Add(ref _queueDepth, -count);
 
-    public void Committed() => Interlocked.Increment(ref _commits);
+    public void Committed()
+    {
+        Interlocked.Increment(ref _commits);
+        Volatile.Write(ref _lastCommitError, null);
+    }
+
+    private long _commitFailures;
+    private string? _lastCommitError;
+
+    /// <summary>Commits that failed (disk full, I/O error, locked): nobody in them was acknowledged.</summary>
+    public long CommitFailures => Interlocked.Read(ref _commitFailures);
+
+    /// <summary>Why the last commit failed; null once a commit succeeded again (the store is writable).</summary>
+    public string? LastCommitError => Volatile.Read(ref _lastCommitError);
+
+    public void CommitFailed(string error)
+    {
+        Interlocked.Increment(ref _commitFailures);
+        Volatile.Write(ref _lastCommitError, error);
+    }
 
     public void WalRestarted() => Interlocked.Increment(ref _walRestarts);
 }
