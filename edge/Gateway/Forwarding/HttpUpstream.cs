@@ -159,8 +159,7 @@ public sealed class HttpUpstream : IUpstream
 
     private HttpRequestMessage CreateRequest(IReadOnlyList<EventRecord> batch)
     {
-        var body = new BatchBody(_options.GatewayId, batch.Select(e => new EventBody(
-            e.Id, e.DeviceId, e.Type, e.Lane, e.BootEpoch, e.Sequence, e.DeviceTimestampUnixMilliseconds, e.ReceivedUnixMilliseconds, e.Payload, e.ClockSkewMilliseconds, e.Fault, e.ConflictOf)).ToList());
+        var body = UpstreamBatchJson.Body(_options.GatewayId, batch);
         var request = new HttpRequestMessage(HttpMethod.Post, _options.EventsUri) { Content = JsonContent.Create(body) };
         if (!string.IsNullOrEmpty(_options.ApiKey))
         {
@@ -191,24 +190,6 @@ public sealed class HttpUpstream : IUpstream
         var rejected = (answer.Rejected ?? []).Select(r => new UpstreamRejection(r.Id ?? string.Empty, r.Reason ?? "unknown")).ToList();
         return new UpstreamAnswer(accepted, rejected);
     }
-
-    private sealed record BatchBody(
-        [property: JsonPropertyName("gateway")] string Gateway,
-        [property: JsonPropertyName("events")] List<EventBody> Events);
-
-    private sealed record EventBody(
-        [property: JsonPropertyName("id")] string Id,
-        [property: JsonPropertyName("dev")] string Dev,
-        [property: JsonPropertyName("type")] string Type,
-        [property: JsonPropertyName("lane")] string Lane,
-        [property: JsonPropertyName("boot")] int Boot,
-        [property: JsonPropertyName("seq")] int Seq,
-        [property: JsonPropertyName("ts")] long Ts,
-        [property: JsonPropertyName("rx")] long Rx,
-        [property: JsonPropertyName("payload")] string Payload,
-        [property: JsonPropertyName("skewMs"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] long? SkewMs,
-        [property: JsonPropertyName("fault"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Fault,
-        [property: JsonPropertyName("conflictOf"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? ConflictOf);
 
     private sealed class AnswerBody
     {

@@ -116,6 +116,7 @@ public sealed class GatewayHost : IAsyncDisposable
         }
 
         var healthOptions = BindDeviceHealth(builder.Configuration, options.Forwarder.GatewayId);
+        var upstream = UpstreamSetup.Bind(builder.Configuration, options.Forwarder.GatewayId);
         var consoleOptions = ConsoleSetup.Bind(builder.Configuration);
         if (consoleOptions.Enabled && consoleOptions.Port == options.Http.Port)
         {
@@ -194,7 +195,6 @@ public sealed class GatewayHost : IAsyncDisposable
         // Registry edits (devices add, a disabled flag) apply without a restart; see edge/README.md "Security".
         services.AddSingleton<RegistryWatcher>();
         services.AddHostedService(sp => sp.GetRequiredService<RegistryWatcher>());
-        services.AddSingleton<IUpstream>(_ => new HttpUpstream(new HttpClient(HttpUpstream.CreateHandler(upstreamTls)) { Timeout = Timeout.InfiniteTimeSpan }, options.Forwarder));
         services.AddSingleton(sp => new Forwarder(
             sp.GetRequiredService<IForwardQueues>(),
             sp.GetRequiredService<IUpstream>(),
@@ -245,17 +245,8 @@ public sealed class GatewayHost : IAsyncDisposable
             });
         }
 
-        // The platform's acknowledgements and configurations back to the devices: a long poll the gateway opens.
-        services.AddSingleton(sp => new AcknowledgementPuller(
-            new HttpClient(HttpUpstream.CreateHandler(upstreamTls)) { Timeout = Timeout.InfiniteTimeSpan },
-            options.Forwarder,
-            options.Store.DataDirectory,
-            sp.GetRequiredService<IDownlinks>(),
-            sp.GetRequiredService<GatewayMetrics>(),
-            sp.GetRequiredService<ILogger<AcknowledgementPuller>>(),
-            sp.GetRequiredService<TimeProvider>(),
-            sp.GetServices<IAcknowledgementObserver>()));
-        services.AddHostedService(sp => sp.GetRequiredService<AcknowledgementPuller>());
+        // The upstream (HTTP or JetStream) and the platform's feed back to the devices: Hosting/UpstreamSetup.cs.
+        UpstreamSetup.AddUpstream(services, upstream, options.Forwarder, upstreamTls, options.Store.DataDirectory);
         AddWatchdog(services, options.Mqtt.Mode);
 
         var app = builder.Build();
