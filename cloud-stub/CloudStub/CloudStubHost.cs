@@ -36,13 +36,14 @@ public sealed class CloudStubHost : IAsyncDisposable
     /// <summary>http, or https when started with an https <c>--urls</c> (Kestrel certificate from configuration).</summary>
     public string Scheme { get; private set; } = "http";
 
-    public string ReadyLine => $"cloud-stub ready http={Port}";
+    public string ReadyLine => $"cloud-stub ready http={Port}" + (_app.Services.GetRequiredService<JetStream.JetStreamOptions>().Enabled ? " jetstream=on" : string.Empty);
 
     public static CloudStubHost Create(string[] args, string? contentRoot = null, TextWriter? alarmOutput = null)
     {
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = contentRoot });
         var options = builder.Configuration.GetSection("CloudStub").Get<CloudStubOptions>() ?? new CloudStubOptions();
-        var problems = options.Validate().ToList();
+        var jetStream = builder.Configuration.GetSection("CloudStub:JetStream").Get<JetStream.JetStreamOptions>() ?? new JetStream.JetStreamOptions();
+        var problems = options.Validate().Concat(jetStream.Validate()).ToList();
         if (problems.Count > 0)
         {
             throw new InvalidOperationException("invalid configuration:\n  " + string.Join("\n  ", problems));
@@ -69,6 +70,22 @@ public sealed class CloudStubHost : IAsyncDisposable
         builder.Services.AddSingleton(services => new AcknowledgementLedger(options.DataDirectory, services.GetRequiredService<EventsDatabase>()));
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton(new AlarmPrinter(alarmOutput ?? Console.Out, options.PrintAlarms));
+        builder.Services.AddSingleton(jetStream);
+        if (jetStream.Enabled)
+        {
+            // JetStream consumer mode (cloud-stub/README.md): events from the cluster's stream, the feed back to it.
+            builder.Services.AddSingleton(_ => new NATS.Client.Core.NatsConnection(new NATS.Client.Core.NatsOpts
+            {
+                Url = jetStream.Url!,
+                Name = "eldercare-cloud-stub",
+                RetryOnInitialConnect = true,
+                ReconnectWaitMin = TimeSpan.FromMilliseconds(100),
+                ReconnectWaitMax = TimeSpan.FromSeconds(2),
+            }));
+            builder.Services.AddSingleton<JetStream.JetStreamEventConsumer>();
+            builder.Services.AddHostedService(services => services.GetRequiredService<JetStream.JetStreamEventConsumer>());
+            builder.Services.AddHostedService<JetStream.JetStreamFeedPublisher>();
+        }
 
         var app = builder.Build();
         if (!string.IsNullOrEmpty(options.ApiKey))
@@ -105,6 +122,12 @@ public sealed class CloudStubHost : IAsyncDisposable
         _ = _app.Services.GetRequiredService<EventsDatabase>();
         _ = _app.Services.GetRequiredService<AcknowledgementLedger>();
         await _app.StartAsync(cancellationToken).ConfigureAwait(false);
+        if (_app.Services.GetRequiredService<JetStream.JetStreamOptions>().Enabled)
+        {
+            // Ready means the streams exist: a gateway started next can publish at once.
+            await _app.Services.GetRequiredService<JetStream.JetStreamEventConsumer>().StreamsReady.WaitAsync(TimeSpan.FromSeconds(60), cancellationToken).ConfigureAwait(false);
+        }
+
         var address = _app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         Scheme = address.StartsWith("https", StringComparison.OrdinalIgnoreCase) ? "https" : "http";
         Port = new Uri(address.Replace("0.0.0.0", "127.0.0.1", StringComparison.Ordinal).Replace("[::]", "127.0.0.1", StringComparison.Ordinal)).Port;

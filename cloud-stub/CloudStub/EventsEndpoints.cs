@@ -123,7 +123,7 @@ public static class EventsEndpoints
     }
 
     /// <summary>Per-event meaning, with the firmware core's own rules. Null when fine.</summary>
-    private static string? Check(IncomingEvent e, string gateway)
+    internal static string? Check(IncomingEvent e, string gateway)
     {
         if (EventTypes.IsGatewayMade(e.Type) && e.Dev != gateway)
         {

@@ -129,7 +129,7 @@ public sealed class JetStreamUpstream : IUpstream
             var ack = await _js.PublishAsync(
                 JetStreamSubjects.Events(e.Lane, _gatewayId),
                 UpstreamBatchJson.SingleUtf8(_gatewayId, e),
-                opts: new NatsJSPubOpts { MsgId = e.Id, RetryAttempts = 0 },
+                opts: new NatsJSPubOpts { MsgId = e.Id },
                 cancellationToken: cancellationToken).ConfigureAwait(false);
             return Classify(ack.Error);
         }

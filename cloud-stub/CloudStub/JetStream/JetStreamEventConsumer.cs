@@ -1,0 +1,178 @@
+using System.Threading.Channels;
+using Eldercare.Edge.Gateway.Forwarding;
+using Eldercare.Firmware.Core.Events;
+using NATS.Client.Core;
+using NATS.Client.JetStream;
+using NATS.Client.JetStream.Models;
+
+namespace Eldercare.CloudStub.JetStream;
+
+/// <summary>
+/// The stub's JetStream consumer mode: one durable pull consumer per lane on the events stream (alarms have their own, so
+/// a telemetry drain never holds an alarm back), each event stored in the stub's store (the HTTP path's parser, checks,
+/// <c>INSERT OR IGNORE</c> and ALARM line) and only then acknowledged to the stream. A crash between the store and the
+/// acknowledgement redelivers the message, which the store finds as a duplicate: stored exactly once either way.
+/// </summary>
+public sealed class JetStreamEventConsumer(
+    NatsConnection connection, JetStreamOptions options, EventsDatabase db, StubCounters counters, AlarmPrinter alarms, ILogger<JetStreamEventConsumer> logger) : BackgroundService
+{
+    private static readonly string[] Lanes = [EventTypes.AlarmLane, "service", "telemetry"];
+    private readonly NatsJSContext _js = new(connection);
+    private readonly TaskCompletionSource _streamsReady = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    /// <summary>The consumer's name for a lane (durable: it keeps its place across the stub's restarts).</summary>
+    public static string ConsumerName(string lane) => "cloud-stub-" + lane;
+
+    /// <summary>Completes once the streams exist (the stub's start waits for it before its ready line).</summary>
+    public Task StreamsReady => _streamsReady.Task;
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var delay = TimeSpan.FromMilliseconds(200);
+        while (!_streamsReady.Task.IsCompleted)
+        {
+            try
+            {
+                await JetStreamStreams.EnsureAsync(_js, options, stoppingToken).ConfigureAwait(false);
+                _streamsReady.TrySetResult();
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception exception) when (exception is NatsException or TimeoutException or OperationCanceledException)
+            {
+                // A cluster just started has no meta leader for a few seconds.
+                logger.LogInformation("jetstream: streams not ready yet ({Error})", exception.GetBaseException().Message);
+                await Task.Delay(delay, stoppingToken).ConfigureAwait(false);
+            }
+        }
+
+        await Task.WhenAll(Lanes.Select(lane => RunLaneAsync(lane, stoppingToken))).ConfigureAwait(false);
+    }
+
+    private async Task RunLaneAsync(string lane, CancellationToken stoppingToken)
+    {
+        var backoff = TimeSpan.FromMilliseconds(100);
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            var buffer = Channel.CreateBounded<INatsJSMsg<byte[]>>(new BoundedChannelOptions(2 * options.MaxBatch) { SingleReader = true, SingleWriter = true });
+            using var stop = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
+            try
+            {
+                var consumer = await _js.CreateOrUpdateConsumerAsync(JetStreamSubjects.EventsStream, new ConsumerConfig(ConsumerName(lane))
+                {
+                    FilterSubject = JetStreamSubjects.LaneEvents(lane),
+                    AckPolicy = ConsumerConfigAckPolicy.Explicit,
+                    DeliverPolicy = ConsumerConfigDeliverPolicy.All,
+                    AckWait = TimeSpan.FromSeconds(30),
+                    MaxAckPending = 10_000,
+                }, stoppingToken).ConfigureAwait(false);
+                logger.LogInformation("jetstream: consuming {Subject} as {Consumer}", JetStreamSubjects.LaneEvents(lane), ConsumerName(lane));
+                var store = StoreLoopAsync(buffer.Reader, stop.Token);
+                try
+                {
+                    await foreach (var message in consumer.ConsumeAsync<byte[]>(opts: new NatsJSConsumeOpts { MaxMsgs = options.MaxBatch }, cancellationToken: stop.Token).ConfigureAwait(false))
+                    {
+                        backoff = TimeSpan.FromMilliseconds(100);
+                        await buffer.Writer.WriteAsync(message, stop.Token).ConfigureAwait(false);
+                    }
+                }
+                finally
+                {
+                    buffer.Writer.TryComplete();
+                    await store.ConfigureAwait(false);
+                }
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception exception) when (exception is NatsException or TimeoutException or OperationCanceledException)
+            {
+                logger.LogWarning("jetstream: {Lane} consumer failed ({Error}); again in {Delay} ms", lane, exception.GetBaseException().Message, (int)backoff.TotalMilliseconds);
+                await Task.Delay(backoff, stoppingToken).ConfigureAwait(false);
+                backoff = TimeSpan.FromMilliseconds(Math.Min(backoff.TotalMilliseconds * 2, 2_000));
+            }
+        }
+    }
+
+    /// <summary>Takes what the consumer has delivered (up to MaxBatch), stores it in one go, then acknowledges each message.</summary>
+    private async Task StoreLoopAsync(ChannelReader<INatsJSMsg<byte[]>> reader, CancellationToken cancellationToken)
+    {
+        var messages = new List<INatsJSMsg<byte[]>>(options.MaxBatch);
+        while (await reader.WaitToReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            messages.Clear();
+            while (messages.Count < options.MaxBatch && reader.TryRead(out var message))
+            {
+                messages.Add(message);
+            }
+
+            await StoreAsync(messages).ConfigureAwait(false);
+            foreach (var message in messages)
+            {
+                // Not tied to the stop token: a stored event's acknowledgement should still go out while stopping.
+                await message.AckAsync().ConfigureAwait(false);
+            }
+        }
+    }
+
+    private async Task StoreAsync(List<INatsJSMsg<byte[]>> messages)
+    {
+        // Consecutive messages of one gateway are stored together (one transaction for the lot).
+        var gateway = (string?)null;
+        var run = new List<IncomingEvent>();
+        foreach (var message in messages)
+        {
+            var parsed = BatchParser.Parse(message.Data ?? [], maxEvents: 1);
+            if (!parsed.Ok || parsed.Events.Count != 1)
+            {
+                counters.CountBadBatch();
+                counters.CountRefused(parsed.Error ?? "not_one_event");
+                logger.LogWarning("jetstream: refused message {Subject} {Error}: {Detail}", message.Subject, parsed.Error ?? "not_one_event",
+                    Eldercare.Firmware.Core.Text.LogText.Untrusted(parsed.Detail ?? string.Empty, 240));
+                continue;
+            }
+
+            var e = parsed.Events[0];
+            var reason = EventsEndpoints.Check(e, parsed.Gateway!);
+            if (reason is not null)
+            {
+                counters.CountRejected(1);
+                logger.LogWarning("jetstream: rejected {Id}: {Reason}", Eldercare.Firmware.Core.Text.LogText.Untrusted(e.Id, 80), reason);
+                continue;
+            }
+
+            if (gateway is not null && gateway != parsed.Gateway)
+            {
+                await StoreRunAsync(gateway, run).ConfigureAwait(false);
+                run.Clear();
+            }
+
+            gateway = parsed.Gateway;
+            run.Add(e);
+        }
+
+        if (gateway is not null && run.Count > 0)
+        {
+            await StoreRunAsync(gateway, run).ConfigureAwait(false);
+        }
+    }
+
+    private async Task StoreRunAsync(string gateway, List<IncomingEvent> events)
+    {
+        counters.CountBatch();
+        var (stored, duplicates) = await db.StoreAsync(gateway, events).ConfigureAwait(false);
+        counters.CountDuplicates(duplicates.Count);
+        foreach (var e in stored)
+        {
+            alarms.Print(e.Event, e.CloudRx);
+            if (e.IsConflict)
+            {
+                counters.CountIdConflict();
+                logger.LogWarning("id_conflict {Id}: stored before with another payload; this {Type} stored as {StoredAs}", e.Event.Id, e.Event.Type, e.StoredAs);
+            }
+        }
+    }
+}
