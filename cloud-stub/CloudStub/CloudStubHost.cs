@@ -61,6 +61,7 @@ public sealed class CloudStubHost : IAsyncDisposable
             console.TimestampFormat = "HH:mm:ss.fff ";
         });
         builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
+        builder.Logging.AddFilter("NATS", LogLevel.Warning);
         builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = options.MaxBodyBytes);
         builder.Services.AddSingleton(options);
         builder.Services.AddSingleton<FaultSwitch>();

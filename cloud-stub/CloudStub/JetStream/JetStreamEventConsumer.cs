@@ -20,6 +20,14 @@ public sealed class JetStreamEventConsumer(
     private readonly NatsJSContext _js = new(connection);
     private readonly TaskCompletionSource _streamsReady = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
+    /// <summary>
+    /// A pull request lives this long (the client's default is 30 s): after a node holding the consumer's leader dies, the
+    /// next request reaches the new leader within this, and a missed heartbeat (every second) re-issues one sooner.
+    /// </summary>
+    public static readonly TimeSpan PullExpiry = TimeSpan.FromSeconds(5);
+
+    public static readonly TimeSpan PullHeartbeat = TimeSpan.FromSeconds(1);
+
     /// <summary>The consumer's name for a lane (durable: it keeps its place across the stub's restarts).</summary>
     public static string ConsumerName(string lane) => "cloud-stub-" + lane;
 
@@ -72,7 +80,7 @@ public sealed class JetStreamEventConsumer(
                 var store = StoreLoopAsync(buffer.Reader, stop.Token);
                 try
                 {
-                    await foreach (var message in consumer.ConsumeAsync<byte[]>(opts: new NatsJSConsumeOpts { MaxMsgs = options.MaxBatch }, cancellationToken: stop.Token).ConfigureAwait(false))
+                    await foreach (var message in consumer.ConsumeAsync<byte[]>(opts: new NatsJSConsumeOpts { MaxMsgs = options.MaxBatch, Expires = PullExpiry, IdleHeartbeat = PullHeartbeat }, cancellationToken: stop.Token).ConfigureAwait(false))
                     {
                         backoff = TimeSpan.FromMilliseconds(100);
                         await buffer.Writer.WriteAsync(message, stop.Token).ConfigureAwait(false);

@@ -36,6 +36,12 @@ public sealed class JetStreamDownlinkConsumer : BackgroundService
         _time = time;
     }
 
+    /// <summary>
+    /// Pull requests of 5 s with a heartbeat every second (the client's default request lives 30 s): after the node
+    /// holding the consumer's leader dies, the feed reaches the new leader within seconds.
+    /// </summary>
+    private static readonly NatsJSConsumeOpts PullOptions = new() { MaxMsgs = 100, Expires = TimeSpan.FromSeconds(5), IdleHeartbeat = TimeSpan.FromSeconds(1) };
+
     /// <summary>Items handled (acknowledged to the stream) since the start.</summary>
     public long Handled => Interlocked.Read(ref _handled);
 
@@ -56,7 +62,7 @@ public sealed class JetStreamDownlinkConsumer : BackgroundService
                     AckWait = TimeSpan.FromSeconds(30),
                 }, stoppingToken).ConfigureAwait(false);
                 _logger.LogInformation("acknowledgements: consuming {Subject} (durable {Consumer})", JetStreamSubjects.Downlinks(_gatewayId), JetStreamSubjects.DownlinkConsumer(_gatewayId));
-                await foreach (var message in consumer.ConsumeAsync<byte[]>(cancellationToken: stoppingToken).ConfigureAwait(false))
+                await foreach (var message in consumer.ConsumeAsync<byte[]>(opts: PullOptions, cancellationToken: stoppingToken).ConfigureAwait(false))
                 {
                     backoff = TimeSpan.FromMilliseconds(100);
                     await HandleAsync(message, stoppingToken).ConfigureAwait(false);

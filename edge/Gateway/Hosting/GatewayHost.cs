@@ -132,6 +132,7 @@ public sealed class GatewayHost : IAsyncDisposable
         builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
         builder.Logging.AddFilter("Microsoft.Hosting", LogLevel.Warning);
         builder.Logging.AddFilter("System.Net.Http", LogLevel.Warning);
+        builder.Logging.AddFilter("NATS", LogLevel.Warning);
         configureLogging?.Invoke(builder.Logging);
         builder.WebHost.UseUrls([$"http://{options.Http.BindAddress}:{options.Http.Port}", .. ConsoleSetup.Url(consoleOptions) is { } consoleUrl ? [consoleUrl] : Array.Empty<string>()]);
 

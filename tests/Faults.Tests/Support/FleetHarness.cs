@@ -175,7 +175,7 @@ public sealed class FleetHarness : IAsyncDisposable
 
     public async Task StartCloudAsync()
     {
-        Cloud = await ProcessHosts.StartCloudStubAsync(CloudPort, _directory.File("cloud"), "--CloudStub:PrintAlarms=false").ConfigureAwait(false);
+        Cloud = await ProcessHosts.StartCloudStubAsync(CloudPort, _directory.File("cloud"), ["--CloudStub:PrintAlarms=false", .. _options.CloudArgs]).ConfigureAwait(false);
     }
 
     /// <summary>Upstream "connection refused": the stub process is killed (its SQLite file is synchronous=FULL).</summary>
@@ -347,6 +347,10 @@ public sealed class FleetHarness : IAsyncDisposable
     {
         return await _http.GetFromJsonAsync<List<CloudEvent>>($"{CloudUrl}/api/v1/events").ConfigureAwait(false) ?? [];
     }
+
+    /// <summary>How many of the fleet's events (pendants') the cloud stub holds (its JetStream consumer may still be storing after the gateway drained).</summary>
+    public async Task<int> CloudPendantEventCountAsync() =>
+        (await CloudEventsAsync().ConfigureAwait(false)).Count(e => e.Dev.StartsWith("pendant-", StringComparison.Ordinal));
 
     public async Task<long> CloudDuplicatesAsync()
     {

@@ -26,6 +26,9 @@ public sealed record FleetOptions
     /// <summary>Extra gateway arguments, e.g. <c>--Gateway:Store:MaxTelemetryBytes=...</c>.</summary>
     public IReadOnlyList<string> GatewayArgs { get; init; } = [];
 
+    /// <summary>Extra cloud stub arguments, e.g. its JetStream consumer mode (<c>--CloudStub:JetStream:Url=...</c>).</summary>
+    public IReadOnlyList<string> CloudArgs { get; init; } = [];
+
     /// <summary>External mode: devices and gateway go through a real mosquitto.</summary>
     public bool ExternalMosquitto { get; init; }
 

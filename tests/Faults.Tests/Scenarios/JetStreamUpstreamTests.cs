@@ -1,0 +1,73 @@
+using System.Globalization;
+using Eldercare.Faults.Tests.Support;
+using Eldercare.TestSupport;
+
+namespace Eldercare.Faults.Tests.Scenarios;
+
+/// <summary>
+/// Upstream U1 (issue 16): a 100-device fleet's 10,000 events through the gateway into a 3-node NATS JetStream cluster
+/// (the events stream with 3 replicas), consumed by the cloud stub's durable pull consumers, while one NATS node is
+/// SIGKILLed and started again and the gateway is SIGKILLed once: every acknowledged event stored once at the stub, every
+/// alarm there, each device's lane in order (docs/reliability.md "Upstream").
+/// </summary>
+[TestClass]
+[TestCategory("Upstream")]
+public sealed class JetStreamUpstreamTests
+{
+    [TestMethod]
+    [Timeout(300_000, CooperativeCancellation = true)]
+    public async Task FleetIntoThreeNodeCluster_NodeKilledAndRestarted_GatewaySigkilled_EveryEventStoredOnceAlarmsAllThere()
+    {
+        if (!NatsCluster.IsInstalled)
+        {
+            Assert.Fail("nats-server is not installed (./test.sh installs it: apt-get install -y nats-server)");
+        }
+
+        await using var nats = await NatsCluster.StartAsync(3);
+        await using var fleet = await FleetHarness.StartAsync("u1-jetstream-cluster", new FleetOptions
+        {
+            CloudArgs = [$"--CloudStub:JetStream:Url={nats.Url}", "--CloudStub:JetStream:Replicas=3"],
+            GatewayArgs = ["--Gateway:Upstream:Kind=JetStream", $"--Gateway:Upstream:JetStream:Url={nats.Url}"],
+        });
+        fleet.StartDevices();
+        await fleet.WaitAllConnectedAsync(TimeSpan.FromSeconds(30));
+        var total = fleet.TotalRaiseTarget;
+        var node = fleet.Random.Next(nats.Count);
+        var steps = new List<string>();
+
+        var load = fleet.RunLoadAsync();
+        await fleet.WaitForAcknowledgedAsync(total * 20 / 100, TimeSpan.FromSeconds(90));
+        await nats.KillAsync(node);
+        steps.Add($"node n{node + 1} killed at acked={fleet.AcknowledgedCount}");
+        await fleet.WaitForAcknowledgedAsync(total * 40 / 100, TimeSpan.FromSeconds(90));
+        await nats.RestartAsync(node);
+        steps.Add($"node n{node + 1} restarted at acked={fleet.AcknowledgedCount}");
+        await fleet.WaitForAcknowledgedAsync(total * 60 / 100, TimeSpan.FromSeconds(90));
+        var pendingBefore = (await fleet.GatewayHealthAsync()).Pending;
+        await fleet.KillGatewayAsync();
+        steps.Add($"gateway SIGKILLed at acked={fleet.AcknowledgedCount} pending={pendingBefore}");
+        await fleet.StartGatewayAsync();
+
+        await load;
+        var loadDone = fleet.ElapsedMilliseconds;
+        var drain = await fleet.WaitForDrainAsync(TimeSpan.FromSeconds(120));
+        // The gateway's pending 0 means the cluster acknowledged everything; the stub's consumers may still be storing.
+        var acknowledged = fleet.AcknowledgedCount;
+        var consumed = await Eventually.WaitAsync(fleet.CloudPendantEventCountAsync, n => n >= acknowledged, TimeSpan.FromSeconds(60),
+            $"the stub's consumers storing the {acknowledged} acknowledged events");
+        var consumerLag = fleet.ElapsedMilliseconds - loadDone - drain;
+
+        var figures = await FleetVerifier.VerifyAsync(fleet, drain, new Dictionary<string, string>
+        {
+            ["upstream"] = "jetstream, 3 nodes, replicas 3",
+            ["steps"] = string.Join("; ", steps),
+            ["gatewayStarts"] = fleet.GatewayStarts.ToString(CultureInfo.InvariantCulture),
+            ["loadMs"] = loadDone.ToString(CultureInfo.InvariantCulture),
+            ["consumerCatchUpMs"] = consumerLag.ToString(CultureInfo.InvariantCulture),
+            ["storedAtStub"] = consumed.ToString(CultureInfo.InvariantCulture),
+        });
+        Assert.IsGreaterThanOrEqualTo(10_000, figures.Acknowledged);
+        Assert.IsGreaterThan(0, figures.AlarmsAtCloud);
+        Assert.AreEqual(2, fleet.GatewayStarts);
+    }
+}
