@@ -48,7 +48,7 @@ public sealed class JetStreamEventConsumer(
             {
                 return;
             }
-            catch (Exception exception) when (exception is NatsException or TimeoutException or OperationCanceledException)
+            catch (Exception exception) when (!stoppingToken.IsCancellationRequested)
             {
                 // A cluster just started has no meta leader for a few seconds.
                 logger.LogInformation("jetstream: streams not ready yet ({Error})", exception.GetBaseException().Message);
@@ -77,7 +77,7 @@ public sealed class JetStreamEventConsumer(
                     MaxAckPending = 10_000,
                 }, stoppingToken).ConfigureAwait(false);
                 logger.LogInformation("jetstream: consuming {Subject} as {Consumer}", JetStreamSubjects.LaneEvents(lane), ConsumerName(lane));
-                var store = StoreLoopAsync(buffer.Reader, stop.Token);
+                var store = StoreLoopAsync(buffer.Reader, stop);
                 try
                 {
                     await foreach (var message in consumer.ConsumeAsync<byte[]>(opts: new NatsJSConsumeOpts { MaxMsgs = options.MaxBatch, Expires = PullExpiry, IdleHeartbeat = PullHeartbeat }, cancellationToken: stop.Token).ConfigureAwait(false))
@@ -96,8 +96,9 @@ public sealed class JetStreamEventConsumer(
             {
                 return;
             }
-            catch (Exception exception) when (exception is NatsException or TimeoutException or OperationCanceledException)
+            catch (Exception exception) when (!stoppingToken.IsCancellationRequested)
             {
+                // Any failure (cluster, store) is retried: unacknowledged messages come again, the store finds repeats.
                 logger.LogWarning("jetstream: {Lane} consumer failed ({Error}); again in {Delay} ms", lane, exception.GetBaseException().Message, (int)backoff.TotalMilliseconds);
                 await Task.Delay(backoff, stoppingToken).ConfigureAwait(false);
                 backoff = TimeSpan.FromMilliseconds(Math.Min(backoff.TotalMilliseconds * 2, 2_000));
@@ -106,7 +107,21 @@ public sealed class JetStreamEventConsumer(
     }
 
     /// <summary>Takes what the consumer has delivered (up to MaxBatch), stores it in one go, then acknowledges each message.</summary>
-    private async Task StoreLoopAsync(ChannelReader<INatsJSMsg<byte[]>> reader, CancellationToken cancellationToken)
+    /// <remarks>A failure stops the lane's pump (<paramref name="stop"/>), which then restarts both.</remarks>
+    private async Task StoreLoopAsync(ChannelReader<INatsJSMsg<byte[]>> reader, CancellationTokenSource stop)
+    {
+        try
+        {
+            await StoreMessagesAsync(reader, stop.Token).ConfigureAwait(false);
+        }
+        catch
+        {
+            await stop.CancelAsync().ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    private async Task StoreMessagesAsync(ChannelReader<INatsJSMsg<byte[]>> reader, CancellationToken cancellationToken)
     {
         var messages = new List<INatsJSMsg<byte[]>>(options.MaxBatch);
         while (await reader.WaitToReadAsync(cancellationToken).ConfigureAwait(false))

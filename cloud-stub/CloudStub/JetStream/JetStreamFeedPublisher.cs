@@ -44,7 +44,7 @@ public sealed class JetStreamFeedPublisher(
             {
                 return;
             }
-            catch (Exception exception) when (exception is NatsException or TimeoutException or OperationCanceledException)
+            catch (Exception exception) when (!stoppingToken.IsCancellationRequested)
             {
                 logger.LogWarning("jetstream: feed publish failed ({Error}); again", exception.GetBaseException().Message);
                 await Task.Delay(250, stoppingToken).ConfigureAwait(false);

@@ -72,8 +72,10 @@ public sealed class JetStreamDownlinkConsumer : BackgroundService
             {
                 return;
             }
-            catch (Exception exception) when (exception is NatsException or TimeoutException or OperationCanceledException)
+            catch (Exception exception) when (!stoppingToken.IsCancellationRequested)
             {
+                // Any failure (cluster down, consumer lost, a store error while queueing) is retried: an exception out
+                // of here would stop the gateway.
                 _metrics.CountAcknowledgementPollFailure();
                 _logger.LogWarning("acknowledgements: JetStream feed failed ({Error}); again in {Delay} ms", exception.GetBaseException().Message, (int)backoff.TotalMilliseconds);
                 try

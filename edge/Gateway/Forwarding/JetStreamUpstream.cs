@@ -1,5 +1,7 @@
 using Eldercare.Edge.Gateway.Configuration;
 using Eldercare.Edge.Gateway.Store;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 using NATS.Client.Core;
 using NATS.Client.JetStream;
 using NATS.Client.JetStream.Models;
@@ -26,14 +28,20 @@ public sealed class JetStreamUpstream : IUpstream
     private readonly NatsJSContext _js;
     private readonly string _gatewayId;
     private readonly JetStreamUpstreamOptions _options;
+    private readonly ILogger _logger;
+    private long _duplicates;
 
-    public JetStreamUpstream(INatsConnection connection, string gatewayId, JetStreamUpstreamOptions options)
+    public JetStreamUpstream(INatsConnection connection, string gatewayId, JetStreamUpstreamOptions options, ILogger<JetStreamUpstream>? logger = null)
     {
         _connection = connection;
+        _logger = (ILogger?)logger ?? NullLogger.Instance;
         _js = new NatsJSContext((NatsConnection)connection);
         _gatewayId = gatewayId;
         _options = options;
     }
+
+    /// <summary>Events the stream answered as duplicates (a resend of an id it holds: after a crash, a lost acknowledgement).</summary>
+    public long Duplicates => Interlocked.Read(ref _duplicates);
 
     public async Task<UpstreamAnswer> SendAsync(IReadOnlyList<EventRecord> batch, CancellationToken cancellationToken)
     {
@@ -62,6 +70,7 @@ public sealed class JetStreamUpstream : IUpstream
         var accepted = new List<string>(batch.Count);
         var rejected = new List<UpstreamRejection>();
         string? firstFailure = null;
+        var duplicates = 0;
         var wave = new List<(Queue<EventRecord> Device, EventRecord Event, Task<PublishOutcome> Outcome)>(perDevice.Count);
         while (true)
         {
@@ -86,6 +95,7 @@ public sealed class JetStreamUpstream : IUpstream
                 {
                     case OutcomeKind.Stored:
                         accepted.Add(e.Id);
+                        duplicates += outcome.Duplicate ? 1 : 0;
                         device.Dequeue();
                         break;
                     case OutcomeKind.Rejected:
@@ -101,8 +111,15 @@ public sealed class JetStreamUpstream : IUpstream
             }
         }
 
+        if (duplicates > 0)
+        {
+            Interlocked.Add(ref _duplicates, duplicates);
+            _logger.LogInformation("jetstream: {Duplicates} of {Count} events already in the stream (resends dropped by Nats-Msg-Id)", duplicates, batch.Count);
+        }
+
         if (accepted.Count == 0 && rejected.Count == 0)
         {
+            cancellationToken.ThrowIfCancellationRequested();
             throw new UpstreamException($"JetStream acknowledged none of {batch.Count} events: {firstFailure}");
         }
 
@@ -131,7 +148,7 @@ public sealed class JetStreamUpstream : IUpstream
                 UpstreamBatchJson.SingleUtf8(_gatewayId, e),
                 opts: new NatsJSPubOpts { MsgId = e.Id },
                 cancellationToken: cancellationToken).ConfigureAwait(false);
-            return Classify(ack.Error);
+            return ack.Error is null ? new PublishOutcome(OutcomeKind.Stored, string.Empty, ack.Duplicate) : Classify(ack.Error);
         }
         catch (NatsJSApiException exception)
         {
@@ -145,7 +162,7 @@ public sealed class JetStreamUpstream : IUpstream
         {
             return new PublishOutcome(OutcomeKind.Failed, $"no acknowledgement within {_options.AckTimeoutMilliseconds} ms");
         }
-        catch (Exception exception) when (exception is NatsException or TimeoutException or InvalidOperationException)
+        catch (Exception exception) when (exception is not OutOfMemoryException)
         {
             return new PublishOutcome(OutcomeKind.Failed, exception.GetBaseException().Message);
         }
@@ -169,5 +186,5 @@ public sealed class JetStreamUpstream : IUpstream
         Failed,
     }
 
-    private readonly record struct PublishOutcome(OutcomeKind Kind, string Detail);
+    private readonly record struct PublishOutcome(OutcomeKind Kind, string Detail, bool Duplicate = false);
 }

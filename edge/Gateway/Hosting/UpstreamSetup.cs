@@ -93,7 +93,7 @@ public static class UpstreamSetup
             TlsOpts = string.IsNullOrWhiteSpace(options.TrustedCaPath) ? NatsTlsOpts.Default : NatsTlsOpts.Default with { CaFile = options.TrustedCaPath },
             LoggerFactory = sp.GetRequiredService<ILoggerFactory>(),
         }));
-        services.AddSingleton<IUpstream>(sp => new JetStreamUpstream(sp.GetRequiredService<INatsConnection>(), forwarder.GatewayId, options));
+        services.AddSingleton<IUpstream>(sp => new JetStreamUpstream(sp.GetRequiredService<INatsConnection>(), forwarder.GatewayId, options, sp.GetRequiredService<ILogger<JetStreamUpstream>>()));
         services.AddSingleton(sp => new JetStreamDownlinkConsumer(sp.GetRequiredService<INatsConnection>(), forwarder.GatewayId, sp.GetRequiredService<PlatformFeedHandler>(),
             sp.GetRequiredService<GatewayMetrics>(), sp.GetRequiredService<ILogger<JetStreamDownlinkConsumer>>(), sp.GetRequiredService<TimeProvider>()));
         services.AddHostedService(sp => sp.GetRequiredService<JetStreamDownlinkConsumer>());

@@ -49,6 +49,7 @@ public sealed class JetStreamUpstreamTests
         CollectionAssert.AreEquivalent(batch.Select(e => e.Id).ToList(), first.Accepted.ToList());
         Assert.IsEmpty(first.Rejected);
         CollectionAssert.AreEquivalent(batch.Take(50).Select(e => e.Id).ToList(), again.Accepted.ToList(), "a resend is acknowledged as a duplicate: done for the gateway");
+        Assert.AreEqual(50, upstream.Duplicates, "the stream answered the resends as duplicates");
         var messages = await ReadAllAsync(js, 200);
         Assert.HasCount(200, messages, "the stream dropped the resends");
         Assert.AreEqual(200, messages.Select(m => m.Id).Distinct().Count());

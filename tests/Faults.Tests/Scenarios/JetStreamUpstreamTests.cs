@@ -1,13 +1,16 @@
 using System.Globalization;
+using Eldercare.Edge.Gateway.Forwarding;
 using Eldercare.Faults.Tests.Support;
 using Eldercare.TestSupport;
+using NATS.Client.Core;
+using NATS.Client.JetStream;
 
 namespace Eldercare.Faults.Tests.Scenarios;
 
 /// <summary>
 /// Upstream U1 (issue 16): a 100-device fleet's 10,000 events through the gateway into a 3-node NATS JetStream cluster
-/// (the events stream with 3 replicas), consumed by the cloud stub's durable pull consumers, while one NATS node is
-/// SIGKILLed and started again and the gateway is SIGKILLed once: every acknowledged event stored once at the stub, every
+/// (the events stream with 3 replicas), consumed by the cloud stub's durable pull consumers, while the node leading the
+/// stream is SIGKILLed and started again and the gateway is SIGKILLed once: every acknowledged event stored once at the stub, every
 /// alarm there, each device's lane in order (docs/reliability.md "Upstream").
 /// </summary>
 [TestClass]
@@ -32,13 +35,17 @@ public sealed class JetStreamUpstreamTests
         fleet.StartDevices();
         await fleet.WaitAllConnectedAsync(TimeSpan.FromSeconds(30));
         var total = fleet.TotalRaiseTarget;
-        var node = fleet.Random.Next(nats.Count);
         var steps = new List<string>();
+        await using var client = new NatsConnection(new NatsOpts { Url = nats.Url, RetryOnInitialConnect = true });
+        var js = new NatsJSContext(client);
 
         var load = fleet.RunLoadAsync();
         await fleet.WaitForAcknowledgedAsync(total * 20 / 100, TimeSpan.FromSeconds(90));
+        // The node leading the events stream: its death forces an election while the gateway publishes and the stub consumes.
+        var leader = (await js.GetStreamAsync(JetStreamSubjects.EventsStream)).Info.Cluster?.Leader ?? "n1";
+        var node = int.Parse(leader.AsSpan(1), CultureInfo.InvariantCulture) - 1;
         await nats.KillAsync(node);
-        steps.Add($"node n{node + 1} killed at acked={fleet.AcknowledgedCount}");
+        steps.Add($"node n{node + 1} (the stream's leader) killed at acked={fleet.AcknowledgedCount}");
         await fleet.WaitForAcknowledgedAsync(total * 40 / 100, TimeSpan.FromSeconds(90));
         await nats.RestartAsync(node);
         steps.Add($"node n{node + 1} restarted at acked={fleet.AcknowledgedCount}");
@@ -56,6 +63,13 @@ public sealed class JetStreamUpstreamTests
         var consumed = await Eventually.WaitAsync(fleet.CloudPendantEventCountAsync, n => n >= acknowledged, TimeSpan.FromSeconds(60),
             $"the stub's consumers storing the {acknowledged} acknowledged events");
         var consumerLag = fleet.ElapsedMilliseconds - loadDone - drain;
+        // The stream itself: one message per event. The gateway republishes what was in flight at its kill (and any
+        // batch whose acknowledgement it lost); Nats-Msg-Id made the stream drop those copies.
+        var stream = await js.GetStreamAsync(JetStreamSubjects.EventsStream);
+        var streamMessages = stream.Info.State.Messages;
+        var cloudTotal = (await fleet.CloudEventsAsync()).Count;
+        var droppedByStream = fleet.GatewayLines.Select(l => System.Text.RegularExpressions.Regex.Match(l, @"jetstream: (\d+) of \d+ events already in the stream"))
+            .Where(m => m.Success).Sum(m => int.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture));
 
         var figures = await FleetVerifier.VerifyAsync(fleet, drain, new Dictionary<string, string>
         {
@@ -65,7 +79,11 @@ public sealed class JetStreamUpstreamTests
             ["loadMs"] = loadDone.ToString(CultureInfo.InvariantCulture),
             ["consumerCatchUpMs"] = consumerLag.ToString(CultureInfo.InvariantCulture),
             ["storedAtStub"] = consumed.ToString(CultureInfo.InvariantCulture),
+            ["streamMessages"] = streamMessages.ToString(CultureInfo.InvariantCulture),
+            ["resendsDroppedByStream"] = droppedByStream.ToString(CultureInfo.InvariantCulture),
+            ["stubStoredAllDevices"] = cloudTotal.ToString(CultureInfo.InvariantCulture),
         });
+        Assert.AreEqual(cloudTotal, (int)streamMessages, "the stream holds each event once (resends dropped by Nats-Msg-Id)");
         Assert.IsGreaterThanOrEqualTo(10_000, figures.Acknowledged);
         Assert.IsGreaterThan(0, figures.AlarmsAtCloud);
         Assert.AreEqual(2, fleet.GatewayStarts);
