@@ -124,7 +124,8 @@ public sealed class JetStreamDownlinkConsumer : BackgroundService
             return;
         }
 
-        await message.AckAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
+        // Double ack: the server confirms it, so an item counted handled is not delivered again (a lost ack would repeat it).
+        await message.AckAsync(new AckOpts { DoubleAck = true }, cancellationToken).ConfigureAwait(false);
         Interlocked.Increment(ref _handled);
     }
 }

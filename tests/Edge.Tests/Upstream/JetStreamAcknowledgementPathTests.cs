@@ -47,6 +47,9 @@ public sealed class JetStreamAcknowledgementPathTests
         var ack = await device.NextCommandAsync(Timeout);
         Assert.AreEqual((CommandNames.Ack, "pendant-0301:1:1", "center"), (ack.Name, ack.Reference, ack.By));
 
+        await Eventually.WaitAsync(() => stack.Gateway.Services.GetService(typeof(JetStreamDownlinkConsumer)) is JetStreamDownlinkConsumer { Handled: 1 }, Timeout,
+            "the first acknowledgement acknowledged to the stream");
+
         // The gateway down: the platform's acknowledgement waits in the stream for the gateway's durable consumer.
         await stack.RestartGatewayAsync(async () =>
             (await http.PostAsJsonAsync("/api/v1/acks", new { id = "pendant-0301:1:2", by = "center" })).EnsureSuccessStatusCode());
