@@ -67,7 +67,11 @@ public sealed class JetStreamUpstreamTests
         // batch whose acknowledgement it lost); Nats-Msg-Id made the stream drop those copies.
         var stream = await js.GetStreamAsync(JetStreamSubjects.EventsStream);
         var streamMessages = stream.Info.State.Messages;
-        var cloudTotal = (await fleet.CloudEventsAsync()).Count;
+        var cloudEvents = await fleet.CloudEventsAsync();
+        var cloudTotal = cloudEvents.Count;
+        // Gateway receipt -> stored at the stub through the cluster, per alarm (one host clock), over the whole run.
+        var alarmLatencies = cloudEvents.Where(e => e.Lane == "alarm").Select(e => e.CloudRx - e.Rx).Order().ToList();
+        string Percentile(double p) => alarmLatencies.Count == 0 ? "-" : alarmLatencies[Math.Min(alarmLatencies.Count - 1, (int)(p * alarmLatencies.Count))].ToString(CultureInfo.InvariantCulture);
         var droppedByStream = fleet.GatewayLines.Select(l => System.Text.RegularExpressions.Regex.Match(l, @"jetstream: (\d+) of \d+ events already in the stream"))
             .Where(m => m.Success).Sum(m => int.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture));
 
@@ -82,6 +86,7 @@ public sealed class JetStreamUpstreamTests
             ["streamMessages"] = streamMessages.ToString(CultureInfo.InvariantCulture),
             ["resendsDroppedByStream"] = droppedByStream.ToString(CultureInfo.InvariantCulture),
             ["stubStoredAllDevices"] = cloudTotal.ToString(CultureInfo.InvariantCulture),
+            ["alarmRxToStubMs"] = $"p50 {Percentile(0.5)}, p99 {Percentile(0.99)}, max {Percentile(1)}",
         });
         Assert.AreEqual(cloudTotal, (int)streamMessages, "the stream holds each event once (resends dropped by Nats-Msg-Id)");
         Assert.IsGreaterThanOrEqualTo(10_000, figures.Acknowledged);
