@@ -28,7 +28,7 @@ public sealed class JetStreamDownlinkConsumer : BackgroundService
 
     public JetStreamDownlinkConsumer(INatsConnection connection, string gatewayId, PlatformFeedHandler handler, GatewayMetrics metrics, ILogger<JetStreamDownlinkConsumer> logger, TimeProvider time)
     {
-        _js = new NatsJSContext((NatsConnection)connection);
+        _js = new NatsJSContext(connection);
         _gatewayId = gatewayId;
         _handler = handler;
         _metrics = metrics;

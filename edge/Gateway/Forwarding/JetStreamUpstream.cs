@@ -35,7 +35,7 @@ public sealed class JetStreamUpstream : IUpstream
     {
         _connection = connection;
         _logger = (ILogger?)logger ?? NullLogger.Instance;
-        _js = new NatsJSContext((NatsConnection)connection);
+        _js = new NatsJSContext(connection);
         _gatewayId = gatewayId;
         _options = options;
     }
