@@ -10,14 +10,16 @@
 #   ./run.sh --smoke         plays every flow (sos, fall, kiosk, geofence, wellness, offline, ack) with short timings,
 #                            one line "smoke: <flow> PASS|FAIL (...)" each; exits 0 only if all pass.
 # Options: --devices N pendants (default 20; the smoke needs 5), --heartbeat-seconds S (default 30), --no-build,
-#          --wellness-minutes M (default 2 for the demo, waking hours all day; the device default is 180, 07:00-22:00).
+#          --wellness-minutes M (default 2 for the demo, waking hours all day; the device default is 180, 07:00-22:00),
+#          --upstream http|jetstream (default http; jetstream: a local 3-node NATS JetStream cluster on free loopback ports,
+#          started and stopped here, carries the events to the stub and the acknowledgements back; apt-get installs nats-server).
 # Ports (env): MQTT_PORT (1883), CLOUD_PORT (5080), GATEWAY_HTTP_PORT (8080), CONSOLE_PORT (8090); --smoke picks free ones.
 # The operator console (the community service center's alarm desk) opens on http://127.0.0.1:CONSOLE_PORT with a demo
 # login (printed at start) and made-up elders' records for the simulated devices (card 04A1B2C3 is the first elder's).
 set -euo pipefail
 cd "$(dirname "$0")"
 
-smoke=0; devices=20; heartbeat=30; build=1; wellness=2
+smoke=0; devices=20; heartbeat=30; build=1; wellness=2; upstream=http
 while [ $# -gt 0 ]; do
   case "$1" in
     --smoke) smoke=1 ;;
@@ -25,13 +27,15 @@ while [ $# -gt 0 ]; do
     --devices) devices="$2"; shift ;;
     --heartbeat-seconds) heartbeat="$2"; shift ;;
     --wellness-minutes) wellness="$2"; shift ;;
-    -h|--help) sed -n "2,16p" "$0" | sed "s/^# \{0,1\}//"; exit 0 ;;
+    --upstream) upstream="${2:-}"; shift ;;
+    -h|--help) sed -n "2,18p" "$0" | sed "s/^# \{0,1\}//"; exit 0 ;;
     *) echo "run.sh: unknown option '$1' (try --help)" >&2; exit 2 ;;
   esac
   shift
 done
 case "$devices" in ''|*[!0-9]*) echo "run.sh: --devices must be a number" >&2; exit 2 ;; esac
 case "$wellness" in ''|*[!0-9]*) echo "run.sh: --wellness-minutes must be a number" >&2; exit 2 ;; esac
+case "$upstream" in http|jetstream) ;; *) echo "run.sh: --upstream must be http or jetstream" >&2; exit 2 ;; esac
 [ "$devices" -ge 1 ] || { echo "run.sh: --devices must be at least 1" >&2; exit 2; }
 [ "$smoke" -eq 0 ] || [ "$devices" -ge 5 ] || { echo "run.sh: --smoke needs --devices 5 or more (sos, fall, ack, wellness, offline)" >&2; exit 2; }
 
@@ -39,6 +43,19 @@ if ! command -v curl >/dev/null 2>&1; then
   echo "installing curl..."
   sudo_cmd=""; [ "$(id -u)" -ne 0 ] && sudo_cmd="sudo"
   $sudo_cmd apt-get update -qq >/dev/null && DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq curl >/dev/null
+fi
+
+nats_server=""
+if [ "$upstream" = jetstream ]; then
+  for candidate in /usr/sbin/nats-server /usr/bin/nats-server "$(command -v nats-server 2>/dev/null || true)"; do
+    [ -n "$candidate" ] && [ -x "$candidate" ] && { nats_server="$candidate"; break; }
+  done
+  if [ -z "$nats_server" ]; then
+    echo "installing nats-server..."
+    sudo_cmd=""; [ "$(id -u)" -ne 0 ] && sudo_cmd="sudo"
+    $sudo_cmd apt-get update -qq >/dev/null && DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq nats-server >/dev/null
+    nats_server=$(command -v nats-server || echo /usr/sbin/nats-server)
+  fi
 fi
 
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
@@ -126,10 +143,36 @@ districts=(迎泽区 杏花岭区 万柏林区 小店区)
 } >"$run_dir/elders.csv"
 dotnet "$gateway_dll" console import-elders "$run_dir/elders.csv" --data "$run_dir/gateway" >/dev/null
 
-echo "starting cloud stub on 127.0.0.1:$cloud_port..."
-dotnet "$cloud_dll" --urls "http://127.0.0.1:$cloud_port" --CloudStub:DataDirectory="$run_dir/cloud" >"$run_dir/cloud.log" 2>&1 &
+cloud_upstream=(); gateway_upstream=()
+if [ "$upstream" = jetstream ]; then
+  # A local 3-node JetStream cluster (replicas 3) on free loopback ports: each node its config and store in .run/nats.
+  client_ports=(); route_ports=()
+  for i in 1 2 3; do client_ports+=("$(free_port)"); route_ports+=("$(free_port)"); done
+  nats_url=""
+  for i in 0 1 2; do nats_url="$nats_url${nats_url:+,}nats://127.0.0.1:${client_ports[$i]}"; done
+  echo "starting a 3-node NATS JetStream cluster ($nats_url)..."
+  for i in 0 1 2; do
+    node="n$((i + 1))"; mkdir -p "$run_dir/nats/$node"
+    routes=""
+    for j in 0 1 2; do [ "$j" -eq "$i" ] || routes="$routes${routes:+, }nats-route://127.0.0.1:${route_ports[$j]}"; done
+    cat >"$run_dir/nats/$node.conf" <<CONF
+server_name: $node
+listen: 127.0.0.1:${client_ports[$i]}
+jetstream { store_dir: "$run_dir/nats/$node", max_memory_store: 64MB, max_file_store: 1GB }
+cluster { name: eldercare-demo, listen: 127.0.0.1:${route_ports[$i]}, routes: [$routes] }
+CONF
+    "$nats_server" -c "$run_dir/nats/$node.conf" >"$run_dir/nats/$node.log" 2>&1 &
+    pids+=($!)
+  done
+  for i in 0 1 2; do wait_for_line "$run_dir/nats/n$((i + 1)).log" "Server is ready" 30; done
+  cloud_upstream=(--CloudStub:JetStream:Url="$nats_url" --CloudStub:JetStream:Replicas=3)
+  gateway_upstream=(--Gateway:Upstream:Kind=JetStream --Gateway:Upstream:JetStream:Url="$nats_url")
+fi
+
+echo "starting cloud stub on 127.0.0.1:$cloud_port${cloud_upstream[*]:+ (consuming the JetStream events stream)}..."
+dotnet "$cloud_dll" --urls "http://127.0.0.1:$cloud_port" --CloudStub:DataDirectory="$run_dir/cloud" "${cloud_upstream[@]}" >"$run_dir/cloud.log" 2>&1 &
 pids+=($!)
-wait_for_line "$run_dir/cloud.log" "cloud-stub ready" 30
+wait_for_line "$run_dir/cloud.log" "cloud-stub ready" 60
 
 # Device offline: the gateway expects the devices' heartbeat period; the smoke shortens every timer to seconds.
 gateway_id="gw-01"
@@ -141,12 +184,12 @@ else
   health=(--Gateway:DeviceHealth:HeartbeatIntervalSeconds="$heartbeat" --Gateway:DeviceHealth:MissedHeartbeats=3
           --Gateway:DeviceHealth:StartupGraceSeconds=$((2 * heartbeat)) --Gateway:DeviceHealth:LostConnectionGraceSeconds=10)
 fi
-echo "starting gateway $gateway_id (embedded broker on :$mqtt_port, /health and /metrics on :$http_port, operator console on :$console_port)..."
+echo "starting gateway $gateway_id (upstream $upstream, embedded broker on :$mqtt_port, /health and /metrics on :$http_port, operator console on :$console_port)..."
 dotnet "$gateway_dll" "${health[@]}" --Gateway:Forwarder:GatewayId="$gateway_id" \
   --Gateway:Mqtt:Port="$mqtt_port" --Gateway:Http:Port="$http_port" --Gateway:Http:BindAddress=127.0.0.1 \
   --Gateway:Store:DataDirectory="$run_dir/gateway" --Gateway:Registry:Path="$registry" \
   --Gateway:Forwarder:CloudUrl="http://127.0.0.1:$cloud_port" \
-  --Gateway:Console:Enabled=true --Gateway:Console:Port="$console_port" >"$run_dir/gateway.log" 2>&1 &
+  --Gateway:Console:Enabled=true --Gateway:Console:Port="$console_port" "${gateway_upstream[@]}" >"$run_dir/gateway.log" 2>&1 &
 pids+=($!)
 wait_for_line "$run_dir/gateway.log" "gateway ready" 30
 echo "operator console: http://127.0.0.1:$console_port/  (demo login: $demo_user / $demo_password; 中文, English at the top right)"

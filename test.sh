@@ -4,7 +4,7 @@
 #                             HIL_PORT and a rig: without one its test is reported as not run, with the reason, never as passed)
 #   ./test.sh Integration     one category (TestCategory), e.g. Unit | Integration | EndToEnd | Faults | Security | Console | Deployment | Upstream
 # Installs what is missing (mosquitto: also the platform broker of the Upstream tier; socat for the HIL runner's pty, chromium and a CJK font for the console's browser
-# tests, systemd's systemd-analyze and systemd-sysusers for the Deployment tests), builds Release, runs the MSTest projects of
+# tests, systemd's systemd-analyze and systemd-sysusers for the Deployment tests, nats-server for the Upstream tests), builds Release, runs the MSTest projects of
 # Devices.sln on Microsoft.Testing.Platform, and ends with one line: "N passed, M failed".
 set -uo pipefail
 cd "$(dirname "$0")"
@@ -22,6 +22,9 @@ command -v mosquitto_passwd >/dev/null 2>&1 || need_apt+=(mosquitto-clients mosq
 # The Deployment tests check deploy/eldercare-gateway.service with systemd-analyze (verify, security) and run
 # deploy/install.sh, which creates its user with systemd-sysusers: both come with Debian's systemd package.
 { command -v systemd-analyze >/dev/null 2>&1 && command -v systemd-sysusers >/dev/null 2>&1; } || need_apt+=(systemd)
+# The Upstream tests start their own nats-server processes (one, or a 3-node JetStream cluster) on loopback free ports
+# (tests/TestSupport/NatsCluster.cs); Debian's package, 2.9.
+{ [ -x /usr/sbin/nats-server ] || [ -x /usr/bin/nats-server ] || command -v nats-server >/dev/null 2>&1; } || need_apt+=(nats-server)
 if [ ${#need_apt[@]} -gt 0 ]; then
   echo "installing: ${need_apt[*]}"
   sudo_cmd=""; [ "$(id -u)" -ne 0 ] && sudo_cmd="sudo"
@@ -29,7 +32,7 @@ if [ ${#need_apt[@]} -gt 0 ]; then
     || { echo "error: could not install ${need_apt[*]}"; echo "0 passed, 1 failed"; exit 1; }
 fi
 # The packaged service would hold port 1883; the tests start their own brokers on free ports.
-if command -v systemctl >/dev/null 2>&1; then systemctl stop mosquitto >/dev/null 2>&1 || true; fi
+if command -v systemctl >/dev/null 2>&1; then systemctl stop mosquitto >/dev/null 2>&1 || true; systemctl stop nats-server >/dev/null 2>&1 || true; fi
 
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
 results="$PWD/artifacts/test-results"

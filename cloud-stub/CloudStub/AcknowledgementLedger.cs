@@ -226,6 +226,40 @@ public sealed class AcknowledgementLedger : IDisposable
         }
     }
 
+    /// <summary>
+    /// Up to <paramref name="max"/> items of every gateway's feed (acknowledgements and configurations) after
+    /// <paramref name="after"/>, waiting up to <paramref name="wait"/> for the first one (the JetStream feed publisher).
+    /// </summary>
+    public async Task<IReadOnlyList<AcknowledgementView>> ReadAnyAsync(long after, int max, TimeSpan wait, CancellationToken cancellationToken)
+    {
+        var deadline = DateTime.UtcNow + wait;
+        while (true)
+        {
+            Task added;
+            lock (_lock)
+            {
+                added = _added.Task;
+                var found = Query("SELECT seq, id, dev, type, gateway, ts, by, payload FROM acks WHERE seq > $after ORDER BY seq LIMIT $max", null, after, max);
+                if (found.Count > 0 || DateTime.UtcNow >= deadline)
+                {
+                    return found;
+                }
+            }
+
+            var left = deadline - DateTime.UtcNow;
+            if (left > TimeSpan.Zero)
+            {
+                try
+                {
+                    await added.WaitAsync(left, cancellationToken).ConfigureAwait(false);
+                }
+                catch (TimeoutException)
+                {
+                }
+            }
+        }
+    }
+
     /// <summary>Every acknowledgement, in order (the query API).</summary>
     public IReadOnlyList<AcknowledgementView> All()
     {

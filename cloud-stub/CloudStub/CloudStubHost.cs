@@ -39,14 +39,19 @@ public sealed class CloudStubHost : IAsyncDisposable
     /// <summary>http, or https when started with an https <c>--urls</c> (Kestrel certificate from configuration).</summary>
     public string Scheme { get; private set; } = "http";
 
-    public string ReadyLine => $"cloud-stub ready http={Port}";
+    public string ReadyLine => $"cloud-stub ready http={Port}" + (_app.Services.GetRequiredService<JetStream.JetStreamOptions>().Enabled ? " jetstream=on" : string.Empty);
 
     public static CloudStubHost Create(string[] args, string? contentRoot = null, TextWriter? alarmOutput = null)
     {
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = contentRoot });
         var options = builder.Configuration.GetSection("CloudStub").Get<CloudStubOptions>() ?? new CloudStubOptions();
         var mqtt = builder.Configuration.GetSection("CloudStub:Mqtt").Get<MqttConsumerOptions>() ?? new MqttConsumerOptions();
-        var problems = options.Validate().Concat(mqtt.Validate()).ToList();
+        var jetStream = builder.Configuration.GetSection("CloudStub:JetStream").Get<JetStream.JetStreamOptions>() ?? new JetStream.JetStreamOptions();
+        var problems = options.Validate().Concat(mqtt.Validate()).Concat(jetStream.Validate()).ToList();
+        if (mqtt.Enabled && jetStream.Enabled)
+        {
+            problems.Add("CloudStub:Mqtt and CloudStub:JetStream are both set: the stub consumes one upstream kind at a time");
+        }
         if (problems.Count > 0)
         {
             throw new InvalidOperationException("invalid configuration:\n  " + string.Join("\n  ", problems));
@@ -64,6 +69,7 @@ public sealed class CloudStubHost : IAsyncDisposable
             console.TimestampFormat = "HH:mm:ss.fff ";
         });
         builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
+        builder.Logging.AddFilter("NATS", LogLevel.Warning);
         builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = options.MaxBodyBytes);
         builder.Services.AddSingleton(options);
         builder.Services.AddSingleton<FaultSwitch>();
@@ -80,6 +86,23 @@ public sealed class CloudStubHost : IAsyncDisposable
             // Consumer mode: events also come from the platform broker (cloud-stub/README.md "MQTT consumer").
             builder.Services.AddSingleton<MqttConsumer>();
             builder.Services.AddHostedService(services => services.GetRequiredService<MqttConsumer>());
+        }
+
+        builder.Services.AddSingleton(jetStream);
+        if (jetStream.Enabled)
+        {
+            // JetStream consumer mode (cloud-stub/README.md): events from the cluster's stream, the feed back to it.
+            builder.Services.AddSingleton(_ => new NATS.Client.Core.NatsConnection(new NATS.Client.Core.NatsOpts
+            {
+                Url = jetStream.Url!,
+                Name = "eldercare-cloud-stub",
+                RetryOnInitialConnect = true,
+                ReconnectWaitMin = TimeSpan.FromMilliseconds(100),
+                ReconnectWaitMax = TimeSpan.FromSeconds(2),
+            }));
+            builder.Services.AddSingleton<JetStream.JetStreamEventConsumer>();
+            builder.Services.AddHostedService(services => services.GetRequiredService<JetStream.JetStreamEventConsumer>());
+            builder.Services.AddHostedService<JetStream.JetStreamFeedPublisher>();
         }
 
         var app = builder.Build();
@@ -117,6 +140,12 @@ public sealed class CloudStubHost : IAsyncDisposable
         _ = _app.Services.GetRequiredService<EventsDatabase>();
         _ = _app.Services.GetRequiredService<AcknowledgementLedger>();
         await _app.StartAsync(cancellationToken).ConfigureAwait(false);
+        if (_app.Services.GetRequiredService<JetStream.JetStreamOptions>().Enabled)
+        {
+            // Ready means the streams exist: a gateway started next can publish at once.
+            await _app.Services.GetRequiredService<JetStream.JetStreamEventConsumer>().StreamsReady.WaitAsync(TimeSpan.FromSeconds(60), cancellationToken).ConfigureAwait(false);
+        }
+
         var address = _app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         Scheme = address.StartsWith("https", StringComparison.OrdinalIgnoreCase) ? "https" : "http";
         Port = new Uri(address.Replace("0.0.0.0", "127.0.0.1", StringComparison.Ordinal).Replace("[::]", "127.0.0.1", StringComparison.Ordinal)).Port;

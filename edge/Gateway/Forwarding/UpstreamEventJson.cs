@@ -6,8 +6,9 @@ namespace Eldercare.Edge.Gateway.Forwarding;
 
 /// <summary>
 /// The one writer of an event as the platform gets it (docs/wire-format.md "Upstream HTTP": an element of a batch's
-/// <c>events</c>; "Upstream MQTT": a message's payload). <see cref="HttpUpstream"/> posts a batch of them,
-/// <see cref="MqttUpstream"/> publishes each one; the cloud stub's <c>BatchParser.TryParseEvent</c> reads both.
+/// <c>events</c>; "Upstream MQTT": a message's payload; "Upstream JetStream": a batch of one). <see cref="HttpUpstream"/>
+/// posts a batch of them, <see cref="MqttUpstream"/> publishes each one, <see cref="JetStreamUpstream"/> each as a batch of
+/// one; the cloud stub's <c>BatchParser</c> reads all three.
 /// </summary>
 public static class UpstreamEventJson
 {
@@ -20,6 +21,9 @@ public static class UpstreamEventJson
 
     /// <summary>One event as UTF-8 JSON (an MQTT message's payload).</summary>
     public static byte[] ToUtf8(EventRecord e) => JsonSerializer.SerializeToUtf8Bytes(ToBody(e));
+
+    /// <summary>One event as a batch of one, UTF-8 (a JetStream message: the platform reads it with the batch parser).</summary>
+    public static byte[] ToSingleBatchUtf8(string gatewayId, EventRecord e) => JsonSerializer.SerializeToUtf8Bytes(new Batch(gatewayId, [ToBody(e)]));
 
     public sealed record Batch(
         [property: JsonPropertyName("gateway")] string Gateway,

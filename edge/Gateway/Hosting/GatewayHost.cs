@@ -92,7 +92,7 @@ public sealed class GatewayHost : IAsyncDisposable
             throw new GatewayConfigurationException([exception.Message]);
         }
 
-        var upstream = UpstreamSetup.Bind(builder.Configuration, out var upstreamProblems);
+        var upstream = UpstreamSetup.Bind(builder.Configuration, options.Forwarder.GatewayId, out var upstreamProblems);
         var problems = options.Validate().Concat(upstreamTls.Validate()).Concat(upstreamProblems).Concat(RemovedSettings(builder.Configuration)).ToList();
         if (problems.Count > 0)
         {
@@ -132,6 +132,7 @@ public sealed class GatewayHost : IAsyncDisposable
         builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
         builder.Logging.AddFilter("Microsoft.Hosting", LogLevel.Warning);
         builder.Logging.AddFilter("System.Net.Http", LogLevel.Warning);
+        builder.Logging.AddFilter("NATS", LogLevel.Warning);
         configureLogging?.Invoke(builder.Logging);
         builder.WebHost.UseUrls([$"http://{options.Http.BindAddress}:{options.Http.Port}", .. ConsoleSetup.Url(consoleOptions) is { } consoleUrl ? [consoleUrl] : Array.Empty<string>()]);
 
@@ -196,7 +197,6 @@ public sealed class GatewayHost : IAsyncDisposable
         // Registry edits (devices add, a disabled flag) apply without a restart; see edge/README.md "Security".
         services.AddSingleton<RegistryWatcher>();
         services.AddHostedService(sp => sp.GetRequiredService<RegistryWatcher>());
-        UpstreamSetup.AddUpstream(services, upstream, options.Forwarder, upstreamTls);
         // Whichever upstream is configured, observed the same way (Forwarding/ObservedUpstream.cs: latency, state, events out).
         services.AddSingleton(sp => new Forwarder(
             sp.GetRequiredService<IForwardQueues>(),
@@ -248,17 +248,8 @@ public sealed class GatewayHost : IAsyncDisposable
             });
         }
 
-        // The platform's acknowledgements and configurations back to the devices: a long poll the gateway opens.
-        services.AddSingleton(sp => new AcknowledgementPuller(
-            new HttpClient(HttpUpstream.CreateHandler(upstreamTls)) { Timeout = Timeout.InfiniteTimeSpan },
-            options.Forwarder,
-            options.Store.DataDirectory,
-            sp.GetRequiredService<IDownlinks>(),
-            sp.GetRequiredService<GatewayMetrics>(),
-            sp.GetRequiredService<ILogger<AcknowledgementPuller>>(),
-            sp.GetRequiredService<TimeProvider>(),
-            sp.GetServices<IAcknowledgementObserver>()));
-        services.AddHostedService(sp => sp.GetRequiredService<AcknowledgementPuller>());
+        // The upstream (HTTP, MQTT or JetStream) and the platform's feed back to the devices: Hosting/UpstreamSetup.cs.
+        UpstreamSetup.AddUpstream(services, upstream, options.Forwarder, upstreamTls, options.Store.DataDirectory);
         AddWatchdog(services, options.Mqtt.Mode);
         HealthEndpoints.AddHealth(services, options);
 

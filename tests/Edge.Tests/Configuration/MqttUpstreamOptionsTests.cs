@@ -137,7 +137,7 @@ public sealed class MqttUpstreamOptionsTests
         var choice = Bind(out var problems, ("Gateway:Upstream:Kind", kind), ("Gateway:Upstream:Mqtt:Host", "127.0.0.1"));
         Assert.IsEmpty(problems);
         var services = new ServiceCollection().AddLogging();
-        UpstreamSetup.AddUpstream(services, choice, new ForwarderOptions(), new UpstreamTlsOptions());
+        UpstreamSetup.AddUpstream(services, choice, new ForwarderOptions(), new UpstreamTlsOptions(), Path.GetTempPath());
 
         await using var provider = services.BuildServiceProvider();
 

@@ -33,8 +33,8 @@ public sealed class AcknowledgementPullerTests
         var metrics = new GatewayMetrics();
         using var directory = new TempDirectory("puller");
         using var http = new HttpClient(new OnePage(page));
-        var puller = new AcknowledgementPuller(http, new ForwarderOptions { GatewayId = "gw-01", CloudUrl = "http://cloud.invalid" }, directory.Path, downlinks, metrics,
-            NullLogger<AcknowledgementPuller>.Instance, TimeProvider.System);
+        var puller = new AcknowledgementPuller(http, new ForwarderOptions { GatewayId = "gw-01", CloudUrl = "http://cloud.invalid" }, directory.Path,
+            new PlatformFeedHandler("gw-01", downlinks, metrics, NullLogger<PlatformFeedHandler>.Instance), metrics, NullLogger<AcknowledgementPuller>.Instance, TimeProvider.System);
 
         await puller.StartAsync(CancellationToken.None);
         await Eventually.WaitAsync(() => puller.Cursor == 4, TimeSpan.FromSeconds(10), "the page handled");

@@ -68,13 +68,17 @@ public sealed class EdgeStack : IAsyncDisposable
             $"--Gateway:Mqtt:ExternalPassword={gatewayPassword}",
         ]);
 
-    private static async Task<EdgeStack> StartAsync(IEnumerable<string> devices, MosquittoProcess? mosquitto, string[] gatewayArgs, TimeProvider? time = null)
+    /// <summary>Embedded broker stack whose cloud stub and gateway get extra arguments (the JetStream upstream on both sides).</summary>
+    public static Task<EdgeStack> StartEmbeddedAsync(IEnumerable<string> devices, string[] cloudArgs, string[] gatewayArgs) =>
+        StartAsync(devices, mosquitto: null, gatewayArgs, cloudArgs: cloudArgs);
+
+    private static async Task<EdgeStack> StartAsync(IEnumerable<string> devices, MosquittoProcess? mosquitto, string[] gatewayArgs, TimeProvider? time = null, string[]? cloudArgs = null)
     {
         var directory = new TempDirectory("edge-stack");
         var registry = directory.File("devices.json");
         DeviceRegistryFile.Upsert(registry, devices.Select(d => SecretHasher.CreateRecord(d, SecretOf(d), iterations: TestIterations)).ToList());
 
-        var cloud = CloudStubHost.Create(["--urls=http://127.0.0.1:0", $"--CloudStub:DataDirectory={directory.File("cloud")}"], contentRoot: directory.Path);
+        var cloud = CloudStubHost.Create(["--urls=http://127.0.0.1:0", $"--CloudStub:DataDirectory={directory.File("cloud")}", .. cloudArgs ?? []], contentRoot: directory.Path);
         await cloud.StartAsync().ConfigureAwait(false);
 
         var mqttPort = mosquitto?.Port ?? FreePort.Next();
@@ -105,11 +109,16 @@ public sealed class EdgeStack : IAsyncDisposable
     /// Stops the gateway and starts a new one on the same data directory, ports, registry and clock: what a restart
     /// (or a crash, for anything already fsynced) leaves to the next run.
     /// </summary>
-    public async Task RestartGatewayAsync()
+    public async Task RestartGatewayAsync(Func<Task>? whileStopped = null)
     {
         await Gateway.StopAsync().ConfigureAwait(false);
         await Gateway.DisposeAsync().ConfigureAwait(false);
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        if (whileStopped is not null)
+        {
+            await whileStopped().ConfigureAwait(false);
+        }
+
         Gateway = GatewayHost.Create(_gatewayArgs, contentRoot: _directory.Path, time: _time);
         await Gateway.StartAsync().ConfigureAwait(false);
     }

@@ -352,6 +352,10 @@ public sealed class FleetHarness : IAsyncDisposable
         return await _http.GetFromJsonAsync<List<CloudEvent>>($"{CloudUrl}/api/v1/events").ConfigureAwait(false) ?? [];
     }
 
+    /// <summary>How many of the fleet's events (pendants') the cloud stub holds (its JetStream consumer may still be storing after the gateway drained).</summary>
+    public async Task<int> CloudPendantEventCountAsync() =>
+        (await CloudEventsAsync().ConfigureAwait(false)).Count(e => e.Dev.StartsWith("pendant-", StringComparison.Ordinal));
+
     public async Task<long> CloudDuplicatesAsync()
     {
         using var stats = JsonDocument.Parse(await _http.GetStringAsync($"{CloudUrl}/api/v1/stats").ConfigureAwait(false));
