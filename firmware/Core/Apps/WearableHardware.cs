@@ -36,6 +36,12 @@ namespace Eldercare.Firmware.Core.Apps
         /// <summary>Optional: the Wi-Fi radio, for the heartbeat's signal strength (none without it).</summary>
         public IRadio Radio { get; set; }
 
+        /// <summary>
+        /// Optional: switches the radio for the radio schedule (<see cref="WearableOptions.RadioSchedule"/>); without it
+        /// the link stays up all the time.
+        /// </summary>
+        public IRadioPower RadioPower { get; set; }
+
         /// <summary>Optional GNSS module (watch); with zones in WearableOptions.Geofence it runs the geofence.</summary>
         public IGnssReceiver Gnss { get; set; }
     }

@@ -15,6 +15,47 @@ public sealed record MqttLinkOptions(string Host, int Port, string DeviceId, str
     public TimeSpan KeepAlive { get; init; } = TimeSpan.FromSeconds(15);
 
     public TimeSpan MaxReconnectDelay { get; init; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>
+    /// Null: the link is always up (kiosk, mains). Set: the radio is switched by the core's radio schedule through
+    /// <see cref="IRadioPower"/>, and each power-up waits these modelled delays before the MQTT connect.
+    /// </summary>
+    public RadioDelays? Radio { get; init; }
+}
+
+/// <summary>
+/// The modelled cost of bringing the radio up, milliseconds (defaults: the core's <see cref="Eldercare.Firmware.Core.Power.RadioTimings"/>,
+/// with their sources): radio wake, association with the access point and DHCP before the TCP connect, and the MQTT
+/// CONNECT / CONNACK (plus TLS when set) on top of the loopback's own.
+/// </summary>
+public sealed record RadioDelays(int WakeMilliseconds, int AssociationMilliseconds, int DhcpMilliseconds, int MqttConnectMilliseconds)
+{
+    public static RadioDelays Default { get; } = new(
+        Eldercare.Firmware.Core.Power.RadioTimings.WakeMilliseconds,
+        Eldercare.Firmware.Core.Power.RadioTimings.AssociationMilliseconds,
+        Eldercare.Firmware.Core.Power.RadioTimings.DhcpMilliseconds,
+        Eldercare.Firmware.Core.Power.RadioTimings.MqttConnectMilliseconds);
+
+    /// <summary>No modelled delay (the loopback's own only).</summary>
+    public static RadioDelays None { get; } = new(0, 0, 0, 0);
+
+    /// <summary>Radio off to network up (before the MQTT connect).</summary>
+    public int NetworkMilliseconds => WakeMilliseconds + AssociationMilliseconds + DhcpMilliseconds;
+
+    public int TotalMilliseconds => NetworkMilliseconds + MqttConnectMilliseconds;
+
+    /// <summary>"wake,assoc,dhcp,mqtt" in milliseconds (the CLI's <c>--radio-delays</c>).</summary>
+    public static RadioDelays Parse(string text)
+    {
+        string[] parts = text.Split(',');
+        if (parts.Length != 4 || !parts.All(p => int.TryParse(p, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out int v) && v <= 60_000))
+        {
+            throw new FormatException($"radio delays '{text}': expected wake,association,dhcp,mqtt in milliseconds (0..60000 each), e.g. 150,700,300,100");
+        }
+
+        int[] v = parts.Select(p => int.Parse(p, System.Globalization.CultureInfo.InvariantCulture)).ToArray();
+        return new RadioDelays(v[0], v[1], v[2], v[3]);
+    }
 }
 
 /// <summary>
@@ -25,14 +66,21 @@ public sealed record MqttLinkOptions(string Host, int Port, string DeviceId, str
 /// ESP32; the core sees only <see cref="IMqttLink"/>. Status and will are not retained: the
 /// embedded broker tells MQTT 5 clients Retain Available 0 and refuses a retained publish or
 /// will (docs/wire-format.md), and no client may subscribe to a status topic anyway.
+/// With <see cref="MqttLinkOptions.Radio"/> the radio is switched by the core (<see cref="IRadioPower"/>): off ends the
+/// session with a DISCONNECT (no last will; the gateway keeps the session and its downlinks), on waits the modelled
+/// wake, association and DHCP, then the modelled MQTT connect, then connects.
 /// </summary>
-public sealed class MqttNetLink : IMqttLink, IAsyncDisposable
+public sealed class MqttNetLink : IMqttLink, IRadioPower, IAsyncDisposable
 {
     private readonly MqttLinkOptions _options;
     private readonly IMqttClient _client;
     private readonly CancellationTokenSource _stop = new();
     private Task? _connectLoop;
     private bool _aborted;
+    private volatile bool _wanted;
+    private readonly SemaphoreSlim _wake = new(0, 1);
+    private long _radioOnSinceTicks;
+    private long _radioOnTicks;
 
     public MqttNetLink(MqttLinkOptions options)
     {
@@ -56,6 +104,45 @@ public sealed class MqttNetLink : IMqttLink, IAsyncDisposable
     public bool IsConnected => _client.IsConnected;
 
     public int ConnectCount { get; private set; }
+
+    /// <summary>Clean disconnects by the radio schedule.</summary>
+    public int RadioOffCount { get; private set; }
+
+    /// <summary>Whether the radio is powered now (always true without <see cref="MqttLinkOptions.Radio"/> once started).</summary>
+    public bool RadioOn { get; private set; }
+
+    /// <summary>Time the radio was powered (modelled wake and association included), since start.</summary>
+    public TimeSpan RadioOnTime
+    {
+        get
+        {
+            long ticks = Interlocked.Read(ref _radioOnTicks);
+            long since = Interlocked.Read(ref _radioOnSinceTicks);
+            return TimeSpan.FromTicks(ticks + (RadioOn && since != 0 ? System.Diagnostics.Stopwatch.GetElapsedTime(since).Ticks : 0));
+        }
+    }
+
+    /// <summary>The core's radio schedule: on brings the link up (after the modelled delays), off ends it cleanly.</summary>
+    public void SetWanted(bool on)
+    {
+        if (_wanted == on)
+        {
+            return;
+        }
+
+        _wanted = on;
+        if (_wake.CurrentCount == 0)
+        {
+            try
+            {
+                _wake.Release();
+            }
+            catch (SemaphoreFullException)
+            {
+                // Already signalled.
+            }
+        }
+    }
 
     /// <summary>Starts connecting in the background; reconnects whenever the link drops.</summary>
     public void Start() => _connectLoop ??= Task.Run(() => ConnectLoopAsync(_stop.Token));
@@ -109,6 +196,7 @@ public sealed class MqttNetLink : IMqttLink, IAsyncDisposable
 
         _client.Dispose();
         _stop.Dispose();
+        _wake.Dispose();
     }
 
     /// <summary>Drops the TCP connection without a DISCONNECT packet, as a dead battery would. The link is dead afterwards.</summary>
@@ -139,17 +227,46 @@ public sealed class MqttNetLink : IMqttLink, IAsyncDisposable
     private async Task ConnectLoopAsync(CancellationToken stop)
     {
         TimeSpan delay = TimeSpan.FromMilliseconds(100);
+        RadioDelays? radio = _options.Radio;
+        if (radio is null)
+        {
+            SetRadio(true);
+        }
+
         while (!stop.IsCancellationRequested)
         {
+            if (radio is not null && !_wanted)
+            {
+                if (_client.IsConnected)
+                {
+                    await DisconnectQuietlyAsync();
+                }
+
+                SetRadio(false);
+                await _wake.WaitAsync(TimeSpan.FromMilliseconds(200), stop);
+                continue;
+            }
+
             if (_client.IsConnected)
             {
                 delay = TimeSpan.FromMilliseconds(100);
-                await Task.Delay(TimeSpan.FromMilliseconds(200), stop);
+                await _wake.WaitAsync(TimeSpan.FromMilliseconds(200), stop);
                 continue;
             }
 
             try
             {
+                if (radio is not null)
+                {
+                    if (!RadioOn)
+                    {
+                        SetRadio(true);
+                        await Task.Delay(radio.NetworkMilliseconds, stop);
+                    }
+
+                    await Task.Delay(radio.MqttConnectMilliseconds, stop);
+                }
+
                 MqttClientConnectResult result = await _client.ConnectAsync(BuildOptions(), stop);
                 if (result.ResultCode == MqttClientConnectResultCode.Success)
                 {
@@ -188,6 +305,40 @@ public sealed class MqttNetLink : IMqttLink, IAsyncDisposable
 
             await Task.Delay(delay, stop);
             delay = TimeSpan.FromMilliseconds(Math.Min(delay.TotalMilliseconds * 2, _options.MaxReconnectDelay.TotalMilliseconds));
+        }
+    }
+
+    private void SetRadio(bool on)
+    {
+        if (on == RadioOn)
+        {
+            return;
+        }
+
+        long now = System.Diagnostics.Stopwatch.GetTimestamp();
+        if (on)
+        {
+            Interlocked.Exchange(ref _radioOnSinceTicks, now);
+        }
+        else
+        {
+            Interlocked.Add(ref _radioOnTicks, System.Diagnostics.Stopwatch.GetElapsedTime(Interlocked.Read(ref _radioOnSinceTicks)).Ticks);
+        }
+
+        RadioOn = on;
+    }
+
+    private async Task DisconnectQuietlyAsync()
+    {
+        try
+        {
+            // A DISCONNECT: the broker drops the will and keeps the persistent session (and the downlinks meanwhile).
+            await _client.DisconnectAsync(new MqttClientDisconnectOptionsBuilder().WithReason(MqttClientDisconnectOptionsReason.NormalDisconnection).Build());
+            RadioOffCount++;
+        }
+        catch (Exception ex)
+        {
+            ConnectFailed?.Invoke("disconnect: " + ex.GetBaseException().Message);
         }
     }
 
