@@ -10,6 +10,9 @@ namespace Eldercare.Firmware.Core.Power
     /// </summary>
     public sealed class AccelerometerBatching
     {
+        /// <summary>The battery wearables' batch period (Program.cs of the pendant and watch; hardware/power-budget.json).</summary>
+        public const int DeviceBatchMilliseconds = 1000;
+
         private readonly int _batchMilliseconds;
         private readonly int _followMilliseconds;
         private readonly float _wakeSquared;
