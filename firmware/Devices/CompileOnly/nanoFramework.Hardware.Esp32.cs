@@ -24,6 +24,8 @@ namespace nanoFramework.Hardware.Esp32
         I2C1_CLOCK, // :102
         COM2_TX, // :133
         COM2_RX, // :137
+        COM3_TX, // the COM3 block right after COM2_CTS
+        COM3_RX,
         PWM1, // :184
         ADC1_CH0, // :249
         ADC1_CH1,
