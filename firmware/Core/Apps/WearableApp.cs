@@ -1,4 +1,4 @@
-// Size (~380 lines): the wearable's one loop wires every core part (button, alarms, detector, wellness, geofence, battery, radio schedule, outbox); the parts live in their own folders.
+// Size (~430 lines): the wearable's one loop wires every core part (button, alarms, detector, wellness, geofence, battery, radio schedule, outbox); the parts live in their own folders.
 using Eldercare.Firmware.Core.Battery;
 using Eldercare.Firmware.Core.Commands;
 using Eldercare.Firmware.Core.Events;
@@ -298,6 +298,12 @@ namespace Eldercare.Firmware.Core.Apps
             }
 
             _batching.Read(now);
+            if (_batching.BatchMilliseconds > 0 && _hardware.AccelerometerFifo != null)
+            {
+                ReadFifo(now);
+                return;
+            }
+
             int limit = _batching.BatchMilliseconds > 0 ? WearableOptions.AccelerometerFifoSamples : 4;
 
             long utc = _wellness != null ? _hardware.Clock.UtcNowUnixMilliseconds : 0;
@@ -314,17 +320,7 @@ namespace Eldercare.Firmware.Core.Apps
                     continue;
                 }
 
-                _batching.Observe(x, y, z, sampleTime);
-
-                if (_fallDetector.AddSample(x, y, z))
-                {
-                    _alarms.OnFallDetected(now, _fallDetector.LastConfidencePerMille, _fallDetector.DescribeLastDetection());
-                }
-
-                if (_wellness != null)
-                {
-                    _wellness.AddSample(x, y, z, utc);
-                }
+                Feed(x, y, z, sampleTime, now, utc);
             }
 
             if (now >= _nextSampleMilliseconds)
@@ -333,6 +329,63 @@ namespace Eldercare.Firmware.Core.Apps
                 SkippedSampleCount += (int)behind + 1;
                 _nextSampleMilliseconds = now + _samplePeriodMilliseconds;
             }
+        }
+
+        /// <summary>
+        /// Batch mode with a sensor FIFO: reads exactly the samples it queued (at most a FIFO's worth), each stamped back
+        /// from now at the sample period; a bus error is counted and the batch tried again at the next read.
+        /// </summary>
+        private void ReadFifo(long now)
+        {
+            int pending = _hardware.AccelerometerFifo.Fill();
+            if (pending < 0)
+            {
+                AccelerometerFailureCount++;
+                return;
+            }
+
+            if (pending > WearableOptions.AccelerometerFifoSamples)
+            {
+                pending = WearableOptions.AccelerometerFifoSamples;
+            }
+
+            long utc = _wellness != null ? _hardware.Clock.UtcNowUnixMilliseconds : 0;
+            for (int i = 0; i < pending; i++)
+            {
+                float x, y, z;
+                if (!_hardware.Accelerometer.TryRead(out x, out y, out z))
+                {
+                    AccelerometerFailureCount++;
+                    continue;
+                }
+
+                Feed(x, y, z, now - ((pending - 1 - i) * (long)_samplePeriodMilliseconds), now, utc);
+            }
+
+            _nextSampleMilliseconds = now + _samplePeriodMilliseconds;
+        }
+
+        private void Feed(float x, float y, float z, long sampleTime, long now, long utc)
+        {
+            _batching.Observe(x, y, z, sampleTime);
+            if (_fallDetector.AddSample(x, y, z))
+            {
+                _alarms.OnFallDetected(now, _fallDetector.LastConfidencePerMille, _fallDetector.DescribeLastDetection());
+            }
+
+            if (_wellness != null)
+            {
+                _wellness.AddSample(x, y, z, utc);
+            }
+        }
+
+        /// <summary>
+        /// How long the device may sleep from <paramref name="now"/> as far as the accelerometer is concerned: until
+        /// the next batch read, 0 while it reads every tick (no batches, or following an impact).
+        /// </summary>
+        public long MillisecondsUntilNextRead(long now)
+        {
+            return _batching == null ? long.MaxValue : _batching.MillisecondsUntilNextRead(now);
         }
 
         /// <summary>Makes and stores an event of this device (the alarms' raiser; the host twin's load generator).</summary>

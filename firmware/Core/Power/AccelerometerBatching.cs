@@ -4,9 +4,10 @@ namespace Eldercare.Firmware.Core.Power
     /// When the accelerometer is read (pure; time in ms). The MPU-6050 samples into its FIFO at 50 Hz while the ESP32
     /// sleeps; the app reads a batch every <see cref="BatchMilliseconds"/> and runs the detector on each batch. A batch
     /// alone would delay a detection by up to its period (the detector decides ~1.8 s after the impact, the bound is 2 s),
-    /// so a sample at or above the impact threshold (the sensor's motion interrupt on its INT pin wakes the chip on the
-    /// device) switches to reading every tick for <see cref="FollowMilliseconds"/>: the decision that follows an impact is
-    /// read as it is made. FallEval (<c>--batch-ms</c>) runs the datasets through this same policy.
+    /// so a sample at or above the impact threshold, seen when its batch is read, switches to reading every tick for
+    /// <see cref="FollowMilliseconds"/> after it: the decision that follows an impact (1.8 s later) is read as it is made.
+    /// FallEval (<c>--batch-ms</c>) runs the datasets through this same policy. (The MPU-6050's INT pin, wired to GPIO 33,
+    /// could wake the chip at the impact itself; not needed for the bound, not used.)
     /// </summary>
     public sealed class AccelerometerBatching
     {
@@ -61,6 +62,17 @@ namespace Eldercare.Firmware.Core.Power
         {
             Reads++;
             _nextBatchAt = now + _batchMilliseconds;
+        }
+
+        /// <summary>Until the next read is due (0 when due now, or while reading every tick).</summary>
+        public long MillisecondsUntilNextRead(long now)
+        {
+            if (_batchMilliseconds <= 0 || now < _followUntil || now >= _nextBatchAt)
+            {
+                return 0;
+            }
+
+            return _nextBatchAt - now;
         }
 
         /// <summary>One sample of the batch just read, taken at <paramref name="sampleTime"/>.</summary>

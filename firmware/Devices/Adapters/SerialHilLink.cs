@@ -25,6 +25,9 @@ namespace Eldercare.Firmware.Devices.Adapters
             _port.Open();
         }
 
+        /// <summary>Bytes received since start: a board that heard its rig stays awake (Common/LightSleepGate).</summary>
+        public int BytesReceived { get; private set; }
+
         /// <summary>UART errors since start.</summary>
         public int Errors { get; private set; }
 
@@ -46,6 +49,8 @@ namespace Eldercare.Firmware.Devices.Adapters
                     {
                         return;
                     }
+
+                    BytesReceived += read;
 
                     for (int i = 0; i < read; i++)
                     {

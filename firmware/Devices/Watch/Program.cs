@@ -56,6 +56,8 @@ namespace Eldercare.Firmware.Devices.Watch
             hardware.Accelerometer = sensor != null ? accelerometer : null;
             hardware.Gnss = gnss;
             hardware.RadioPower = supervisor;
+            bool batches = sensor != null && sensor.FifoReady;
+            hardware.AccelerometerFifo = batches ? accelerometer : null;
             SerialHilLink hil = OpenHil(new HilSession(accelerometer, gnss, button, clock));
 
             WearableOptions options = new WearableOptions(settings.DeviceId);
@@ -66,9 +68,8 @@ namespace Eldercare.Firmware.Devices.Watch
             options.HeartbeatIntervalSeconds = RadioScheduleOptions.DefaultHeartbeatSeconds;
             options.RadioSchedule = new RadioScheduleOptions();
 
-            // Batches (AccelerometerBatching.DeviceBatchMilliseconds) need the FIFO reads in Mpu6050Accelerometer and light
-            // sleep between them (hardware/power-budget.md): until then the loop reads a sample every tick.
-            options.AccelerometerBatchMilliseconds = 0;
+            // The MPU-6050 fills its FIFO while the chip light-sleeps; one batch a second (every tick after an impact).
+            options.AccelerometerBatchMilliseconds = batches ? AccelerometerBatching.DeviceBatchMilliseconds : 0;
             WearableApp app = new WearableApp(options, hardware);
             app.Start();
 
@@ -83,8 +84,23 @@ namespace Eldercare.Firmware.Devices.Watch
                 }
 
                 app.Tick();
-                Thread.Sleep(10);
+                long now = clock.UptimeMilliseconds;
+                long nap = LightSleepGate.Milliseconds(now, app.MillisecondsUntilNextRead(now), supervisor.RadioOff, button.IsPressed, indicator.IsIdle, hil != null && hil.BytesReceived > 0);
+                if (nap == 0 || !LightSleep(nap))
+                {
+                    Thread.Sleep(10);
+                }
             }
+        }
+
+        /// <summary>
+        /// Light sleep (RAM and the CLR kept) until the next accelerometer batch, or the SOS pin (armed above) wakes it
+        /// sooner. False when the chip refused (Wi-Fi not stopped yet): the loop then ticks on.
+        /// </summary>
+        private static bool LightSleep(long milliseconds)
+        {
+            Sleep.EnableWakeupByTimer(TimeSpan.FromTicks(milliseconds * TimeSpan.TicksPerMillisecond));
+            return Sleep.StartLightSleep() == EspNativeError.OK;
         }
 
         /// <summary>The HIL UART, or null when COM3 cannot be opened (the device runs without the test mode).</summary>
@@ -107,7 +123,7 @@ namespace Eldercare.Firmware.Devices.Watch
             try
             {
                 I2cDevice device = I2cDevice.Create(new I2cConnectionSettings(1, Mpu6050.DefaultI2cAddress, I2cBusSpeed.FastMode));
-                return new Mpu6050Accelerometer(new Mpu6050(device));
+                return new Mpu6050Accelerometer(new Mpu6050(device), device);
             }
             catch (Exception)
             {
