@@ -14,8 +14,8 @@ namespace Eldercare.Firmware.Devices.Adapters
     /// <list type="bullet">
     /// <item>register reads through the binding (one sample per call): it returns m/s² divided by (1 + SampleRateDivider),
     /// which AccelerationUnits undoes;</item>
-    /// <item>FIFO (battery wearables, batch mode): the sensor samples at 50 Hz (1 kHz gyro output rate with the DLPF on,
-    /// divided by 1 + 19) into its 1024-byte FIFO, accelerometer only (6 bytes a sample, big-endian, 4096 counts per g
+    /// <item>FIFO (battery wearables, batch mode): the sensor samples at 50 Hz (CONFIG 0x1A DLPF_CFG 3: 1 kHz output rate;
+    /// SMPLRT_DIV 0x19 = 19) into its 1024-byte FIFO, accelerometer only (6 bytes a sample, big-endian, 4096 counts per g
     /// at ±8 g: register map rev 4.2, FIFO_EN 0x23, USER_CTRL 0x6A, FIFO_COUNT 0x72, FIFO_R_W 0x74); <see cref="Fill"/>
     /// reads the count and the samples in one burst, <see cref="TryRead"/> hands them out. A full FIFO (the loop slept
     /// too long) is reset and counted: those samples are lost, the next batch is fresh.</item>
@@ -24,6 +24,9 @@ namespace Eldercare.Firmware.Devices.Adapters
     /// </summary>
     public sealed class Mpu6050Accelerometer : IAccelerometer, IAccelerometerFifo
     {
+        private const byte SampleRateDividerRegister = 0x19;
+        private const byte ConfigRegister = 0x1A;
+        private const byte Dlpf44Hz = 0x03;
         private const byte FifoEnableRegister = 0x23;
         private const byte UserControlRegister = 0x6A;
         private const byte FifoCountRegister = 0x72;
@@ -58,8 +61,10 @@ namespace Eldercare.Firmware.Devices.Adapters
             _sensor.DisableModes = DisableModes.DisableGyroscopeX | DisableModes.DisableGyroscopeY | DisableModes.DisableGyroscopeZ;
             if (_device != null)
             {
-                _sensor.SampleRateDivider = FiftyHertzDivider;
-                FifoReady = WriteRegister(FifoEnableRegister, AccelerometerToFifo) && WriteRegister(UserControlRegister, FifoReset) && WriteRegister(UserControlRegister, FifoOn);
+                // Written here rather than through the binding: the 50 Hz rate rests on DLPF_CFG 3 (1 kHz output rate,
+                // accelerometer bandwidth 44 Hz) in the 6050's CONFIG register, whatever the binding set for a 6500.
+                FifoReady = WriteRegister(ConfigRegister, Dlpf44Hz) && WriteRegister(SampleRateDividerRegister, FiftyHertzDivider)
+                    && WriteRegister(FifoEnableRegister, AccelerometerToFifo) && WriteRegister(UserControlRegister, FifoReset) && WriteRegister(UserControlRegister, FifoOn);
             }
 
             _sampleRateDivider = _sensor.SampleRateDivider;
