@@ -1,3 +1,4 @@
+// Size (~360 lines): one alarm episode's whole life (raise, cancel window, escalation, received, help coming, reminders, kept across a reboot, passive alarms) shares its lock and state.
 using Eldercare.Firmware.Core.Events;
 using Eldercare.Firmware.Core.Hardware;
 
