@@ -206,6 +206,7 @@ public sealed class Community : IAsyncDisposable
             GnssLog = hasGnss ? _settings.GnssLog : null,
             WellnessMinutes = _settings.WellnessMinutes,
             WakingHours = _settings.WakingHours,
+            Radio = _settings.Radio,
         });
         pendant.Delivered += entry =>
         {

@@ -14,6 +14,9 @@ public sealed record CommunitySettings(string BrokerHost, int BrokerPort, string
     /// </summary>
     public IReadOnlyList<NmeaLogLine>? GnssLog { get; init; }
 
+    /// <summary>With delays: the wearables run the radio schedule (radio off between sends) paying them at each wake; null: link always up.</summary>
+    public RadioDelays? Radio { get; init; }
+
     /// <summary>Every wearable's wellness period in minutes (null: the core's 3 h); short for a demo.</summary>
     public int? WellnessMinutes { get; init; }
 

@@ -39,11 +39,12 @@ var gnssLogOption = new Option<string?>("--gnss-log") { Description = "Recorded 
 var wellnessOption = new Option<int?>("--wellness-minutes") { Description = "Wellness period of every wearable, minutes (default: the core's 180); 1-2 for a demo of 'quiet ID'" };
 var wakingOption = new Option<string?>("--waking-hours") { Description = "Waking hours, local China time, HH:MM-HH:MM (default 07:00-22:00; 00:00-24:00 for all day)" };
 var cloudOption = new Option<string?>("--cloud") { Description = "The cloud stub's base URL, for 'ack EVENT_ID' (an operator's acknowledgement)" };
+var radioOption = new Option<string?>("--radio-delays") { Description = "Run the wearables' radio schedule (radio off between sends, up at once for an alarm; firmware/README.md 'Power') with these modelled delays: wake,association,dhcp,mqtt in ms, e.g. 150,700,300,100 (the datasheet figures, Core/Power/RadioTimings)" };
 var durationOption = new Option<int>("--duration-seconds") { Description = "Stop after this long (0 = until Ctrl-C or 'quit')", DefaultValueFactory = _ => 0 };
 var run = new Command("run", "Run the devices of a list against a gateway")
 {
     brokerOption, devicesOption, dataOption, heartbeatOption, sosOption, sosAfterOption, durationOption, gnssLogOption,
-    wellnessOption, wakingOption, cloudOption,
+    wellnessOption, wakingOption, cloudOption, radioOption,
 };
 run.SetAction(async (parse, cancel) =>
 {
@@ -87,8 +88,24 @@ run.SetAction(async (parse, cancel) =>
         waking = (from, until);
     }
 
+    Eldercare.VirtualDevice.Adapters.RadioDelays? radio = null;
+    string? radioText = parse.GetValue(radioOption);
+    if (radioText is not null)
+    {
+        try
+        {
+            radio = Eldercare.VirtualDevice.Adapters.RadioDelays.Parse(radioText);
+        }
+        catch (FormatException ex)
+        {
+            Console.Error.WriteLine("error: --radio-delays: " + ex.Message);
+            return 2;
+        }
+    }
+
     var settings = new CommunitySettings(host, port, parse.GetValue(dataOption)!)
     {
+        Radio = radio,
         WellnessMinutes = wellnessMinutes,
         WakingHours = waking,
         HeartbeatIntervalSeconds = parse.GetValue(heartbeatOption),

@@ -46,6 +46,19 @@ public sealed record VirtualPendantOptions(string DeviceId, string Secret, strin
     /// </summary>
     public bool HilWiring { get; init; }
 
+    /// <summary>
+    /// The battery device's radio schedule (firmware/Core/Power): the radio off between sends, up at once for an alarm,
+    /// each power-up paying these modelled delays (<see cref="RadioDelays.Default"/>: the datasheet figures). Null (the
+    /// default): the link stays up, as before.
+    /// </summary>
+    public RadioDelays? Radio { get; init; }
+
+    /// <summary>The schedule's settings with <see cref="Radio"/> (null: the core's defaults).</summary>
+    public Eldercare.Firmware.Core.Power.RadioScheduleOptions? RadioSchedule { get; init; }
+
+    /// <summary>Read the accelerometer in batches this often (the sensor's FIFO), 0 for every tick (the core's option).</summary>
+    public int AccelerometerBatchMilliseconds { get; init; }
+
     /// <summary>Waking hours as local minutes of the day (from, until), China time; null: the core's 07:00-22:00.</summary>
     public (int From, int Until)? WakingHours { get; init; }
 }
@@ -70,7 +83,7 @@ public sealed class VirtualPendant : IAsyncDisposable
         _options = options;
         _clock = new SystemClock(options.ClockSkewMilliseconds);
         var storage = new FileStorage(Path.Combine(options.DataDirectory, options.DeviceId));
-        _link = new MqttNetLink(new MqttLinkOptions(options.BrokerHost, options.BrokerPort, options.DeviceId, options.Secret));
+        _link = new MqttNetLink(new MqttLinkOptions(options.BrokerHost, options.BrokerPort, options.DeviceId, options.Secret) { Radio = options.Radio });
         _button = new ScriptedButton(_clock);
         Indicator = new RecordingIndicator();
         Motion = new SimulatedMotion(seed: options.DeviceId.GetHashCode(StringComparison.Ordinal));
@@ -91,6 +104,7 @@ public sealed class VirtualPendant : IAsyncDisposable
         {
             Accelerometer = accelerometer,
             Radio = new SimulatedRadio(() => _link.IsConnected, options.DeviceId.GetHashCode(StringComparison.Ordinal)),
+            RadioPower = options.Radio is null ? null : _link,
         };
         var wearable = new WearableOptions(options.DeviceId)
         {
@@ -98,6 +112,8 @@ public sealed class VirtualPendant : IAsyncDisposable
             CancelWindowMilliseconds = options.CancelWindowMilliseconds,
             AckTimeoutMilliseconds = options.AckTimeoutMilliseconds,
             Placement = options.Placement,
+            RadioSchedule = options.Radio is null ? null : options.RadioSchedule ?? new Eldercare.Firmware.Core.Power.RadioScheduleOptions(),
+            AccelerometerBatchMilliseconds = options.AccelerometerBatchMilliseconds,
         };
         if (options.WellnessMinutes is int minutes)
         {
@@ -182,6 +198,12 @@ public sealed class VirtualPendant : IAsyncDisposable
     public ReplayedGnss? Gnss { get; }
 
     public bool IsConnected => _link.IsConnected;
+
+    /// <summary>The core's radio schedule (sessions, alarm wakes, radio-on time), or null when the link stays up.</summary>
+    public Eldercare.Firmware.Core.Power.RadioSchedule? RadioSchedule => _app.Radio;
+
+    /// <summary>The link: connects, clean disconnects by the schedule, radio-on time with the modelled delays.</summary>
+    public MqttNetLink Link => _link;
 
     /// <summary>The HIL protocol's device side (with <see cref="VirtualPendantOptions.HilWiring"/>), else null.</summary>
     public Eldercare.Firmware.Core.Hil.HilSession? Hil { get; }

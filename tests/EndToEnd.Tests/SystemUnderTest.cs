@@ -53,17 +53,21 @@ public sealed class SystemUnderTest : IAsyncDisposable
         Gateway = await ProcessHosts.StartGatewayAsync(MqttPort, HttpPort, _directory.File("gateway"), RegistryPath, CloudUrl,
             "--Gateway:Forwarder:MaxBackoffMilliseconds=500");
 
-    public async Task<IReadOnlyList<VirtualPendant>> StartPendantsAsync(int count, int heartbeatSeconds = 60)
+    /// <param name="configure">changes a pendant's options (index, options) before it is built, e.g. its radio schedule</param>
+    public async Task<IReadOnlyList<VirtualPendant>> StartPendantsAsync(int count, int heartbeatSeconds = 60, Func<int, VirtualPendantOptions, VirtualPendantOptions>? configure = null)
     {
         var credentials = DeviceList.Generate("pendant", count);
+        int index = 0;
         DeviceRegistryFile.Upsert(RegistryPath, credentials.Select(c => SecretHasher.CreateRecord(c.DeviceId, c.Secret, iterations: 1000)));
         foreach (DeviceCredentials c in credentials)
         {
-            var pendant = new VirtualPendant(new VirtualPendantOptions(c.DeviceId, c.Secret, "127.0.0.1", MqttPort, _directory.File("devices"))
+            var options = new VirtualPendantOptions(c.DeviceId, c.Secret, "127.0.0.1", MqttPort, _directory.File("devices"))
             {
                 HeartbeatIntervalSeconds = heartbeatSeconds,
                 AckTimeoutMilliseconds = 2_000,
-            });
+            };
+            var pendant = new VirtualPendant(configure is null ? options : configure(index, options));
+            index++;
             pendant.Delivered += entry =>
             {
                 lock (_ackLock)

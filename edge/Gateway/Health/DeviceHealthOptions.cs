@@ -1,4 +1,5 @@
 using Eldercare.Firmware.Core.Events;
+using Eldercare.Firmware.Core.Power;
 
 namespace Eldercare.Edge.Gateway.Health;
 
@@ -8,9 +9,11 @@ namespace Eldercare.Edge.Gateway.Health;
 /// </summary>
 public sealed class DeviceHealthOptions
 {
-    /// <summary>The devices' heartbeat period (the firmware's <c>HeartbeatIntervalSeconds</c>, 60 by default); one value
-    /// per gateway, since a community's devices are provisioned alike.</summary>
-    public int HeartbeatIntervalSeconds { get; init; } = 60;
+    /// <summary>The wearables' heartbeat period: a battery device sends its heartbeat with each scheduled radio session,
+    /// so the default is the firmware's <see cref="RadioScheduleOptions.DefaultHeartbeatSeconds"/> (900 s: offline after
+    /// 45 min of silence), its one owner. One value per gateway, since a community's devices are provisioned alike; the
+    /// mains-powered kiosks heartbeat more often (60 s), which this only makes more lenient.</summary>
+    public int HeartbeatIntervalSeconds { get; init; } = RadioScheduleOptions.DefaultHeartbeatSeconds;
 
     /// <summary>Heartbeat periods without any event before the alarm: 3, so one lost heartbeat or a Wi-Fi hiccup never
     /// raises one, and a silent device is noticed within minutes.</summary>
@@ -18,10 +21,10 @@ public sealed class DeviceHealthOptions
 
     /// <summary>
     /// After a gateway start, no alarm before this: every device lost its connection with the gateway and needs time to
-    /// reconnect (its backoff) and send an event (up to one heartbeat period). 120 s = 2 heartbeat periods at the
-    /// default interval; keep it at 2 periods or more when the interval is raised.
+    /// reconnect (its backoff) and send an event (up to one heartbeat period). 2 heartbeat periods at the default
+    /// interval; keep it at 2 periods or more when the interval is changed.
     /// </summary>
-    public int StartupGraceSeconds { get; init; } = 120;
+    public int StartupGraceSeconds { get; init; } = 2 * RadioScheduleOptions.DefaultHeartbeatSeconds;
 
     /// <summary>
     /// A connection lost without DISCONNECT (where an MQTT last will fires) raises the alarm only if the device has not

@@ -1,3 +1,4 @@
+// Size (~360 lines): one alarm episode's whole life (raise, cancel window, escalation, received, help coming, reminders, kept across a reboot, passive alarms) shares its lock and state.
 using Eldercare.Firmware.Core.Events;
 using Eldercare.Firmware.Core.Hardware;
 
@@ -27,6 +28,7 @@ namespace Eldercare.Firmware.Core.Apps
         private long _nextReminderMilliseconds;
         private readonly int[] _passive = new int[MaxPassive];
         private int _passiveCount;
+        private bool _passiveWaiting;
         private IStorage _storage;
         private int _bootEpoch;
         private int _waitingBoot;
@@ -112,6 +114,7 @@ namespace Eldercare.Firmware.Core.Apps
                 }
 
                 _passive[_passiveCount++] = sequence;
+                _passiveWaiting = true;
             }
         }
 
@@ -133,6 +136,22 @@ namespace Eldercare.Firmware.Core.Apps
                 lock (_lock)
                 {
                     return _activeType != null && _helpComing;
+                }
+            }
+        }
+
+        /// <summary>
+        /// True while an alarm waits for a person's acknowledgement: the active one (not cancelled, no "help is coming"
+        /// yet), one an earlier boot left waiting, or a passive one (geofence, wellness). A battery device keeps its radio
+        /// up (then polls) for the acknowledgement while this holds (<see cref="Power.RadioSchedule"/>).
+        /// </summary>
+        public bool AwaitingPerson
+        {
+            get
+            {
+                lock (_lock)
+                {
+                    return (_activeType != null && !_helpComing) || _waitingBoot != 0 || _passiveWaiting;
                 }
             }
         }
@@ -237,6 +256,7 @@ namespace Eldercare.Firmware.Core.Apps
 
                 if (bootEpoch == _bootEpoch && IsPassive(sequence))
                 {
+                    _passiveWaiting = false;
                     _indicator.Show(IndicatorPattern.HelpComing);
                     return true;
                 }

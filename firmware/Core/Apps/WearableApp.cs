@@ -1,3 +1,4 @@
+// Size (~430 lines): the wearable's one loop wires every core part (button, alarms, detector, wellness, geofence, battery, radio schedule, outbox); the parts live in their own folders.
 using Eldercare.Firmware.Core.Battery;
 using Eldercare.Firmware.Core.Commands;
 using Eldercare.Firmware.Core.Events;
@@ -7,6 +8,7 @@ using Eldercare.Firmware.Core.Gnss;
 using Eldercare.Firmware.Core.Hardware;
 using Eldercare.Firmware.Core.Identity;
 using Eldercare.Firmware.Core.Outbox;
+using Eldercare.Firmware.Core.Power;
 using Eldercare.Firmware.Core.Sos;
 using Eldercare.Firmware.Core.Wellness;
 
@@ -38,6 +40,8 @@ namespace Eldercare.Firmware.Core.Apps
         private readonly int _samplePeriodMilliseconds;
         private long _nextSampleMilliseconds;
         private long _nextHeartbeatMilliseconds;
+        private readonly RadioSchedule _radio;
+        private readonly AccelerometerBatching _batching;
         private bool _started;
 
         public WearableApp(WearableOptions options, WearableHardware hardware)
@@ -60,6 +64,7 @@ namespace Eldercare.Firmware.Core.Apps
                 {
                     _fallDetector = new FallDetector(profile);
                     _samplePeriodMilliseconds = 1000 / profile.SampleRateHertz;
+                    _batching = new AccelerometerBatching(options.AccelerometerBatchMilliseconds, options.AccelerometerFollowMilliseconds, profile.ImpactThresholdG);
                     if (options.Wellness != null)
                     {
                         _wellness = new WellnessWatcher(options.Wellness, profile.SampleRateHertz, new PassiveAlarmRaiser(_events, _alarms));
@@ -70,6 +75,11 @@ namespace Eldercare.Firmware.Core.Apps
             if (hardware.Gnss != null && options.Geofence != null)
             {
                 _geofence = new GeofenceWatcher(options.Geofence, hardware.Gnss, new PassiveAlarmRaiser(_events, _alarms));
+            }
+
+            if (options.RadioSchedule != null && hardware.RadioPower != null)
+            {
+                _radio = new RadioSchedule(options.RadioSchedule);
             }
 
             _battery = new BatteryWatcher(options.Battery, hardware.Battery, _events);
@@ -128,6 +138,18 @@ namespace Eldercare.Firmware.Core.Apps
             get { return _configuration; }
         }
 
+        /// <summary>The radio schedule (radio off between sends), or null when the link stays up.</summary>
+        public RadioSchedule Radio
+        {
+            get { return _radio; }
+        }
+
+        /// <summary>When the accelerometer is read (batches, impact follow-up), or null without a detector.</summary>
+        public AccelerometerBatching AccelerometerBatching
+        {
+            get { return _batching; }
+        }
+
         /// <summary>Battery level and charger events.</summary>
         public BatteryWatcher Battery
         {
@@ -172,6 +194,15 @@ namespace Eldercare.Firmware.Core.Apps
             _configuration.Load(_hardware.Clock.UptimeMilliseconds);
             _nextHeartbeatMilliseconds = _hardware.Clock.UptimeMilliseconds;
             _nextSampleMilliseconds = _hardware.Clock.UptimeMilliseconds;
+            if (_batching != null)
+            {
+                _batching.Start(_nextSampleMilliseconds);
+            }
+            if (_radio != null)
+            {
+                _radio.Start(_hardware.Clock.UptimeMilliseconds);
+            }
+
             _started = true;
             if (!saved)
             {
@@ -219,6 +250,20 @@ namespace Eldercare.Firmware.Core.Apps
 
             _alarms.Tick(now);
             long heartbeatPeriod = _options.HeartbeatIntervalSeconds * 1000L;
+            if (_radio != null)
+            {
+                // Battery device: the heartbeat goes with the scheduled session; an alarm brings the radio up at once.
+                bool wanted = _radio.Update(now, heartbeatPeriod, _outbox.AlarmCount > 0, _outbox.Count, _alarms.AwaitingPerson, _hardware.Link.IsConnected);
+                if (_radio.SessionStarted)
+                {
+                    _events.RaiseHeartbeat();
+                }
+
+                _hardware.RadioPower.SetWanted(wanted);
+                _sender.Pump(now);
+                return;
+            }
+
             if (_nextHeartbeatMilliseconds > now + heartbeatPeriod)
             {
                 _nextHeartbeatMilliseconds = now + heartbeatPeriod; // a shorter period from a configuration starts now
@@ -241,14 +286,31 @@ namespace Eldercare.Firmware.Core.Apps
 
         /// <summary>
         /// Feeds the fall detector and the wellness check at the detector's sample rate. A late tick catches up at most a
-        /// few samples; beyond that the slots are skipped and counted rather than bursting the bus.
+        /// few samples; beyond that the slots are skipped and counted rather than bursting the bus. In batch mode the
+        /// samples due since the last batch are read at once (the sensor's FIFO), at most a FIFO's worth; a detection
+        /// is reported at the batch's read time, so its latency includes the batch period.
         /// </summary>
         private void SampleMotion(long now)
         {
+            if (!_batching.IsReadDue(now))
+            {
+                return; // the sensor fills its FIFO meanwhile
+            }
+
+            _batching.Read(now);
+            if (_batching.BatchMilliseconds > 0 && _hardware.AccelerometerFifo != null)
+            {
+                ReadFifo(now);
+                return;
+            }
+
+            int limit = _batching.BatchMilliseconds > 0 ? WearableOptions.AccelerometerFifoSamples : 4;
+
             long utc = _wellness != null ? _hardware.Clock.UtcNowUnixMilliseconds : 0;
             int taken = 0;
-            while (now >= _nextSampleMilliseconds && taken < 4)
+            while (now >= _nextSampleMilliseconds && taken < limit)
             {
+                long sampleTime = _nextSampleMilliseconds;
                 _nextSampleMilliseconds += _samplePeriodMilliseconds;
                 taken++;
                 float x, y, z;
@@ -258,15 +320,7 @@ namespace Eldercare.Firmware.Core.Apps
                     continue;
                 }
 
-                if (_fallDetector.AddSample(x, y, z))
-                {
-                    _alarms.OnFallDetected(now, _fallDetector.LastConfidencePerMille, _fallDetector.DescribeLastDetection());
-                }
-
-                if (_wellness != null)
-                {
-                    _wellness.AddSample(x, y, z, utc);
-                }
+                Feed(x, y, z, sampleTime, now, utc);
             }
 
             if (now >= _nextSampleMilliseconds)
@@ -275,6 +329,63 @@ namespace Eldercare.Firmware.Core.Apps
                 SkippedSampleCount += (int)behind + 1;
                 _nextSampleMilliseconds = now + _samplePeriodMilliseconds;
             }
+        }
+
+        /// <summary>
+        /// Batch mode with a sensor FIFO: reads exactly the samples it queued (at most a FIFO's worth), each stamped back
+        /// from now at the sample period; a bus error is counted and the batch tried again at the next read.
+        /// </summary>
+        private void ReadFifo(long now)
+        {
+            int pending = _hardware.AccelerometerFifo.Fill();
+            if (pending < 0)
+            {
+                AccelerometerFailureCount++;
+                return;
+            }
+
+            if (pending > WearableOptions.AccelerometerFifoSamples)
+            {
+                pending = WearableOptions.AccelerometerFifoSamples;
+            }
+
+            long utc = _wellness != null ? _hardware.Clock.UtcNowUnixMilliseconds : 0;
+            for (int i = 0; i < pending; i++)
+            {
+                float x, y, z;
+                if (!_hardware.Accelerometer.TryRead(out x, out y, out z))
+                {
+                    AccelerometerFailureCount++;
+                    continue;
+                }
+
+                Feed(x, y, z, now - ((pending - 1 - i) * (long)_samplePeriodMilliseconds), now, utc);
+            }
+
+            _nextSampleMilliseconds = now + _samplePeriodMilliseconds;
+        }
+
+        private void Feed(float x, float y, float z, long sampleTime, long now, long utc)
+        {
+            _batching.Observe(x, y, z, sampleTime);
+            if (_fallDetector.AddSample(x, y, z))
+            {
+                _alarms.OnFallDetected(now, _fallDetector.LastConfidencePerMille, _fallDetector.DescribeLastDetection());
+            }
+
+            if (_wellness != null)
+            {
+                _wellness.AddSample(x, y, z, utc);
+            }
+        }
+
+        /// <summary>
+        /// How long the device may sleep from <paramref name="now"/> as far as the accelerometer is concerned: until
+        /// the next batch read, 0 while it reads every tick (no batches, or following an impact).
+        /// </summary>
+        public long MillisecondsUntilNextRead(long now)
+        {
+            return _batching == null ? long.MaxValue : _batching.MillisecondsUntilNextRead(now);
         }
 
         /// <summary>Makes and stores an event of this device (the alarms' raiser; the host twin's load generator).</summary>

@@ -33,8 +33,20 @@ namespace Eldercare.Firmware.Core.Apps
         /// <summary>Optional; sampled by the app at the detector's rate.</summary>
         public IAccelerometer Accelerometer { get; set; }
 
+        /// <summary>
+        /// Optional: the accelerometer's FIFO (usually the same object as <see cref="Accelerometer"/>). With it, batch
+        /// mode reads exactly the samples the sensor queued; without it, the samples due by the clock.
+        /// </summary>
+        public IAccelerometerFifo AccelerometerFifo { get; set; }
+
         /// <summary>Optional: the Wi-Fi radio, for the heartbeat's signal strength (none without it).</summary>
         public IRadio Radio { get; set; }
+
+        /// <summary>
+        /// Optional: switches the radio for the radio schedule (<see cref="WearableOptions.RadioSchedule"/>); without it
+        /// the link stays up all the time.
+        /// </summary>
+        public IRadioPower RadioPower { get; set; }
 
         /// <summary>Optional GNSS module (watch); with zones in WearableOptions.Geofence it runs the geofence.</summary>
         public IGnssReceiver Gnss { get; set; }

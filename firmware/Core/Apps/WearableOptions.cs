@@ -2,6 +2,7 @@ using Eldercare.Firmware.Core.Battery;
 using Eldercare.Firmware.Core.Events;
 using Eldercare.Firmware.Core.Geofence;
 using Eldercare.Firmware.Core.Outbox;
+using Eldercare.Firmware.Core.Power;
 using Eldercare.Firmware.Core.Sos;
 using Eldercare.Firmware.Core.Wellness;
 
@@ -23,6 +24,7 @@ namespace Eldercare.Firmware.Core.Apps
             Wellness = new WellnessOptions();
             Battery = new BatteryOptions();
             FirmwareVersion = CurrentFirmwareVersion;
+            AccelerometerFollowMilliseconds = 2500;
         }
 
         /// <summary>The version of this firmware core, sent in every heartbeat (<c>fw</c>); bumped with each release.</summary>
@@ -62,6 +64,28 @@ namespace Eldercare.Firmware.Core.Apps
 
         /// <summary>Low-battery threshold and hysteresis, and how often the gauge is read.</summary>
         public BatteryOptions Battery { get; private set; }
+
+        /// <summary>
+        /// The radio schedule of a battery device (radio off between sends, up at once for an alarm; Core/Power); used
+        /// when the hardware has <see cref="WearableHardware.RadioPower"/>. Null (the default): the link stays up.
+        /// </summary>
+        public RadioScheduleOptions RadioSchedule { get; set; }
+
+        /// <summary>
+        /// 0 (the default): the accelerometer is read on every tick, a sample at a time. Above 0: the samples are read in
+        /// a batch this often, as from the MPU-6050's FIFO while the ESP32 sleeps between reads (at most
+        /// <see cref="AccelerometerFifoSamples"/>); the detector runs on each batch as it is read.
+        /// </summary>
+        public int AccelerometerBatchMilliseconds { get; set; }
+
+        /// <summary>
+        /// With batches: after a sample at the detector's impact threshold, read every tick this long (the detector
+        /// decides 1.8 s after the impact), so the batch period does not delay an alarm (<see cref="Power.AccelerometerBatching"/>).
+        /// </summary>
+        public int AccelerometerFollowMilliseconds { get; set; }
+
+        /// <summary>The MPU-6050's FIFO: 1024 bytes, 6 per accelerometer-only sample (PS-MPU-6000A rev 3.4, 7.17).</summary>
+        public const int AccelerometerFifoSamples = 170;
 
         /// <summary>Sent in heartbeats as <c>fw</c>: 1-24 of 0-9, a-z, A-Z, '.', '-', '+'.</summary>
         public string FirmwareVersion { get; set; }
@@ -104,7 +128,22 @@ namespace Eldercare.Firmware.Core.Apps
                 return "FirmwareVersion must be 1-24 of 0-9, a-z, A-Z, '.', '-', '+'";
             }
 
+            if (AccelerometerBatchMilliseconds < 0 || AccelerometerBatchMilliseconds > 3000)
+            {
+                return "AccelerometerBatchMilliseconds must be 0..3000 (the FIFO holds 3.4 s at 50 Hz)";
+            }
+
+            if (AccelerometerFollowMilliseconds < 0 || AccelerometerFollowMilliseconds > 10000)
+            {
+                return "AccelerometerFollowMilliseconds must be 0..10000";
+            }
+
             string problem = Button.Validate();
+            if (problem == null && RadioSchedule != null)
+            {
+                problem = RadioSchedule.Validate();
+            }
+
             if (problem == null && Geofence != null)
             {
                 problem = Geofence.Validate();

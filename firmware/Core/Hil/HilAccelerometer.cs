@@ -6,8 +6,9 @@ namespace Eldercare.Firmware.Core.Hil
     /// The accelerometer the app reads: the real sensor, or in HIL test mode the samples that came over the serial link
     /// (a bounded queue; a full queue refuses a sample and counts it, an empty one reads as a failed read and counts it,
     /// so the runner can see it paced too fast or too slow). Serial thread writes, app thread reads: one lock.
+    /// As a FIFO (batch mode) it gives the queued samples in test mode and the sensor's FIFO outside it.
     /// </summary>
-    public sealed class HilAccelerometer : IAccelerometer
+    public sealed class HilAccelerometer : IAccelerometer, IAccelerometerFifo
     {
         /// <summary>2.5 s at 50 Hz: room for the runner's lead and a late tick, small enough for the ESP32's heap (768 bytes).</summary>
         public const int Capacity = 128;
@@ -85,6 +86,21 @@ namespace Eldercare.Firmware.Core.Hil
                 SamplesAccepted++;
                 return true;
             }
+        }
+
+        /// <summary>Test mode: the samples queued from the link; else the sensor's own FIFO (-1 when it has none).</summary>
+        public int Fill()
+        {
+            lock (_lock)
+            {
+                if (_testMode)
+                {
+                    return _count;
+                }
+            }
+
+            IAccelerometerFifo fifo = _sensor as IAccelerometerFifo;
+            return fifo != null ? fifo.Fill() : -1;
         }
 
         public bool TryRead(out float xG, out float yG, out float zG)

@@ -36,6 +36,7 @@ namespace Eldercare.Firmware.Devices.Adapters
         private int[] _pattern;
         private bool _repeat;
         private int _step;
+        private bool _running;
 
         public GpioIndicator(GpioPin led, GpioPin motor)
         {
@@ -44,6 +45,18 @@ namespace Eldercare.Firmware.Devices.Adapters
             _pattern = Steps[0];
             _timer = new Timer(new TimerCallback(OnStep), null, Timeout.Infinite, Timeout.Infinite);
             Apply(0);
+        }
+
+        /// <summary>True when no pattern is playing (its 100 ms timer would stretch through a light sleep).</summary>
+        public bool IsIdle
+        {
+            get
+            {
+                lock (_lock)
+                {
+                    return !_running;
+                }
+            }
         }
 
         public void Show(IndicatorPattern pattern)
@@ -59,6 +72,7 @@ namespace Eldercare.Firmware.Devices.Adapters
                 _pattern = Steps[index];
                 _repeat = Repeats[index];
                 _step = 0;
+                _running = index != 0;
                 Apply(_pattern[0]);
             }
 
@@ -74,6 +88,7 @@ namespace Eldercare.Firmware.Devices.Adapters
                 {
                     if (!_repeat)
                     {
+                        _running = false;
                         _timer.Change(Timeout.Infinite, Timeout.Infinite);
                         return;
                     }

@@ -4,6 +4,7 @@ using System.Net.NetworkInformation;
 using System.Security.Cryptography.X509Certificates;
 using System.Threading;
 using Eldercare.Firmware.Core.Events;
+using Eldercare.Firmware.Core.Hardware;
 using nanoFramework.M2Mqtt;
 using nanoFramework.M2Mqtt.Messages;
 using nanoFramework.Networking;
@@ -18,8 +19,12 @@ namespace Eldercare.Firmware.Devices.Adapters
     /// downlinks), a last will "offline" on its status topic, and the command topic subscribed at QoS 1. M2Mqtt never
     /// reconnects by itself: when ConnectionClosed fires (or a connect fails) this loop waits
     /// <see cref="ReconnectBackoff"/> (1 s doubling to 60 s, equal jitter) and tries again.
+    /// On a battery device (scheduled) it is also the core's <see cref="IRadioPower"/>: the radio schedule
+    /// (Core/Power/RadioSchedule) says when the radio is wanted; while it is not, the MQTT session ends with a DISCONNECT
+    /// (the gateway keeps the persistent session and its downlinks, no last will) and Wi-Fi is disconnected (manual
+    /// reconnection: the schedule, not the ESP32, decides when to associate), so the chip may light-sleep.
     /// </summary>
-    public sealed class LinkSupervisor
+    public sealed class LinkSupervisor : IRadioPower
     {
         public const int WifiTimeoutMilliseconds = 30000;
         public const ushort KeepAliveSeconds = 60;
@@ -39,15 +44,42 @@ namespace Eldercare.Firmware.Devices.Adapters
         private readonly Random _random;
         private readonly ReconnectBackoff _backoff = new ReconnectBackoff(FirstRetryMilliseconds, MaxRetryMilliseconds);
         private readonly AutoResetEvent _closed = new AutoResetEvent(false);
+        private readonly bool _scheduled;
         private bool _wifiSetUp;
         private int _wifiDownChecks;
+        private readonly object _wantedLock = new object();
+        private bool _wanted;
 
-        public LinkSupervisor(DeviceSettings settings, M2MqttLink link, X509Certificate caCertificate, Random random)
+        /// <param name="scheduled">true on a battery device: the link is up only while <see cref="SetWanted"/> says so</param>
+        public LinkSupervisor(DeviceSettings settings, M2MqttLink link, X509Certificate caCertificate, Random random, bool scheduled)
         {
             _settings = settings;
             _link = link;
             _caCertificate = caCertificate;
             _random = random;
+            _scheduled = scheduled;
+        }
+
+        /// <summary>Sessions ended by the radio schedule, since start.</summary>
+        public int RadioOffs { get; private set; }
+
+        /// <summary>True while Wi-Fi is off by the schedule: the chip may light-sleep (Sleep.StartLightSleep needs Wi-Fi stopped).</summary>
+        public bool RadioOff { get; private set; }
+
+        /// <summary>The core's radio schedule (app thread): wakes the link thread when the wanted state changes.</summary>
+        public void SetWanted(bool on)
+        {
+            bool changed;
+            lock (_wantedLock)
+            {
+                changed = _wanted != on;
+                _wanted = on;
+            }
+
+            if (changed)
+            {
+                _closed.Set();
+            }
         }
 
         /// <summary>The last reason a connect failed, for the debug output; null after a success.</summary>
@@ -60,6 +92,14 @@ namespace Eldercare.Firmware.Devices.Adapters
         {
             while (true)
             {
+                if (_scheduled && !Wanted())
+                {
+                    SwitchOff();
+                    _closed.WaitOne(1000, false);
+                    continue;
+                }
+
+                RadioOff = false;
                 if (_link.IsConnected)
                 {
                     // Woken by ConnectionClosed, or every 10 s to look again (a closed socket without the event).
@@ -76,8 +116,52 @@ namespace Eldercare.Firmware.Devices.Adapters
                     continue;
                 }
 
-                Thread.Sleep(_backoff.NextDelayMilliseconds(_random.Next(1000)));
+                // Woken early when the schedule no longer wants the radio.
+                _closed.WaitOne(_backoff.NextDelayMilliseconds(_random.Next(1000)), false);
             }
+        }
+
+        private bool Wanted()
+        {
+            lock (_wantedLock)
+            {
+                return _wanted;
+            }
+        }
+
+        /// <summary>The schedule wants the radio off: DISCONNECT (no last will), then Wi-Fi off.</summary>
+        private void SwitchOff()
+        {
+            if (RadioOff)
+            {
+                return;
+            }
+
+            MqttClient client = _link.Detach();
+            if (client != null)
+            {
+                client.ConnectionClosed -= OnConnectionClosed;
+                try
+                {
+                    client.Disconnect();
+                }
+                catch (Exception)
+                {
+                    // The connection was already gone: nothing to say goodbye to.
+                }
+
+                Close(client);
+            }
+
+            if (_wifiSetUp)
+            {
+                WifiNetworkHelper.Disconnect();
+                _wifiSetUp = false;
+            }
+
+            _backoff.Reset();
+            RadioOffs++;
+            RadioOff = true;
         }
 
         private string TryConnect()
@@ -87,7 +171,8 @@ namespace Eldercare.Firmware.Devices.Adapters
                 _wifiSetUp = true;
                 _wifiDownChecks = 0;
                 CancellationTokenSource timeout = new CancellationTokenSource(WifiTimeoutMilliseconds);
-                bool up = WifiNetworkHelper.ConnectDhcp(_settings.Ssid, _settings.WifiPassword, WifiReconnectionKind.Automatic, _settings.UseTls, 0, timeout.Token);
+                WifiReconnectionKind kind = _scheduled ? WifiReconnectionKind.Manual : WifiReconnectionKind.Automatic;
+                bool up = WifiNetworkHelper.ConnectDhcp(_settings.Ssid, _settings.WifiPassword, kind, _settings.UseTls, 0, timeout.Token);
                 timeout.Dispose();
                 if (!up)
                 {

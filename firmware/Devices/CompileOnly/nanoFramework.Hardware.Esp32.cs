@@ -24,6 +24,8 @@ namespace nanoFramework.Hardware.Esp32
         I2C1_CLOCK, // :102
         COM2_TX, // :133
         COM2_RX, // :137
+        COM3_TX, // :150
+        COM3_RX, // :154
         PWM1, // :184
         ADC1_CH0, // :249
         ADC1_CH1,
@@ -89,6 +91,8 @@ namespace nanoFramework.Hardware.Esp32
         public static EspNativeError EnableWakeupByTimer(TimeSpan time) => throw null; // Sleep.cs:335
 
         public static EspNativeError EnableWakeupByPin(WakeupGpioPin pin, int level) => throw null; // Sleep.cs:349
+
+        public static EspNativeError StartLightSleep() => throw null; // Sleep.cs:396 (ESP_ERR_INVALID_STATE while Wi-Fi is not stopped)
 
         public static void StartDeepSleep() => throw null; // Sleep.cs:415 (never returns: the app restarts at Main)
 

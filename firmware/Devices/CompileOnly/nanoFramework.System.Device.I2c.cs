@@ -24,6 +24,26 @@ namespace System.Device.I2c
 
         public static I2cDevice Create(I2cConnectionSettings settings) => throw null; // I2cDevice.cs:119
 
+        public I2cTransferResult Write(SpanByte buffer) => throw null; // I2cDevice.cs:87
+
+        public I2cTransferResult WriteRead(SpanByte writeBuffer, SpanByte readBuffer) => throw null; // I2cDevice.cs:106
+
         public void Dispose() => throw null; // I2cDevice.cs:163
+    }
+
+    public struct I2cTransferResult // I2cTransferResult.cs:11
+    {
+        public uint BytesTransferred => throw null; // I2cTransferResult.cs:22
+
+        public I2cTransferStatus Status => throw null; // I2cTransferResult.cs:28
+    }
+
+    public enum I2cTransferStatus // I2cTransferStatus.cs:10
+    {
+        UnknownError, // :15
+        FullTransfer, // :22
+        ClockStretchTimeout, // :27
+        PartialTransfer, // :34
+        SlaveAddressNotAcknowledged, // :39
     }
 }

@@ -37,6 +37,8 @@ namespace System.IO.Ports
 
         public int Read(byte[] buffer, int offset, int count) => throw null; // SerialPort.cs:661
 
+        public void Write(byte[] buffer, int offset, int count) => throw null; // SerialPort.cs, Write(byte[], int, int) after ReadLine
+
         public void Dispose() => throw null; // SerialPort.cs:820
     }
 }

@@ -53,7 +53,7 @@ namespace Eldercare.Firmware.Devices.Kiosk
             KioskApp app = new KioskApp(options, hardware);
             app.Start();
 
-            LinkSupervisor supervisor = new LinkSupervisor(settings, link, DeviceBoot.LoadCaCertificate(settings), new Random());
+            LinkSupervisor supervisor = new LinkSupervisor(settings, link, DeviceBoot.LoadCaCertificate(settings), new Random(), false);
             new Thread(new ThreadStart(supervisor.Run)).Start();
             while (true)
             {

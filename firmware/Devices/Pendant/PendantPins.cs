@@ -23,10 +23,22 @@ namespace Eldercare.Firmware.Devices.Pendant
         /// <summary>TP4056 CHRG (open drain, external 100 k pull-up: GPIO 35 has none).</summary>
         public const int ChargerStatus = 35;
 
+        /// <summary>
+        /// The HIL test-mode UART (COM3; COM1 is nanoFramework's debug link, COM2 the watch's GNSS): the ESP32 receives on
+        /// GPIO 32 (external 10 k pull-up: an unconnected test pad reads idle) and sends on GPIO 13; the rig's Raspberry Pi
+        /// UART crosses to them (hardware/hil-rig.pins.json). 115200 baud, the HIL runner's default.
+        /// </summary>
+        public const int HilRx = 32;
+        public const int HilTx = 13;
+        public const string HilPort = "COM3";
+        public const int HilBaud = 115200;
+
         public static void ConfigureBuses()
         {
             Configuration.SetPinFunction(I2cData, DeviceFunction.I2C1_DATA);
             Configuration.SetPinFunction(I2cClock, DeviceFunction.I2C1_CLOCK);
+            Configuration.SetPinFunction(HilRx, DeviceFunction.COM3_RX);
+            Configuration.SetPinFunction(HilTx, DeviceFunction.COM3_TX);
         }
     }
 }

@@ -3,8 +3,11 @@ using System.Device.Adc;
 using System.Device.Gpio;
 using System.Device.I2c;
 using System.Diagnostics;
+using System.IO.Ports;
 using System.Threading;
 using Eldercare.Firmware.Core.Apps;
+using Eldercare.Firmware.Core.Hil;
+using Eldercare.Firmware.Core.Power;
 using Eldercare.Firmware.Devices.Adapters;
 using Iot.Device.Imu;
 using nanoFramework.Hardware.Esp32;
@@ -30,31 +33,82 @@ namespace Eldercare.Firmware.Devices.Pendant
 
             AdcController adc = new AdcController();
             M2MqttLink link = new M2MqttLink();
+            UptimeClock clock = new UptimeClock();
+
+            // Battery device: the core's radio schedule switches the link (radio off between sends, up at once for an alarm).
+            LinkSupervisor supervisor = new LinkSupervisor(settings, link, DeviceBoot.LoadCaCertificate(settings), new Random(), true);
+
+            // HIL test mode (the rig's serial link on COM3) wraps the sensor and the button; they pass through until "HIL ON".
+            HilButton button = new HilButton(new GpioButton(gpio.OpenPin(PendantPins.SosButton, PinMode.InputPullUp)), clock);
+            Mpu6050Accelerometer sensor = OpenAccelerometer();
+            HilAccelerometer accelerometer = new HilAccelerometer(sensor);
             WearableHardware hardware = new WearableHardware(
-                new UptimeClock(),
+                clock,
                 new FlashStorage(FlashStorage.AppFolder),
                 link,
-                new GpioButton(gpio.OpenPin(PendantPins.SosButton, PinMode.InputPullUp)),
+                button,
                 indicator,
                 new AdcBattery(adc, adc.OpenChannel(PendantPins.BatteryAdcChannel), gpio.OpenPin(PendantPins.ChargerStatus, PinMode.Input)));
-            hardware.Accelerometer = OpenAccelerometer();
+            hardware.Accelerometer = sensor != null ? accelerometer : null;
+            hardware.RadioPower = supervisor;
+            bool batches = sensor != null && sensor.FifoReady;
+            hardware.AccelerometerFifo = batches ? accelerometer : null;
+            SerialHilLink hil = OpenHil(new HilSession(accelerometer, null, button, clock));
 
             WearableOptions options = new WearableOptions(settings.DeviceId);
             options.Placement = settings.Placement != null ? settings.Placement : "neck";
             options.Outbox.Capacity = StorageBudget.OutboxCapacity;
             options.Outbox.TelemetryQuota = StorageBudget.OutboxTelemetryQuota;
+            options.HeartbeatIntervalSeconds = RadioScheduleOptions.DefaultHeartbeatSeconds;
+            options.RadioSchedule = new RadioScheduleOptions();
+
+            // The MPU-6050 fills its FIFO while the chip light-sleeps; one batch a second (every tick after an impact).
+            options.AccelerometerBatchMilliseconds = batches ? AccelerometerBatching.DeviceBatchMilliseconds : 0;
             WearableApp app = new WearableApp(options, hardware);
             app.Start();
 
-            // Armed for when the device sleeps: SOS (active low) wakes it from deep sleep. GPIO 27 is an RTC pin.
+            // Armed for when the device sleeps: SOS (active low) wakes it from light or deep sleep. GPIO 27 is an RTC pin.
             Sleep.EnableWakeupByPin(Sleep.WakeupGpioPin.Pin27, 0);
 
-            LinkSupervisor supervisor = new LinkSupervisor(settings, link, DeviceBoot.LoadCaCertificate(settings), new Random());
             new Thread(new ThreadStart(supervisor.Run)).Start();
             while (true)
             {
+                if (hil != null)
+                {
+                    hil.Poll();
+                }
+
                 app.Tick();
-                Thread.Sleep(10);
+                long now = clock.UptimeMilliseconds;
+                long nap = LightSleepGate.Milliseconds(now, app.MillisecondsUntilNextRead(now), supervisor.RadioOff, button.IsPressed, indicator.IsIdle, hil != null && hil.BytesReceived > 0);
+                if (nap == 0 || !LightSleep(nap))
+                {
+                    Thread.Sleep(10);
+                }
+            }
+        }
+
+        /// <summary>
+        /// Light sleep (RAM and the CLR kept) until the next accelerometer batch, or the SOS pin (armed above) wakes it
+        /// sooner. False when the chip refused (Wi-Fi not stopped yet): the loop then ticks on.
+        /// </summary>
+        private static bool LightSleep(long milliseconds)
+        {
+            Sleep.EnableWakeupByTimer(TimeSpan.FromTicks(milliseconds * TimeSpan.TicksPerMillisecond));
+            return Sleep.StartLightSleep() == EspNativeError.OK;
+        }
+
+        /// <summary>The HIL UART, or null when COM3 cannot be opened (the device runs without the test mode).</summary>
+        private static SerialHilLink OpenHil(HilSession session)
+        {
+            try
+            {
+                return new SerialHilLink(new SerialPort(PendantPins.HilPort, PendantPins.HilBaud), session);
+            }
+            catch (Exception)
+            {
+                Debug.WriteLine("COM3 not available: no HIL test mode");
+                return null;
             }
         }
 
@@ -64,7 +118,7 @@ namespace Eldercare.Firmware.Devices.Pendant
             try
             {
                 I2cDevice device = I2cDevice.Create(new I2cConnectionSettings(1, Mpu6050.DefaultI2cAddress, I2cBusSpeed.FastMode));
-                return new Mpu6050Accelerometer(new Mpu6050(device));
+                return new Mpu6050Accelerometer(new Mpu6050(device), device);
             }
             catch (Exception)
             {

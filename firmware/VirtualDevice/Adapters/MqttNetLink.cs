@@ -1,3 +1,4 @@
+// Size (~325 lines): one MQTT session's life on the host (connect loop, radio switched by the schedule with its modelled delays, publishes, downlinks, clean and abrupt ends); the delays live in RadioDelays.cs.
 using System.Text;
 using Eldercare.Firmware.Core.Events;
 using Eldercare.Firmware.Core.Hardware;
@@ -15,6 +16,12 @@ public sealed record MqttLinkOptions(string Host, int Port, string DeviceId, str
     public TimeSpan KeepAlive { get; init; } = TimeSpan.FromSeconds(15);
 
     public TimeSpan MaxReconnectDelay { get; init; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>
+    /// Null: the link is always up (kiosk, mains). Set: the radio is switched by the core's radio schedule through
+    /// <see cref="IRadioPower"/>, and each power-up waits these modelled delays before the MQTT connect.
+    /// </summary>
+    public RadioDelays? Radio { get; init; }
 }
 
 /// <summary>
@@ -25,14 +32,21 @@ public sealed record MqttLinkOptions(string Host, int Port, string DeviceId, str
 /// ESP32; the core sees only <see cref="IMqttLink"/>. Status and will are not retained: the
 /// embedded broker tells MQTT 5 clients Retain Available 0 and refuses a retained publish or
 /// will (docs/wire-format.md), and no client may subscribe to a status topic anyway.
+/// With <see cref="MqttLinkOptions.Radio"/> the radio is switched by the core (<see cref="IRadioPower"/>): off ends the
+/// session with a DISCONNECT (no last will; the gateway keeps the session and its downlinks), on waits the modelled
+/// wake, association and DHCP, then the modelled MQTT connect, then connects.
 /// </summary>
-public sealed class MqttNetLink : IMqttLink, IAsyncDisposable
+public sealed class MqttNetLink : IMqttLink, IRadioPower, IAsyncDisposable
 {
     private readonly MqttLinkOptions _options;
     private readonly IMqttClient _client;
     private readonly CancellationTokenSource _stop = new();
     private Task? _connectLoop;
     private bool _aborted;
+    private volatile bool _wanted;
+    private readonly SemaphoreSlim _wake = new(0, 1);
+    private long _radioOnSinceTicks;
+    private long _radioOnTicks;
 
     public MqttNetLink(MqttLinkOptions options)
     {
@@ -56,6 +70,45 @@ public sealed class MqttNetLink : IMqttLink, IAsyncDisposable
     public bool IsConnected => _client.IsConnected;
 
     public int ConnectCount { get; private set; }
+
+    /// <summary>Clean disconnects by the radio schedule.</summary>
+    public int RadioOffCount { get; private set; }
+
+    /// <summary>Whether the radio is powered now (always true without <see cref="MqttLinkOptions.Radio"/> once started).</summary>
+    public bool RadioOn { get; private set; }
+
+    /// <summary>Time the radio was powered (modelled wake and association included), since start.</summary>
+    public TimeSpan RadioOnTime
+    {
+        get
+        {
+            long ticks = Interlocked.Read(ref _radioOnTicks);
+            long since = Interlocked.Read(ref _radioOnSinceTicks);
+            return TimeSpan.FromTicks(ticks + (RadioOn && since != 0 ? System.Diagnostics.Stopwatch.GetElapsedTime(since).Ticks : 0));
+        }
+    }
+
+    /// <summary>The core's radio schedule: on brings the link up (after the modelled delays), off ends it cleanly.</summary>
+    public void SetWanted(bool on)
+    {
+        if (_wanted == on)
+        {
+            return;
+        }
+
+        _wanted = on;
+        if (_wake.CurrentCount == 0)
+        {
+            try
+            {
+                _wake.Release();
+            }
+            catch (SemaphoreFullException)
+            {
+                // Already signalled.
+            }
+        }
+    }
 
     /// <summary>Starts connecting in the background; reconnects whenever the link drops.</summary>
     public void Start() => _connectLoop ??= Task.Run(() => ConnectLoopAsync(_stop.Token));
@@ -109,6 +162,7 @@ public sealed class MqttNetLink : IMqttLink, IAsyncDisposable
 
         _client.Dispose();
         _stop.Dispose();
+        _wake.Dispose();
     }
 
     /// <summary>Drops the TCP connection without a DISCONNECT packet, as a dead battery would. The link is dead afterwards.</summary>
@@ -139,17 +193,46 @@ public sealed class MqttNetLink : IMqttLink, IAsyncDisposable
     private async Task ConnectLoopAsync(CancellationToken stop)
     {
         TimeSpan delay = TimeSpan.FromMilliseconds(100);
+        RadioDelays? radio = _options.Radio;
+        if (radio is null)
+        {
+            SetRadio(true);
+        }
+
         while (!stop.IsCancellationRequested)
         {
+            if (radio is not null && !_wanted)
+            {
+                if (_client.IsConnected)
+                {
+                    await DisconnectQuietlyAsync();
+                }
+
+                SetRadio(false);
+                await _wake.WaitAsync(TimeSpan.FromMilliseconds(200), stop);
+                continue;
+            }
+
             if (_client.IsConnected)
             {
                 delay = TimeSpan.FromMilliseconds(100);
-                await Task.Delay(TimeSpan.FromMilliseconds(200), stop);
+                await _wake.WaitAsync(TimeSpan.FromMilliseconds(200), stop);
                 continue;
             }
 
             try
             {
+                if (radio is not null)
+                {
+                    if (!RadioOn)
+                    {
+                        SetRadio(true);
+                        await Task.Delay(radio.NetworkMilliseconds, stop);
+                    }
+
+                    await Task.Delay(radio.MqttConnectMilliseconds, stop);
+                }
+
                 MqttClientConnectResult result = await _client.ConnectAsync(BuildOptions(), stop);
                 if (result.ResultCode == MqttClientConnectResultCode.Success)
                 {
@@ -188,6 +271,40 @@ public sealed class MqttNetLink : IMqttLink, IAsyncDisposable
 
             await Task.Delay(delay, stop);
             delay = TimeSpan.FromMilliseconds(Math.Min(delay.TotalMilliseconds * 2, _options.MaxReconnectDelay.TotalMilliseconds));
+        }
+    }
+
+    private void SetRadio(bool on)
+    {
+        if (on == RadioOn)
+        {
+            return;
+        }
+
+        long now = System.Diagnostics.Stopwatch.GetTimestamp();
+        if (on)
+        {
+            Interlocked.Exchange(ref _radioOnSinceTicks, now);
+        }
+        else
+        {
+            Interlocked.Add(ref _radioOnTicks, System.Diagnostics.Stopwatch.GetElapsedTime(Interlocked.Read(ref _radioOnSinceTicks)).Ticks);
+        }
+
+        RadioOn = on;
+    }
+
+    private async Task DisconnectQuietlyAsync()
+    {
+        try
+        {
+            // A DISCONNECT: the broker drops the will and keeps the persistent session (and the downlinks meanwhile).
+            await _client.DisconnectAsync(new MqttClientDisconnectOptionsBuilder().WithReason(MqttClientDisconnectOptionsReason.NormalDisconnection).Build());
+            RadioOffCount++;
+        }
+        catch (Exception ex)
+        {
+            ConnectFailed?.Invoke("disconnect: " + ex.GetBaseException().Message);
         }
     }
 

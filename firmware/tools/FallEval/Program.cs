@@ -6,7 +6,7 @@ using Eldercare.Firmware.Core.Falls;
 namespace Eldercare.Firmware.Tools.FallEval;
 
 /// <summary>
-/// fall-eval DATA_DIR [--placement waist|neck|wrist] [--cv K] [--fit] [--subjects A,B] [--list] [--rotate SEED]
+/// fall-eval DATA_DIR [--placement waist|neck|wrist] [--cv K] [--fit] [--subjects A,B] [--list] [--rotate SEED] [--batch-ms N]
 /// Default: stream every trial through the committed detector profile and print the tables;
 /// --cv K: leave-subjects-out cross-validation (fit on K-1 folds, stream the held-out fold);
 /// --fit: fit on every trial given and print the constants for FallPlacementProfiles.cs;
@@ -38,15 +38,23 @@ public static class Program
         var alarmCost = new Option<double?>("--alarm-cost") { Description = "Cost of one expected false alarm per day of wear when weights and threshold are chosen on training trials (default: the placement's sensitivity slack / false-alarm target; 0 = per-trial sensitivity + specificity only)" };
         var days = new Option<int>("--days") { Description = "Day-of-wear days streamed per held-out subject (0 = off)", DefaultValueFactory = _ => 10 };
         var daySeed = new Option<int>("--day-seed") { Description = "Seed of the day-of-wear plans (order, draws, gaps)", DefaultValueFactory = _ => 1 };
+        var batchMs = new Option<int>("--batch-ms") { Description = "Feed the detector in batches as the device reads its sensor's FIFO: a read every N ms (0 = every sample as it is taken), every 10 ms tick after an impact-level sample (Core/Power/AccelerometerBatching); latency counts from the read" };
         var nested = new Option<bool>("--nested") { Description = "With --cv: pick the posture trigger's angle and stillness inside each training fold (inner leave-subjects-out CV)" };
         var root = new RootCommand("Evaluates the firmware fall detector on recorded trials, streaming them sample by sample.")
         {
-            dataDirectory, placement, folds, fit, subjects, list, specificityWeight, impact, upright, rotate, posture, calibrate, postureAngle, postureStill, nested, warmup, days, daySeed, alarmCost,
+            dataDirectory, placement, folds, fit, subjects, list, specificityWeight, impact, upright, rotate, posture, calibrate, postureAngle, postureStill, nested, warmup, days, daySeed, alarmCost, batchMs,
         };
         root.SetAction(parse =>
         {
             try
             {
+                int batch = parse.GetValue(batchMs);
+                if (batch < 0 || batch > 3000)
+                {
+                    throw new DataFormatException($"--batch-ms {batch}: must be 0..3000 (the MPU-6050's FIFO holds 3.4 s at 50 Hz)");
+                }
+
+                Evaluator.BatchMilliseconds = batch;
                 var subjectSet = parse.GetValue(subjects) is { } text
                     ? new HashSet<string>(text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries), StringComparer.Ordinal)
                     : null;

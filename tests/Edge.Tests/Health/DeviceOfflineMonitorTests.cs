@@ -42,7 +42,7 @@ public sealed class DeviceOfflineMonitorTests : IDisposable
     [TestMethod]
     public async Task Check_ThreeMissedHeartbeats_OneOfflineAlarm()
     {
-        var monitor = Open(new DeviceHealthOptions { StartupGraceSeconds = 0 });
+        var monitor = Open(new DeviceHealthOptions { HeartbeatIntervalSeconds = 60, StartupGraceSeconds = 0 });
         monitor.Connected(Device);
         monitor.EventReceived(Device);
 
@@ -69,7 +69,7 @@ public sealed class DeviceOfflineMonitorTests : IDisposable
     [TestMethod]
     public async Task Check_ConnectionLostAndNotBack_OfflineAlarmAfterTheGrace()
     {
-        var monitor = Open(new DeviceHealthOptions { StartupGraceSeconds = 0 });
+        var monitor = Open(new DeviceHealthOptions { HeartbeatIntervalSeconds = 60, StartupGraceSeconds = 0 });
         monitor.Connected(Device);
         monitor.EventReceived(Device);
         await AdvanceAndCheck(monitor, TimeSpan.FromSeconds(10));
@@ -85,7 +85,7 @@ public sealed class DeviceOfflineMonitorTests : IDisposable
     [TestMethod]
     public async Task Check_ReconnectWithinTheGrace_NoAlarm()
     {
-        var monitor = Open(new DeviceHealthOptions { StartupGraceSeconds = 0 });
+        var monitor = Open(new DeviceHealthOptions { HeartbeatIntervalSeconds = 60, StartupGraceSeconds = 0 });
         monitor.Connected(Device);
         monitor.EventReceived(Device);
         monitor.ConnectionLost(Device);
@@ -102,7 +102,7 @@ public sealed class DeviceOfflineMonitorTests : IDisposable
     [TestMethod]
     public async Task Check_CleanDisconnect_NoLastWill_OnlyTheHeartbeatTimeout()
     {
-        var monitor = Open(new DeviceHealthOptions { StartupGraceSeconds = 0 });
+        var monitor = Open(new DeviceHealthOptions { HeartbeatIntervalSeconds = 60, StartupGraceSeconds = 0 });
         monitor.Connected(Device);
         monitor.EventReceived(Device);
         monitor.Disconnected(Device);
@@ -117,7 +117,7 @@ public sealed class DeviceOfflineMonitorTests : IDisposable
     [TestMethod]
     public async Task Restart_DevicesBackWithinTheStartupGrace_NoAlarm()
     {
-        var first = Open(new DeviceHealthOptions());
+        var first = Open(new DeviceHealthOptions { HeartbeatIntervalSeconds = 60, StartupGraceSeconds = 120 });
         first.Connected(Device);
         first.EventReceived(Device);
         first.EventReceived("watch-0002");
@@ -125,7 +125,7 @@ public sealed class DeviceOfflineMonitorTests : IDisposable
 
         // The gateway is down 10 minutes: longer than 3 heartbeats, so without the grace both would alarm at once.
         _time.Advance(TimeSpan.FromMinutes(10));
-        var second = Open(new DeviceHealthOptions());
+        var second = Open(new DeviceHealthOptions { HeartbeatIntervalSeconds = 60, StartupGraceSeconds = 120 });
         await AdvanceAndCheck(second, TimeSpan.FromSeconds(30));
         second.Connected(Device);
         second.ConnectionLost("watch-0002");
@@ -142,13 +142,13 @@ public sealed class DeviceOfflineMonitorTests : IDisposable
     [TestMethod]
     public async Task Restart_DeviceStaysAway_OfflineAlarmWhenTheStartupGraceEnds()
     {
-        var first = Open(new DeviceHealthOptions());
+        var first = Open(new DeviceHealthOptions { HeartbeatIntervalSeconds = 60, StartupGraceSeconds = 120 });
         first.Connected(Device);
         first.EventReceived(Device);
         await first.SaveLastSeenAsync(CancellationToken.None);
         _time.Advance(TimeSpan.FromMinutes(10));
 
-        var second = Open(new DeviceHealthOptions());
+        var second = Open(new DeviceHealthOptions { HeartbeatIntervalSeconds = 60, StartupGraceSeconds = 120 });
         await AdvanceAndCheck(second, TimeSpan.FromSeconds(119));
         Assert.AreEqual(0, _appender.Stored.Count);
         await AdvanceAndCheck(second, TimeSpan.FromSeconds(1));
@@ -162,13 +162,13 @@ public sealed class DeviceOfflineMonitorTests : IDisposable
     public async Task Restart_OfflineTimerKeepsRunning_AlarmWhenItsSilenceEnds()
     {
         // Heard 60 s before the stop, back up after 30 s: its 180 s end 90 s after the restart, inside no grace of 0.
-        var first = Open(new DeviceHealthOptions { StartupGraceSeconds = 0 });
+        var first = Open(new DeviceHealthOptions { HeartbeatIntervalSeconds = 60, StartupGraceSeconds = 0 });
         first.EventReceived(Device);
         _time.Advance(TimeSpan.FromSeconds(60));
         await first.SaveLastSeenAsync(CancellationToken.None);
         _time.Advance(TimeSpan.FromSeconds(30));
 
-        var second = Open(new DeviceHealthOptions { StartupGraceSeconds = 0 });
+        var second = Open(new DeviceHealthOptions { HeartbeatIntervalSeconds = 60, StartupGraceSeconds = 0 });
         await AdvanceAndCheck(second, TimeSpan.FromSeconds(89));
         Assert.AreEqual(0, _appender.Stored.Count);
         await AdvanceAndCheck(second, TimeSpan.FromSeconds(1));
@@ -179,7 +179,7 @@ public sealed class DeviceOfflineMonitorTests : IDisposable
     [TestMethod]
     public async Task EventReceived_AfterTheAlarm_OnlineClearsIt_AndTheNextOutageAlarmsAgain()
     {
-        var monitor = Open(new DeviceHealthOptions { StartupGraceSeconds = 0 });
+        var monitor = Open(new DeviceHealthOptions { HeartbeatIntervalSeconds = 60, StartupGraceSeconds = 0 });
         monitor.EventReceived(Device);
         await AdvanceAndCheck(monitor, TimeSpan.FromSeconds(180));
         var alarm = _appender.Stored.Single();
@@ -210,12 +210,12 @@ public sealed class DeviceOfflineMonitorTests : IDisposable
     [TestMethod]
     public async Task Restart_AlarmOpenAcrossIt_OnlineRefersToTheAlarmInItsBoot()
     {
-        var first = Open(new DeviceHealthOptions { StartupGraceSeconds = 0 });
+        var first = Open(new DeviceHealthOptions { HeartbeatIntervalSeconds = 60, StartupGraceSeconds = 0 });
         first.EventReceived(Device);
         await AdvanceAndCheck(first, TimeSpan.FromSeconds(180));
         var alarm = _appender.Stored.Single();
 
-        var second = Open(new DeviceHealthOptions { StartupGraceSeconds = 0 });
+        var second = Open(new DeviceHealthOptions { HeartbeatIntervalSeconds = 60, StartupGraceSeconds = 0 });
         Assert.AreEqual(1, second.OfflineCount, "the open alarm survives the restart");
         await AdvanceAndCheck(second, TimeSpan.FromMinutes(10));
         Assert.AreEqual(1, _appender.Stored.Count, "still one alarm for the outage");
@@ -231,7 +231,7 @@ public sealed class DeviceOfflineMonitorTests : IDisposable
     [TestMethod]
     public async Task Check_DeviceRemovedFromTheRegistry_NothingRaised()
     {
-        var monitor = Open(new DeviceHealthOptions { StartupGraceSeconds = 0 });
+        var monitor = Open(new DeviceHealthOptions { HeartbeatIntervalSeconds = 60, StartupGraceSeconds = 0 });
         monitor.EventReceived(Device);
         monitor.EventReceived("watch-0002");
         _registry.Remove(Device);
@@ -244,7 +244,7 @@ public sealed class DeviceOfflineMonitorTests : IDisposable
     [TestMethod]
     public async Task Check_AlarmedDeviceRemoved_NoOnlineAndNotCountedOffline()
     {
-        var monitor = Open(new DeviceHealthOptions { StartupGraceSeconds = 0 });
+        var monitor = Open(new DeviceHealthOptions { HeartbeatIntervalSeconds = 60, StartupGraceSeconds = 0 });
         monitor.EventReceived(Device);
         await AdvanceAndCheck(monitor, TimeSpan.FromSeconds(180));
         _registry.Remove(Device);
@@ -252,13 +252,13 @@ public sealed class DeviceOfflineMonitorTests : IDisposable
         await AdvanceAndCheck(monitor, TimeSpan.FromSeconds(1));
 
         Assert.AreEqual(0, monitor.OfflineCount);
-        Assert.AreEqual(0, Open(new DeviceHealthOptions()).OfflineCount, "forgotten on disk too");
+        Assert.AreEqual(0, Open(new DeviceHealthOptions { HeartbeatIntervalSeconds = 60, StartupGraceSeconds = 120 }).OfflineCount, "forgotten on disk too");
     }
 
     [TestMethod]
     public async Task Check_AppendFails_KeptAndAppendedLaterWithTheSamePayload()
     {
-        var monitor = Open(new DeviceHealthOptions { StartupGraceSeconds = 0 });
+        var monitor = Open(new DeviceHealthOptions { HeartbeatIntervalSeconds = 60, StartupGraceSeconds = 0 });
         monitor.EventReceived(Device);
         _appender.Failing = true;
         await AdvanceAndCheck(monitor, TimeSpan.FromSeconds(180));
@@ -277,15 +277,15 @@ public sealed class DeviceOfflineMonitorTests : IDisposable
     [TestMethod]
     public async Task Restart_AlarmKeptButNotAppended_AppendedAtTheNextStartOnce()
     {
-        var first = Open(new DeviceHealthOptions { StartupGraceSeconds = 0 });
+        var first = Open(new DeviceHealthOptions { HeartbeatIntervalSeconds = 60, StartupGraceSeconds = 0 });
         first.EventReceived(Device);
         _appender.Failing = true;
         await AdvanceAndCheck(first, TimeSpan.FromSeconds(180));
         _appender.Failing = false;
 
-        var second = Open(new DeviceHealthOptions());
+        var second = Open(new DeviceHealthOptions { HeartbeatIntervalSeconds = 60, StartupGraceSeconds = 120 });
         await second.CheckAsync(CancellationToken.None);
-        var third = Open(new DeviceHealthOptions());
+        var third = Open(new DeviceHealthOptions { HeartbeatIntervalSeconds = 60, StartupGraceSeconds = 120 });
         await third.CheckAsync(CancellationToken.None);
 
         var alarm = _appender.Stored.Single();

@@ -64,6 +64,7 @@ public sealed class PinMapTests
             ("I2C1", ["I2C1_DATA", "I2C1_CLOCK"]),
             ("SPI1", ["SPI1_MOSI", "SPI1_MISO", "SPI1_CLOCK"]),
             ("COM2", ["COM2_RX", "COM2_TX"]),
+            ("COM3", ["COM3_RX", "COM3_TX"]),
         })
         {
             if (usage.Buses.Contains(bus))
@@ -97,6 +98,28 @@ public sealed class PinMapTests
         Assert.IsTrue(line.Wake, "the rig presses the device's wake-capable SOS pin");
         StringAssert.Contains(line.Part, "SOS");
         Assert.AreEqual("GPIO_OutputOpenDrain", sos[0].Function, "open drain: the rig only ever pulls the line low, like the button");
+    }
+
+    [TestMethod]
+    [TestCategory("Unit")]
+    [DataRow("pendant", "Pendant")]
+    [DataRow("watch", "Watch")]
+    public void PinMap_HilRig_UartCrossesToTheWearablesHilUart(string mapName, string device)
+    {
+        // Arrange
+        string root = RepositoryFiles.Root();
+        PinMap rig = PinMap.Load(root, "hil-rig");
+        PinMap target = PinMap.Load(root, mapName);
+        PinUsage usage = ReadUsage(device);
+
+        // Act
+        PinMapEntry tx = rig.Pins.Single(p => p.Function == "UART_TX");
+        PinMapEntry rx = rig.Pins.Single(p => p.Function == "UART_RX");
+
+        // Assert: the rig's TX drives the device's COM3 RX and the other way round, at the same pins on both wearables
+        Assert.AreEqual("COM3_RX", target.Pins.Single(p => p.Gpio == tx.ConnectsToGpio).Function);
+        Assert.AreEqual("COM3_TX", target.Pins.Single(p => p.Gpio == rx.ConnectsToGpio).Function);
+        Assert.Contains("COM3", usage.Buses, device + " opens the HIL UART");
     }
 
     [TestMethod]
