@@ -81,7 +81,10 @@ public sealed class MqttUpstreamTests
 
         StringAssert.Contains(login.Message, "refused the gateway: NotAuthorized");
         StringAssert.Contains(tls.Message, "not reachable");
-        StringAssert.Contains(acl.Message, "NotAuthorized");
+        // MQTT 5.0 section 3.3.4: a server that refuses a PUBLISH answers with a PUBACK reason code or closes the network
+        // connection. mosquitto 2.0 sends PUBACK 0x87 (NotAuthorized) but was seen to close the link instead in
+        // about half the runs; either way the event is not taken and goes again.
+        Assert.IsTrue(acl.Message.Contains("NotAuthorized", StringComparison.Ordinal) || acl.Message.Contains("connection lost", StringComparison.Ordinal), acl.Message);
         Assert.IsEmpty(await stub.Database.QueryAsync("pendant-3", null));
         Assert.IsFalse(login.Message.Contains("guess", StringComparison.Ordinal), "the password is never in a message");
     }
