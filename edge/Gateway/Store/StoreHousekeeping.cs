@@ -13,10 +13,12 @@ namespace Eldercare.Edge.Gateway.Store;
 /// (store order), each eviction counted with reason <c>quota</c> and logged. Alarm rows are never selected:
 /// an alarm is never evicted or expired (DESIGN.md invariant 4).</item>
 /// <item><b>Retention</b>: rows the upstream confirmed are pruned after <see cref="StoreOptions.ForwardedRetentionSeconds"/>.</item>
-/// <item><b>Dedup window</b>: every removed row leaves its id in <c>tombstones</c> (id, lane, store order, reason,
-/// time), and an append of a tombstoned id is a duplicate, so a device's late resend of a pruned or evicted
-/// event is acknowledged and not forwarded a second time. Tombstones go after <see cref="StoreOptions.DedupWindowSeconds"/>:
-/// a device resends only what is in its outbox, i.e. until its PUBACK, which is seconds to hours, not days.</item>
+/// <item><b>Dedup window</b>: a pruned row's id stays in the dedup key (<see cref="IdIndex"/>, table <c>ids</c>), an
+/// evicted row leaves its id in <c>tombstones</c> (id, lane, store order, reason, time, digest), and an append of a
+/// known id is a duplicate, so a device's late resend of a pruned or evicted event is acknowledged and not forwarded a
+/// second time. Ids go once their batch was written more than <see cref="StoreOptions.DedupWindowSeconds"/> ago and
+/// their row is gone, tombstones that long after the eviction: a device resends only what is in its outbox, i.e.
+/// until its PUBACK, which is seconds to hours after it was stored, not days.</item>
 /// </list>
 /// </summary>
 internal sealed class StoreHousekeeping
@@ -78,7 +80,7 @@ internal sealed class StoreHousekeeping
         return result;
     }
 
-    /// <summary>Retention prune and dedup-window expiry; call inside a writer transaction.</summary>
+    /// <summary>Retention prune and dedup-window expiry (ids and tombstones); call inside a writer transaction.</summary>
     public HousekeepingResult PruneExpired(SqliteTransaction transaction, long nowUnixMilliseconds)
     {
         var result = new HousekeepingResult();
@@ -97,6 +99,15 @@ internal sealed class StoreHousekeeping
         expire.CommandText = "DELETE FROM tombstones WHERE at < $before";
         expire.Parameters.AddWithValue("$before", nowUnixMilliseconds - (_options.DedupWindowSeconds * 1000L));
         result.TombstonesExpired = expire.ExecuteNonQuery();
+
+        // Ids of the batches written before the window whose rows are gone (a row still held, e.g. an alarm waiting
+        // for the upstream, keeps its id; it is looked at again at the next pass).
+        expire.CommandText = """
+            DELETE FROM ids WHERE seq_no <= (SELECT MAX(through_seq) FROM id_batches WHERE at < $before)
+              AND NOT EXISTS (SELECT 1 FROM events WHERE events.seq_no = ids.seq_no);
+            DELETE FROM id_batches WHERE through_seq < (SELECT MAX(through_seq) FROM id_batches WHERE at < $before);
+            """;
+        result.IdsExpired = expire.ExecuteNonQuery();
         return result;
     }
 
@@ -159,6 +170,8 @@ internal sealed class StoreHousekeeping
             return;
         }
 
+        // A forwarded row's id stays in the dedup key (ids): no tombstone of its own (a random index leaf per row).
+        var tombstoned = reason != ReasonForwarded;
         using var tombstone = _writer.CreateCommand();
         tombstone.Transaction = transaction;
         // The payload digest goes along: a reused id with another payload is told from a late resend for the whole window.
@@ -177,7 +190,11 @@ internal sealed class StoreHousekeeping
             tId.Value = row.Id;
             tLane.Value = row.Lane;
             tSeq.Value = row.StoreSequence;
-            tombstone.ExecuteNonQuery();
+            if (tombstoned)
+            {
+                tombstone.ExecuteNonQuery();
+            }
+
             dSeq.Value = row.StoreSequence;
             delete.ExecuteNonQuery();
             if (Counts(row.Lane))
@@ -224,6 +241,9 @@ internal sealed class HousekeepingResult
 
     public int TombstonesExpired { get; set; }
 
+    /// <summary>Ids past the dedup window whose rows are gone (rows deleted from <c>ids</c> and <c>id_batches</c>).</summary>
+    public int IdsExpired { get; set; }
+
     public string? FirstEvictedId { get; set; }
 
     public string? LastEvictedId { get; set; }
@@ -233,6 +253,7 @@ internal sealed class HousekeepingResult
         Evicted += other.Evicted;
         Pruned += other.Pruned;
         TombstonesExpired += other.TombstonesExpired;
+        IdsExpired += other.IdsExpired;
         FirstEvictedId ??= other.FirstEvictedId;
         LastEvictedId = other.LastEvictedId ?? LastEvictedId;
     }
