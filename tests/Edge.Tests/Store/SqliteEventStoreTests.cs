@@ -185,6 +185,32 @@ public sealed class SqliteEventStoreTests : EventStoreContractTests
     }
 
     [TestMethod]
+    public async Task Maintain_RowsForwardedOutOfStoreOrder_PassStopsAtTheFirstForwardedSinceTheCutoff()
+    {
+        var time = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(Start);
+        await using var store = OpenWithClock(time);
+        var rows = Enumerable.Range(1, 4).Select(i => TestEvents.Record("pendant-1", i, Eldercare.Firmware.Core.Events.EventTypes.Heartbeat)).ToList();
+        foreach (var row in rows)
+        {
+            await store.AppendAsync(row, CancellationToken.None);
+        }
+
+        // 1 and 4 forwarded at once, 2 half an hour later, 3 still pending.
+        await TestStores.MarkForwardedAsync(store, [rows[0], rows[3]]);
+        time.Advance(TimeSpan.FromMinutes(30));
+        await TestStores.MarkForwardedAsync(store, [rows[1]]);
+
+        time.Advance(TimeSpan.FromMinutes(31));
+        await store.MaintainAsync(CancellationToken.None);
+        Assert.AreEqual(3L, RowCount("events"), "1 pruned; the pass stops at 2 (forwarded since the cutoff), so 4 waits");
+
+        time.Advance(TimeSpan.FromMinutes(30));
+        await store.MaintainAsync(CancellationToken.None);
+        Assert.AreEqual(1L, RowCount("events"), "2 and 4 pruned, the pending 3 passed over and kept");
+        Assert.AreEqual(rows[2].Id, (await TestStores.PendingAsync(store)).Single().Id);
+    }
+
+    [TestMethod]
     public async Task Maintain_UnforwardedAlarmLongPastRetention_NeverPruned()
     {
         var time = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(Start);
