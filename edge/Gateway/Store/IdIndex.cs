@@ -11,8 +11,8 @@ namespace Eldercare.Edge.Gateway.Store;
 /// community's rate; a sorted batch writes each leaf once for many ids of the same device.
 /// Exact after a crash: at open every row after the last covered sequence is read back into memory (a chunk of an
 /// unfinished batch that survived is written again, INSERT OR IGNORE). Ids of pruned rows stay here (no tombstone per
-/// pruned row) until their batch is older than the dedup window (<see cref="StoreHousekeeping"/>). Used by the writer
-/// thread only, inside its transactions.
+/// pruned row) until the dedup window after their removal (<see cref="StoreHousekeeping"/>, <c>id_expiry</c>). Used by
+/// the writer thread only, inside its transactions.
 /// </summary>
 internal sealed class IdIndex : IDisposable
 {

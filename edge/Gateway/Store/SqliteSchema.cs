@@ -173,8 +173,10 @@ internal static class SqliteSchema
     /// <summary>
     /// The dedup key (<see cref="IdIndex"/>): <c>ids</c> keyed by id (no unique index on <c>events.id</c> in a store
     /// made since; a store of an older gateway keeps its <c>UNIQUE</c>, which SQLite cannot drop without rebuilding the
-    /// table, and pays its index leaf per event as before) and <c>id_batches</c>, the store sequence each batch of ids
-    /// covers and when it was written. An older store's rows are copied into <c>ids</c> once, covered up to its last row.
+    /// table, and pays its index leaf per event as before), <c>id_batches</c>, the store sequence each batch of ids
+    /// covers, and <c>id_expiry</c>, the ids of removed rows in the order they were removed (appended, so cheap to
+    /// write; an index on <c>ids.seq_no</c> cost as many pages as the ids themselves). An older store's rows are copied
+    /// into <c>ids</c> once, covered up to its last row.
     /// </summary>
     private static void CreateIds(SqliteConnection writer, bool copyFromEvents, long nowUnixMilliseconds)
     {
@@ -186,10 +188,13 @@ internal static class SqliteSchema
               id TEXT PRIMARY KEY,
               seq_no INTEGER NOT NULL,
               digest INTEGER) WITHOUT ROWID;
-            CREATE INDEX IF NOT EXISTS ids_seq ON ids(seq_no);
             CREATE TABLE IF NOT EXISTS id_batches(
               through_seq INTEGER PRIMARY KEY,
               at INTEGER NOT NULL);
+            CREATE TABLE IF NOT EXISTS id_expiry(
+              n INTEGER PRIMARY KEY,
+              at INTEGER NOT NULL,
+              id TEXT NOT NULL);
             """;
         command.ExecuteNonQuery();
         if (copyFromEvents)

@@ -16,9 +16,9 @@ namespace Eldercare.Edge.Gateway.Store;
 /// <item><b>Dedup window</b>: a pruned row's id stays in the dedup key (<see cref="IdIndex"/>, table <c>ids</c>), an
 /// evicted row leaves its id in <c>tombstones</c> (id, lane, store order, reason, time, digest), and an append of a
 /// known id is a duplicate, so a device's late resend of a pruned or evicted event is acknowledged and not forwarded a
-/// second time. Ids go once their batch was written more than <see cref="StoreOptions.DedupWindowSeconds"/> ago and
-/// their row is gone, tombstones that long after the eviction: a device resends only what is in its outbox, i.e.
-/// until its PUBACK, which is seconds to hours after it was stored, not days.</item>
+/// second time. A removed row's id is queued in <c>id_expiry</c> (appended in removal order) and leaves the dedup key
+/// <see cref="StoreOptions.DedupWindowSeconds"/> after the removal, tombstones as long after the eviction: a device
+/// resends only what is in its outbox, i.e. until its PUBACK, which is seconds to hours, not days.</item>
 /// </list>
 /// </summary>
 internal sealed class StoreHousekeeping
@@ -128,12 +128,12 @@ internal sealed class StoreHousekeeping
         expire.Parameters.AddWithValue("$before", nowUnixMilliseconds - (_options.DedupWindowSeconds * 1000L));
         result.TombstonesExpired = expire.ExecuteNonQuery();
 
-        // Ids of the batches written before the window whose rows are gone (a row still held, e.g. an alarm waiting
-        // for the upstream, keeps its id; it is looked at again at the next pass).
+        // Ids of rows removed before the window, in removal order (the first row removed since the cutoff is found
+        // from the front: no index on at); id_batches keeps only the latest cover.
         expire.CommandText = """
-            DELETE FROM ids WHERE seq_no <= (SELECT MAX(through_seq) FROM id_batches WHERE at < $before)
-              AND NOT EXISTS (SELECT 1 FROM events WHERE events.seq_no = ids.seq_no);
-            DELETE FROM id_batches WHERE through_seq < (SELECT MAX(through_seq) FROM id_batches WHERE at < $before);
+            DELETE FROM ids WHERE id IN (SELECT id FROM id_expiry WHERE n < COALESCE((SELECT n FROM id_expiry WHERE at >= $before ORDER BY n LIMIT 1), 9223372036854775807));
+            DELETE FROM id_expiry WHERE n < COALESCE((SELECT n FROM id_expiry WHERE at >= $before ORDER BY n LIMIT 1), 9223372036854775807);
+            DELETE FROM id_batches WHERE through_seq < (SELECT MAX(through_seq) FROM id_batches);
             """;
         result.IdsExpired = expire.ExecuteNonQuery();
         return result;
@@ -198,8 +198,14 @@ internal sealed class StoreHousekeeping
             return;
         }
 
-        // A forwarded row's id stays in the dedup key (ids): no tombstone of its own (a random index leaf per row).
+        // A forwarded row's id stays in the dedup key (ids): no tombstone of its own (a random index leaf per row);
+        // every removed row's id is queued for its expiry from ids (appended: cheap).
         var tombstoned = reason != ReasonForwarded;
+        using var expiry = _writer.CreateCommand();
+        expiry.Transaction = transaction;
+        expiry.CommandText = "INSERT INTO id_expiry(at, id) VALUES($at, $id)";
+        expiry.Parameters.AddWithValue("$at", now);
+        var eId = expiry.Parameters.Add("$id", SqliteType.Text);
         using var tombstone = _writer.CreateCommand();
         tombstone.Transaction = transaction;
         // The payload digest goes along: a reused id with another payload is told from a late resend for the whole window.
@@ -222,6 +228,9 @@ internal sealed class StoreHousekeeping
             {
                 tombstone.ExecuteNonQuery();
             }
+
+            eId.Value = row.Id;
+            expiry.ExecuteNonQuery();
 
             dSeq.Value = row.StoreSequence;
             delete.ExecuteNonQuery();
