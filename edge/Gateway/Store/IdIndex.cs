@@ -24,13 +24,12 @@ internal sealed class IdIndex : IDisposable
 
     private readonly SQLitePCL.sqlite3 _db;
     private readonly Dictionary<string, Entry> _recent = new(StringComparer.Ordinal);
-    // Ids not yet in a batch, in store order; [_head, _committed) are committed, [_committed, Count) in the open transaction.
+    // Ids not yet in a batch, in store order; [0, _committed) are committed, [_committed, Count) in the open transaction.
     private readonly List<Entry> _order = [];
     private readonly SQLitePCL.sqlite3_stmt _lookup;
     private readonly SQLitePCL.sqlite3_stmt _sequenceOf;
     private readonly SQLitePCL.sqlite3_stmt _insert;
     private readonly SQLitePCL.sqlite3_stmt _cover;
-    private int _head;
     private int _committed;
     private Entry[]? _batch;
     private int _batchWritten;
@@ -164,11 +163,11 @@ internal sealed class IdIndex : IDisposable
     /// <summary>
     /// Starts a batch of the committed ids (at most <see cref="BatchIds"/>, oldest first) when none is being written,
     /// there are any, and <paramref name="force"/> or a full batch is waiting. <paramref name="nowUnixMilliseconds"/> is
-    /// the batch's time for the dedup window.
+    /// recorded with the batch's cover (when it was written).
     /// </summary>
     public bool TryStartBatch(bool force, long nowUnixMilliseconds)
     {
-        var waiting = _committed - _head;
+        var waiting = _committed;
         if (_batch is not null || waiting == 0 || (!force && waiting < BatchIds))
         {
             return false;
@@ -176,14 +175,10 @@ internal sealed class IdIndex : IDisposable
 
         var take = Math.Min(waiting, BatchIds);
         _batch = new Entry[take];
-        _order.CopyTo(_head, _batch, 0, take);
-        _head += take;
-        if (_head > 4 * BatchIds)
-        {
-            _order.RemoveRange(0, _head);
-            _committed -= _head;
-            _head = 0;
-        }
+        _order.CopyTo(0, _batch, 0, take);
+        // The taken ones leave the list at once (what stays is the few stored since): their strings live on in the batch only.
+        _order.RemoveRange(0, take);
+        _committed -= take;
 
         // The covered sequence: every id stored up to it is in this batch or an earlier one.
         var through = _batch[^1].Sequence;
@@ -270,5 +265,6 @@ internal sealed class IdIndex : IDisposable
         }
     }
 
-    private sealed record Entry(string Id, long Sequence, long? Digest);
+    // A struct: ~16k of them in memory during a storm (a batch being written and the next one filling).
+    private readonly record struct Entry(string Id, long Sequence, long? Digest);
 }

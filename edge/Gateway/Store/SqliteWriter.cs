@@ -353,11 +353,8 @@ internal sealed class SqliteWriter
             _counters.AddPending(stored - marked - removed.Evicted);
             _committed();
             Report(removed);
-            foreach (var request in batch)
-            {
-                request.Complete();
-            }
-
+            // The queues are woken before the requests complete: an append that completed has set its queue's signal
+            // (a caller that looks at once saw it unset now and then, in the contract test under load).
             if (stored > 0)
             {
                 for (var i = 0; i < woken.Length; i++)
@@ -368,6 +365,11 @@ internal sealed class SqliteWriter
                         _signals[i].Set();
                     }
                 }
+            }
+
+            foreach (var request in batch)
+            {
+                request.Complete();
             }
 
             if (!ids.Flushing)
