@@ -4,7 +4,7 @@ using Microsoft.Extensions.Logging;
 
 namespace Eldercare.Edge.Gateway.Store;
 
-// Size (~480 lines): one job, the group commit, whose parts (batch selection, the commit window, the transaction and
+// Size (~515 lines): one job, the group commit, whose parts (batch selection, the commit window, the transaction and
 // what follows the commit: wakes, the id batches' chunks) share the batch, the queue and the prepared statements; split
 // further they would pass all three around. The WAL bound (WalBound), the statement that appends (RawInsert), the dedup
 // key (IdIndex) and housekeeping are already out.
