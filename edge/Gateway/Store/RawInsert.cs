@@ -15,52 +15,16 @@ internal sealed class RawInsert : IDisposable
     public RawInsert(SqliteConnection connection)
     {
         _db = connection.Handle!;
-        // An id in tombstones (pruned after forwarding, or evicted) is still a duplicate: no second delivery.
+        // The dedup is the writer's look into IdIndex before this runs (no unique index on events.id). OR IGNORE for
+        // a store of an older gateway, whose events.id is still UNIQUE: a duplicate there is told, never an error.
         var rc = SQLitePCL.raw.sqlite3_prepare_v2(_db,
-            "INSERT OR IGNORE INTO events(id, lane, dev, boot, seq, type, ts, rx, payload, skew_ms, digest, fault, conflict_of, shard) SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14 WHERE NOT EXISTS (SELECT 1 FROM tombstones WHERE id = ?1)",
+            "INSERT OR IGNORE INTO events(id, lane, dev, boot, seq, type, ts, rx, payload, skew_ms, digest, fault, conflict_of, shard) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
             out _statement);
         SqliteException.ThrowExceptionForRC(rc, _db);
-        // Only run when the insert was ignored (rare: a resend, or a reused id).
-        rc = SQLitePCL.raw.sqlite3_prepare_v2(_db,
-            "SELECT digest FROM events WHERE id = ?1 UNION ALL SELECT digest FROM tombstones WHERE id = ?1 LIMIT 1",
-            out _digestOf);
-        SqliteException.ThrowExceptionForRC(rc, _db);
     }
 
-    private readonly SQLitePCL.sqlite3_stmt _digestOf;
-
-    /// <summary>
-    /// For an id that is already stored (or tombstoned): true when the stored copy's payload digest is another
-    /// than this record's. A row without a digest (written by an older gateway) counts as the same payload.
-    /// </summary>
-    public bool StoredDigestDiffers(EventRecord r)
-    {
-        var s = _digestOf;
-        try
-        {
-            Check(SQLitePCL.raw.sqlite3_bind_text(s, 1, r.Id));
-            var rc = SQLitePCL.raw.sqlite3_step(s);
-            if (rc == SQLitePCL.raw.SQLITE_DONE)
-            {
-                return false;
-            }
-
-            if (rc != SQLitePCL.raw.SQLITE_ROW)
-            {
-                SqliteException.ThrowExceptionForRC(rc, _db);
-            }
-
-            return SQLitePCL.raw.sqlite3_column_type(s, 0) != SQLitePCL.raw.SQLITE_NULL
-                && unchecked((ulong)SQLitePCL.raw.sqlite3_column_int64(s, 0)) != r.PayloadDigest;
-        }
-        finally
-        {
-            SQLitePCL.raw.sqlite3_reset(s);
-        }
-    }
-
-    /// <summary>True when stored, false when the id was already stored or tombstoned.</summary>
-    public bool Execute(EventRecord r, int laneCode, int shard)
+    /// <summary>The stored row's store sequence, or 0 when an older store's unique index already held the id.</summary>
+    public long Execute(EventRecord r, int laneCode, int shard)
     {
         var s = _statement;
         try
@@ -85,7 +49,7 @@ internal sealed class RawInsert : IDisposable
                 SqliteException.ThrowExceptionForRC(rc, _db);
             }
 
-            return SQLitePCL.raw.sqlite3_changes(_db) == 1;
+            return SQLitePCL.raw.sqlite3_changes(_db) == 1 ? SQLitePCL.raw.sqlite3_last_insert_rowid(_db) : 0;
         }
         finally
         {
@@ -96,7 +60,6 @@ internal sealed class RawInsert : IDisposable
     public void Dispose()
     {
         _statement.Dispose();
-        _digestOf.Dispose();
     }
 
     private void Check(int rc)

@@ -36,7 +36,7 @@ public sealed class SqliteEventStore : IEventAppender, IForwardQueues, ISequence
         Lanes = lanes;
         Metrics = metrics;
         _time = time;
-        _writerConnection = SqliteSchema.OpenWriter(options, lanes);
+        _writerConnection = SqliteSchema.OpenWriter(options, lanes, time.GetUtcNow().ToUnixTimeMilliseconds());
         _counters = new StoreCounters(SqliteSchema.CountPending(_writerConnection));
         _signals = new QueueSignals(lanes);
         _checkpointer = new SqliteCheckpointer(SqliteSchema.OpenOther(options, "PRAGMA busy_timeout=5000; PRAGMA synchronous=FULL;"), _counters, logger);

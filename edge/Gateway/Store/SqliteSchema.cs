@@ -4,9 +4,9 @@ using Microsoft.Data.Sqlite;
 namespace Eldercare.Edge.Gateway.Store;
 
 /// <summary>
-/// The store's tables, indexes and pragmas, and the upgrade of a store an older gateway wrote (columns added, never a
-/// data rewrite except the shard of pending rows when a lane's stream count changed). Run once, on the writer
-/// connection, before anything else opens the file.
+/// The store's tables, indexes and pragmas, and the upgrade of a store an older gateway wrote (columns added, the
+/// <c>ids</c> table filled from its rows once; never a data rewrite except the shard of pending rows when a lane's
+/// stream count changed). Run once, on the writer connection, before anything else opens the file.
 /// </summary>
 internal static class SqliteSchema
 {
@@ -17,7 +17,8 @@ internal static class SqliteSchema
     }.ToString();
 
     /// <summary>Opens the writer connection of a new or existing store and brings its schema up to date.</summary>
-    public static SqliteConnection OpenWriter(StoreOptions options, LaneSet lanes)
+    /// <param name="nowUnixMilliseconds">The store clock's time: the dedup window of the ids an upgrade copies starts then.</param>
+    public static SqliteConnection OpenWriter(StoreOptions options, LaneSet lanes, long nowUnixMilliseconds)
     {
         Directory.CreateDirectory(options.DataDirectory);
         var isNew = !File.Exists(options.DatabasePath);
@@ -31,6 +32,9 @@ internal static class SqliteSchema
             // 17 heartbeats per commit, measured). Must precede WAL mode; an existing store keeps its page size.
             Execute(writer, "PRAGMA page_size=1024;");
         }
+
+        var hadEvents = !isNew && TableExists(writer, "events");
+        var hadIds = !isNew && TableExists(writer, "ids");
 
         // synchronous=FULL stays (every commit fsyncs the WAL). The rest only saves work: a page cache that holds
         // the hot B-tree pages (default 2 MB made every insert re-read index pages), temp b-trees in memory,
@@ -46,7 +50,7 @@ internal static class SqliteSchema
             PRAGMA journal_size_limit={(long)options.MaxWalMegabytes * 1024 * 1024};
             CREATE TABLE IF NOT EXISTS events(
               seq_no INTEGER PRIMARY KEY,
-              id TEXT NOT NULL UNIQUE,
+              id TEXT NOT NULL,
               lane INTEGER NOT NULL,
               dev TEXT NOT NULL,
               boot INTEGER NOT NULL,
@@ -76,6 +80,7 @@ internal static class SqliteSchema
             CREATE INDEX IF NOT EXISTS events_queue ON events(lane, shard, seq_no) WHERE forwarded = 0;
             DROP INDEX IF EXISTS events_pending;
             """);
+        CreateIds(writer, copyFromEvents: hadEvents && !hadIds, nowUnixMilliseconds);
         ReshardPending(writer, lanes);
         return writer;
     }
@@ -163,6 +168,54 @@ internal static class SqliteSchema
 
             transaction.Commit();
         }
+    }
+
+    /// <summary>
+    /// The dedup key (<see cref="IdIndex"/>): <c>ids</c> keyed by id (no unique index on <c>events.id</c> in a store
+    /// made since; a store of an older gateway keeps its <c>UNIQUE</c>, which SQLite cannot drop without rebuilding the
+    /// table, and pays its index leaf per event as before), <c>id_batches</c>, the store sequence each batch of ids
+    /// covers, and <c>id_expiry</c>, the ids of removed rows in the order they were removed (appended, so cheap to
+    /// write; an index on <c>ids.seq_no</c> cost as many pages as the ids themselves). An older store's rows are copied
+    /// into <c>ids</c> once, covered up to its last row.
+    /// </summary>
+    private static void CreateIds(SqliteConnection writer, bool copyFromEvents, long nowUnixMilliseconds)
+    {
+        using var transaction = writer.BeginTransaction();
+        using var command = writer.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = """
+            CREATE TABLE IF NOT EXISTS ids(
+              id TEXT PRIMARY KEY,
+              seq_no INTEGER NOT NULL,
+              digest INTEGER) WITHOUT ROWID;
+            CREATE TABLE IF NOT EXISTS id_batches(
+              through_seq INTEGER PRIMARY KEY,
+              at INTEGER NOT NULL);
+            CREATE TABLE IF NOT EXISTS id_expiry(
+              n INTEGER PRIMARY KEY,
+              at INTEGER NOT NULL,
+              id TEXT NOT NULL);
+            """;
+        command.ExecuteNonQuery();
+        if (copyFromEvents)
+        {
+            command.CommandText = """
+                INSERT OR IGNORE INTO ids(id, seq_no, digest) SELECT id, seq_no, digest FROM events;
+                INSERT INTO id_batches(through_seq, at) SELECT MAX(seq_no), $now FROM events HAVING COUNT(*) > 0;
+                """;
+            command.Parameters.AddWithValue("$now", nowUnixMilliseconds);
+            command.ExecuteNonQuery();
+        }
+
+        transaction.Commit();
+    }
+
+    private static bool TableExists(SqliteConnection connection, string table)
+    {
+        using var check = connection.CreateCommand();
+        check.CommandText = "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = $name";
+        check.Parameters.AddWithValue("$name", table);
+        return (long)check.ExecuteScalar()! > 0;
     }
 
     private static void AddColumnIfMissing(SqliteConnection connection, string table, string column, string type)

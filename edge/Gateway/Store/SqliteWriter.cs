@@ -4,14 +4,17 @@ using Microsoft.Extensions.Logging;
 
 namespace Eldercare.Edge.Gateway.Store;
 
-// Size (~420 lines): one job, the group commit, whose parts (batch selection, the commit window, the transaction and
-// what follows the commit) share the batch, the queue and the prepared statements; split further they would pass all
-// three around. The WAL bound (WalBound), the statement that appends (RawInsert) and housekeeping are already out.
+// Size (~515 lines): one job, the group commit, whose parts (batch selection, the commit window, the transaction and
+// what follows the commit: wakes, the id batches' chunks) share the batch, the queue and the prepared statements; split
+// further they would pass all three around. The WAL bound (WalBound), the statement that appends (RawInsert), the dedup
+// key (IdIndex) and housekeeping are already out.
 /// <summary>
 /// The store's one writer: a dedicated thread that takes what producers queued (<see cref="WriteQueue{T}"/>: urgent
 /// lanes first; full = producers wait, never a drop), writes it in one transaction, commits (WAL,
 /// <c>synchronous=FULL</c>: the log is fsynced, https://www.sqlite.org/pragma.html#pragma_synchronous), and only then
-/// completes each request and wakes the forward queues it stored rows for. Quota, retention and the dedup window run
+/// completes each request and wakes the forward queues it stored rows for. Between commits, never while an alarm is
+/// queued, it writes the next chunk of a batch of ids into the dedup key (<see cref="IdIndex"/>), a transaction of its
+/// own without fsync (a lost chunk is rebuilt from the rows at open). Quota, retention and the dedup window run
 /// in the same transactions (<see cref="StoreHousekeeping"/>), on the store's <see cref="TimeProvider"/>.
 /// </summary>
 internal sealed class SqliteWriter
@@ -142,13 +145,16 @@ internal sealed class SqliteWriter
         // The forward queues (lane, shard) this commit stored rows for: their signals are set after it.
         var woken = new bool[_signals.Count];
         using var insert = new RawInsert(_connection);
-        // An id in tombstones (pruned after forwarding, or evicted) is still a duplicate: no second delivery.
-        // One statement per forwarded batch (was one UPDATE per id): the ids travel as one JSON array.
+        // The dedup key: an id stored, pruned within the dedup window, or evicted (tombstones) is a duplicate.
+        using var ids = new IdIndex(_connection);
+        // One statement per forwarded batch (was one UPDATE per id): the rows, found through the dedup key, travel as
+        // one JSON array of store sequences (rowid lookups).
         using var mark = _connection.CreateCommand();
-        mark.CommandText = "UPDATE events SET forwarded = $state, forwarded_at = $at WHERE id IN (SELECT value FROM json_each($ids)) AND forwarded = 0";
+        mark.CommandText = "UPDATE events SET forwarded = $state, forwarded_at = $at WHERE seq_no IN (SELECT value FROM json_each($seqs)) AND forwarded = 0";
         var mState = mark.Parameters.Add("$state", SqliteType.Integer);
         var mAt = mark.Parameters.Add("$at", SqliteType.Integer);
-        var mIds = mark.Parameters.Add("$ids", SqliteType.Text);
+        var mSeqs = mark.Parameters.Add("$seqs", SqliteType.Text);
+        var seqs = new System.Text.StringBuilder();
         using var relabel = _connection.CreateCommand();
         relabel.CommandText = "UPDATE tombstones SET reason = 'forwarded' WHERE id IN (SELECT value FROM json_each($ids)) AND reason = 'quota'";
         var rIds = relabel.Parameters.Add("$ids", SqliteType.Text);
@@ -183,7 +189,12 @@ internal sealed class SqliteWriter
                     return;
                 }
 
-                _work.Wait();
+                // Idle: the next chunk of an id batch, if one is being written, before sleeping.
+                if (!WriteIdChunk(ids))
+                {
+                    _work.Wait();
+                }
+
                 continue;
             }
 
@@ -238,6 +249,7 @@ internal sealed class SqliteWriter
 
                 // Disk full, I/O error: nobody is acknowledged; publishers close the connection and the
                 // device keeps the event in its outbox. The loop goes on with the next batch.
+                ids.RolledBack();
                 _logger.LogError(exception, "store commit failed for {Count} requests", batch.Count);
                 _counters.CommitFailed(exception.Message);
                 foreach (var request in batch)
@@ -256,13 +268,21 @@ internal sealed class SqliteWriter
                 if (request is AppendRequest append)
                 {
                     var r = append.Record;
-                    append.Outcome = insert.Execute(r, append.LaneCode, append.Shard) ? AppendOutcome.Stored : AppendOutcome.Duplicate;
-                    if (append.Outcome == AppendOutcome.Duplicate && insert.StoredDigestDiffers(r))
+                    if (!ids.Find(r.Id, out var digest))
+                    {
+                        append.Outcome = Insert(r, append) ? AppendOutcome.Stored : AppendOutcome.Duplicate;
+                    }
+                    else if (digest is { } stored && unchecked((ulong)stored) != r.PayloadDigest)
                     {
                         // The id came before with another payload: a device fault, not a resend. This payload is kept
                         // under its derived id (a resend of it is a duplicate of that one), flagged, and forwarded.
+                        // A row without a digest (written by an older gateway) counts as the same payload.
                         r = r.AsConflict();
-                        append.Outcome = insert.Execute(r, append.LaneCode, append.Shard) ? AppendOutcome.Conflict : AppendOutcome.ConflictDuplicate;
+                        append.Outcome = !ids.Find(r.Id, out _) && Insert(r, append) ? AppendOutcome.Conflict : AppendOutcome.ConflictDuplicate;
+                    }
+                    else
+                    {
+                        append.Outcome = AppendOutcome.Duplicate;
                     }
 
                     var written = append.Outcome is AppendOutcome.Stored or AppendOutcome.Conflict;
@@ -280,7 +300,16 @@ internal sealed class SqliteWriter
                 {
                     mState.Value = (int)markRequest.State;
                     mAt.Value = now;
-                    mIds.Value = markRequest.IdsJson;
+                    seqs.Clear().Append('[');
+                    foreach (var id in markRequest.Ids)
+                    {
+                        if (ids.SequenceOf(id) is { } sequence)
+                        {
+                            seqs.Append(seqs.Length > 1 ? "," : string.Empty).Append(sequence);
+                        }
+                    }
+
+                    mSeqs.Value = seqs.Append(']').ToString();
                     var changed = mark.ExecuteNonQuery();
                     if (changed < markRequest.Ids.Count && markRequest.State == ForwardState.Forwarded)
                     {
@@ -295,8 +324,24 @@ internal sealed class SqliteWriter
                 }
                 else if (request is MaintenanceRequest)
                 {
+                    // The ids stored since the last batch go into one now (written in chunks after this commit), so a
+                    // store at a community's rate writes its ids once a maintenance interval, sorted.
+                    ids.TryStartBatch(force: true, now);
                     removed.Add(_housekeeping.PruneExpired(transaction, now));
                 }
+            }
+
+            // A new row, known to the dedup key at once (a later append of the same batch is its duplicate).
+            bool Insert(EventRecord r, AppendRequest append)
+            {
+                var sequence = insert.Execute(r, append.LaneCode, append.Shard);
+                if (sequence == 0)
+                {
+                    return false;
+                }
+
+                ids.Add(r.Id, sequence, unchecked((long)r.PayloadDigest));
+                return true;
             }
 
             if (!durable)
@@ -304,15 +349,13 @@ internal sealed class SqliteWriter
                 _synchronousFull.ExecuteNonQuery();
             }
 
+            ids.Committed();
             _counters.Committed();
             _counters.AddPending(stored - marked - removed.Evicted);
             _committed();
             Report(removed);
-            foreach (var request in batch)
-            {
-                request.Complete();
-            }
-
+            // The queues are woken before the requests complete: an append that completed has set its queue's signal
+            // (a caller that looks at once saw it unset now and then, in the contract test under load).
             if (stored > 0)
             {
                 for (var i = 0; i < woken.Length; i++)
@@ -325,7 +368,52 @@ internal sealed class SqliteWriter
                 }
             }
 
+            foreach (var request in batch)
+            {
+                request.Complete();
+            }
+
+            if (!ids.Flushing)
+            {
+                ids.TryStartBatch(force: false, now);
+            }
+
+            WriteIdChunk(ids);
             _wal.BoundBetweenCommits(_queue.HasAlarms);
+        }
+    }
+
+    /// <summary>
+    /// Writes the next chunk of the id batch being written, in a transaction of its own without fsync (the rows it
+    /// indexes are durable; a lost chunk is rebuilt from them at open), unless an alarm is queued: an alarm's commit
+    /// waits for at most one chunk. Also when idle. True when it wrote one.
+    /// </summary>
+    private bool WriteIdChunk(IdIndex ids)
+    {
+        if (!ids.Flushing || (_queue.HasAlarms && ids.Backlog < 8 * IdIndex.BatchIds))
+        {
+            return false;
+        }
+
+        _synchronousNormal.ExecuteNonQuery();
+        try
+        {
+            using var transaction = _connection.BeginTransaction();
+            ids.WriteChunk();
+            transaction.Commit();
+            ids.Committed();
+            _committed();
+            return true;
+        }
+        catch (SqliteException exception)
+        {
+            ids.RolledBack();
+            _logger.LogError(exception, "writing a chunk of the id batch failed (kept in memory, written again later)");
+            return false;
+        }
+        finally
+        {
+            _synchronousFull.ExecuteNonQuery();
         }
     }
 

@@ -13,10 +13,12 @@ namespace Eldercare.Edge.Gateway.Store;
 /// (store order), each eviction counted with reason <c>quota</c> and logged. Alarm rows are never selected:
 /// an alarm is never evicted or expired (DESIGN.md invariant 4).</item>
 /// <item><b>Retention</b>: rows the upstream confirmed are pruned after <see cref="StoreOptions.ForwardedRetentionSeconds"/>.</item>
-/// <item><b>Dedup window</b>: every removed row leaves its id in <c>tombstones</c> (id, lane, store order, reason,
-/// time), and an append of a tombstoned id is a duplicate, so a device's late resend of a pruned or evicted
-/// event is acknowledged and not forwarded a second time. Tombstones go after <see cref="StoreOptions.DedupWindowSeconds"/>:
-/// a device resends only what is in its outbox, i.e. until its PUBACK, which is seconds to hours, not days.</item>
+/// <item><b>Dedup window</b>: a pruned row's id stays in the dedup key (<see cref="IdIndex"/>, table <c>ids</c>), an
+/// evicted row leaves its id in <c>tombstones</c> (id, lane, store order, reason, time, digest), and an append of a
+/// known id is a duplicate, so a device's late resend of a pruned or evicted event is acknowledged and not forwarded a
+/// second time. A removed row's id is queued in <c>id_expiry</c> (appended in removal order) and leaves the dedup key
+/// <see cref="StoreOptions.DedupWindowSeconds"/> after the removal, tombstones as long after the eviction: a device
+/// resends only what is in its outbox, i.e. until its PUBACK, which is seconds to hours, not days.</item>
 /// </list>
 /// </summary>
 internal sealed class StoreHousekeeping
@@ -24,6 +26,12 @@ internal sealed class StoreHousekeeping
     public const string ReasonQuota = "quota";
     public const string ReasonForwarded = "forwarded";
     private const int Chunk = 256;
+
+    /// <summary>Rows the retention prune removes in one pass at most.</summary>
+    private const int PruneRows = 10_000;
+
+    /// <summary>Rows the retention prune looks at in one pass at most (pending rows are passed over).</summary>
+    private const int PruneScan = 50_000;
 
     private readonly SqliteConnection _writer;
     private readonly StoreOptions _options;
@@ -57,7 +65,7 @@ internal sealed class StoreHousekeeping
               reason TEXT NOT NULL,
               at INTEGER NOT NULL) WITHOUT ROWID;
             CREATE INDEX IF NOT EXISTS events_lane_order ON events(lane, seq_no);
-            CREATE INDEX IF NOT EXISTS events_forwarded_at ON events(forwarded_at) WHERE forwarded <> 0;
+            DROP INDEX IF EXISTS events_forwarded_at;
             CREATE INDEX IF NOT EXISTS tombstones_at ON tombstones(at);
             """;
         command.ExecuteNonQuery();
@@ -78,17 +86,39 @@ internal sealed class StoreHousekeeping
         return result;
     }
 
-    /// <summary>Retention prune and dedup-window expiry; call inside a writer transaction.</summary>
+    /// <summary>Retention prune and dedup-window expiry (ids and tombstones); call inside a writer transaction.</summary>
     public HousekeepingResult PruneExpired(SqliteTransaction transaction, long nowUnixMilliseconds)
     {
         var result = new HousekeepingResult();
         var forwardedBefore = nowUnixMilliseconds - (_options.ForwardedRetentionSeconds * 1000L);
+        // Oldest first in store order, no index on forwarded_at (its leaf and its parent were ~6 of the ~23 pages
+        // each commit wrote at a community's rate): rows are forwarded about in store order, so the pass stops at
+        // the first row forwarded since the cutoff (one forwarded out of order waits for a later pass), passes over
+        // pending rows, and looks at PruneScan rows at most.
         using (var select = _writer.CreateCommand())
         {
             select.Transaction = transaction;
-            select.CommandText = "SELECT seq_no, id, lane, length(CAST(payload AS BLOB)) FROM events WHERE forwarded <> 0 AND forwarded_at < $before LIMIT 10000";
-            select.Parameters.AddWithValue("$before", forwardedBefore);
-            var rows = ReadRows(select);
+            select.CommandText = "SELECT seq_no, id, lane, length(CAST(payload AS BLOB)), forwarded, forwarded_at FROM events ORDER BY seq_no";
+            var rows = new List<Row>();
+            var scanned = 0;
+            using (var reader = select.ExecuteReader())
+            {
+                while (rows.Count < PruneRows && scanned++ < PruneScan && reader.Read())
+                {
+                    if (reader.GetInt32(4) == 0 || reader.IsDBNull(5))
+                    {
+                        continue;
+                    }
+
+                    if (reader.GetInt64(5) >= forwardedBefore)
+                    {
+                        break;
+                    }
+
+                    rows.Add(new Row(reader.GetInt64(0), reader.GetString(1), reader.GetInt32(2), reader.GetInt64(3)));
+                }
+            }
+
             Remove(transaction, rows, ReasonForwarded, nowUnixMilliseconds, result);
         }
 
@@ -97,6 +127,15 @@ internal sealed class StoreHousekeeping
         expire.CommandText = "DELETE FROM tombstones WHERE at < $before";
         expire.Parameters.AddWithValue("$before", nowUnixMilliseconds - (_options.DedupWindowSeconds * 1000L));
         result.TombstonesExpired = expire.ExecuteNonQuery();
+
+        // Ids of rows removed before the window, in removal order (the first row removed since the cutoff is found
+        // from the front: no index on at); id_batches keeps only the latest cover.
+        expire.CommandText = """
+            DELETE FROM ids WHERE id IN (SELECT id FROM id_expiry WHERE n < COALESCE((SELECT n FROM id_expiry WHERE at >= $before ORDER BY n LIMIT 1), 9223372036854775807));
+            DELETE FROM id_expiry WHERE n < COALESCE((SELECT n FROM id_expiry WHERE at >= $before ORDER BY n LIMIT 1), 9223372036854775807);
+            DELETE FROM id_batches WHERE through_seq < (SELECT MAX(through_seq) FROM id_batches);
+            """;
+        result.IdsExpired = expire.ExecuteNonQuery();
         return result;
     }
 
@@ -159,6 +198,14 @@ internal sealed class StoreHousekeeping
             return;
         }
 
+        // A forwarded row's id stays in the dedup key (ids): no tombstone of its own (a random index leaf per row);
+        // every removed row's id is queued for its expiry from ids (appended: cheap).
+        var tombstoned = reason != ReasonForwarded;
+        using var expiry = _writer.CreateCommand();
+        expiry.Transaction = transaction;
+        expiry.CommandText = "INSERT INTO id_expiry(at, id) VALUES($at, $id)";
+        expiry.Parameters.AddWithValue("$at", now);
+        var eId = expiry.Parameters.Add("$id", SqliteType.Text);
         using var tombstone = _writer.CreateCommand();
         tombstone.Transaction = transaction;
         // The payload digest goes along: a reused id with another payload is told from a late resend for the whole window.
@@ -177,7 +224,14 @@ internal sealed class StoreHousekeeping
             tId.Value = row.Id;
             tLane.Value = row.Lane;
             tSeq.Value = row.StoreSequence;
-            tombstone.ExecuteNonQuery();
+            if (tombstoned)
+            {
+                tombstone.ExecuteNonQuery();
+            }
+
+            eId.Value = row.Id;
+            expiry.ExecuteNonQuery();
+
             dSeq.Value = row.StoreSequence;
             delete.ExecuteNonQuery();
             if (Counts(row.Lane))
@@ -224,6 +278,9 @@ internal sealed class HousekeepingResult
 
     public int TombstonesExpired { get; set; }
 
+    /// <summary>Ids past the dedup window whose rows are gone (rows deleted from <c>ids</c> and <c>id_batches</c>).</summary>
+    public int IdsExpired { get; set; }
+
     public string? FirstEvictedId { get; set; }
 
     public string? LastEvictedId { get; set; }
@@ -233,6 +290,7 @@ internal sealed class HousekeepingResult
         Evicted += other.Evicted;
         Pruned += other.Pruned;
         TombstonesExpired += other.TombstonesExpired;
+        IdsExpired += other.IdsExpired;
         FirstEvictedId ??= other.FirstEvictedId;
         LastEvictedId = other.LastEvictedId ?? LastEvictedId;
     }

@@ -160,13 +160,14 @@ public sealed class SqliteEventStoreTests : EventStoreContractTests
         await store.MaintainAsync(CancellationToken.None);
 
         Assert.AreEqual(0L, RowCount("events"), "past retention: pruned");
-        Assert.AreEqual(1L, RowCount("tombstones"));
+        Assert.AreEqual(0L, RowCount("tombstones"), "no tombstone per pruned row");
+        Assert.AreEqual(1L, RowCount("ids"), "its id stays in the dedup key");
         Assert.AreEqual(AppendOutcome.Duplicate, await store.AppendAsync(heartbeat, CancellationToken.None), "a late resend is still a duplicate");
         Assert.AreEqual(AppendOutcome.Conflict, await store.AppendAsync(TestEvents.Record("pendant-1", 1), CancellationToken.None), "another payload under the pruned id");
     }
 
     [TestMethod]
-    public async Task Maintain_TombstonePastDedupWindow_ExpiredIdIsNewAgain()
+    public async Task Maintain_PrunedIdPastDedupWindow_ExpiredIdIsNewAgain()
     {
         var time = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(Start);
         await using var store = OpenWithClock(time);
@@ -179,8 +180,34 @@ public sealed class SqliteEventStoreTests : EventStoreContractTests
         time.Advance(TimeSpan.FromSeconds(86_401));
         await store.MaintainAsync(CancellationToken.None);
 
-        Assert.AreEqual(0L, RowCount("tombstones"), "the dedup window is over");
+        Assert.AreEqual(0L, RowCount("ids"), "the dedup window is over");
         Assert.AreEqual(AppendOutcome.Stored, await store.AppendAsync(heartbeat, CancellationToken.None));
+    }
+
+    [TestMethod]
+    public async Task Maintain_RowsForwardedOutOfStoreOrder_PassStopsAtTheFirstForwardedSinceTheCutoff()
+    {
+        var time = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(Start);
+        await using var store = OpenWithClock(time);
+        var rows = Enumerable.Range(1, 4).Select(i => TestEvents.Record("pendant-1", i, Eldercare.Firmware.Core.Events.EventTypes.Heartbeat)).ToList();
+        foreach (var row in rows)
+        {
+            await store.AppendAsync(row, CancellationToken.None);
+        }
+
+        // 1 and 4 forwarded at once, 2 half an hour later, 3 still pending.
+        await TestStores.MarkForwardedAsync(store, [rows[0], rows[3]]);
+        time.Advance(TimeSpan.FromMinutes(30));
+        await TestStores.MarkForwardedAsync(store, [rows[1]]);
+
+        time.Advance(TimeSpan.FromMinutes(31));
+        await store.MaintainAsync(CancellationToken.None);
+        Assert.AreEqual(3L, RowCount("events"), "1 pruned; the pass stops at 2 (forwarded since the cutoff), so 4 waits");
+
+        time.Advance(TimeSpan.FromMinutes(30));
+        await store.MaintainAsync(CancellationToken.None);
+        Assert.AreEqual(1L, RowCount("events"), "2 and 4 pruned, the pending 3 passed over and kept");
+        Assert.AreEqual(rows[2].Id, (await TestStores.PendingAsync(store)).Single().Id);
     }
 
     [TestMethod]
@@ -212,6 +239,57 @@ public sealed class SqliteEventStoreTests : EventStoreContractTests
 
         // Only the loop runs maintenance here: its timer is on the fake clock, which just passed its interval.
         await Eldercare.TestSupport.Eventually.WaitAsync(() => RowCount("events") == 0, TimeSpan.FromSeconds(10), "the loop's prune");
+    }
+
+    [TestMethod]
+    public async Task Open_AfterIdsPartlyBatched_EveryStoredIdStillDeduplicatesAndMarks()
+    {
+        // Three ids go into a batch (the maintenance starts one; its chunk is written before the next batch of
+        // appends), two stay in memory only: a stop without a flush is what a crash leaves.
+        var first = Enumerable.Range(1, 3).Select(i => TestEvents.Record("pendant-1", i, Eldercare.Firmware.Core.Events.EventTypes.Heartbeat)).ToList();
+        var later = Enumerable.Range(4, 2).Select(i => TestEvents.Record("pendant-1", i, Eldercare.Firmware.Core.Events.EventTypes.Heartbeat)).ToList();
+        await using (var store = TestStores.OpenSqlite(new StoreOptions { DataDirectory = DirectoryPath }))
+        {
+            foreach (var record in first)
+            {
+                await store.AppendAsync(record, CancellationToken.None);
+            }
+
+            await store.MaintainAsync(CancellationToken.None);
+            foreach (var record in later)
+            {
+                await store.AppendAsync(record, CancellationToken.None);
+            }
+        }
+
+        Assert.AreEqual(3L, RowCount("ids"), "the batch of the first three");
+        Assert.AreEqual(3L, (long)Scalar("SELECT MAX(through_seq) FROM id_batches"), "covers the store sequence of the third");
+
+        await using var reopened = TestStores.OpenSqlite(new StoreOptions { DataDirectory = DirectoryPath });
+        foreach (var record in first.Concat(later))
+        {
+            Assert.AreEqual(AppendOutcome.Duplicate, await reopened.AppendAsync(record, CancellationToken.None), record.Id);
+        }
+
+        Assert.AreEqual(AppendOutcome.Conflict, await reopened.AppendAsync(TestEvents.Record("pendant-1", 5), CancellationToken.None), "another payload under an id known from the rows");
+        Assert.AreEqual(5, await TestStores.MarkForwardedAsync(reopened, first.Concat(later)), "found through the ids table and the rows read back");
+        Assert.AreEqual(1, reopened.PendingCount, "the conflict's row");
+    }
+
+    [TestMethod]
+    public async Task Append_MoreIdsThanABatch_WrittenInChunksAndStillDuplicates()
+    {
+        var records = Enumerable.Range(1, IdIndex.BatchIds + 10).Select(i => TestEvents.Record($"pendant-{i % 50}", i, Eldercare.Firmware.Core.Events.EventTypes.Heartbeat)).ToList();
+        await using var store = TestStores.OpenSqlite(new StoreOptions { DataDirectory = DirectoryPath });
+        var stored = await Task.WhenAll(records.Select(r => store.AppendAsync(r, CancellationToken.None)));
+        Assert.IsTrue(stored.All(o => o == AppendOutcome.Stored));
+
+        // The batch is written between commits and when idle: poll the file until it is complete.
+        await Eldercare.TestSupport.Eventually.WaitAsync(() => RowCount("ids") == IdIndex.BatchIds, TimeSpan.FromSeconds(20), "one full batch in ids");
+
+        var again = await Task.WhenAll(records.Select(r => store.AppendAsync(r, CancellationToken.None)));
+        Assert.IsTrue(again.All(o => o == AppendOutcome.Duplicate), "every resend a duplicate, batched or not");
+        Assert.AreEqual(records.Count, await TestStores.MarkForwardedAsync(store, records));
     }
 
     private long RowCount(string table) => (long)Scalar($"SELECT COUNT(*) FROM {table}");
