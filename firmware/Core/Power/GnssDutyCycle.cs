@@ -18,7 +18,8 @@ namespace Eldercare.Firmware.Core.Power
     /// FastPeriod + the time to a gated fix later than with the module always on (the confirmation itself is
     /// unchanged).</item>
     /// </list>
-    /// Periods count from the opening of the window, so a window every 300 s keeps the module on window / 300 s.
+    /// A window without a fix (indoors) doubles the period, up to the full one. Periods count from the opening of the
+    /// window, so a window every 300 s keeps the module on window / 300 s.
     /// </summary>
     public sealed class GnssDutyCycle
     {
@@ -167,10 +168,17 @@ namespace Eldercare.Firmware.Core.Power
             {
                 _periodMilliseconds = PeriodAfter(fixAt, distanceMetres);
             }
+            else
+            {
+                // No fix (indoors): back off from the last period, doubling up to the full one, so a watch that stays
+                // indoors pays a timeout per full period, not per fast one.
+                long slow = _options.PeriodSeconds * 1000L;
+                _periodMilliseconds = _periodMilliseconds >= slow / 2 ? slow : _periodMilliseconds * 2;
+            }
 
-            // Without a fix the period chosen after the last one stands (the wearer may be near the edge).
+            // A window held longer than the period (a confirmation) counts the period from its end.
             long next = _windowOpenedAt + _periodMilliseconds;
-            _nextWindowAt = next > now ? next : now + 1;
+            _nextWindowAt = next > now ? next : now + _periodMilliseconds;
         }
 
         private long PeriodAfter(long fixAt, float distanceMetres)
