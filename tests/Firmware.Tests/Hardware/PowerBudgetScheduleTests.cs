@@ -41,7 +41,7 @@ public sealed class PowerBudgetScheduleTests
                 "batch" => 100.0 * load.GetProperty("awakeMilliseconds").GetInt32() / AccelerometerBatching.DeviceBatchMilliseconds,
                 "alarm-hold" => 100.0 * load.GetProperty("alarmsPerDay").GetInt32() * schedule.AlarmHoldSeconds * 1000.0 / DayMilliseconds,
                 "gnss-window" => 100.0 * GnssDutyCycleOptions.ExpectedWindowSeconds / GnssDutyCycleOptions.DefaultPeriodSeconds,
-                "gnss-cpu" => 100.0 * load.GetProperty("awakeMillisecondsPerWindow").GetInt32() / (GnssDutyCycleOptions.DefaultPeriodSeconds * 1000.0),
+                "gnss-cpu" => 100.0 * GnssDutyCycleOptions.ExpectedWindowSeconds / GnssDutyCycleOptions.DefaultPeriodSeconds, // awake the whole window
                 "alarm-polls" => 100.0 * load.GetProperty("alarmsPerDay").GetInt32() * ((schedule.AlarmFollowSeconds - schedule.AlarmHoldSeconds) / schedule.AlarmPollSeconds)
                     * load.GetProperty("sessionMilliseconds").GetInt32() / DayMilliseconds,
                 _ => throw new AssertFailedException(id + ": unknown schedule '" + kind + "'"),
