@@ -56,6 +56,12 @@ public sealed record VirtualPendantOptions(string DeviceId, string Secret, strin
     /// <summary>The schedule's settings with <see cref="Radio"/> (null: the core's defaults).</summary>
     public Eldercare.Firmware.Core.Power.RadioScheduleOptions? RadioSchedule { get; init; }
 
+    /// <summary>
+    /// The watch's GNSS duty cycle with <see cref="Radio"/> and a <see cref="GnssLog"/> (null: the core's defaults):
+    /// the replay is gated by the cycle's power flag. Without <see cref="Radio"/> the module stays on.
+    /// </summary>
+    public Eldercare.Firmware.Core.Power.GnssDutyCycleOptions? GnssDutyCycle { get; init; }
+
     /// <summary>Read the accelerometer in batches this often (the sensor's FIFO), 0 for every tick (the core's option).</summary>
     public int AccelerometerBatchMilliseconds { get; init; }
 
@@ -140,6 +146,12 @@ public sealed class VirtualPendant : IAsyncDisposable
 
             wearable.Geofence = new GeofenceOptions();
             wearable.Geofence.AddZone(new CircleZone("home", home.LatitudeE7, home.LongitudeE7, options.GeofenceRadiusMetres));
+            if (options.Radio is not null)
+            {
+                // Battery watch: the module on for a fix window every period, the replay gated by the power flag.
+                hardware.GnssPower = Gnss;
+                wearable.GnssDutyCycle = options.GnssDutyCycle ?? new Eldercare.Firmware.Core.Power.GnssDutyCycleOptions();
+            }
         }
 
         if (hilAccelerometer is not null && hilButton is not null)
@@ -201,6 +213,9 @@ public sealed class VirtualPendant : IAsyncDisposable
 
     /// <summary>The core's radio schedule (sessions, alarm wakes, radio-on time), or null when the link stays up.</summary>
     public Eldercare.Firmware.Core.Power.RadioSchedule? RadioSchedule => _app.Radio;
+
+    /// <summary>The watch's GNSS duty cycle, or null when the module stays on.</summary>
+    public Eldercare.Firmware.Core.Power.GnssDutyCycle? GnssDutyCycle => _app.GnssDutyCycle;
 
     /// <summary>The link: connects, clean disconnects by the schedule, radio-on time with the modelled delays.</summary>
     public MqttNetLink Link => _link;

@@ -42,6 +42,7 @@ namespace Eldercare.Firmware.Core.Apps
         private long _nextHeartbeatMilliseconds;
         private readonly RadioSchedule _radio;
         private readonly AccelerometerBatching _batching;
+        private readonly GnssDutyCycle _gnssDuty;
         private bool _started;
 
         public WearableApp(WearableOptions options, WearableHardware hardware)
@@ -75,6 +76,10 @@ namespace Eldercare.Firmware.Core.Apps
             if (hardware.Gnss != null && options.Geofence != null)
             {
                 _geofence = new GeofenceWatcher(options.Geofence, hardware.Gnss, new PassiveAlarmRaiser(_events, _alarms));
+                if (options.GnssDutyCycle != null && hardware.GnssPower != null)
+                {
+                    _gnssDuty = new GnssDutyCycle(options.GnssDutyCycle, options.Geofence.MarginMetres);
+                }
             }
 
             if (options.RadioSchedule != null && hardware.RadioPower != null)
@@ -144,6 +149,12 @@ namespace Eldercare.Firmware.Core.Apps
             get { return _radio; }
         }
 
+        /// <summary>The GNSS duty cycle (module off between fix windows), or null when the module stays on.</summary>
+        public GnssDutyCycle GnssDutyCycle
+        {
+            get { return _gnssDuty; }
+        }
+
         /// <summary>When the accelerometer is read (batches, impact follow-up), or null without a detector.</summary>
         public AccelerometerBatching AccelerometerBatching
         {
@@ -203,6 +214,11 @@ namespace Eldercare.Firmware.Core.Apps
                 _radio.Start(_hardware.Clock.UptimeMilliseconds);
             }
 
+            if (_gnssDuty != null)
+            {
+                _gnssDuty.Start(_hardware.Clock.UptimeMilliseconds);
+            }
+
             _started = true;
             if (!saved)
             {
@@ -236,6 +252,10 @@ namespace Eldercare.Firmware.Core.Apps
             if (_geofence != null)
             {
                 _geofence.Poll(now);
+                if (_gnssDuty != null)
+                {
+                    DriveGnss(now);
+                }
             }
 
             ButtonGesture gesture = _button.Update(_hardware.Button.IsPressed, now);
@@ -276,6 +296,27 @@ namespace Eldercare.Firmware.Core.Apps
             }
 
             _sender.Pump(now);
+        }
+
+        /// <summary>
+        /// The GNSS duty cycle after the geofence has judged this tick's fixes: the module on for a window, off between;
+        /// the geofence's "no position" clock runs only while it is on.
+        /// </summary>
+        private void DriveGnss(long now)
+        {
+            GeofenceMonitor monitor = _geofence.Monitor;
+            GnssFix last = monitor.LastGoodFix;
+            bool on = _gnssDuty.Update(now, last == null ? -1 : last.UptimeMilliseconds, monitor.LastDistanceMetres, monitor.PendingConfirmations > 0);
+            if (on)
+            {
+                monitor.Resume(now);
+            }
+            else
+            {
+                monitor.Suspend(now);
+            }
+
+            _hardware.GnssPower.SetPowered(on);
         }
 
         /// <summary>A fall was detected (by the on-device detector): alarm at once, cancel window opens.</summary>
@@ -380,12 +421,24 @@ namespace Eldercare.Firmware.Core.Apps
         }
 
         /// <summary>
-        /// How long the device may sleep from <paramref name="now"/> as far as the accelerometer is concerned: until
-        /// the next batch read, 0 while it reads every tick (no batches, or following an impact).
+        /// How long the device may sleep from <paramref name="now"/> as far as the accelerometer and the GNSS module
+        /// are concerned: until the next batch read or fix window, 0 while it reads every tick (no batches, following
+        /// an impact, or the GNSS module on).
         /// </summary>
         public long MillisecondsUntilNextRead(long now)
         {
-            return _batching == null ? long.MaxValue : _batching.MillisecondsUntilNextRead(now);
+            long until = _batching == null ? long.MaxValue : _batching.MillisecondsUntilNextRead(now);
+            if (_gnssDuty != null)
+            {
+                // The module's UART is read every tick while it is on; the next window wakes the chip.
+                long gnss = _gnssDuty.MillisecondsUntilNextWindow(now);
+                if (gnss < until)
+                {
+                    until = gnss;
+                }
+            }
+
+            return until;
         }
 
         /// <summary>Makes and stores an event of this device (the alarms' raiser; the host twin's load generator).</summary>

@@ -50,5 +50,11 @@ namespace Eldercare.Firmware.Core.Apps
 
         /// <summary>Optional GNSS module (watch); with zones in WearableOptions.Geofence it runs the geofence.</summary>
         public IGnssReceiver Gnss { get; set; }
+
+        /// <summary>
+        /// Optional: switches the GNSS module for the duty cycle (<see cref="WearableOptions.GnssDutyCycle"/>); without
+        /// it the module stays on.
+        /// </summary>
+        public IGnssPower GnssPower { get; set; }
     }
 }

@@ -72,6 +72,13 @@ namespace Eldercare.Firmware.Core.Apps
         public RadioScheduleOptions RadioSchedule { get; set; }
 
         /// <summary>
+        /// The GNSS duty cycle of a watch (a fix window every period, sooner near a zone's edge; Core/Power); used with
+        /// a geofence when the hardware has <see cref="WearableHardware.GnssPower"/>. Null (the default): the module
+        /// stays on.
+        /// </summary>
+        public GnssDutyCycleOptions GnssDutyCycle { get; set; }
+
+        /// <summary>
         /// 0 (the default): the accelerometer is read on every tick, a sample at a time. Above 0: the samples are read in
         /// a batch this often, as from the MPU-6050's FIFO while the ESP32 sleeps between reads (at most
         /// <see cref="AccelerometerFifoSamples"/>); the detector runs on each batch as it is read.
@@ -147,6 +154,11 @@ namespace Eldercare.Firmware.Core.Apps
             if (problem == null && Geofence != null)
             {
                 problem = Geofence.Validate();
+            }
+
+            if (problem == null && GnssDutyCycle != null)
+            {
+                problem = GnssDutyCycle.Validate();
             }
 
             if (problem == null && Wellness != null)

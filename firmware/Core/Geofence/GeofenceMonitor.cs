@@ -39,6 +39,8 @@ namespace Eldercare.Firmware.Core.Geofence
         private bool _noPositionReported;
         private int _confirming;
         private long _confirmingSinceMilliseconds;
+        private bool _suspended;
+        private long _suspendedAtMilliseconds;
 
         public GeofenceMonitor(GeofenceOptions options)
         {
@@ -124,11 +126,43 @@ namespace Eldercare.Firmware.Core.Geofence
             return State == GeofenceState.Outside ? JudgeReturn(distance, nowMilliseconds) : JudgeExit(distance, nowMilliseconds);
         }
 
+        /// <summary>True between <see cref="Suspend"/> and <see cref="Resume"/> (the GNSS module is off).</summary>
+        public bool Suspended
+        {
+            get { return _suspended; }
+        }
+
+        /// <summary>
+        /// The GNSS duty cycle switched the module off: "no position" counts only the time the module is on, and
+        /// pending confirmations are dropped (the cycle holds the module on while they run, so only its hold limit
+        /// drops one).
+        /// </summary>
+        public void Suspend(long nowMilliseconds)
+        {
+            Begin(nowMilliseconds);
+            if (!_suspended)
+            {
+                _suspended = true;
+                _suspendedAtMilliseconds = nowMilliseconds;
+                _confirming = 0;
+            }
+        }
+
+        /// <summary>The module is on again: the time it was off is not counted towards "no position".</summary>
+        public void Resume(long nowMilliseconds)
+        {
+            if (_suspended)
+            {
+                _suspended = false;
+                _lastGoodMilliseconds += nowMilliseconds - _suspendedAtMilliseconds;
+            }
+        }
+
         /// <summary>Call regularly even without input (a silent UART): reports "no position" when it is due.</summary>
         public int Tick(long nowMilliseconds)
         {
             Begin(nowMilliseconds);
-            if (_noPositionReported || nowMilliseconds - _lastGoodMilliseconds < _options.NoPositionAfterMilliseconds)
+            if (_suspended || _noPositionReported || nowMilliseconds - _lastGoodMilliseconds < _options.NoPositionAfterMilliseconds)
             {
                 return GeofenceTransition.None;
             }

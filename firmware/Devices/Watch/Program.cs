@@ -55,6 +55,7 @@ namespace Eldercare.Firmware.Devices.Watch
                 new AdcBattery(adc, adc.OpenChannel(WatchPins.BatteryAdcChannel), gpio.OpenPin(WatchPins.ChargerStatus, PinMode.Input)));
             hardware.Accelerometer = sensor != null ? accelerometer : null;
             hardware.Gnss = gnss;
+            hardware.GnssPower = gnss != null ? new GpioGnssPower(gpio.OpenPin(WatchPins.GnssPower, PinMode.Output)) : null;
             hardware.RadioPower = supervisor;
             bool batches = sensor != null && sensor.FifoReady;
             hardware.AccelerometerFifo = batches ? accelerometer : null;
@@ -67,6 +68,9 @@ namespace Eldercare.Firmware.Devices.Watch
             options.Geofence = GeofenceFrom(settings);
             options.HeartbeatIntervalSeconds = RadioScheduleOptions.DefaultHeartbeatSeconds;
             options.RadioSchedule = new RadioScheduleOptions();
+
+            // The GNSS module is powered for a fix window every 300 s (every 30 s near a zone's edge), off in between.
+            options.GnssDutyCycle = new GnssDutyCycleOptions();
 
             // The MPU-6050 fills its FIFO while the chip light-sleeps; one batch a second (every tick after an impact).
             options.AccelerometerBatchMilliseconds = batches ? AccelerometerBatching.DeviceBatchMilliseconds : 0;

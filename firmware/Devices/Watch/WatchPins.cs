@@ -24,6 +24,9 @@ namespace Eldercare.Firmware.Devices.Watch
         public const string GnssPort = "COM2";
         public const int GnssBaud = 9600;
 
+        /// <summary>The GNSS module's power switch (P-MOSFET gate): low = powered; the core's duty cycle drives it.</summary>
+        public const int GnssPower = 4;
+
         /// <summary>
         /// The HIL test-mode UART (COM3; COM1 is nanoFramework's debug link, COM2 the watch's GNSS): the ESP32 receives on
         /// GPIO 32 (external 10 k pull-up: an unconnected test pad reads idle) and sends on GPIO 13; the rig's Raspberry Pi

@@ -5,16 +5,23 @@ namespace Eldercare.VirtualDevice.Adapters;
 
 /// <summary>
 /// The twin's GNSS module: hands the core the bytes of a recorded log (<see cref="NmeaLog"/>) as the clock reaches
-/// their time, the way a UART buffer fills, so a virtual watch can wander along a real walk.
+/// their time, the way a UART buffer fills, so a virtual watch can wander along a real walk. It is also the module's
+/// power switch (<see cref="IGnssPower"/>, the core's GNSS duty cycle): while off, the walk goes on and its sentences
+/// are lost; after power-up the first <see cref="HotStartMilliseconds"/> of sentences are lost too (a hot start).
 /// </summary>
-public sealed class ReplayedGnss : IGnssReceiver
+public sealed class ReplayedGnss : IGnssReceiver, IGnssPower
 {
+    /// <summary>The modelled hot start from backup power (SAM-M8Q and AT6558R data sheets: 1 s).</summary>
+    public const int DefaultHotStartMilliseconds = 1000;
+
     private readonly IClock _clock;
     private readonly IReadOnlyList<NmeaLogLine> _lines;
     private readonly object _lock = new();
     private long _startUptime = -1;
     private int _line;
     private int _offset;
+    private bool _powered = true;
+    private long _poweredAt = long.MinValue / 2;
 
     public ReplayedGnss(IClock clock, IReadOnlyList<NmeaLogLine> lines)
     {
@@ -40,6 +47,37 @@ public sealed class ReplayedGnss : IGnssReceiver
         }
 
         return null;
+    }
+
+    /// <summary>Sentences lost after a power-up (0: none; the default models a hot start).</summary>
+    public int HotStartMilliseconds { get; init; } = DefaultHotStartMilliseconds;
+
+    /// <summary>True while the module is powered (always, unless a duty cycle switches it).</summary>
+    public bool IsPowered
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _powered;
+            }
+        }
+    }
+
+    /// <summary>Lines lost while the module was off or starting, since start.</summary>
+    public int LinesLost { get; private set; }
+
+    public void SetPowered(bool on)
+    {
+        lock (_lock)
+        {
+            if (on && !_powered)
+            {
+                _poweredAt = _clock.UptimeMilliseconds;
+            }
+
+            _powered = on;
+        }
     }
 
     /// <summary>True once every line has been handed out.</summary>
@@ -74,7 +112,21 @@ public sealed class ReplayedGnss : IGnssReceiver
                 return 0;
             }
 
-            long elapsed = _clock.UptimeMilliseconds - _startUptime;
+            long now = _clock.UptimeMilliseconds;
+            long elapsed = now - _startUptime;
+            if (!_powered || now - _poweredAt < HotStartMilliseconds)
+            {
+                // Off or starting: the walk goes on, nothing comes out (a sentence cut off midway stays cut off).
+                while (_line < _lines.Count && _lines[_line].AtMilliseconds <= elapsed)
+                {
+                    _line++;
+                    _offset = 0;
+                    LinesLost++;
+                }
+
+                return 0;
+            }
+
             int written = 0;
             while (written < count && _line < _lines.Count && _lines[_line].AtMilliseconds <= elapsed)
             {

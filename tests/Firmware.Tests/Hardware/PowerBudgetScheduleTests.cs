@@ -40,6 +40,8 @@ public sealed class PowerBudgetScheduleTests
                 "session" => 100.0 * load.GetProperty("sessionMilliseconds").GetInt32() / (RadioScheduleOptions.DefaultHeartbeatSeconds * 1000.0),
                 "batch" => 100.0 * load.GetProperty("awakeMilliseconds").GetInt32() / AccelerometerBatching.DeviceBatchMilliseconds,
                 "alarm-hold" => 100.0 * load.GetProperty("alarmsPerDay").GetInt32() * schedule.AlarmHoldSeconds * 1000.0 / DayMilliseconds,
+                "gnss-window" => 100.0 * GnssDutyCycleOptions.ExpectedWindowSeconds / GnssDutyCycleOptions.DefaultPeriodSeconds,
+                "gnss-cpu" => 100.0 * GnssDutyCycleOptions.ExpectedWindowSeconds / GnssDutyCycleOptions.DefaultPeriodSeconds, // awake the whole window
                 "alarm-polls" => 100.0 * load.GetProperty("alarmsPerDay").GetInt32() * ((schedule.AlarmFollowSeconds - schedule.AlarmHoldSeconds) / schedule.AlarmPollSeconds)
                     * load.GetProperty("sessionMilliseconds").GetInt32() / DayMilliseconds,
                 _ => throw new AssertFailedException(id + ": unknown schedule '" + kind + "'"),
@@ -48,7 +50,40 @@ public sealed class PowerBudgetScheduleTests
             checkedLoads++;
         }
 
-        Assert.AreEqual(4, checkedLoads, "session, batch, alarm hold and polls: each from the schedule");
+        Assert.AreEqual(id == "watch-scheduled" ? 6 : 4, checkedLoads, "session, batch, alarm hold and polls (and the watch's GNSS window and its CPU): each from the schedule");
+    }
+
+    [TestMethod]
+    public void SimulatedDay_GnssModuleOn_IsTheBudgetsDuty()
+    {
+        // Arrange: the module gives a gated fix ExpectedWindowSeconds after each power-up; the wearer far inside a zone
+        double budget = Loads("watch-scheduled").Single(l => l.TryGetProperty("schedule", out JsonElement k) && k.GetString() == "gnss-window").GetProperty("dutyPercent").GetDouble();
+        var options = new GnssDutyCycleOptions();
+        var cycle = new GnssDutyCycle(options, 25f);
+        var module = new Power.GnssDutyCycleTests.FakeModule(GnssDutyCycleOptions.ExpectedWindowSeconds * 1000L);
+        cycle.Start(0);
+
+        // Act: a day, a tick every 100 ms
+        for (long t = 0; t < (long)DayMilliseconds; t += 100)
+        {
+            module.Power(cycle.Update(t, module.LastFixAt(t), -1000f, false), t);
+        }
+
+        // Assert
+        double duty = 100.0 * cycle.OnMilliseconds / cycle.ElapsedMilliseconds;
+        Assert.AreEqual(86_400 / options.PeriodSeconds, cycle.Windows, "one window per period");
+        Assert.AreEqual(budget, duty, 0.001, "the budget's GNSS duty is the cycle's: " + duty.ToString("0.0000", CultureInfo.InvariantCulture) + " %");
+
+        // Near the edge all day (the worst case the budget does not count): one window per fast period
+        var near = new GnssDutyCycle(options, 25f);
+        var nearModule = new Power.GnssDutyCycleTests.FakeModule(GnssDutyCycleOptions.ExpectedWindowSeconds * 1000L);
+        near.Start(0);
+        for (long t = 0; t < 3_600_000; t += 100)
+        {
+            nearModule.Power(near.Update(t, nearModule.LastFixAt(t), -10f, false), t);
+        }
+
+        Assert.AreEqual(100.0 * GnssDutyCycleOptions.ExpectedWindowSeconds / options.FastPeriodSeconds, 100.0 * near.OnMilliseconds / near.ElapsedMilliseconds, 0.01);
     }
 
     [TestMethod]
