@@ -51,6 +51,8 @@ public sealed class DeviceHealthMonitor : IDeviceActivity
 
     public void EventReceived(string deviceId) => _presence.EventReceived(deviceId, Now);
 
+    public void HeartbeatPeriodReported(string deviceId, int heartbeatSeconds) => _presence.HeartbeatPeriodReported(deviceId, heartbeatSeconds, Now);
+
     public void ConnectionLost(string deviceId) => _presence.ConnectionLost(deviceId, Now);
 
     public void Disconnected(string deviceId) => _presence.Disconnected(deviceId, Now);
@@ -97,7 +99,8 @@ public sealed class DeviceHealthMonitor : IDeviceActivity
             }
 
             await _writer.FlushAsync(cancellationToken).ConfigureAwait(false);
-            if (now - _lastSaved >= _saveIntervalMilliseconds)
+            // A changed period is written at once (it is rare: a configuration); last-seen times wait for their interval.
+            if (now - _lastSaved >= _saveIntervalMilliseconds || _presence.PeriodsChanged)
             {
                 SaveLastSeenCore(now);
             }
@@ -125,7 +128,7 @@ public sealed class DeviceHealthMonitor : IDeviceActivity
     private void SaveLastSeenCore(long now)
     {
         var changed = _presence.TakeChangedLastSeen();
-        _state.SaveLastSeen(changed.Where(pair => _isWatched(pair.Key)).ToList());
+        _state.SaveLastSeen(changed.Where(seen => _isWatched(seen.DeviceId)).ToList());
         _lastSaved = now;
     }
 

@@ -5,7 +5,8 @@ namespace Eldercare.Edge.Gateway.Health;
 /// caller passes "now" in Unix milliseconds). A device is watched from its first connection or event, so a device
 /// still in its box never alarms. Rules (edge/README.md "Device offline"):
 /// <list type="bullet">
-/// <item>offline when nothing came from it for <see cref="DeviceHealthOptions.SilenceLimitMilliseconds"/>, or when
+/// <item>offline when nothing came from it for <see cref="DeviceHealthOptions.SilenceLimitMillisecondsFor"/> its last
+/// reported heartbeat period (the gateway's configured one when it reported none), or when
 /// its connection was lost without DISCONNECT and it did not reconnect within the lost-connection grace;</item>
 /// <item>never before the start-up grace has passed (a gateway restart is not an outage of every device);</item>
 /// <item>one alarm per outage: none while one is open; an event from the device makes the online event due.</item>
@@ -16,15 +17,16 @@ public sealed class DevicePresence
 {
     private readonly object _gate = new();
     private readonly Dictionary<string, Watch> _devices = new(StringComparer.Ordinal);
-    private readonly long _silenceLimit;
+    private readonly DeviceHealthOptions _options;
     private readonly long _lostGrace;
     private readonly long _quietUntil;
+    private bool _periodsChanged;
 
     /// <param name="startedUnixMilliseconds">When the gateway started: no alarm before it plus the start-up grace.</param>
     public DevicePresence(DeviceHealthOptions options, long startedUnixMilliseconds)
     {
         ArgumentNullException.ThrowIfNull(options);
-        _silenceLimit = options.SilenceLimitMilliseconds;
+        _options = options;
         _lostGrace = options.LostConnectionGraceSeconds * 1000L;
         _quietUntil = startedUnixMilliseconds + options.StartupGraceSeconds * 1000L;
     }
@@ -41,15 +43,16 @@ public sealed class DevicePresence
         }
     }
 
-    /// <summary>What the last run left: last-seen times and the alarms still open.</summary>
-    public void Load(IEnumerable<KeyValuePair<string, long>> lastSeen, IEnumerable<OpenAlarm> openAlarms)
+    /// <summary>What the last run left: last-seen times with the reported heartbeat periods, and the alarms still open.</summary>
+    public void Load(IEnumerable<Seen> lastSeen, IEnumerable<OpenAlarm> openAlarms)
     {
         lock (_gate)
         {
-            foreach (var (device, seen) in lastSeen)
+            foreach (var seen in lastSeen)
             {
-                var watch = WatchOf(device, seen);
-                watch.LastSeen = seen;
+                var watch = WatchOf(seen.DeviceId, seen.LastSeenUnixMilliseconds);
+                watch.LastSeen = seen.LastSeenUnixMilliseconds;
+                watch.HeartbeatSeconds = seen.HeartbeatSeconds;
                 watch.Dirty = false;
             }
 
@@ -79,6 +82,42 @@ public sealed class DevicePresence
             watch.LostAt = 0;
             watch.Dirty = true;
             return watch.Alarm is not null;
+        }
+    }
+
+    /// <summary>
+    /// A stored heartbeat said the device's period (<paramref name="heartbeatSeconds"/>, <c>hbs</c>), or said none (0:
+    /// firmware before the field, so the gateway's configured period): its offline deadline follows from it from now on.
+    /// </summary>
+    /// <returns>true when the period changed (the caller writes it at its next pass, not on this connection's path).</returns>
+    public bool HeartbeatPeriodReported(string deviceId, int heartbeatSeconds, long now)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(heartbeatSeconds);
+        lock (_gate)
+        {
+            var watch = WatchOf(deviceId, now);
+            if (watch.HeartbeatSeconds == heartbeatSeconds)
+            {
+                return false;
+            }
+
+            watch.HeartbeatSeconds = heartbeatSeconds;
+            watch.Dirty = true;
+            _periodsChanged = true;
+            return true;
+        }
+    }
+
+    /// <summary>A reported period changed since the last <see cref="TakeChangedLastSeen"/>: worth writing at once (rare,
+    /// a configuration's doing), since losing it to a crash would time the device by the default period.</summary>
+    public bool PeriodsChanged
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _periodsChanged;
+            }
         }
     }
 
@@ -120,7 +159,7 @@ public sealed class DevicePresence
                     continue;
                 }
 
-                var silentUntil = watch.LastSeen + _silenceLimit;
+                var silentUntil = watch.LastSeen + _options.SilenceLimitMillisecondsFor(watch.HeartbeatSeconds);
                 var lostUntil = watch.LostAt != 0 ? watch.LostAt + _lostGrace : long.MaxValue;
                 var deadline = Math.Max(Math.Min(silentUntil, lostUntil), _quietUntil);
                 if (now >= deadline)
@@ -164,18 +203,19 @@ public sealed class DevicePresence
         }
     }
 
-    /// <summary>Last-seen times changed since the last call (the caller writes them in one batch).</summary>
-    public List<KeyValuePair<string, long>> TakeChangedLastSeen()
+    /// <summary>Last-seen times and periods changed since the last call (the caller writes them in one batch).</summary>
+    public List<Seen> TakeChangedLastSeen()
     {
-        var changed = new List<KeyValuePair<string, long>>();
+        var changed = new List<Seen>();
         lock (_gate)
         {
+            _periodsChanged = false;
             foreach (var (device, watch) in _devices)
             {
                 if (watch.Dirty)
                 {
                     watch.Dirty = false;
-                    changed.Add(new(device, watch.LastSeen));
+                    changed.Add(new(device, watch.LastSeen, watch.HeartbeatSeconds));
                 }
             }
         }
@@ -192,12 +232,14 @@ public sealed class DevicePresence
         }
     }
 
-    /// <summary>Every watched device: when it was last heard from and whether it is alarmed offline (the console's list).</summary>
+    /// <summary>Every watched device: when it was last heard from, whether it is alarmed offline (the console's list)
+    /// and how long a silence it is allowed (from its reported heartbeat period).</summary>
     public Dictionary<string, DeviceStatus> Statuses()
     {
         lock (_gate)
         {
-            return _devices.ToDictionary(p => p.Key, p => new DeviceStatus(p.Value.LastSeen, p.Value.Alarm is not null), StringComparer.Ordinal);
+            return _devices.ToDictionary(p => p.Key, p => new DeviceStatus(p.Value.LastSeen, p.Value.Alarm is not null,
+                p.Value.HeartbeatSeconds, _options.SilenceLimitMillisecondsFor(p.Value.HeartbeatSeconds)), StringComparer.Ordinal);
         }
     }
 
@@ -212,7 +254,12 @@ public sealed class DevicePresence
         return watch;
     }
 
-    public readonly record struct DeviceStatus(long LastSeenUnixMilliseconds, bool Offline);
+    /// <param name="ReportedHeartbeatSeconds">The period its last heartbeat said (<c>hbs</c>), 0 when none.</param>
+    /// <param name="SilenceLimitMilliseconds">How long a silence before its offline alarm.</param>
+    public readonly record struct DeviceStatus(long LastSeenUnixMilliseconds, bool Offline, int ReportedHeartbeatSeconds, long SilenceLimitMilliseconds);
+
+    /// <summary>What is kept of a device across restarts: its last-seen time and its reported heartbeat period (0: none).</summary>
+    public readonly record struct Seen(string DeviceId, long LastSeenUnixMilliseconds, int HeartbeatSeconds);
 
     public readonly record struct OfflineDue(string DeviceId, string Reason, long LastSeenUnixMilliseconds);
 
@@ -225,6 +272,9 @@ public sealed class DevicePresence
 
         /// <summary>When its connection was lost without DISCONNECT, 0 when connected or closed cleanly.</summary>
         public long LostAt;
+
+        /// <summary>The period its last heartbeat reported (<c>hbs</c>), 0 when it reported none.</summary>
+        public int HeartbeatSeconds;
 
         public OpenAlarm? Alarm;
 

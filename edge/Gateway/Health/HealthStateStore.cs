@@ -12,7 +12,9 @@ namespace Eldercare.Edge.Gateway.Health;
 /// <item><c>offline</c>: the open alarms, written at once when raised or cleared (one transaction per pass);</item>
 /// <item><c>outbox</c>: each gateway event's payload, written in that same transaction before its append and removed
 /// after it, so a crash in between re-appends the same bytes (a duplicate of one id, never a second payload);</item>
-/// <item><c>last_seen</c>: per device, written in batches (<see cref="DeviceHealthOptions.LastSeenSaveIntervalSeconds"/>).</item>
+/// <item><c>last_seen</c>: per device, written in batches (<see cref="DeviceHealthOptions.LastSeenSaveIntervalSeconds"/>),
+/// with the heartbeat period its last heartbeat reported (<c>heartbeat_s</c>, 0 = none; written at the next pass when it
+/// changes), so a device configured to a long period is not called offline by the default one after a restart.</item>
 /// </list>
 /// Called from the monitor's pass (one at a time) and at start and stop; a lock keeps the connection to one caller.
 /// </summary>
@@ -59,6 +61,7 @@ public sealed class HealthStateStore : IDisposable
                     payload TEXT NOT NULL, rx INTEGER NOT NULL);
                 CREATE TABLE IF NOT EXISTS last_seen(device TEXT PRIMARY KEY, seen_at INTEGER NOT NULL) WITHOUT ROWID;
                 """);
+            AddHeartbeatColumn(connection);
             using var transaction = connection.BeginTransaction();
             using var read = connection.CreateCommand();
             read.Transaction = transaction;
@@ -114,8 +117,8 @@ public sealed class HealthStateStore : IDisposable
         }
     }
 
-    public List<KeyValuePair<string, long>> LoadLastSeen() =>
-        Query("SELECT device, seen_at FROM last_seen", r => new KeyValuePair<string, long>(r.GetString(0), r.GetInt64(1)));
+    public List<DevicePresence.Seen> LoadLastSeen() =>
+        Query("SELECT device, seen_at, heartbeat_s FROM last_seen", r => new DevicePresence.Seen(r.GetString(0), r.GetInt64(1), r.GetInt32(2)));
 
     public List<OpenAlarm> LoadOpenAlarms() =>
         Query("SELECT device, alarm_id, boot, seq, raised_at FROM offline", r => new OpenAlarm(r.GetString(0), r.GetString(1), r.GetInt32(2), r.GetInt32(3), r.GetInt64(4)));
@@ -171,8 +174,8 @@ public sealed class HealthStateStore : IDisposable
         }
     }
 
-    /// <summary>Last-seen times in one transaction (a batch, not a write per event: an SD card's life).</summary>
-    public void SaveLastSeen(IReadOnlyList<KeyValuePair<string, long>> changed)
+    /// <summary>Last-seen times and reported periods in one transaction (a batch, not a write per event: an SD card's life).</summary>
+    public void SaveLastSeen(IReadOnlyList<DevicePresence.Seen> changed)
     {
         if (changed.Count == 0)
         {
@@ -182,10 +185,10 @@ public sealed class HealthStateStore : IDisposable
         lock (_gate)
         {
             using var transaction = _connection.BeginTransaction();
-            foreach (var (device, seen) in changed)
+            foreach (var seen in changed)
             {
-                Execute(_connection, transaction, "INSERT INTO last_seen(device, seen_at) VALUES($d, $t) ON CONFLICT(device) DO UPDATE SET seen_at = excluded.seen_at",
-                    ("$d", device), ("$t", seen));
+                Execute(_connection, transaction, "INSERT INTO last_seen(device, seen_at, heartbeat_s) VALUES($d, $t, $h) ON CONFLICT(device) DO UPDATE SET seen_at = excluded.seen_at, heartbeat_s = excluded.heartbeat_s",
+                    ("$d", seen.DeviceId), ("$t", seen.LastSeenUnixMilliseconds), ("$h", seen.HeartbeatSeconds));
             }
 
             transaction.Commit();
@@ -201,6 +204,18 @@ public sealed class HealthStateStore : IDisposable
             Execute(_connection, transaction, "DELETE FROM last_seen WHERE device = $d", ("$d", deviceId));
             Execute(_connection, transaction, "DELETE FROM offline WHERE device = $d", ("$d", deviceId));
             transaction.Commit();
+        }
+    }
+
+    /// <summary>A health.db of a gateway before reported periods has <c>last_seen</c> without <c>heartbeat_s</c>: added,
+    /// 0 (none reported) for every device it holds, so those are timed by the configured period until they report.</summary>
+    private static void AddHeartbeatColumn(SqliteConnection connection)
+    {
+        using var columns = connection.CreateCommand();
+        columns.CommandText = "SELECT count(*) FROM pragma_table_info('last_seen') WHERE name = 'heartbeat_s'";
+        if ((long)columns.ExecuteScalar()! == 0)
+        {
+            Execute(connection, null, "ALTER TABLE last_seen ADD COLUMN heartbeat_s INTEGER NOT NULL DEFAULT 0");
         }
     }
 

@@ -1,7 +1,8 @@
 namespace Eldercare.Edge.Gateway.Health;
 
 /// <summary>
-/// What the brokers tell device health about a device (<see cref="DeviceHealthMonitor"/>). Called on the connection's
+/// What the brokers (and ingest, for a heartbeat's period) tell device health about a device
+/// (<see cref="DeviceHealthMonitor"/>). Called on the connection's
 /// own path, so each member only notes a time: nothing here waits for a disk or a lock held long.
 /// </summary>
 public interface IDeviceActivity
@@ -11,6 +12,12 @@ public interface IDeviceActivity
 
     /// <summary>The device published on its events topic: it is alive (and back, if it was alarmed offline).</summary>
     void EventReceived(string deviceId);
+
+    /// <summary>
+    /// A heartbeat from the device was stored: it said its heartbeat period (<c>hbs</c>, seconds), or 0 when it said
+    /// none (older firmware: the gateway's configured period). The device's offline deadline follows it from now on.
+    /// </summary>
+    void HeartbeatPeriodReported(string deviceId, int heartbeatSeconds);
 
     /// <summary>
     /// The connection ended without DISCONNECT (the socket closed, keep alive expired, a protocol error, an MQTT 5

@@ -190,7 +190,8 @@ public sealed class GatewayHost : IAsyncDisposable
             sp.GetRequiredService<TelemetryAdmission>(),
             sp.GetRequiredService<AlarmExpress>(),
             sp.GetRequiredService<RejectionLog>(),
-            sp.GetRequiredService<DeviceFacts>()));
+            sp.GetRequiredService<DeviceFacts>(),
+            sp.GetRequiredService<IDeviceActivity>()));
         services.AddSingleton<DeviceFacts>();
         AddDeviceHealth(services, healthOptions, options);
         ConsoleSetup.AddConsole(services, consoleOptions, options);

@@ -22,6 +22,7 @@ public sealed class EventIngestor
     private readonly SequenceTracker _sequences = new();
     private readonly RejectionLog _rejections;
     private readonly Health.DeviceFacts? _facts;
+    private readonly Health.IDeviceActivity? _activity;
 
     /// <summary>Rows read at start, besides the pending ones, to know each device's last (boot, seq): a day of a
     /// 10k-device fleet's heartbeats is more, but a device's newest event is among the latest rows.</summary>
@@ -34,9 +35,12 @@ public sealed class EventIngestor
     /// <param name="express">The forwarder's alarm express path (the same instance the forwarder reads).</param>
     /// <param name="rejections">The rate-limited rejection log, shared with the brokers' rejections; its owner disposes it.</param>
     /// <param name="facts">Where each stored heartbeat's fw, rssi and bat are noted for the console (none: not kept).</param>
-    public EventIngestor(IEventAppender store, ISequenceMarkSource sequenceMarks, GatewayMetrics metrics, ILogger<EventIngestor> logger, TimeProvider time, ClockSkewMonitor skew, TelemetryAdmission admission, AlarmExpress express, RejectionLog rejections, Health.DeviceFacts? facts = null)
+    /// <param name="activity">Device health, told each stored heartbeat's period (<c>hbs</c>) for that device's offline
+    /// deadline (none: every device timed by the configured period).</param>
+    public EventIngestor(IEventAppender store, ISequenceMarkSource sequenceMarks, GatewayMetrics metrics, ILogger<EventIngestor> logger, TimeProvider time, ClockSkewMonitor skew, TelemetryAdmission admission, AlarmExpress express, RejectionLog rejections, Health.DeviceFacts? facts = null, Health.IDeviceActivity? activity = null)
     {
         _facts = facts;
+        _activity = activity;
         ArgumentNullException.ThrowIfNull(store);
         ArgumentNullException.ThrowIfNull(sequenceMarks);
         ArgumentNullException.ThrowIfNull(metrics);
@@ -163,6 +167,13 @@ public sealed class EventIngestor
             _facts.Heartbeat(deviceEvent.DeviceId, new Health.DeviceFact(deviceEvent.FirmwareVersion,
                 deviceEvent.SignalDbm == DeviceEvent.NoSignal ? null : deviceEvent.SignalDbm,
                 deviceEvent.BatteryPercent == DeviceEvent.Absent ? null : deviceEvent.BatteryPercent, receivedAt));
+        }
+
+        if (_activity is not null && deviceEvent.Type == EventTypes.Heartbeat && record.Fault != EventIdentity.SeqRegression)
+        {
+            // A new heartbeat (never a duplicate, never one older than what the device sent already) sets the period its
+            // offline deadline follows; one without hbs (older firmware) puts it back on the configured period.
+            _activity.HeartbeatPeriodReported(deviceEvent.DeviceId, deviceEvent.HeartbeatSeconds == DeviceEvent.Absent ? 0 : deviceEvent.HeartbeatSeconds);
         }
 
         // Alarms are few and what an operator looks for; telemetry at fleet rate would drown the log.

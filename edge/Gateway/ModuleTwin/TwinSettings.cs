@@ -49,6 +49,8 @@ public static class TwinSettings
         ["ingest.telemetryConcurrency"] = ("Gateway:Ingest:TelemetryConcurrency", Kind.Integer),
         ["deviceHealth.heartbeatIntervalSeconds"] = ("Gateway:DeviceHealth:HeartbeatIntervalSeconds", Kind.Integer),
         ["deviceHealth.missedHeartbeats"] = ("Gateway:DeviceHealth:MissedHeartbeats", Kind.Integer),
+        ["deviceHealth.minReportedHeartbeatSeconds"] = ("Gateway:DeviceHealth:MinReportedHeartbeatSeconds", Kind.Integer),
+        ["deviceHealth.maxReportedHeartbeatSeconds"] = ("Gateway:DeviceHealth:MaxReportedHeartbeatSeconds", Kind.Integer),
         ["deviceHealth.startupGraceSeconds"] = ("Gateway:DeviceHealth:StartupGraceSeconds", Kind.Integer),
         ["deviceHealth.lostConnectionGraceSeconds"] = ("Gateway:DeviceHealth:LostConnectionGraceSeconds", Kind.Integer),
         ["console.enabled"] = ("Gateway:Console:Enabled", Kind.Flag),

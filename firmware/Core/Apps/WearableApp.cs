@@ -276,7 +276,7 @@ namespace Eldercare.Firmware.Core.Apps
                 bool wanted = _radio.Update(now, heartbeatPeriod, _outbox.AlarmCount > 0, _outbox.Count, _alarms.AwaitingPerson, _hardware.Link.IsConnected);
                 if (_radio.SessionStarted)
                 {
-                    _events.RaiseHeartbeat();
+                    _events.RaiseHeartbeat(_options.HeartbeatIntervalSeconds);
                 }
 
                 _hardware.RadioPower.SetWanted(wanted);
@@ -292,7 +292,7 @@ namespace Eldercare.Firmware.Core.Apps
             if (now >= _nextHeartbeatMilliseconds)
             {
                 _nextHeartbeatMilliseconds = now + (_options.HeartbeatIntervalSeconds * 1000L);
-                _events.RaiseHeartbeat();
+                _events.RaiseHeartbeat(_options.HeartbeatIntervalSeconds);
             }
 
             _sender.Pump(now);

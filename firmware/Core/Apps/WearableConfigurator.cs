@@ -35,7 +35,7 @@ namespace Eldercare.Firmware.Core.Apps
                 return "session: only a kiosk has a card session";
             }
 
-            if (c.HeartbeatSeconds != DeviceConfig.Absent && (c.HeartbeatSeconds < 10 || c.HeartbeatSeconds > 3600))
+            if (c.HeartbeatSeconds != DeviceConfig.Absent && (c.HeartbeatSeconds < DeviceConfig.MinHeartbeatSeconds || c.HeartbeatSeconds > DeviceConfig.MaxHeartbeatSeconds))
             {
                 return "hb must be 10..3600 s (the gateway calls a device offline after a few missed heartbeats)";
             }

@@ -9,7 +9,7 @@ namespace Eldercare.Firmware.Core.Apps
 {
     /// <summary>
     /// Makes a wearable's events: the next sequence, the clock's time, the battery level on every event, the position
-    /// on the geofence's, signal strength and firmware version on heartbeats; then stores each in the outbox. One place,
+    /// on the geofence's, signal strength, firmware version and heartbeat period on heartbeats; then stores each in the outbox. One place,
     /// so every part of the app (alarms, geofence, wellness, battery) stamps its events the same way.
     /// </summary>
     public sealed class WearableEvents : IEventRaiser, IPositionEventRaiser
@@ -53,11 +53,14 @@ namespace Eldercare.Firmware.Core.Apps
             return Store(e);
         }
 
-        /// <summary>A heartbeat: battery, signal strength (when a radio is fitted and connected) and firmware version.</summary>
-        public int RaiseHeartbeat()
+        /// <summary>A heartbeat: battery, signal strength (when a radio is fitted and connected), firmware version and
+        /// the heartbeat period in force (<paramref name="heartbeatSeconds"/>, a configuration's once applied), so the
+        /// gateway times this device's offline alarm from it.</summary>
+        public int RaiseHeartbeat(int heartbeatSeconds)
         {
             DeviceEvent e = NewEvent(EventTypes.Heartbeat);
             e.FirmwareVersion = _firmwareVersion;
+            e.HeartbeatSeconds = HeartbeatFields.PeriodOrNone(heartbeatSeconds);
             if (_hardware.Radio != null)
             {
                 e.SignalDbm = HeartbeatFields.SignalOrNone(_hardware.Radio.ReadSignalDbm());

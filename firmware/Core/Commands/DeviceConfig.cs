@@ -10,6 +10,15 @@ namespace Eldercare.Firmware.Core.Commands
         /// <summary>A number setting that the downlink did not carry.</summary>
         public const int Absent = -1;
 
+        /// <summary>Shortest heartbeat period a configuration sets (<c>hb</c>), seconds, on a wearable and a kiosk.</summary>
+        public const int MinHeartbeatSeconds = 10;
+
+        /// <summary>
+        /// Longest heartbeat period a configuration sets: the gateway calls a device offline after a few missed
+        /// heartbeats, so an hour means 3 h of silence at most; its device-health cap for a reported period is this.
+        /// </summary>
+        public const int MaxHeartbeatSeconds = 3600;
+
         public DeviceConfig(int version)
         {
             Version = version;

@@ -39,6 +39,7 @@ namespace Eldercare.Firmware.Core.Events
             Satellites = Absent;
             SignalDbm = NoSignal;
             FirmwareVersion = null;
+            HeartbeatSeconds = Absent;
         }
 
         public int Version { get; set; }
@@ -98,6 +99,12 @@ namespace Eldercare.Firmware.Core.Events
 
         /// <summary>Firmware version ("fw", e.g. "1.4.0"; heartbeats), or null.</summary>
         public string FirmwareVersion { get; set; }
+
+        /// <summary>
+        /// The device's heartbeat period now ("hbs", seconds, 10..86400; heartbeats), or <see cref="Absent"/>: the one
+        /// a configuration downlink set, so the gateway times this device's offline alarm from its own period.
+        /// </summary>
+        public int HeartbeatSeconds { get; set; }
 
         public bool HasPosition
         {

@@ -4,8 +4,8 @@ namespace Eldercare.Firmware.Core.Events
 {
     // Size (~650 lines): one job, wire format v1 both ways. nanoFramework has no JSON library for the subset the core
     // runs on, so the encoder, the strict decoder (every rejection with its reason) and the field rules are hand-written
-    // here, one field table that encode, decode and the rules must agree on (20 fields since the kiosk, position, battery
-    // and gateway fields): splitting it by field group would spread that table over files; the byte-level reader is FlatJsonReader, numbers NumberParser, UTF-8 checks Utf8, the position fields PositionFields.
+    // here, one field table that encode, decode and the rules must agree on (21 fields since the kiosk, position, battery,
+    // gateway and heartbeat-period fields): splitting it by field group would spread that table over files; the byte-level reader is FlatJsonReader, numbers NumberParser, UTF-8 checks Utf8, the position fields PositionFields.
     /// <summary>
     /// Wire format v1 (docs/wire-format.md): one flat UTF-8 JSON object per event.
     /// The device encodes with it and the gateway decodes with the same source, so the
@@ -40,6 +40,7 @@ namespace Eldercare.Firmware.Core.Events
         private const int FieldRssi = 131072;
         private const int FieldFw = 262144;
         private const int FieldSubj = 524288;
+        private const int FieldHbs = 1048576;
         private const int Required = FieldV | FieldId | FieldDev | FieldBoot | FieldSeq | FieldType | FieldTs;
 
         public static byte[] Encode(DeviceEvent e)
@@ -153,7 +154,7 @@ namespace Eldercare.Firmware.Core.Events
             int seen = 0;
             long version = 0, boot = 0, seq = 0, ts = 0, bat = DeviceEvent.Absent, reference = DeviceEvent.Absent;
             long latitude = DeviceEvent.NoCoordinate, longitude = DeviceEvent.NoCoordinate, hdop = DeviceEvent.Absent, satellites = DeviceEvent.Absent;
-            long signal = DeviceEvent.NoSignal;
+            long signal = DeviceEvent.NoSignal, period = DeviceEvent.Absent;
             int confidence = DeviceEvent.Absent;
             string id = null, dev = null, type = null, info = null, card = null, svc = null, fw = null, subj = null;
             while (true)
@@ -285,6 +286,7 @@ namespace Eldercare.Firmware.Core.Events
                 else if (field == FieldBat) { bat = value; }
                 else if (field == FieldSats) { satellites = value; }
                 else if (field == FieldRssi) { signal = value; }
+                else if (field == FieldHbs) { period = value; }
                 else { reference = value; }
             }
 
@@ -333,7 +335,7 @@ namespace Eldercare.Firmware.Core.Events
                 return DecodeResult.Reject(missingPosition ? RejectReasons.MissingField : RejectReasons.BadField, missingPosition ? "missing " + problem : problem);
             }
 
-            problem = HeartbeatFields.Check(type, (seen & FieldRssi) != 0, signal, fw);
+            problem = HeartbeatFields.Check(type, (seen & FieldRssi) != 0, signal, fw, (seen & FieldHbs) != 0, period);
             if (problem != null)
             {
                 return DecodeResult.Reject(RejectReasons.BadField, problem);
@@ -358,6 +360,7 @@ namespace Eldercare.Firmware.Core.Events
             e.Satellites = (int)satellites;
             e.SignalDbm = (int)signal;
             e.FirmwareVersion = fw;
+            e.HeartbeatSeconds = (int)period;
             return DecodeResult.Success(e, text);
         }
 
@@ -530,6 +533,7 @@ namespace Eldercare.Firmware.Core.Events
                 case "sats": return FieldSats;
                 case "rssi": return FieldRssi;
                 case "fw": return FieldFw;
+                case "hbs": return FieldHbs;
                 case "subj": return FieldSubj;
                 default: return 0;
             }

@@ -201,7 +201,7 @@ namespace Eldercare.Firmware.Core.Kiosk
             if (now >= _nextHeartbeat)
             {
                 _nextHeartbeat = now + (_options.HeartbeatIntervalSeconds * 1000L);
-                _events.RaiseHeartbeat(_options.FirmwareVersion, _hardware.Radio);
+                _events.RaiseHeartbeat(_options.FirmwareVersion, _hardware.Radio, _options.HeartbeatIntervalSeconds);
             }
 
             _sender.Pump(now);

@@ -20,7 +20,7 @@ namespace Eldercare.Firmware.Core.Kiosk
                 return "a kiosk has only hb and session (cancel, remind, wake, idle, zones and lowbat are a wearable's)";
             }
 
-            if (c.HeartbeatSeconds != DeviceConfig.Absent && (c.HeartbeatSeconds < 10 || c.HeartbeatSeconds > 3600))
+            if (c.HeartbeatSeconds != DeviceConfig.Absent && (c.HeartbeatSeconds < DeviceConfig.MinHeartbeatSeconds || c.HeartbeatSeconds > DeviceConfig.MaxHeartbeatSeconds))
             {
                 return "hb must be 10..3600 s (the gateway calls a device offline after a few missed heartbeats)";
             }

@@ -31,11 +31,13 @@ namespace Eldercare.Firmware.Core.Kiosk
             return Store(e);
         }
 
-        /// <summary>A heartbeat: firmware version and signal strength (when a radio is fitted and connected); no battery (mains).</summary>
-        public int RaiseHeartbeat(string firmwareVersion, IRadio radio)
+        /// <summary>A heartbeat: firmware version, signal strength (when a radio is fitted and connected) and the
+        /// heartbeat period in force (a configuration's once applied); no battery (mains).</summary>
+        public int RaiseHeartbeat(string firmwareVersion, IRadio radio, int heartbeatSeconds)
         {
             DeviceEvent e = NewEvent(EventTypes.Heartbeat);
             e.FirmwareVersion = firmwareVersion;
+            e.HeartbeatSeconds = HeartbeatFields.PeriodOrNone(heartbeatSeconds);
             if (radio != null)
             {
                 e.SignalDbm = HeartbeatFields.SignalOrNone(radio.ReadSignalDbm());

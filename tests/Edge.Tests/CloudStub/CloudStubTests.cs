@@ -63,6 +63,29 @@ public sealed class CloudStubTests
     }
 
     [TestMethod]
+    public async Task Post_HeartbeatWithItsPeriod_StoredAndListedWithIt()
+    {
+        var s = await StartAsync();
+        try
+        {
+            var device = new Eldercare.Firmware.Core.Events.DeviceEvent("p-1", 1, 7, "heartbeat", 1_763_870_000_000) { BatteryPercent = 80, FirmwareVersion = "1.4.0", HeartbeatSeconds = 3600 };
+            var payload = Eldercare.Firmware.Core.Events.EventCodec.EncodeToString(device);
+            var heartbeat = new { id = device.Id, dev = "p-1", type = "heartbeat", lane = "telemetry", boot = 1, seq = 7, ts = device.TimestampUnixMilliseconds, rx = 1_763_870_000_010L, payload };
+
+            var answer = await PostAsync(s.Http, heartbeat);
+            var listed = await s.Http.GetFromJsonAsync<JsonElement>("/api/v1/events?dev=p-1");
+
+            Assert.AreEqual(device.Id, answer.GetProperty("stored")[0].GetString());
+            StringAssert.Contains(payload, "\"hbs\":3600");
+            Assert.AreEqual(3600, listed[0].GetProperty("payload").GetProperty("hbs").GetInt32(), "listed with the device's payload");
+        }
+        finally
+        {
+            await StopAsync(s);
+        }
+    }
+
+    [TestMethod]
     public async Task Post_SameIdOtherPayload_KeptUnderDerivedIdCountedAndReported()
     {
         var s = await StartAsync();

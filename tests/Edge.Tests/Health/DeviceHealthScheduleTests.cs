@@ -39,6 +39,23 @@ public sealed class DeviceHealthScheduleTests
     }
 
     [TestMethod]
+    public void ReportedLongestConfiguredPeriod_SurvivesOneFailedSessionAndALateOne_AndIsNotCapped()
+    {
+        // Arrange: a pendant configured to the longest hb a configuration sets reports it in every heartbeat.
+        var options = new DeviceHealthOptions();
+        var schedule = new RadioScheduleOptions();
+        int period = Eldercare.Firmware.Core.Commands.DeviceConfig.MaxHeartbeatSeconds;
+        long worst = (2L * period * 1000) + (schedule.SessionLimitSeconds * 1000L) + RadioTimings.ConnectWithTlsMilliseconds;
+
+        // Act
+        long limit = options.SilenceLimitMillisecondsFor(period);
+
+        // Assert
+        Assert.AreEqual(3L * period * 1000, limit, "the longest configurable period is within the gateway's bounds");
+        Assert.IsGreaterThan(worst, limit, "a device on its configured schedule would be called offline");
+    }
+
+    [TestMethod]
     public void DefaultStartupGrace_IsAtLeastTwoPeriods()
     {
         // Act

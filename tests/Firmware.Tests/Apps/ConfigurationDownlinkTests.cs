@@ -53,6 +53,35 @@ public sealed class ConfigurationDownlinkTests
     }
 
     [TestMethod]
+    public void Config_LongerHeartbeat_TheNextHeartbeatReportsIt()
+    {
+        WearableApp app = StartedWatch();
+        Run(app, 1_000);
+        Assert.AreEqual(60, HeartbeatPeriods().Single(), "the boot heartbeat reports the period in force");
+
+        Send(Watch, new DeviceConfig(1) { HeartbeatSeconds = 3600 });
+        Run(app, 100);
+        Assert.AreEqual(EventTypes.ConfigApplied, Reports().Single().Type);
+        Run(app, 60_000);
+
+        CollectionAssert.AreEqual(new[] { 60, 3600 }, HeartbeatPeriods(), "the heartbeat due after the config says 3600 s");
+    }
+
+    [TestMethod]
+    public void Kiosk_Heartbeat_ReportsTheConfiguredPeriod()
+    {
+        var options = new KioskOptions("kiosk-01");
+        var app = new KioskApp(options, new KioskHardware(_clock, _storage, _link, new FakeButton(), new FakeButton[] { new(), new(), new(), new(), new(), new() }, new FakeCardReader(), new FakeKioskDisplay(), new FakeIndicator()));
+        app.Start();
+        TickKiosk(app, 100);
+
+        Send("kiosk-01", new DeviceConfig(1) { HeartbeatSeconds = 600 });
+        TickKiosk(app, 60_000);
+
+        CollectionAssert.AreEqual(new[] { 60, 600 }, HeartbeatPeriods());
+    }
+
+    [TestMethod]
     public void Config_KeptAcrossAReboot_WithTheEarlierVersionsSettings()
     {
         WearableApp app = StartedWatch();
@@ -234,6 +263,22 @@ public sealed class ConfigurationDownlinkTests
 
     private List<DeviceEvent> Reports() =>
         _link.Published.Select(p => EventCodec.Decode(p.Payload).Event!).Where(e => e.Type is EventTypes.ConfigApplied or EventTypes.ConfigRejected).ToList();
+
+    private void TickKiosk(KioskApp app, int milliseconds)
+    {
+        for (int t = 0; t < milliseconds; t += 20)
+        {
+            _clock.Advance(20);
+            app.Tick();
+            if (_link.Published.Count > 0)
+            {
+                _link.Complete();
+            }
+        }
+    }
+
+    private int[] HeartbeatPeriods() =>
+        _link.Published.Select(p => EventCodec.Decode(p.Payload).Event!).Where(e => e.Type == EventTypes.Heartbeat).Select(e => e.HeartbeatSeconds).ToArray();
 
     private int Heartbeats() => _link.Published.Count(p => EventCodec.Decode(p.Payload).Event!.Type == EventTypes.Heartbeat);
 

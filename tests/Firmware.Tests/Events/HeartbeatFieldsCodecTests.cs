@@ -4,7 +4,7 @@ using static Eldercare.Firmware.Tests.Events.EventTestData;
 namespace Eldercare.Firmware.Tests.Events;
 
 /// <summary>
-/// The heartbeat's <c>rssi</c> and <c>fw</c>, and the wellness and battery types: optional fields added to v1 after
+/// The heartbeat's <c>rssi</c>, <c>fw</c> and <c>hbs</c>, and the wellness and battery types: optional fields added to v1 after
 /// every older one, so payloads of earlier devices decode and re-encode byte for byte.
 /// </summary>
 [TestClass]
@@ -33,6 +33,45 @@ public sealed class HeartbeatFieldsCodecTests
     }
 
     [TestMethod]
+    [DataRow(3600)]
+    [DataRow(HeartbeatFields.MinHeartbeatSeconds)]
+    [DataRow(HeartbeatFields.MaxHeartbeatSeconds)]
+    [DataRow(DeviceEvent.Absent)]
+    public void Heartbeat_WithItsPeriod_RoundTrips(int seconds)
+    {
+        var e = new DeviceEvent("pendant-0001", 17, 42, EventTypes.Heartbeat, 1763870000123) { BatteryPercent = 64, SignalDbm = -61, FirmwareVersion = "1.4.0", HeartbeatSeconds = seconds };
+
+        byte[] payload = EventCodec.Encode(e);
+        DecodeResult result = EventCodec.Decode(payload);
+
+        Assert.IsTrue(result.Ok, result.Detail);
+        Assert.AreEqual(seconds, result.Event.HeartbeatSeconds);
+        CollectionAssert.AreEqual(payload, EventCodec.Encode(result.Event));
+    }
+
+    [TestMethod]
+    public void Heartbeat_WithItsPeriod_DocumentedExample_ExactBytes()
+    {
+        var e = new DeviceEvent("pendant-0001", 17, 43, EventTypes.Heartbeat, 1763870060123) { BatteryPercent = 86, SignalDbm = -61, FirmwareVersion = "1.4.0", HeartbeatSeconds = 900 };
+
+        Assert.AreEqual(
+            "{\"v\":1,\"id\":\"pendant-0001:17:43\",\"dev\":\"pendant-0001\",\"boot\":17,\"seq\":43,\"type\":\"heartbeat\",\"ts\":1763870060123,\"bat\":86,\"rssi\":-61,\"fw\":\"1.4.0\",\"hbs\":900}",
+            EventCodec.EncodeToString(e));
+    }
+
+    [TestMethod]
+    [DataRow(5, DeviceEvent.Absent, DisplayName = "a test rig's 5 s: left out, the gateway's period applies")]
+    [DataRow(9, DeviceEvent.Absent)]
+    [DataRow(10, 10)]
+    [DataRow(3600, 3600)]
+    [DataRow(86400, 86400)]
+    [DataRow(86401, DeviceEvent.Absent)]
+    public void PeriodOrNone_OnlyWhatTheWireCarries(int seconds, int expected)
+    {
+        Assert.AreEqual(expected, HeartbeatFields.PeriodOrNone(seconds));
+    }
+
+    [TestMethod]
     public void Heartbeat_DocumentedExample_ExactBytes()
     {
         var e = new DeviceEvent("pendant-0001", 17, 43, EventTypes.Heartbeat, 1763870060123) { BatteryPercent = 86, SignalDbm = -61, FirmwareVersion = "1.4.0" };
@@ -57,6 +96,7 @@ public sealed class HeartbeatFieldsCodecTests
         Assert.IsTrue(result.Ok, result.Detail);
         Assert.AreEqual(DeviceEvent.NoSignal, result.Event.SignalDbm);
         Assert.IsNull(result.Event.FirmwareVersion);
+        Assert.AreEqual(DeviceEvent.Absent, result.Event.HeartbeatSeconds, "no hbs: older firmware, the gateway's configured period");
         CollectionAssert.AreEqual(payload, EventCodec.Encode(result.Event));
     }
 
@@ -69,6 +109,13 @@ public sealed class HeartbeatFieldsCodecTests
     [DataRow("'type':'heartbeat','fw':'1.4.0 beta'}", "fw must be")]
     [DataRow("'type':'heartbeat','fw':'1234567890123456789012345'}", "fw must be")]
     [DataRow("'type':'heartbeat','fw':140}", "must be a string")]
+    [DataRow("'type':'heartbeat','hbs':9}", "hbs must be 10..86400 s (the heartbeat period), got 9")]
+    [DataRow("'type':'heartbeat','hbs':86401}", "hbs must be 10..86400 s (the heartbeat period), got 86401")]
+    [DataRow("'type':'heartbeat','hbs':0}", "hbs must be 10..86400 s")]
+    [DataRow("'type':'heartbeat','hbs':-900}", "hbs must be 10..86400 s")]
+    [DataRow("'type':'heartbeat','hbs':900.5}", "field 'hbs' must be an integer")]
+    [DataRow("'type':'heartbeat','hbs':'900'}", "field 'hbs' must be a number")]
+    [DataRow("'type':'sos','hbs':900}", "rssi, fw and hbs are only for heartbeat")]
     [DataRow("'type':'sos','rssi':-61}", "only for heartbeat")]
     [DataRow("'type':'wellness','fw':'1.4.0'}", "only for heartbeat")]
     public void BadHeartbeatField_IsBadField(string tail, string detail)

@@ -155,6 +155,22 @@ public sealed class RadioScheduleTests
     }
 
     [TestMethod]
+    public void ConfigurationDownlink_LongerHeartbeat_TheNextSessionsHeartbeatReportsIt()
+    {
+        // Arrange: the boot session's heartbeat says 900 s; a config hb=3600 waits for the next session.
+        WearableApp app = Started();
+        RunFor(app, 60_000);
+        _link.Send(Topics.Commands(Device), Encoding.UTF8.GetBytes(CommandCodec.EncodeConfigToString(new DeviceConfig(2) { HeartbeatSeconds = 3600 }, 1_764_720_000_000, "platform")));
+
+        // Act: the session at 900 s (heartbeat first, then the downlink applied in it), then the next at 900 + 3600 s.
+        RunFor(app, Period + (3600 * 1000L));
+
+        // Assert
+        CollectionAssert.AreEqual(new[] { 900, 900, 3600 }, HeartbeatPeriods());
+        Assert.AreEqual(2, app.Configuration.Version);
+    }
+
+    [TestMethod]
     public void Alarm_WithTheGatewayUnreachable_KeepsTheRadioWanted_AndScheduledSessionsGiveUp()
     {
         // Arrange
@@ -215,6 +231,9 @@ public sealed class RadioScheduleTests
         Assert.AreEqual(EventTypes.Sos, sos.Type);
         return sos;
     }
+
+    private int[] HeartbeatPeriods() =>
+        _link.Published.Select(p => EventCodec.Decode(p.Payload).Event!).Where(e => e.Type == EventTypes.Heartbeat).Select(e => e.HeartbeatSeconds).ToArray();
 
     private List<string> Types() => _link.Published.Select(p => EventCodec.Decode(p.Payload).Event!.Type).ToList();
 
