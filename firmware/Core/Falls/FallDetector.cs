@@ -14,6 +14,7 @@ namespace Eldercare.Firmware.Core.Falls
     public sealed class FallDetector
     {
         private readonly FallFeatureExtractor _extractor;
+        private readonly IDetectorMath _math;
         private readonly float[] _weights;
         private readonly float _bias;
         private readonly int _refractorySamples;
@@ -45,6 +46,7 @@ namespace Eldercare.Firmware.Core.Falls
             }
 
             _extractor = new FallFeatureExtractor(options);
+            _math = options.MathModel;
             _weights = new float[FallFeatures.Count];
             for (int i = 0; i < _weights.Length; i++)
             {
@@ -216,14 +218,14 @@ namespace Eldercare.Firmware.Core.Falls
                 // Impact-free posture candidate: relative activity of the change and after it.
                 return "trigger=posture"
                     + ";tilt=" + Fixed(_lastTiltDegrees, 0)
-                    + ";move=" + Fixed((float)Math.Exp((double)_lastFeatures[PostureFeatures.TransitionActivityLog]) - 0.01f, 2)
-                    + ";still=" + Fixed((float)Math.Exp((double)_lastFeatures[PostureFeatures.AfterActivityLog]) - 0.01f, 3)
+                    + ";move=" + Fixed((float)DetectorMath.Exp(_math, (double)_lastFeatures[PostureFeatures.TransitionActivityLog]) - 0.01f, 2)
+                    + ";still=" + Fixed((float)DetectorMath.Exp(_math, (double)_lastFeatures[PostureFeatures.AfterActivityLog]) - 0.01f, 3)
                     + ";conf=" + _lastConfidencePerMille.ToString()
                     + ";lag=" + Fixed((_lastDetectionSampleIndex - _lastImpactSampleIndex) / (float)_sampleRateHertz, 2) + "s";
             }
 
-            float postStd = (float)Math.Exp((double)_lastFeatures[FallFeatures.PostStandardDeviationLog]) - 0.01f;
-            float peakG = (float)Math.Exp((double)_lastFeatures[FallFeatures.PeakG]);
+            float postStd = (float)DetectorMath.Exp(_math, (double)_lastFeatures[FallFeatures.PostStandardDeviationLog]) - 0.01f;
+            float peakG = (float)DetectorMath.Exp(_math, (double)_lastFeatures[FallFeatures.PeakG]);
             return "peak=" + Fixed(peakG, 2) + "g"
                 + ";premin=" + Fixed(_lastFeatures[FallFeatures.PreMinimumG], 2) + "g"
                 + ";still=" + Fixed(postStd, 3) + "g"
@@ -232,9 +234,9 @@ namespace Eldercare.Firmware.Core.Falls
                 + ";lag=" + Fixed((_lastDetectionSampleIndex - _lastImpactSampleIndex) / (float)_sampleRateHertz, 2) + "s";
         }
 
-        private static int ConfidencePerMille(float score)
+        private int ConfidencePerMille(float score)
         {
-            double probability = 1.0 / (1.0 + Math.Exp(-(double)score));
+            double probability = 1.0 / (1.0 + DetectorMath.Exp(_math, -(double)score));
             int perMille = (int)((probability * 1000.0) + 0.5);
             return perMille > 1000 ? 1000 : (perMille < 0 ? 0 : perMille);
         }

@@ -83,6 +83,12 @@ namespace Eldercare.Firmware.Core.Falls
         /// </summary>
         public bool PostureTrigger { get; set; }
 
+        /// <summary>
+        /// The math functions' runtime model for an evaluator (<see cref="IDetectorMath"/>); null = <c>System.Math</c>, what
+        /// the device and the twin use. Not part of a profile.
+        /// </summary>
+        public IDetectorMath MathModel { get; set; }
+
         /// <summary>Smallest angle between the orientations before and after that opens a posture candidate.</summary>
         public int PostureMinimumAngleDegrees { get; set; }
 

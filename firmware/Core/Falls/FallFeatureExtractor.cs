@@ -55,6 +55,8 @@ namespace Eldercare.Firmware.Core.Falls
         private float _scanMeanZ;
         private float _scanVectorVariance;
 
+        private readonly IDetectorMath _math;
+
         /// <summary>Allocates the ring (pre window + post window at the options' rate) and the feature array.</summary>
         public FallFeatureExtractor(FallDetectorOptions options)
         {
@@ -64,6 +66,7 @@ namespace Eldercare.Firmware.Core.Falls
             }
 
             options.ThrowIfInvalid();
+            _math = options.MathModel;
             _rateHertz = options.SampleRateHertz;
             _thresholdSquared = options.ImpactThresholdG * options.ImpactThresholdG;
             _preSamples = options.ToSamples(options.PreWindowMilliseconds);
@@ -207,7 +210,7 @@ namespace Eldercare.Firmware.Core.Falls
         private void ComputeFeatures(long now)
         {
             long peak = _peakIndex;
-            float peakG = (float)Math.Sqrt((double)_peakSquared);
+            float peakG = (float)DetectorMath.Sqrt(_math, (double)_peakSquared);
             long oldest = now - _capacity + 1;
             if (oldest < 0)
             {
@@ -264,7 +267,7 @@ namespace Eldercare.Firmware.Core.Falls
                     * ((_scanMeanX * _scanMeanX) + (_scanMeanY * _scanMeanY) + (_scanMeanZ * _scanMeanZ));
                 if (normSquared > 1e-6f)
                 {
-                    float cosine = dot / (float)Math.Sqrt((double)normSquared);
+                    float cosine = dot / (float)DetectorMath.Sqrt(_math, (double)normSquared);
                     if (cosine > 1f)
                     {
                         cosine = 1f;
@@ -275,23 +278,23 @@ namespace Eldercare.Firmware.Core.Falls
                     }
 
                     tilt = 1f - cosine;
-                    _tiltDegrees = (float)(Math.Acos((double)cosine) * 180.0 / Math.PI);
+                    _tiltDegrees = (float)(DetectorMath.Acos(_math, (double)cosine) * 180.0 / Math.PI);
                 }
             }
 
-            _features[FallFeatures.PeakG] = (float)Math.Log((double)peakG);
+            _features[FallFeatures.PeakG] = (float)DetectorMath.Log(_math, (double)peakG);
             _features[FallFeatures.PreMinimumG] = preMin;
             _features[FallFeatures.PreVelocityGSeconds] = preVelocity;
             _features[FallFeatures.PreStandardDeviationG] = preStd;
             _features[FallFeatures.PrePeakRatio] = preRatio;
-            _features[FallFeatures.PostStandardDeviationLog] = (float)Math.Log(0.01 + postStd);
-            _features[FallFeatures.PostVectorVarianceLog] = (float)Math.Log(0.0001 + _scanVectorVariance);
+            _features[FallFeatures.PostStandardDeviationLog] = (float)DetectorMath.Log(_math, 0.01 + postStd);
+            _features[FallFeatures.PostVectorVarianceLog] = (float)DetectorMath.Log(_math, 0.0001 + _scanVectorVariance);
             _features[FallFeatures.PostMeanDeviationG] = postMeanDeviation;
             _features[FallFeatures.TiltOneMinusCosine] = tilt;
-            _features[FallFeatures.ImpactAreaGSeconds] = (float)Math.Log(0.01 + impactArea);
+            _features[FallFeatures.ImpactAreaGSeconds] = (float)DetectorMath.Log(_math, 0.01 + impactArea);
             _features[FallFeatures.PreUprightCosine] = preUpright;
             _features[FallFeatures.PostUprightCosine] = postUpright;
-            _features[FallFeatures.RepetitionsLog] = (float)Math.Log(1.0 + CountRepetitions(Max(oldest, peak - _preSamples), now + 1, peak, peakG));
+            _features[FallFeatures.RepetitionsLog] = (float)DetectorMath.Log(_math, 1.0 + CountRepetitions(Max(oldest, peak - _preSamples), now + 1, peak, peakG));
         }
 
         /// <summary>
@@ -355,7 +358,7 @@ namespace Eldercare.Firmware.Core.Falls
                 along = -along;
             }
 
-            return along / (float)Math.Sqrt((double)normSquared);
+            return along / (float)DetectorMath.Sqrt(_math, (double)normSquared);
         }
 
         private static long Max(long a, long b)
@@ -382,7 +385,7 @@ namespace Eldercare.Firmware.Core.Falls
                 float y = _y[slot] / MilliGPerG;
                 float z = _z[slot] / MilliGPerG;
                 float squared = (x * x) + (y * y) + (z * z);
-                float magnitude = (float)Math.Sqrt((double)squared);
+                float magnitude = (float)DetectorMath.Sqrt(_math, (double)squared);
                 count++;
                 sum += magnitude;
                 sumSquares += squared;
@@ -423,7 +426,7 @@ namespace Eldercare.Firmware.Core.Falls
             float mean = sum / count;
             float variance = (sumSquares / count) - (mean * mean);
             _scanMean = mean;
-            _scanStandardDeviation = variance > 0f ? (float)Math.Sqrt((double)variance) : 0f;
+            _scanStandardDeviation = variance > 0f ? (float)DetectorMath.Sqrt(_math, (double)variance) : 0f;
             _scanMinimum = minimum;
             _scanMaximum = maximum;
             _scanExcess = excess;

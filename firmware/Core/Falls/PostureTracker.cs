@@ -62,6 +62,7 @@ namespace Eldercare.Firmware.Core.Falls
         private float _axisEvidence;
         private long _candidatePeakIndex;
         private float _candidateTiltDegrees;
+        private readonly IDetectorMath _math;
 
         /// <summary>Creates the tracker from the options (block length from the sample rate).</summary>
         public PostureTracker(FallDetectorOptions options)
@@ -71,10 +72,11 @@ namespace Eldercare.Firmware.Core.Falls
                 throw new ArgumentNullException("options");
             }
 
+            _math = options.MathModel;
             _blockSamples = options.ToSamples(500);
             _calibrate = options.SelfCalibratingUpright;
             _trigger = options.PostureTrigger;
-            _triggerCosine = (float)Math.Cos(options.PostureMinimumAngleDegrees * Math.PI / 180.0);
+            _triggerCosine = (float)DetectorMath.Cos(_math, options.PostureMinimumAngleDegrees * Math.PI / 180.0);
             _stillActivity = options.PostureStillActivity;
             _bx = new float[BlockCount];
             _by = new float[BlockCount];
@@ -179,7 +181,7 @@ namespace Eldercare.Firmware.Core.Falls
                 return 0.5f;
             }
 
-            float cosine = ((x * _axisX) + (y * _axisY) + (z * _axisZ)) / (float)Math.Sqrt((double)normSquared);
+            float cosine = ((x * _axisX) + (y * _axisY) + (z * _axisZ)) / (float)DetectorMath.Sqrt(_math, (double)normSquared);
             if (cosine < 0f)
             {
                 cosine = -cosine;
@@ -213,7 +215,7 @@ namespace Eldercare.Firmware.Core.Falls
             float mz = _sumZ / n;
             float meanSquared = _sumSquared / n;
             float variance = (_sumFourth / n) - (meanSquared * meanSquared);
-            float activity = meanSquared > 1e-6f && variance > 0f ? (float)Math.Sqrt((double)variance) / meanSquared : 0f;
+            float activity = meanSquared > 1e-6f && variance > 0f ? (float)DetectorMath.Sqrt(_math, (double)variance) / meanSquared : 0f;
 
             _newest = _newest + 1 == BlockCount ? 0 : _newest + 1;
             _bx[_newest] = mx;
@@ -234,7 +236,7 @@ namespace Eldercare.Firmware.Core.Falls
                 && vectorSquared >= 0.7f * meanSquared && vectorSquared > 1e-6f)
             {
                 // Running mean of unit gravity directions of walking blocks, forgetting slowly.
-                float inverse = 1f / (float)Math.Sqrt((double)vectorSquared);
+                float inverse = 1f / (float)DetectorMath.Sqrt(_math, (double)vectorSquared);
                 float evidence = _axisEvidence + 1f;
                 float keep = _axisEvidence / evidence;
                 _axisX = (_axisX * keep) + (mx * inverse / evidence);
@@ -269,7 +271,7 @@ namespace Eldercare.Firmware.Core.Falls
             return CosineOf(_bx[a], _by[a], _bz[a], _bx[b], _by[b], _bz[b]);
         }
 
-        private static float CosineOf(float ax, float ay, float az, float bx, float by, float bz)
+        private float CosineOf(float ax, float ay, float az, float bx, float by, float bz)
         {
             float normSquared = ((ax * ax) + (ay * ay) + (az * az)) * ((bx * bx) + (by * by) + (bz * bz));
             if (normSquared < 1e-12f)
@@ -277,7 +279,7 @@ namespace Eldercare.Firmware.Core.Falls
                 return 1f;
             }
 
-            float cosine = ((ax * bx) + (ay * by) + (az * bz)) / (float)Math.Sqrt((double)normSquared);
+            float cosine = ((ax * bx) + (ay * by) + (az * bz)) / (float)DetectorMath.Sqrt(_math, (double)normSquared);
             return cosine > 1f ? 1f : (cosine < -1f ? -1f : cosine);
         }
 
@@ -336,14 +338,14 @@ namespace Eldercare.Firmware.Core.Falls
             float after = _activity[a0] > _activity[a1] ? _activity[a0] : _activity[a1];
             float before = _activity[b5] > _activity[b6] ? _activity[b5] : _activity[b6];
             _features[PostureFeatures.TiltOneMinusCosine] = 1f - cosine;
-            _features[PostureFeatures.TransitionActivityLog] = (float)Math.Log(0.01 + transition);
-            _features[PostureFeatures.AfterActivityLog] = (float)Math.Log(0.01 + after);
-            _features[PostureFeatures.BeforeActivityLog] = (float)Math.Log(0.01 + before);
+            _features[PostureFeatures.TransitionActivityLog] = (float)DetectorMath.Log(_math, 0.01 + transition);
+            _features[PostureFeatures.AfterActivityLog] = (float)DetectorMath.Log(_math, 0.01 + after);
+            _features[PostureFeatures.BeforeActivityLog] = (float)DetectorMath.Log(_math, 0.01 + before);
             _features[PostureFeatures.LargestStep] = largestStep;
             _features[PostureFeatures.PreUprightCosine] = UprightCosine(beforeX, beforeY, beforeZ);
             _features[PostureFeatures.PostUprightCosine] = UprightCosine(afterX, afterY, afterZ);
             _candidatePeakIndex = peakIndex;
-            _candidateTiltDegrees = (float)(Math.Acos((double)cosine) * 180.0 / Math.PI);
+            _candidateTiltDegrees = (float)(DetectorMath.Acos(_math, (double)cosine) * 180.0 / Math.PI);
 
             // The same change must not trigger again from the next blocks.
             _holdBlocks = BlockCount - 2;

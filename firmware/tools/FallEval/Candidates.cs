@@ -25,7 +25,7 @@ public sealed class Candidates(Trial trial, List<float[]> features, List<long> p
             Trial trial = trials[i];
             var options = Copy(template);
             options.SampleRateHertz = trial.SampleRateHertz;
-            var extractor = new FallFeatureExtractor(options);
+            var extractor = new FallFeatureExtractor(Evaluator.WithMath(options));
             var features = new List<float[]>();
             var peaks = new List<long>();
             var posture = new List<float[]>();
@@ -73,5 +73,6 @@ public sealed class Candidates(Trial trial, List<float[]> features, List<long> p
         ColdBias = source.ColdBias,
         ColdPostureWeights = source.ColdPostureWeights is null ? null : (float[])source.ColdPostureWeights.Clone(),
         ColdPostureBias = source.ColdPostureBias,
+        MathModel = source.MathModel,
     };
 }

@@ -131,7 +131,7 @@ public static class DayOfWear
     public static List<(long Impact, long Decision)> Detections(DayPlan plan, FallDetectorOptions options)
     {
         options.SampleRateHertz = plan.SampleRateHertz;
-        var detector = new FallDetector(options);
+        var detector = new FallDetector(Evaluator.WithMath(options));
         var detections = new List<(long, long)>();
         Stream(plan, (x, y, z) =>
         {

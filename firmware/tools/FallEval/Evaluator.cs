@@ -18,6 +18,23 @@ public static class Evaluator
     /// <summary>0: every sample is read as it is taken; above 0: batches (set by <c>--batch-ms</c>).</summary>
     public static int BatchMilliseconds { get; set; }
 
+    /// <summary>
+    /// The math functions' runtime (set by <c>--math</c>): null = the host's double-precision <c>System.Math</c>;
+    /// <see cref="SinglePrecisionMath"/> = the stock ESP32 image's single-precision functions.
+    /// </summary>
+    public static IDetectorMath? MathModel { get; set; }
+
+    /// <summary>Gives <paramref name="options"/> the chosen math runtime (every detector and extractor the tool makes).</summary>
+    public static FallDetectorOptions WithMath(FallDetectorOptions options)
+    {
+        if (MathModel is not null)
+        {
+            options.MathModel = MathModel;
+        }
+
+        return options;
+    }
+
     public static TrialResult[] Run(IReadOnlyList<Trial> trials, Func<Trial, FallDetectorOptions> optionsFor)
     {
         var results = new TrialResult[trials.Count];
@@ -30,7 +47,7 @@ public static class Evaluator
     public static TrialResult RunOne(Trial trial, FallDetectorOptions options, int batchMilliseconds = 0, int followMilliseconds = -1)
     {
         options.SampleRateHertz = trial.SampleRateHertz;
-        var detector = new FallDetector(options);
+        var detector = new FallDetector(WithMath(options));
         var batching = new AccelerometerBatching(batchMilliseconds, followMilliseconds >= 0 ? followMilliseconds : new WearableOptions("eval").AccelerometerFollowMilliseconds, options.ImpactThresholdG);
         batching.Start(0);
         int detections = 0;

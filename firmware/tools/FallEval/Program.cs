@@ -39,10 +39,11 @@ public static class Program
         var days = new Option<int>("--days") { Description = "Day-of-wear days streamed per held-out subject (0 = off)", DefaultValueFactory = _ => 10 };
         var daySeed = new Option<int>("--day-seed") { Description = "Seed of the day-of-wear plans (order, draws, gaps)", DefaultValueFactory = _ => 1 };
         var batchMs = new Option<int>("--batch-ms") { Description = "Feed the detector in batches as the device reads its sensor's FIFO: a read every N ms (0 = every sample as it is taken), every 10 ms tick after an impact-level sample (Core/Power/AccelerometerBatching); latency counts from the read" };
+        var math = new Option<string>("--math") { Description = "Math functions' runtime: 'double' (the host's System.Math) or 'single' (the stock ESP32 image computes System.Math in single precision: modelled with MathF, arguments rounded to float)", DefaultValueFactory = _ => "double" };
         var nested = new Option<bool>("--nested") { Description = "With --cv: pick the posture trigger's angle and stillness inside each training fold (inner leave-subjects-out CV)" };
         var root = new RootCommand("Evaluates the firmware fall detector on recorded trials, streaming them sample by sample.")
         {
-            dataDirectory, placement, folds, fit, subjects, list, specificityWeight, impact, upright, rotate, posture, calibrate, postureAngle, postureStill, nested, warmup, days, daySeed, alarmCost, batchMs,
+            dataDirectory, placement, folds, fit, subjects, list, specificityWeight, impact, upright, rotate, posture, calibrate, postureAngle, postureStill, nested, warmup, days, daySeed, alarmCost, batchMs, math,
         };
         root.SetAction(parse =>
         {
@@ -55,6 +56,16 @@ public static class Program
                 }
 
                 Evaluator.BatchMilliseconds = batch;
+                Evaluator.MathModel = parse.GetValue(math) switch
+                {
+                    "double" => null,
+                    "single" => SinglePrecisionMath.Instance,
+                    var other => throw new DataFormatException($"--math '{other}': expected double or single"),
+                };
+                if (Evaluator.MathModel is not null)
+                {
+                    output.WriteLine("math: System.Math modelled in single precision (arguments rounded to float, MathF), as the stock ESP32 image computes it");
+                }
                 var subjectSet = parse.GetValue(subjects) is { } text
                     ? new HashSet<string>(text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries), StringComparer.Ordinal)
                     : null;
