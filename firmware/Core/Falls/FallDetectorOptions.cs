@@ -78,6 +78,14 @@ namespace Eldercare.Firmware.Core.Falls
         public bool SelfCalibratingUpright { get; set; }
 
         /// <summary>
+        /// With <see cref="SelfCalibratingUpright"/>: learn the axis only from sustained gait, i.e. a
+        /// walking-like half-second block that follows another one whose mean vector is within
+        /// ~15 degrees (bending down and up, or a sit-to-stand, also pass the single-block test and
+        /// pulled the axis off). Default false; the pendant's profile turns it on (issue 17).
+        /// </summary>
+        public bool SteadyGaitAxis { get; set; }
+
+        /// <summary>
         /// Second, impact-free candidate: the trunk turns to a new, still orientation within
         /// about two seconds (<see cref="PostureTracker"/>), scored by <see cref="PostureWeights"/>.
         /// </summary>

@@ -26,6 +26,7 @@ namespace Eldercare.Firmware.Core.Falls
         private const int BlockCount = 7;
         private const float WalkLowActivity = 0.08f;
         private const float WalkHighActivity = 0.8f;
+        private const float SteadyCosineSquared = 0.933f; // cos 15 degrees, squared
         private const float AxisMaximumEvidence = 600f; // blocks: about 5 min of walking
         private const float AxisConfidentEvidence = 4f; // blocks: 2 s of walking
         private const float SteadyCosine = 0.97f; // the two after-blocks within about 14 degrees
@@ -55,6 +56,8 @@ namespace Eldercare.Firmware.Core.Falls
         private int _newest;
         private int _filled;
         private int _holdBlocks;
+        private bool _lastBlockWalkLike;
+        private readonly bool _steadyGait;
 
         private float _axisX;
         private float _axisY;
@@ -75,6 +78,7 @@ namespace Eldercare.Firmware.Core.Falls
             _math = options.MathModel;
             _blockSamples = options.ToSamples(500);
             _calibrate = options.SelfCalibratingUpright;
+            _steadyGait = options.SteadyGaitAxis;
             _trigger = options.PostureTrigger;
             _triggerCosine = (float)DetectorMath.Cos(_math, options.PostureMinimumAngleDegrees * Math.PI / 180.0);
             _stillActivity = options.PostureStillActivity;
@@ -125,6 +129,7 @@ namespace Eldercare.Firmware.Core.Falls
             _newest = BlockCount - 1;
             _filled = 0;
             _holdBlocks = 0;
+            _lastBlockWalkLike = false;
             _axisX = 0f;
             _axisY = 0f;
             _axisZ = 0f;
@@ -232,8 +237,24 @@ namespace Eldercare.Firmware.Core.Falls
             StartBlock();
 
             float vectorSquared = (mx * mx) + (my * my) + (mz * mz);
-            if (_calibrate && activity >= WalkLowActivity && activity <= WalkHighActivity
-                && vectorSquared >= 0.7f * meanSquared && vectorSquared > 1e-6f)
+            bool walkLike = activity >= WalkLowActivity && activity <= WalkHighActivity
+                && vectorSquared >= 0.7f * meanSquared && vectorSquared > 1e-6f;
+            bool steady = walkLike && !_steadyGait;
+            if (walkLike && _lastBlockWalkLike && _steadyGait)
+            {
+                // Gait is sustained: the previous block also looked like walking and its mean
+                // vector is within ~15 degrees of this one (bending down and up is not).
+                int previous = _newest == 0 ? BlockCount - 1 : _newest - 1;
+                float px = _bx[previous];
+                float py = _by[previous];
+                float pz = _bz[previous];
+                float dot = (mx * px) + (my * py) + (mz * pz);
+                float previousSquared = (px * px) + (py * py) + (pz * pz);
+                steady = dot > 0f && (dot * dot) >= SteadyCosineSquared * vectorSquared * previousSquared;
+            }
+
+            _lastBlockWalkLike = walkLike;
+            if (_calibrate && steady)
             {
                 // Running mean of unit gravity directions of walking blocks, forgetting slowly.
                 float inverse = 1f / (float)DetectorMath.Sqrt(_math, (double)vectorSquared);

@@ -62,6 +62,7 @@ public sealed class Candidates(Trial trial, List<float[]> features, List<long> p
         RefractoryMilliseconds = source.RefractoryMilliseconds,
         UprightAxis = source.UprightAxis,
         SelfCalibratingUpright = source.SelfCalibratingUpright,
+        SteadyGaitAxis = source.SteadyGaitAxis,
         Weights = (float[])source.Weights.Clone(),
         Bias = source.Bias,
         PostureTrigger = source.PostureTrigger,

@@ -1,4 +1,4 @@
-// Size (~445 lines): the command line and its three modes (evaluate, --fit, --cv with the nested posture choice, cold weights and day of wear) share their option plumbing; the day-of-wear and training parts live in their own files.
+// Size (~505 lines; the inner-CV choices of L2 and of the steady-gait axis are in Program.InnerChoices.cs): the command line and its three modes (evaluate, --fit, --cv with the nested posture choice, cold weights and day of wear) share their option plumbing; the day-of-wear and training parts live in their own files.
 using System.CommandLine;
 using System.Globalization;
 using Eldercare.Firmware.Core.Falls;
@@ -13,7 +13,7 @@ namespace Eldercare.Firmware.Tools.FallEval;
 /// --rotate SEED: turn every trial by one fixed random 3D rotation first (device mounted another way).
 /// The last line is always "sensitivity=0.xxxx specificity=0.xxxx trials=N".
 /// </summary>
-public static class Program
+public static partial class Program
 {
     public static int Main(string[] args) => Run(args, Console.Out, Console.Error);
 
@@ -40,10 +40,15 @@ public static class Program
         var daySeed = new Option<int>("--day-seed") { Description = "Seed of the day-of-wear plans (order, draws, gaps)", DefaultValueFactory = _ => 1 };
         var batchMs = new Option<int>("--batch-ms") { Description = "Feed the detector in batches as the device reads its sensor's FIFO: a read every N ms (0 = every sample as it is taken), every 10 ms tick after an impact-level sample (Core/Power/AccelerometerBatching); latency counts from the read" };
         var math = new Option<string>("--math") { Description = "Math functions' runtime: 'double' (the host's System.Math) or 'single' (the stock ESP32 image computes System.Math in single precision: modelled with MathF, arguments rounded to float)", DefaultValueFactory = _ => "double" };
+        var l2Option = new Option<double>("--l2") { Description = "L2 penalty of the logistic fit (divided by the number of candidates; exploration)", DefaultValueFactory = _ => 1.0 };
+        var postWindow = new Option<string?>("--post-window") { Description = "Override the post-impact window START:END in ms after the peak (the decision is taken at END; exploration)" };
+        var steadyGait = new Option<bool?>("--steady-gait") { Description = "Override the profile's steady-gait axis learning, true/false (exploration)" };
+        var steadyGrid = new Option<bool>("--nested-steady") { Description = "With --nested: the inner CV also tries the steady-gait axis (self-calibrated axis learnt from sustained gait only)" };
+        var nestedL2 = new Option<bool>("--nested-l2") { Description = "With --cv (or --fit): pick the logistic fit's L2 penalty (1, 10, 100) by an inner leave-subjects-out CV on the training subjects only" };
         var nested = new Option<bool>("--nested") { Description = "With --cv: pick the posture trigger's angle and stillness inside each training fold (inner leave-subjects-out CV)" };
         var root = new RootCommand("Evaluates the firmware fall detector on recorded trials, streaming them sample by sample.")
         {
-            dataDirectory, placement, folds, fit, subjects, list, specificityWeight, impact, upright, rotate, posture, calibrate, postureAngle, postureStill, nested, warmup, days, daySeed, alarmCost, batchMs, math,
+            dataDirectory, placement, folds, fit, subjects, list, specificityWeight, impact, upright, rotate, posture, calibrate, postureAngle, postureStill, nested, warmup, days, daySeed, alarmCost, batchMs, l2Option, nestedL2, postWindow, steadyGait, steadyGrid, math,
         };
         root.SetAction(parse =>
         {
@@ -111,6 +116,20 @@ public static class Program
                     profile.PostureStillActivity = still;
                 }
 
+                s_l2 = parse.GetValue(l2Option);
+                s_nestedL2 = parse.GetValue(nestedL2);
+                s_steadyInGrid = parse.GetValue(steadyGrid);
+                if (parse.GetValue(steadyGait) is { } sg)
+                {
+                    profile.SteadyGaitAxis = sg;
+                }
+                if (parse.GetValue(postWindow) is { } pw)
+                {
+                    string[] ends = pw.Split(':');
+                    profile.PostWindowStartMilliseconds = int.Parse(ends[0], CultureInfo.InvariantCulture);
+                    profile.PostWindowEndMilliseconds = int.Parse(ends[1], CultureInfo.InvariantCulture);
+                }
+
                 s_alarmCostPerDay = parse.GetValue(alarmCost) ?? DefaultAlarmCost(parse.GetValue(placement)!);
                 string? reason = profile.Validate();
                 if (reason is not null)
@@ -164,7 +183,15 @@ public static class Program
                 // The posture gate chosen the way --cv --nested does, by a 5-fold leave-subjects-out CV on these trials.
                 var none = trials.Select(t => t.Subject).Distinct().ToDictionary(s => s, _ => 0, StringComparer.Ordinal);
                 profile = ChoosePostureGate(trials, profile, Math.Min(5, none.Count), specificityWeight, o => Candidates.Extract(trials, o), none, -1);
-                output.WriteLine(string.Create(c, $"inner CV chose posture >={profile.PostureMinimumAngleDegrees}deg still<={profile.PostureStillActivity:F2} self-calibrate={profile.SelfCalibratingUpright}"));
+                output.WriteLine(string.Create(c, $"inner CV chose posture >={profile.PostureMinimumAngleDegrees}deg still<={profile.PostureStillActivity:F2} self-calibrate={profile.SelfCalibratingUpright} steady-gait={profile.SteadyGaitAxis}"));
+            }
+
+            if (s_nestedL2)
+            {
+                var noneL2 = trials.Select(t => t.Subject).Distinct().ToDictionary(s => s, _ => 0, StringComparer.Ordinal);
+                Candidates[] extracted = Candidates.Extract(trials, profile);
+                s_l2 = ChooseL2(trials, profile, Math.Min(5, noneL2.Count), specificityWeight, _ => extracted, noneL2, -1);
+                output.WriteLine(string.Create(c, $"inner CV chose l2={s_l2:G}"));
             }
 
             var fitted = FitAll(Candidates.Extract(trials, profile), profile, specificityWeight, out string summary);
@@ -238,11 +265,11 @@ public static class Program
     {
         Dictionary<string, int> foldOf = AssignFolds(trials, folds, out List<string> subjects);
         var c = CultureInfo.InvariantCulture;
-        var cache = new Dictionary<(int, float, bool, bool), Candidates[]>();
+        var cache = new Dictionary<(int, float, bool, bool, bool), Candidates[]>();
         Candidates[] CandidatesFor(FallDetectorOptions o) => CandidatesOf(o, false);
         Candidates[] CandidatesOf(FallDetectorOptions o, bool cold)
         {
-            var key = (o.PostureMinimumAngleDegrees, o.PostureStillActivity, o.SelfCalibratingUpright, cold);
+            var key = (o.PostureMinimumAngleDegrees, o.PostureStillActivity, o.SelfCalibratingUpright, o.SteadyGaitAxis, cold);
             lock (cache)
             {
                 if (!cache.TryGetValue(key, out Candidates[]? found))
@@ -265,7 +292,20 @@ public static class Program
             if (nested && profile.PostureTrigger)
             {
                 chosen = ChoosePostureGate(trainingTrials, profile, folds - 1, specificityWeight, CandidatesFor, foldOf, fold);
-                choice = string.Create(c, $" [inner CV chose posture >={chosen.PostureMinimumAngleDegrees}deg still<={chosen.PostureStillActivity:F2} self-calibrate={chosen.SelfCalibratingUpright}]");
+                choice = string.Create(c, $" [inner CV chose posture >={chosen.PostureMinimumAngleDegrees}deg still<={chosen.PostureStillActivity:F2} self-calibrate={chosen.SelfCalibratingUpright} steady-gait={chosen.SteadyGaitAxis}]");
+            }
+
+            if (nested && s_steadyInGrid && !profile.PostureTrigger && LearnsAxis(profile))
+            {
+                chosen = ChooseSteady(trainingTrials, chosen, folds - 1, specificityWeight, CandidatesFor, foldOf, fold);
+                choice += string.Create(c, $" [inner CV chose steady-gait={chosen.SteadyGaitAxis}]");
+            }
+
+            double savedL2 = s_l2;
+            if (s_nestedL2)
+            {
+                s_l2 = ChooseL2(trainingTrials, chosen, folds - 1, specificityWeight, CandidatesFor, foldOf, fold);
+                choice += string.Create(c, $" [inner CV chose l2={s_l2:G}]");
             }
 
             var training = CandidatesFor(chosen).Where(x => foldOf[x.Trial.Subject] != fold).ToList();
@@ -277,6 +317,7 @@ public static class Program
                 s_coldResults.AddRange(Evaluator.Run(s_coldTrials.Where(t => foldOf[t.Subject] == fold).ToList(), _ => Candidates.Copy(options)));
             }
 
+            s_l2 = savedL2;
             TrialResult[] foldResults = Evaluator.Run(test, _ => Candidates.Copy(options));
             Report.Summary s = Report.Summarise(foldResults);
             string held = string.Join(',', subjects.Where(x => foldOf[x] == fold));
@@ -342,12 +383,18 @@ public static class Program
         Dictionary<string, int> inner = AssignFolds(training, innerFolds, out _);
         FallDetectorOptions best = profile;
         double bestObjective = double.NegativeInfinity;
-        foreach (var (angle, still, calibrate) in s_postureGrid.SelectMany(g => new[] { (g.Angle, g.Still, false), (g.Angle, g.Still, true) }))
+        foreach (var (angle, still, calibrate, steady) in s_postureGrid.SelectMany(g => new[] { (g.Angle, g.Still, false, false), (g.Angle, g.Still, true, false), (g.Angle, g.Still, true, true) }))
         {
+            if (steady && !s_steadyInGrid)
+            {
+                continue;
+            }
+
             var o = Candidates.Copy(profile);
             o.PostureMinimumAngleDegrees = angle;
             o.PostureStillActivity = still;
             o.SelfCalibratingUpright = calibrate;
+            o.SteadyGaitAxis = s_steadyInGrid ? steady : profile.SteadyGaitAxis;
             Candidates[] all = candidatesFor(o).Where(x => outerFoldOf[x.Trial.Subject] != outerFold).ToArray();
             var results = new List<TrialResult>();
             for (int f = 0; f < innerFolds; f++)
@@ -427,6 +474,9 @@ public static class Program
     /// <summary>Cost of one expected false alarm per day in the training objective (set from --alarm-cost).</summary>
     private static double s_alarmCostPerDay;
 
+    /// <summary>L2 penalty of the logistic fits (set from --l2).</summary>
+    private static double s_l2 = 1.0;
+
     /// <summary>
     /// The targets fix the exchange rate a priori: a placement's allowed false alarms per
     /// day cost as much as its allowed missed-fall share (waist (1 - 0.99) / 0.1, neck
@@ -442,7 +492,7 @@ public static class Program
     /// <summary>Fits the impact stage and, when the profile has it, the posture stage on the given training candidates.</summary>
     private static FallDetectorOptions FitAll(IReadOnlyList<Candidates> training, FallDetectorOptions profile, double specificityWeight, out string summary)
     {
-        var model = LogisticTrainer.Fit(training, specificityWeight: specificityWeight, alarmCostPerDay: s_alarmCostPerDay);
+        var model = LogisticTrainer.Fit(training, l2: s_l2, specificityWeight: specificityWeight, alarmCostPerDay: s_alarmCostPerDay);
         var options = Candidates.Copy(profile);
         options.Weights = (float[])model.Weights.Clone();
         options.Bias = model.Bias;
@@ -454,7 +504,7 @@ public static class Program
         summary = string.Create(CultureInfo.InvariantCulture, $"sens={model.TrainSensitivity:F3} spec={model.TrainSpecificity:F3}");
         if (profile.PostureTrigger)
         {
-            var posture = LogisticTrainer.FitPosture(training, c => LogisticTrainer.Fires(model, c.Features), specificityWeight: specificityWeight, alarmCostPerDay: s_alarmCostPerDay);
+            var posture = LogisticTrainer.FitPosture(training, c => LogisticTrainer.Fires(model, c.Features), l2: s_l2, specificityWeight: specificityWeight, alarmCostPerDay: s_alarmCostPerDay);
             options.PostureWeights = (float[])posture.Weights.Clone();
             options.PostureBias = posture.Bias;
             summary += string.Create(CultureInfo.InvariantCulture, $" (+posture: sens={posture.TrainSensitivity:F3} spec={posture.TrainSpecificity:F3})");
