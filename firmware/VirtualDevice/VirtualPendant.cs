@@ -249,6 +249,9 @@ public sealed class VirtualPendant : IAsyncDisposable
     /// <summary>Holds the SOS button for the long-press time plus a margin: raises SOS.</summary>
     public void PressSos() => _button.Hold(SosHoldMilliseconds);
 
+    /// <summary>True while a <see cref="PressSos"/> hold lasts (its SOS is raised at 2 s, before the release).</summary>
+    public bool SosHeld => _button.IsPressed;
+
     /// <summary>A short press: cancels the active alarm within its window.</summary>
     public void PressCancel() => _button.Hold(150);
 

@@ -40,6 +40,9 @@ public sealed class DeviceOfflineTests
 
         // Power cuts right after the load (a pendant without power cannot take its share of it), while the gateway
         // still forwards the fleet's backlog.
+        // An SOS hold still running when its pendant goes dark never becomes an alarm (the elder's press is cut with the
+        // power), so the cut waits until every press of the load has been held long enough to raise its SOS.
+        await Eventually.WaitAsync(() => fleet.Devices.All(d => !d.SosHeld), TimeSpan.FromSeconds(15), "every SOS hold of the load complete");
         var dark = Enumerable.Range(0, fleet.Devices.Count).OrderBy(_ => fleet.Random.Next()).Take(DarkDevices).ToList();
         var darkIds = dark.Select(i => fleet.Devices[i].DeviceId).ToHashSet(StringComparer.Ordinal);
         foreach (var index in dark)
