@@ -1,4 +1,4 @@
-// Size (~430 lines): the wearable's one loop wires every core part (button, alarms, detector, wellness, geofence, battery, radio schedule, outbox); the parts live in their own folders.
+// Size (~490 lines): one job, the wearable's one loop, which wires every core part (button, alarms, detector, wellness, geofence, GNSS duty cycle, battery, radio schedule, outbox); the parts live in their own folders, so what stays here is their order within a tick.
 using Eldercare.Firmware.Core.Battery;
 using Eldercare.Firmware.Core.Commands;
 using Eldercare.Firmware.Core.Events;

@@ -261,10 +261,14 @@ namespace Eldercare.Firmware.Core.Events
                     int decimals = field == FieldHdop ? 2 : 6;
                     if (!NumberParser.TryParseFixed(number, decimals, out scaled))
                     {
-                        // At most three strings per concatenation: String.Concat's overloads of the stable nano runtime.
-                        string detail = "field '" + key + "' must be a decimal with at most ";
-                        detail = detail + decimals.ToString() + " decimals (no exponent), got ";
-                        return DecodeResult.Reject(RejectReasons.BadField, detail + Shorten(number));
+                        // Built with a StringBuilder, not a chain of +: the stable nano runtime's String.Concat takes few strings.
+                        StringBuilder detail = new StringBuilder("field '");
+                        detail.Append(key);
+                        detail.Append("' must be a decimal with at most ");
+                        detail.Append(decimals.ToString());
+                        detail.Append(" decimals (no exponent), got ");
+                        detail.Append(Shorten(number));
+                        return DecodeResult.Reject(RejectReasons.BadField, detail.ToString());
                     }
 
                     if (field == FieldLat) { latitude = scaled; }

@@ -1,4 +1,4 @@
-// Size (~440 lines): the ring and the once-per-candidate scans that read it belong together; splitting them would expose the ring.
+// Size (~440 lines): one job, a candidate's features; the ring and the once-per-candidate scans that read it belong together; splitting them would expose the ring.
 using System;
 
 namespace Eldercare.Firmware.Core.Falls

@@ -24,18 +24,7 @@ public static partial class Program
         {
             var o = Candidates.Copy(profile);
             o.SteadyGaitAxis = steady;
-            Candidates[] all = candidatesFor(o).Where(x => outerFoldOf[x.Trial.Subject] != outerFold).ToArray();
-            var results = new List<TrialResult>();
-            for (int f = 0; f < innerFolds; f++)
-            {
-                var fitted = FitAll(all.Where(x => inner[x.Trial.Subject] != f).ToList(), o, specificityWeight, out _);
-                results.AddRange(Evaluator.Run(training.Where(t => inner[t.Subject] == f).ToList(), _ => Candidates.Copy(fitted)));
-            }
-
-            Report.Summary s = Report.Summarise(results);
-            var daily = LogisticTrainer.DailyRates(results.Select(r => r.Trial));
-            double perDay = results.Where(r => !r.Trial.IsFall && r.Fired).Sum(r => daily.TryGetValue(r.Trial, out double d) ? d : 0);
-            double objective = s.Sensitivity + (specificityWeight * s.Specificity) - (s_alarmCostPerDay * perDay);
+            double objective = InnerObjective(o, training, inner, innerFolds, specificityWeight, candidatesFor(o).Where(x => outerFoldOf[x.Trial.Subject] != outerFold).ToArray());
             if (objective > bestObjective + 1e-12)
             {
                 bestObjective = objective;
@@ -44,6 +33,26 @@ public static partial class Program
         }
 
         return best;
+    }
+
+    /// <summary>
+    /// The training objective of <paramref name="o"/> on the inner held-out folds (one outer fold's training subjects):
+    /// fitted on the other inner folds' candidates, scored by streaming the core detector; sensitivity + weight *
+    /// specificity - the alarm cost of its expected false alarms per day. Used by every inner choice.
+    /// </summary>
+    private static double InnerObjective(FallDetectorOptions o, List<Trial> training, Dictionary<string, int> inner, int innerFolds, double specificityWeight, Candidates[] all)
+    {
+        var results = new List<TrialResult>();
+        for (int f = 0; f < innerFolds; f++)
+        {
+            var fitted = FitAll(all.Where(x => inner[x.Trial.Subject] != f).ToList(), o, specificityWeight, out _);
+            results.AddRange(Evaluator.Run(training.Where(t => inner[t.Subject] == f).ToList(), _ => Candidates.Copy(fitted)));
+        }
+
+        Report.Summary s = Report.Summarise(results);
+        var daily = LogisticTrainer.DailyRates(results.Select(r => r.Trial));
+        double perDay = results.Where(r => !r.Trial.IsFall && r.Fired).Sum(r => daily.TryGetValue(r.Trial, out double d) ? d : 0);
+        return s.Sensitivity + (specificityWeight * s.Specificity) - (s_alarmCostPerDay * perDay);
     }
 
     /// <summary>--nested-grid-steady: the inner CV of --nested also tries the steady-gait axis (<see cref="FallDetectorOptions.SteadyGaitAxis"/>).</summary>
@@ -75,17 +84,7 @@ public static partial class Program
             foreach (double l2 in s_l2Grid)
             {
                 s_l2 = l2;
-                var results = new List<TrialResult>();
-                for (int f = 0; f < innerFolds; f++)
-                {
-                    var fitted = FitAll(all.Where(x => inner[x.Trial.Subject] != f).ToList(), profile, specificityWeight, out _);
-                    results.AddRange(Evaluator.Run(training.Where(t => inner[t.Subject] == f).ToList(), _ => Candidates.Copy(fitted)));
-                }
-
-                Report.Summary s = Report.Summarise(results);
-                var daily = LogisticTrainer.DailyRates(results.Select(r => r.Trial));
-                double perDay = results.Where(r => !r.Trial.IsFall && r.Fired).Sum(r => daily.TryGetValue(r.Trial, out double d) ? d : 0);
-                double objective = s.Sensitivity + (specificityWeight * s.Specificity) - (s_alarmCostPerDay * perDay);
+                double objective = InnerObjective(profile, training, inner, innerFolds, specificityWeight, all);
                 if (objective > bestObjective + 1e-12)
                 {
                     bestObjective = objective;

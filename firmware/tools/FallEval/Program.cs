@@ -395,18 +395,7 @@ public static partial class Program
             o.PostureStillActivity = still;
             o.SelfCalibratingUpright = calibrate;
             o.SteadyGaitAxis = s_steadyInGrid ? steady : profile.SteadyGaitAxis;
-            Candidates[] all = candidatesFor(o).Where(x => outerFoldOf[x.Trial.Subject] != outerFold).ToArray();
-            var results = new List<TrialResult>();
-            for (int f = 0; f < innerFolds; f++)
-            {
-                var fitted = FitAll(all.Where(x => inner[x.Trial.Subject] != f).ToList(), o, specificityWeight, out _);
-                results.AddRange(Evaluator.Run(training.Where(t => inner[t.Subject] == f).ToList(), _ => Candidates.Copy(fitted)));
-            }
-
-            Report.Summary s = Report.Summarise(results);
-            var daily = LogisticTrainer.DailyRates(results.Select(r => r.Trial));
-            double perDay = results.Where(r => !r.Trial.IsFall && r.Fired).Sum(r => daily.TryGetValue(r.Trial, out double d) ? d : 0);
-            double objective = s.Sensitivity + (specificityWeight * s.Specificity) - (s_alarmCostPerDay * perDay);
+            double objective = InnerObjective(o, training, inner, innerFolds, specificityWeight, candidatesFor(o).Where(x => outerFoldOf[x.Trial.Subject] != outerFold).ToArray());
             if (objective > bestObjective + 1e-12)
             {
                 bestObjective = objective;
