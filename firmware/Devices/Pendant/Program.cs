@@ -1,15 +1,12 @@
 using System;
 using System.Device.Adc;
 using System.Device.Gpio;
-using System.Device.I2c;
 using System.Diagnostics;
 using System.IO.Ports;
-using System.Threading;
 using Eldercare.Firmware.Core.Apps;
 using Eldercare.Firmware.Core.Hil;
 using Eldercare.Firmware.Core.Power;
 using Eldercare.Firmware.Devices.Adapters;
-using Iot.Device.Imu;
 using nanoFramework.Hardware.Esp32;
 
 namespace Eldercare.Firmware.Devices.Pendant
@@ -40,7 +37,7 @@ namespace Eldercare.Firmware.Devices.Pendant
 
             // HIL test mode (the rig's serial link on COM3) wraps the sensor and the button; they pass through until "HIL ON".
             HilButton button = new HilButton(new GpioButton(gpio.OpenPin(PendantPins.SosButton, PinMode.InputPullUp)), clock);
-            Mpu6050Accelerometer sensor = OpenAccelerometer();
+            Mpu6050Accelerometer sensor = WearableBoard.OpenAccelerometer();
             HilAccelerometer accelerometer = new HilAccelerometer(sensor);
             WearableHardware hardware = new WearableHardware(
                 clock,
@@ -69,33 +66,7 @@ namespace Eldercare.Firmware.Devices.Pendant
 
             // Armed for when the device sleeps: SOS (active low) wakes it from light or deep sleep. GPIO 27 is an RTC pin.
             Sleep.EnableWakeupByPin(Sleep.WakeupGpioPin.Pin27, 0);
-
-            new Thread(new ThreadStart(supervisor.Run)).Start();
-            while (true)
-            {
-                if (hil != null)
-                {
-                    hil.Poll();
-                }
-
-                app.Tick();
-                long now = clock.UptimeMilliseconds;
-                long nap = LightSleepGate.Milliseconds(now, app.MillisecondsUntilNextRead(now), supervisor.RadioOff, button.IsPressed, indicator.IsIdle, hil != null && hil.BytesReceived > 0);
-                if (nap == 0 || !LightSleep(nap))
-                {
-                    Thread.Sleep(10);
-                }
-            }
-        }
-
-        /// <summary>
-        /// Light sleep (RAM and the CLR kept) until the next accelerometer batch, or the SOS pin (armed above) wakes it
-        /// sooner. False when the chip refused (Wi-Fi not stopped yet): the loop then ticks on.
-        /// </summary>
-        private static bool LightSleep(long milliseconds)
-        {
-            Sleep.EnableWakeupByTimer(TimeSpan.FromTicks(milliseconds * TimeSpan.TicksPerMillisecond));
-            return Sleep.StartLightSleep() == EspNativeError.OK;
+            WearableBoard.RunForever(app, supervisor, clock, button, indicator, hil);
         }
 
         /// <summary>The HIL UART, or null when COM3 cannot be opened (the device runs without the test mode).</summary>
@@ -108,21 +79,6 @@ namespace Eldercare.Firmware.Devices.Pendant
             catch (Exception)
             {
                 Debug.WriteLine("COM3 not available: no HIL test mode");
-                return null;
-            }
-        }
-
-        /// <summary>The MPU-6050, or null when it does not answer: the device then runs without fall detection, SOS still works.</summary>
-        private static Mpu6050Accelerometer OpenAccelerometer()
-        {
-            try
-            {
-                I2cDevice device = I2cDevice.Create(new I2cConnectionSettings(1, Mpu6050.DefaultI2cAddress, I2cBusSpeed.FastMode));
-                return new Mpu6050Accelerometer(new Mpu6050(device), device);
-            }
-            catch (Exception)
-            {
-                Debug.WriteLine("MPU-6050 not found on I2C1: no fall detection");
                 return null;
             }
         }
