@@ -11,8 +11,10 @@
 #                            one line "smoke: <flow> PASS|FAIL (...)" each; exits 0 only if all pass.
 # Options: --devices N pendants (default 20; the smoke needs 5), --heartbeat-seconds S (default 30), --no-build,
 #          --wellness-minutes M (default 2 for the demo, waking hours all day; the device default is 180, 07:00-22:00),
-#          --upstream http|jetstream (default http; jetstream: a local 3-node NATS JetStream cluster on free loopback ports,
-#          started and stopped here, carries the events to the stub and the acknowledgements back; apt-get installs nats-server).
+#          --upstream http|jetstream|mqtt (default http; jetstream: a local 3-node NATS JetStream cluster on free loopback
+#          ports, started and stopped here, carries the events to the stub and the acknowledgements back; apt-get installs
+#          nats-server; mqtt: a local TLS, password-protected platform mosquitto carries the events, acknowledgements come
+#          back by the HTTP long poll).
 # Ports (env): MQTT_PORT (1883), CLOUD_PORT (5080), GATEWAY_HTTP_PORT (8080), CONSOLE_PORT (8090); --smoke picks free ones.
 # The operator console (the community service center's alarm desk) opens on http://127.0.0.1:CONSOLE_PORT with a demo
 # login (printed at start) and made-up elders' records for the simulated devices (card 04A1B2C3 is the first elder's).
@@ -28,14 +30,14 @@ while [ $# -gt 0 ]; do
     --heartbeat-seconds) heartbeat="$2"; shift ;;
     --wellness-minutes) wellness="$2"; shift ;;
     --upstream) upstream="${2:-}"; shift ;;
-    -h|--help) sed -n "2,18p" "$0" | sed "s/^# \{0,1\}//"; exit 0 ;;
+    -h|--help) sed -n "2,20p" "$0" | sed "s/^# \{0,1\}//"; exit 0 ;;
     *) echo "run.sh: unknown option '$1' (try --help)" >&2; exit 2 ;;
   esac
   shift
 done
 case "$devices" in ''|*[!0-9]*) echo "run.sh: --devices must be a number" >&2; exit 2 ;; esac
 case "$wellness" in ''|*[!0-9]*) echo "run.sh: --wellness-minutes must be a number" >&2; exit 2 ;; esac
-case "$upstream" in http|jetstream) ;; *) echo "run.sh: --upstream must be http or jetstream" >&2; exit 2 ;; esac
+case "$upstream" in http|jetstream|mqtt) ;; *) echo "run.sh: --upstream must be http, jetstream or mqtt" >&2; exit 2 ;; esac
 [ "$devices" -ge 1 ] || { echo "run.sh: --devices must be at least 1" >&2; exit 2; }
 [ "$smoke" -eq 0 ] || [ "$devices" -ge 5 ] || { echo "run.sh: --smoke needs --devices 5 or more (sos, fall, ack, wellness, offline)" >&2; exit 2; }
 
@@ -43,6 +45,12 @@ if ! command -v curl >/dev/null 2>&1; then
   echo "installing curl..."
   sudo_cmd=""; [ "$(id -u)" -ne 0 ] && sudo_cmd="sudo"
   $sudo_cmd apt-get update -qq >/dev/null && DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq curl >/dev/null
+fi
+
+if [ "$upstream" = mqtt ] && { ! [ -x /usr/sbin/mosquitto ] && ! command -v mosquitto >/dev/null 2>&1 || ! command -v mosquitto_passwd >/dev/null 2>&1 || ! command -v openssl >/dev/null 2>&1; }; then
+  echo "installing mosquitto, mosquitto-clients, openssl..."
+  sudo_cmd=""; [ "$(id -u)" -ne 0 ] && sudo_cmd="sudo"
+  $sudo_cmd apt-get update -qq >/dev/null && DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq mosquitto mosquitto-clients openssl >/dev/null
 fi
 
 nats_server=""
@@ -143,7 +151,8 @@ districts=(迎泽区 杏花岭区 万柏林区 小店区)
 } >"$run_dir/elders.csv"
 dotnet "$gateway_dll" console import-elders "$run_dir/elders.csv" --data "$run_dir/gateway" >/dev/null
 
-cloud_upstream=(); gateway_upstream=()
+gateway_id="gw-01"
+cloud_upstream=(); gateway_upstream=(); cloud_env=(); gateway_env=()
 if [ "$upstream" = jetstream ]; then
   # A local 3-node JetStream cluster (replicas 3) on free loopback ports: each node its config and store in .run/nats.
   client_ports=(); route_ports=()
@@ -168,14 +177,57 @@ CONF
   cloud_upstream=(--CloudStub:JetStream:Url="$nats_url" --CloudStub:JetStream:Replicas=3)
   gateway_upstream=(--Gateway:Upstream:Kind=JetStream --Gateway:Upstream:JetStream:Url="$nats_url")
 fi
+if [ "$upstream" = mqtt ]; then
+  # The platform's broker as tests/TestSupport/PlatformBroker.cs configures it: TLS only (a self-signed certificate for
+  # 127.0.0.1 made here), a user for the gateway and one for the consumer, an ACL (the gateway writes only its own
+  # upstream topics), persistence and no queue limits, so a PUBACK is not dropped later.
+  broker_dir="$run_dir/platform-broker"; mkdir -p "$broker_dir/persist"
+  platform_port=$(free_port)
+  openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj "/CN=platform-broker" -addext "subjectAltName=IP:127.0.0.1,DNS:localhost" \
+    -addext "extendedKeyUsage=serverAuth" -keyout "$broker_dir/platform.key" -out "$broker_dir/platform.crt" >/dev/null 2>&1
+  gateway_secret="gw-secret-$(od -An -N8 -tx1 /dev/urandom | tr -d ' \n')"; consumer_secret="consumer-secret-$(od -An -N8 -tx1 /dev/urandom | tr -d ' \n')"
+  printf '%s:%s\ncloud-stub:%s\n' "$gateway_id" "$gateway_secret" "$consumer_secret" >"$broker_dir/passwd"
+  mosquitto_passwd -U "$broker_dir/passwd"
+  printf 'user %s\ntopic write eldercare/v1/platform/%s/events/#\n\nuser cloud-stub\ntopic read eldercare/v1/platform/+/events/#\n' "$gateway_id" "$gateway_id" >"$broker_dir/acl"
+  { [ "$(id -u)" -eq 0 ] && echo "user root"
+    cat <<CONF
+listener $platform_port 127.0.0.1
+certfile $broker_dir/platform.crt
+keyfile $broker_dir/platform.key
+allow_anonymous false
+password_file $broker_dir/passwd
+acl_file $broker_dir/acl
+persistence true
+persistence_location $broker_dir/persist/
+max_queued_messages 0
+max_inflight_messages 0
+log_dest stdout
+CONF
+  } >"$broker_dir/mosquitto.conf"
+  mosquitto_bin=/usr/sbin/mosquitto; [ -x "$mosquitto_bin" ] || mosquitto_bin=$(command -v mosquitto)
+  echo "starting the platform's MQTT broker (mosquitto, TLS) on 127.0.0.1:$platform_port..."
+  "$mosquitto_bin" -c "$broker_dir/mosquitto.conf" >"$broker_dir/mosquitto.log" 2>&1 &
+  pids+=($!)
+  # mosquitto buffers its log when it is a file: wait for the listener itself.
+  for _ in $(seq 1 150); do port_free "$platform_port" || break; sleep 0.2; done
+  port_free "$platform_port" && { echo "the platform broker did not listen on $platform_port:" >&2; cat "$broker_dir/mosquitto.log" >&2; exit 1; }
+  cloud_upstream=(--CloudStub:Mqtt:Host=127.0.0.1 --CloudStub:Mqtt:Port="$platform_port" --CloudStub:Mqtt:TrustedCaPath="$broker_dir/platform.crt"
+                  --CloudStub:Mqtt:Username=cloud-stub)
+  # Passwords through the environment, not the command line (ps shows arguments to every user).
+  cloud_env=(CloudStub__Mqtt__Password="$consumer_secret"); gateway_env=(Gateway__Upstream__Mqtt__Password="$gateway_secret")
+  gateway_upstream=(--Gateway:Upstream:Kind=Mqtt --Gateway:Upstream:Mqtt:Host=127.0.0.1 --Gateway:Upstream:Mqtt:Port="$platform_port"
+                    --Gateway:Upstream:Mqtt:TrustedCaPath="$broker_dir/platform.crt" --Gateway:Upstream:Mqtt:Username="$gateway_id")
+fi
 
-echo "starting cloud stub on 127.0.0.1:$cloud_port${cloud_upstream[*]:+ (consuming the JetStream events stream)}..."
-dotnet "$cloud_dll" --urls "http://127.0.0.1:$cloud_port" --CloudStub:DataDirectory="$run_dir/cloud" "${cloud_upstream[@]}" >"$run_dir/cloud.log" 2>&1 &
+consuming=""
+[ "$upstream" = jetstream ] && consuming=" (consuming the JetStream events stream)"
+[ "$upstream" = mqtt ] && consuming=" (consuming the platform broker's event topics)"
+echo "starting cloud stub on 127.0.0.1:$cloud_port$consuming..."
+env "${cloud_env[@]}" dotnet "$cloud_dll" --urls "http://127.0.0.1:$cloud_port" --CloudStub:DataDirectory="$run_dir/cloud" "${cloud_upstream[@]}" >"$run_dir/cloud.log" 2>&1 &
 pids+=($!)
 wait_for_line "$run_dir/cloud.log" "cloud-stub ready" 60
 
 # Device offline: the gateway expects the devices' heartbeat period; the smoke shortens every timer to seconds.
-gateway_id="gw-01"
 if [ "$smoke" -eq 1 ]; then
   heartbeat=5
   health=(--Gateway:DeviceHealth:HeartbeatIntervalSeconds=5 --Gateway:DeviceHealth:MissedHeartbeats=3
@@ -185,7 +237,7 @@ else
           --Gateway:DeviceHealth:StartupGraceSeconds=$((2 * heartbeat)) --Gateway:DeviceHealth:LostConnectionGraceSeconds=10)
 fi
 echo "starting gateway $gateway_id (upstream $upstream, embedded broker on :$mqtt_port, /health and /metrics on :$http_port, operator console on :$console_port)..."
-dotnet "$gateway_dll" "${health[@]}" --Gateway:Forwarder:GatewayId="$gateway_id" \
+env "${gateway_env[@]}" dotnet "$gateway_dll" "${health[@]}" --Gateway:Forwarder:GatewayId="$gateway_id" \
   --Gateway:Mqtt:Port="$mqtt_port" --Gateway:Http:Port="$http_port" --Gateway:Http:BindAddress=127.0.0.1 \
   --Gateway:Store:DataDirectory="$run_dir/gateway" --Gateway:Registry:Path="$registry" \
   --Gateway:Forwarder:CloudUrl="http://127.0.0.1:$cloud_port" \
