@@ -11,10 +11,15 @@ public sealed class NatsCluster : IAsyncDisposable
 
     private readonly TempDirectory _directory = new("nats");
     private readonly List<Node> _nodes = [];
+    private readonly NatsSecurity? _security;
 
-    private NatsCluster()
+    private NatsCluster(NatsSecurity? security = null)
     {
+        _security = security;
     }
+
+    /// <summary>The CA file a client must trust (the secured server's own certificate), or null without TLS.</summary>
+    public string? CaPath => _security is null ? null : _directory.File("server.crt");
 
     public static string? ExecutablePath => Candidates.FirstOrDefault(File.Exists);
 
@@ -24,7 +29,7 @@ public sealed class NatsCluster : IAsyncDisposable
     public IReadOnlyList<int> ClientPorts => _nodes.Select(n => n.ClientPort).ToList();
 
     /// <summary>Every node as a seed, comma separated (what the gateway and the stub are given).</summary>
-    public string Url => string.Join(',', _nodes.Select(n => $"nats://127.0.0.1:{n.ClientPort}"));
+    public string Url => string.Join(',', _nodes.Select(n => $"{(_security is null ? "nats" : "tls")}://127.0.0.1:{n.ClientPort}"));
 
     public int Count => _nodes.Count;
 
@@ -58,6 +63,30 @@ public sealed class NatsCluster : IAsyncDisposable
                 await cluster.WaitReadyAsync(node, timeout ?? TimeSpan.FromSeconds(20)).ConfigureAwait(false);
             }
 
+            return cluster;
+        }
+        catch
+        {
+            await cluster.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// One server that speaks only TLS (a self-signed certificate for 127.0.0.1 made here, <see cref="CaPath"/>) and lets
+    /// in only the given user (nats-server's <c>authorization</c> block): what a city's cluster asks of the gateway.
+    /// </summary>
+    public static async Task<NatsCluster> StartSecuredAsync(NatsSecurity security, TimeSpan? timeout = null)
+    {
+        var cluster = new NatsCluster(security);
+        try
+        {
+            await LoopbackCertificate.WriteAsync("nats-test", cluster._directory.File("server.crt"), cluster._directory.File("server.key")).ConfigureAwait(false);
+            var node = new Node("n1", FreePort.Next(), FreePort.Next());
+            cluster._nodes.Add(node);
+            await File.WriteAllTextAsync(cluster.ConfigPath(node), cluster.Config(node)).ConfigureAwait(false);
+            cluster.Launch(node);
+            await cluster.WaitReadyAsync(node, timeout ?? TimeSpan.FromSeconds(20)).ConfigureAwait(false);
             return cluster;
         }
         catch
@@ -141,6 +170,16 @@ public sealed class NatsCluster : IAsyncDisposable
               routes: [{{string.Join(", ", _nodes.Where(n => n != node).Select(n => $"nats-route://127.0.0.1:{n.RoutePort}"))}}]
             }
             """;
+        var security = _security is null ? string.Empty : $$"""
+            tls {
+              cert_file: "{{_directory.File("server.crt")}}"
+              key_file: "{{_directory.File("server.key")}}"
+              timeout: 2
+            }
+            authorization {
+              users: [ { user: "{{_security.Username}}", password: "{{_security.Password}}" } ]
+            }
+            """;
         return $$"""
             server_name: {{node.Name}}
             listen: 127.0.0.1:{{node.ClientPort}}
@@ -150,6 +189,7 @@ public sealed class NatsCluster : IAsyncDisposable
               max_file_store: 2GB
             }
             {{cluster}}
+            {{security}}
             """;
     }
 
@@ -166,3 +206,6 @@ public sealed class NatsCluster : IAsyncDisposable
         public List<ManagedProcess> Runs { get; } = [];
     }
 }
+
+/// <summary>The one user a secured test server lets in.</summary>
+public sealed record NatsSecurity(string Username, string Password);

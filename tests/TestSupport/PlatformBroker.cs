@@ -1,6 +1,3 @@
-using System.Net;
-using System.Security.Cryptography;
-using System.Security.Cryptography.X509Certificates;
 using Eldercare.Firmware.Core.Events;
 
 namespace Eldercare.TestSupport;
@@ -43,16 +40,7 @@ public sealed class PlatformBroker : IAsyncDisposable
         var certificates = new TempDirectory("platform-tls");
         try
         {
-            using var key = RSA.Create(2048);
-            var request = new CertificateRequest("CN=platform-broker", key, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
-            var san = new SubjectAlternativeNameBuilder();
-            san.AddIpAddress(IPAddress.Loopback);
-            san.AddDnsName("localhost");
-            request.CertificateExtensions.Add(san.Build());
-            request.CertificateExtensions.Add(new X509EnhancedKeyUsageExtension([new Oid("1.3.6.1.5.5.7.3.1")], false));
-            using var certificate = request.CreateSelfSigned(DateTimeOffset.UtcNow.AddMinutes(-5), DateTimeOffset.UtcNow.AddDays(1));
-            await File.WriteAllTextAsync(certificates.File("platform.crt"), certificate.ExportCertificatePem()).ConfigureAwait(false);
-            await File.WriteAllTextAsync(certificates.File("platform.key"), key.ExportPkcs8PrivateKeyPem()).ConfigureAwait(false);
+            await LoopbackCertificate.WriteAsync("platform-broker", certificates.File("platform.crt"), certificates.File("platform.key")).ConfigureAwait(false);
             var users = new Dictionary<string, string> { [gatewayId] = "gw-secret-" + gatewayId, [ConsumerUser] = "consumer-secret" };
             var acl = $"""
                 user {gatewayId}

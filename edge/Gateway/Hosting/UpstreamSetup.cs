@@ -123,22 +123,29 @@ public static class UpstreamSetup
         services.AddHostedService(sp => sp.GetRequiredService<AcknowledgementPuller>());
     }
 
+    /// <summary>
+    /// The connection to the cluster as the gateway opens it: every seed, reconnecting for ever, the options' credentials
+    /// and CA (a <c>tls://</c> seed, or a CA file, means TLS; the server's certificate is checked against the CA or the
+    /// system's CAs). Also what the TLS tests connect with.
+    /// </summary>
+    internal static NatsOpts JetStreamConnectionOptions(JetStreamUpstreamOptions options, string gatewayId, ILoggerFactory loggerFactory) => new()
+    {
+        Url = string.Join(',', options.Servers),
+        Name = "eldercare-gateway-" + gatewayId,
+        RetryOnInitialConnect = true,
+        MaxReconnectRetry = -1,
+        ReconnectWaitMin = TimeSpan.FromMilliseconds(100),
+        ReconnectWaitMax = TimeSpan.FromSeconds(2),
+        RequestTimeout = TimeSpan.FromMilliseconds(options.AckTimeoutMilliseconds),
+        AuthOpts = string.IsNullOrEmpty(options.Username) ? NatsAuthOpts.Default : NatsAuthOpts.Default with { Username = options.Username, Password = options.Password },
+        TlsOpts = string.IsNullOrWhiteSpace(options.TrustedCaPath) ? NatsTlsOpts.Default : NatsTlsOpts.Default with { CaFile = options.TrustedCaPath },
+        LoggerFactory = loggerFactory,
+    };
+
     /// <summary>One connection to the cluster for events and the feed; it reconnects to any seed or learned server by itself.</summary>
     private static void AddJetStream(IServiceCollection services, JetStreamUpstreamOptions options, ForwarderOptions forwarder)
     {
-        services.AddSingleton<INatsConnection>(sp => new NatsConnection(new NatsOpts
-        {
-            Url = string.Join(',', options.Servers),
-            Name = "eldercare-gateway-" + forwarder.GatewayId,
-            RetryOnInitialConnect = true,
-            MaxReconnectRetry = -1,
-            ReconnectWaitMin = TimeSpan.FromMilliseconds(100),
-            ReconnectWaitMax = TimeSpan.FromSeconds(2),
-            RequestTimeout = TimeSpan.FromMilliseconds(options.AckTimeoutMilliseconds),
-            AuthOpts = string.IsNullOrEmpty(options.Username) ? NatsAuthOpts.Default : NatsAuthOpts.Default with { Username = options.Username, Password = options.Password },
-            TlsOpts = string.IsNullOrWhiteSpace(options.TrustedCaPath) ? NatsTlsOpts.Default : NatsTlsOpts.Default with { CaFile = options.TrustedCaPath },
-            LoggerFactory = sp.GetRequiredService<ILoggerFactory>(),
-        }));
+        services.AddSingleton<INatsConnection>(sp => new NatsConnection(JetStreamConnectionOptions(options, forwarder.GatewayId, sp.GetRequiredService<ILoggerFactory>())));
         services.AddSingleton<IUpstream>(sp => new JetStreamUpstream(sp.GetRequiredService<INatsConnection>(), forwarder.GatewayId, options, sp.GetRequiredService<ILogger<JetStreamUpstream>>()));
         services.AddSingleton(sp => new JetStreamDownlinkConsumer(sp.GetRequiredService<INatsConnection>(), forwarder.GatewayId, sp.GetRequiredService<PlatformFeedHandler>(),
             sp.GetRequiredService<GatewayMetrics>(), sp.GetRequiredService<ILogger<JetStreamDownlinkConsumer>>(), sp.GetRequiredService<TimeProvider>()));
