@@ -5,7 +5,7 @@ namespace Eldercare.Edge.Gateway.Console;
 
 // Size (~340 lines): one job, the desk's state machine: every transition (book, take, note, close, assign, escalate,
 // the platform's acknowledgement) is a conditional UPDATE with its audit line, kept together so the allowed moves read
-// in one place. Reads are DeskView's and DeskSnapshots', the schema ConsoleDatabase's, notifications DeskChanges'.
+// in one place. Reads are DeskView's and DeskFeed's, the schema ConsoleDatabase's, notifications DeskChanges'.
 /// <summary>
 /// The desk's state machine over console.db: one row per alarm or service request (open -> taken -> closed, taken ->
 /// escalated -> closed), every change a conditional UPDATE (two operators cannot take the same alarm: the second
