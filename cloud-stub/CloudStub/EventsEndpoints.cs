@@ -56,12 +56,11 @@ public static class EventsEndpoints
             return Results.Json(new { error = "fault_injected", detail = "fault mode fail" }, statusCode: 500);
         }
 
-        byte[] body;
+        // Read into one buffer sized by Content-Length when given, and parsed where it lies (no copies of the body).
+        using var buffer = new MemoryStream(context.Request.ContentLength is > 0 and var length && length <= options.MaxBodyBytes ? (int)length : 0);
         try
         {
-            using var buffer = new MemoryStream();
             await context.Request.Body.CopyToAsync(buffer, context.RequestAborted);
-            body = buffer.ToArray();
         }
         catch (BadHttpRequestException exception) when (exception.StatusCode == 413)
         {
@@ -71,7 +70,7 @@ public static class EventsEndpoints
             return Results.Json(new { error = "too_large", detail = $"body over {options.MaxBodyBytes} bytes" }, statusCode: 413);
         }
 
-        var parsed = BatchParser.Parse(body, options.MaxBatchEvents);
+        var parsed = BatchParser.Parse(new ReadOnlyMemory<byte>(buffer.GetBuffer(), 0, (int)buffer.Length), options.MaxBatchEvents);
         if (!parsed.Ok)
         {
             counters.CountBadBatch();
