@@ -12,7 +12,8 @@ public static class BatchParser
 {
     public sealed record Result(bool Ok, string? Gateway, IReadOnlyList<IncomingEvent> Events, int StatusCode, string? Error, string? Detail);
 
-    public static Result Parse(ReadOnlySpan<byte> body, int maxEvents) => Parse(body.ToArray(), maxEvents);
+    // The ReadOnlyMemory overload named explicitly: a byte[] argument binds to the span overload (C# 14's span conversions).
+    public static Result Parse(ReadOnlySpan<byte> body, int maxEvents) => Parse(new ReadOnlyMemory<byte>(body.ToArray()), maxEvents);
 
     /// <summary>As <see cref="Parse(ReadOnlySpan{byte}, int)"/> on a buffer the caller keeps unchanged until this returns
     /// (no copy: the request body is parsed where it was read).</summary>
