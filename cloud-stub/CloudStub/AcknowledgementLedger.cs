@@ -156,8 +156,23 @@ public sealed class AcknowledgementLedger : IDisposable
             }
 
             using var lookup = _connection.CreateCommand();
-            lookup.CommandText = "SELECT dev, type, gateway FROM events WHERE id = $id";
-            lookup.Parameters.AddWithValue("$id", id);
+            // The events store knows each id's row (it keeps no index on id); without it (a ledger on its own) a scan.
+            if (_events is not null)
+            {
+                if (_events.ArrivalOf(id) is not { } arrival)
+                {
+                    return (AcknowledgeOutcome.UnknownEvent, null, null);
+                }
+
+                lookup.CommandText = "SELECT dev, type, gateway FROM events WHERE arrival = $arrival";
+                lookup.Parameters.AddWithValue("$arrival", arrival);
+            }
+            else
+            {
+                lookup.CommandText = "SELECT dev, type, gateway FROM events WHERE id = $id";
+                lookup.Parameters.AddWithValue("$id", id);
+            }
+
             string dev, type, gateway;
             using (var rows = lookup.ExecuteReader())
             {

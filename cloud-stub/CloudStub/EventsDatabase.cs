@@ -4,8 +4,11 @@ using Microsoft.Data.Sqlite;
 namespace Eldercare.CloudStub;
 
 /// <summary>
-/// The stub's store: one SQLite file, events keyed by id (INSERT OR IGNORE makes a re-sent event a
-/// duplicate, not a second row). WAL + synchronous=NORMAL: what the stub answered as stored survives
+/// The stub's store: one SQLite file, events stored once by id (a re-sent event is a duplicate, not a second row).
+/// The ids are kept in memory (<see cref="_ids"/>, loaded from the table at open, so it is what the file committed, also
+/// after a kill), not in a unique index: every id lands at a random place of such an index, so each stored event
+/// rewrote one 4 KB index page in the WAL (and again at the checkpoint), ~1/3 of the stub's CPU per event at full
+/// speed (bench/README.md "issue 12: ingest CPU"). WAL + synchronous=NORMAL: what the stub answered as stored survives
 /// the stub being killed (the WAL is in the OS's hands once the commit returns; only a power cut of the
 /// host could lose it, and this is a stub), so fault tests can trust "stored exactly once".
 /// </summary>
@@ -18,6 +21,13 @@ public sealed class EventsDatabase : IDisposable
     private readonly ManualResetEventSlim _committed = new(false);
     private volatile bool _stopping;
     private RawInsert? _insert;
+
+    /// <summary>Every stored id: its row (<c>arrival</c>) and payload digest (null: a row from before digests). Changed
+    /// and read only under <see cref="_gate"/>; an id enters when its insert ran and leaves again if its transaction
+    /// does not commit.</summary>
+    private readonly Dictionary<string, StoredId> _ids = new(StringComparer.Ordinal);
+
+    private readonly record struct StoredId(long Arrival, ulong? Digest);
 
     public EventsDatabase(string directory)
     {
@@ -35,11 +45,11 @@ public sealed class EventsDatabase : IDisposable
             PRAGMA journal_size_limit=67108864;
             CREATE TABLE IF NOT EXISTS events(
               arrival INTEGER PRIMARY KEY,
-              id TEXT NOT NULL UNIQUE,
+              id TEXT NOT NULL,
               dev TEXT NOT NULL, type TEXT NOT NULL, lane TEXT NOT NULL,
               boot INTEGER NOT NULL, seq INTEGER NOT NULL, ts INTEGER NOT NULL, rx INTEGER NOT NULL,
               cloud_rx INTEGER NOT NULL, gateway TEXT NOT NULL, payload TEXT NOT NULL, skew_ms INTEGER);
-            CREATE INDEX IF NOT EXISTS events_dev ON events(dev);
+            DROP INDEX IF EXISTS events_dev;
             """;
         command.ExecuteNonQuery();
         // A cloud.db from before these existed gets them (no data rewritten); a row without a digest counts as the
@@ -51,6 +61,17 @@ public sealed class EventsDatabase : IDisposable
             {
                 command.CommandText = $"ALTER TABLE events ADD COLUMN {column} {type}";
                 command.ExecuteNonQuery();
+            }
+        }
+
+        // A cloud.db from before keeps its UNIQUE(id) (SQLite cannot drop it in place): still correct, only slower. The
+        // per-device index went too (the query API and the ledger's device lookup scan; a stub holds ~10^5 rows).
+        command.CommandText = "SELECT id, arrival, digest FROM events";
+        using (var rows = command.ExecuteReader())
+        {
+            while (rows.Read())
+            {
+                _ids[rows.GetString(0)] = new StoredId(rows.GetInt64(1), rows.IsDBNull(2) ? null : unchecked((ulong)rows.GetInt64(2)));
             }
         }
 
@@ -98,7 +119,7 @@ public sealed class EventsDatabase : IDisposable
     /// for a 1,000-event insert or other uploads queued before it. Uploads do not yield to each other (splitting
     /// every upload made a 100k drain ~60% slower: more commits, the same pages written again). A stub killed
     /// between two chunks has stored part of a batch it never answered; the resend finds those ids as duplicates
-    /// (INSERT OR IGNORE): stored once either way.
+    /// (the id set is loaded from the file at open): stored once either way.
     /// </summary>
     public const int ChunkSize = 128;
 
@@ -118,42 +139,64 @@ public sealed class EventsDatabase : IDisposable
             try
             {
                 var cloudRx = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
-                using var transaction = _connection.BeginTransaction();
-                var insert = _insert ??= new RawInsert(_connection);
-                do
+                var added = new List<string>();
+                try
                 {
-                    var end = Math.Min(events.Count, next + ChunkSize);
-                    for (; next < end; next++)
+                    using var transaction = _connection.BeginTransaction();
+                    var insert = _insert ??= new RawInsert(_connection);
+                    do
                     {
-                        var e = events[next];
-                        var digest = EventIdentity.PayloadDigest(e.Payload);
-                        if (insert.Execute(e, e.Id, e.Fault, e.ConflictOf, digest, gateway, cloudRx))
+                        var end = Math.Min(events.Count, next + ChunkSize);
+                        for (; next < end; next++)
                         {
-                            stored.Add(new StoredEvent(e, cloudRx, e.Id));
-                        }
-                        else if (insert.StoredDigestDiffers(e.Id, digest))
-                        {
-                            // One id, one payload: the same id with another payload is a device fault, not a resend.
-                            // Kept under the derived id (the gateway's rule), so a resend of it is a duplicate.
-                            var conflictId = EventIdentity.MakeConflictId(e.Id, digest);
-                            if (insert.Execute(e, conflictId, EventIdentity.IdConflict, e.Id, digest, gateway, cloudRx))
+                            var e = events[next];
+                            var digest = EventIdentity.PayloadDigest(e.Payload);
+                            if (!_ids.TryGetValue(e.Id, out var known))
                             {
-                                stored.Add(new StoredEvent(e, cloudRx, conflictId));
+                                if (Insert(insert, e, e.Id, e.Fault, e.ConflictOf, digest, gateway, cloudRx, added))
+                                {
+                                    stored.Add(new StoredEvent(e, cloudRx, e.Id));
+                                }
+                                else
+                                {
+                                    duplicates.Add(e.Id);
+                                }
+                            }
+                            else if (known.Digest is { } storedDigest && storedDigest != digest)
+                            {
+                                // One id, one payload: the same id with another payload is a device fault, not a resend.
+                                // Kept under the derived id (the gateway's rule), so a resend of it is a duplicate.
+                                var conflictId = EventIdentity.MakeConflictId(e.Id, digest);
+                                if (!_ids.ContainsKey(conflictId) && Insert(insert, e, conflictId, EventIdentity.IdConflict, e.Id, digest, gateway, cloudRx, added))
+                                {
+                                    stored.Add(new StoredEvent(e, cloudRx, conflictId));
+                                }
+                                else
+                                {
+                                    duplicates.Add(e.Id);
+                                }
                             }
                             else
                             {
                                 duplicates.Add(e.Id);
                             }
                         }
-                        else
-                        {
-                            duplicates.Add(e.Id);
-                        }
                     }
-                }
-                while (next < events.Count && _gate.UrgentWaiting == 0);
+                    while (next < events.Count && _gate.UrgentWaiting == 0);
 
-                transaction.Commit();
+                    transaction.Commit();
+                }
+                catch
+                {
+                    // Not committed: those ids are not stored (the gateway's retry must find them new).
+                    foreach (var id in added)
+                    {
+                        _ids.Remove(id);
+                    }
+
+                    throw;
+                }
+
                 _committed.Set();
             }
             finally
@@ -165,6 +208,21 @@ public sealed class EventsDatabase : IDisposable
 
         return (stored, duplicates);
     }
+
+    private bool Insert(RawInsert insert, IncomingEvent e, string id, string? fault, string? conflictOf, ulong digest, string gateway, long cloudRx, List<string> added)
+    {
+        if (!insert.Execute(e, id, fault, conflictOf, digest, gateway, cloudRx))
+        {
+            return false;
+        }
+
+        _ids.Add(id, new StoredId(insert.LastArrival, digest));
+        added.Add(id);
+        return true;
+    }
+
+    /// <summary>The row (<c>arrival</c>) of a stored id, or null. Only under the store's gate (<see cref="WriteBesideAsync{T}"/>).</summary>
+    public long? ArrivalOf(string id) => _ids.TryGetValue(id, out var known) ? known.Arrival : null;
 
     /// <summary>A stored payload as a JSON object for the query answer (every stored payload passed the strict decoder).</summary>
     private static System.Text.Json.JsonElement? PayloadObject(string payload)
@@ -277,38 +335,10 @@ public sealed class EventsDatabase : IDisposable
                 "INSERT OR IGNORE INTO events(id, dev, type, lane, boot, seq, ts, rx, cloud_rx, gateway, payload, skew_ms, fault, conflict_of, digest) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)",
                 out _statement);
             SqliteException.ThrowExceptionForRC(rc, _db);
-            rc = SQLitePCL.raw.sqlite3_prepare_v2(_db, "SELECT digest FROM events WHERE id = ?1", out _digestOf);
-            SqliteException.ThrowExceptionForRC(rc, _db);
         }
 
-        private readonly SQLitePCL.sqlite3_stmt _digestOf;
-
-        /// <summary>For an id already stored: true when the stored payload's digest is another (null: a resend).</summary>
-        public bool StoredDigestDiffers(string id, ulong digest)
-        {
-            var s = _digestOf;
-            try
-            {
-                Check(SQLitePCL.raw.sqlite3_bind_text(s, 1, id));
-                var rc = SQLitePCL.raw.sqlite3_step(s);
-                if (rc == SQLitePCL.raw.SQLITE_DONE)
-                {
-                    return false;
-                }
-
-                if (rc != SQLitePCL.raw.SQLITE_ROW)
-                {
-                    SqliteException.ThrowExceptionForRC(rc, _db);
-                }
-
-                return SQLitePCL.raw.sqlite3_column_type(s, 0) != SQLitePCL.raw.SQLITE_NULL
-                    && unchecked((ulong)SQLitePCL.raw.sqlite3_column_int64(s, 0)) != digest;
-            }
-            finally
-            {
-                SQLitePCL.raw.sqlite3_reset(s);
-            }
-        }
+        /// <summary>The <c>arrival</c> of the row the last <see cref="Execute"/> stored.</summary>
+        public long LastArrival => SQLitePCL.raw.sqlite3_last_insert_rowid(_db);
 
         /// <summary>True when stored, false when the id was already there.</summary>
         public bool Execute(IncomingEvent e, string id, string? fault, string? conflictOf, ulong digest, string gateway, long cloudReceivedUnixMilliseconds)
@@ -348,7 +378,6 @@ public sealed class EventsDatabase : IDisposable
         public void Dispose()
         {
             _statement.Dispose();
-            _digestOf.Dispose();
         }
 
         private void Check(int rc)

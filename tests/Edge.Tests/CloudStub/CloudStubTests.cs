@@ -117,6 +117,37 @@ public sealed class CloudStubTests
     }
 
     [TestMethod]
+    public async Task Post_AfterRestartOnTheSameStore_ResendDuplicateOtherPayloadDerivedAndAcknowledgeable()
+    {
+        // The stored ids are kept in memory (no unique index): a restarted stub must know them from cloud.db.
+        using var directory = new TempDirectory("stub");
+        string[] args = ["--urls=http://127.0.0.1:0", $"--CloudStub:DataDirectory={directory.Path}", "--CloudStub:PrintAlarms=false"];
+        var sos = new { id = "p-1:1:5", dev = "p-1", type = "sos", lane = "alarm", boot = 1, seq = 5, ts = 1L, rx = 2L, payload = "{\"type\":\"sos\"}" };
+        await using (var first = CloudStubHost.Create(args, contentRoot: directory.Path))
+        {
+            await first.StartAsync();
+            using var http = new HttpClient { BaseAddress = new Uri(first.Url) };
+            await PostAsync(http, sos, Event("p-1", 6, "heartbeat"));
+        }
+
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        await using var second = CloudStubHost.Create(args, contentRoot: directory.Path);
+        await second.StartAsync();
+        using var again = new HttpClient { BaseAddress = new Uri(second.Url) };
+        var resent = await PostAsync(again, sos, Event("p-1", 6, "heartbeat"), Event("p-1", 7, "heartbeat"));
+        var other = await PostAsync(again, sos with { payload = "{\"type\":\"sos\",\"x\":1}" });
+        using var ack = await again.PostAsJsonAsync("/api/v1/acks", new { id = "p-1:1:5", by = "test" });
+        var listed = await again.GetFromJsonAsync<JsonElement>("/api/v1/events?dev=p-1");
+
+        Assert.AreEqual(2, resent.GetProperty("duplicates").GetArrayLength(), "stored before the restart");
+        Assert.AreEqual("p-1:1:7", resent.GetProperty("stored")[0].GetString());
+        Assert.AreEqual(1, other.GetProperty("conflicts").GetArrayLength(), "the same id with another payload, known from the file");
+        Assert.AreEqual(HttpStatusCode.Created, ack.StatusCode, await ack.Content.ReadAsStringAsync());
+        Assert.AreEqual(4, listed.GetArrayLength());
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+    }
+
+    [TestMethod]
     public async Task Post_DerivedIdFromGateway_StoredOnlyWhenItIsTheRulesId()
     {
         var s = await StartAsync();
