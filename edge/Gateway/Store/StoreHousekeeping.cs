@@ -64,7 +64,6 @@ internal sealed class StoreHousekeeping
               seq_no INTEGER NOT NULL,
               reason TEXT NOT NULL,
               at INTEGER NOT NULL) WITHOUT ROWID;
-            CREATE INDEX IF NOT EXISTS events_lane_order ON events(lane, seq_no);
             DROP INDEX IF EXISTS events_forwarded_at;
             CREATE INDEX IF NOT EXISTS tombstones_at ON tombstones(at);
             """;
