@@ -163,7 +163,9 @@ internal sealed class StoreHousekeeping
     {
         using var select = _writer.CreateCommand();
         select.Transaction = transaction;
-        select.CommandText = $"SELECT seq_no, id, lane, length(CAST(payload AS BLOB)) FROM events WHERE {where} ORDER BY seq_no LIMIT {Chunk}";
+        // NOT INDEXED: the oldest rows in store order, a walk that stops at the chunk. Left to itself SQLite takes
+        // events_queue for "forwarded = 0" and sorts every pending row of the lane for each chunk (an outage's backlog).
+        select.CommandText = $"SELECT seq_no, id, lane, length(CAST(payload AS BLOB)) FROM events NOT INDEXED WHERE {where} ORDER BY seq_no LIMIT {Chunk}";
         while (TelemetryBytes > _options.MaxTelemetryBytes)
         {
             var rows = ReadRows(select);
