@@ -5,14 +5,18 @@ using Microsoft.Data.Sqlite;
 namespace Eldercare.Edge.Gateway.Console;
 
 /// <summary>
-/// The desk's read-only connection to events.db: what was stored in a lane after a cursor (through the store's
-/// <c>events_lane_order</c> index: a seek, nothing read when nothing is new) and the alarms still held for the platform
+/// The desk's read-only connection to events.db: what was stored in a kept lane (alarm, service) after a cursor
+/// (through the store's <c>events_feed</c> index, <see cref="SqliteSchema.FeedLanes"/>: a seek, nothing read when
+/// nothing is new) and the alarms still held for the platform
 /// (through the forward queues' partial index). A WAL reader never blocks the store's writer, and the desk waits on no
 /// signal of the store, so it can neither slow ingest nor take a forward stream's wake-up.
 /// </summary>
 public sealed class StoreFeedReader : IDisposable
 {
     private readonly SqliteConnection _connection;
+    private static readonly string FeedQuery =
+        $"SELECT seq_no, payload, rx, conflict_of FROM events INDEXED BY events_feed WHERE {SqliteSchema.FeedLanes} AND lane = $lane AND seq_no > $after ORDER BY seq_no LIMIT $n";
+
     private readonly object _lock = new();
 
     public StoreFeedReader(StoreOptions store)
@@ -32,10 +36,16 @@ public sealed class StoreFeedReader : IDisposable
     /// store order (a conflicting payload kept under a derived id is a device fault, not an alarm: left out).</summary>
     public IReadOnlyList<StoredEvent> ReadAfter(Lane lane, long after, int max)
     {
+        ArgumentNullException.ThrowIfNull(lane);
+        if (lane.Evictable)
+        {
+            throw new ArgumentException($"the {lane.Name} lane has no feed (evictable lanes are not in events_feed)", nameof(lane));
+        }
+
         lock (_lock)
         {
             return Sql.Query(_connection, null,
-                "SELECT seq_no, payload, rx, conflict_of FROM events WHERE lane = $lane AND seq_no > $after ORDER BY seq_no LIMIT $n",
+                FeedQuery,
                 r => new StoredEvent(r.GetInt64(0), r.GetString(1), r.GetInt64(2), !r.IsDBNull(3)),
                 ("$lane", lane.Code), ("$after", after), ("$n", max));
         }

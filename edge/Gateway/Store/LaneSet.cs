@@ -48,4 +48,8 @@ public sealed class LaneSet
         _byCode.TryGetValue(code, out var lane) ? lane : throw new InvalidOperationException($"the store holds lane code {code}, which no lane of this gateway has");
 
     public Lane Alarm => this[EventTypes.AlarmLane];
+
+    /// <summary>The codes of the lanes kept until forwarded (never evicted), whatever the stream counts: the lanes a
+    /// store's feed index covers (<see cref="SqliteSchema.FeedLanes"/>).</summary>
+    internal static IEnumerable<int> KeptCodes => Table.Where(row => !row.Evictable).Select(row => row.Code).Order();
 }

@@ -64,7 +64,6 @@ internal sealed class StoreHousekeeping
               seq_no INTEGER NOT NULL,
               reason TEXT NOT NULL,
               at INTEGER NOT NULL) WITHOUT ROWID;
-            CREATE INDEX IF NOT EXISTS events_lane_order ON events(lane, seq_no);
             DROP INDEX IF EXISTS events_forwarded_at;
             CREATE INDEX IF NOT EXISTS tombstones_at ON tombstones(at);
             """;
@@ -164,7 +163,9 @@ internal sealed class StoreHousekeeping
     {
         using var select = _writer.CreateCommand();
         select.Transaction = transaction;
-        select.CommandText = $"SELECT seq_no, id, lane, length(CAST(payload AS BLOB)) FROM events WHERE {where} ORDER BY seq_no LIMIT {Chunk}";
+        // NOT INDEXED: the oldest rows in store order, a walk that stops at the chunk. Left to itself SQLite takes
+        // events_queue for "forwarded = 0" and sorts every pending row of the lane for each chunk (an outage's backlog).
+        select.CommandText = $"SELECT seq_no, id, lane, length(CAST(payload AS BLOB)) FROM events NOT INDEXED WHERE {where} ORDER BY seq_no LIMIT {Chunk}";
         while (TelemetryBytes > _options.MaxTelemetryBytes)
         {
             var rows = ReadRows(select);

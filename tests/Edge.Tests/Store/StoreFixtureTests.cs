@@ -1,4 +1,8 @@
 using Eldercare.Edge.Gateway.Configuration;
+using Eldercare.Edge.Gateway.Console;
+using Eldercare.Edge.Gateway.Store;
+using Eldercare.Firmware.Core.Events;
+using Microsoft.Data.Sqlite;
 using Eldercare.Edge.Gateway.Registry;
 using Eldercare.Edge.Tests.Support;
 using Eldercare.TestSupport;
@@ -52,6 +56,39 @@ public sealed class StoreFixtureTests
         var resend = await store.AppendAsync(forwarded, CancellationToken.None);
 
         Assert.AreEqual(Eldercare.Edge.Gateway.Store.AppendOutcome.Duplicate, resend, "a device resending an event forwarded before the upgrade");
+    }
+
+    [TestMethod]
+    public async Task Open_StoreOfTheDecember2026Format_DeskFeedReadsTheKeptLanesThroughTheFeedIndex()
+    {
+        using var directory = CopyOfFixture();
+        var options = new StoreOptions { DataDirectory = directory.Path };
+        var lanes = LaneSet.Create(new ForwarderOptions());
+        await using (TestStores.OpenSqlite(options))
+        {
+            // Opening upgrades: events_lane_order (every row) gives way to events_feed (the kept lanes only).
+        }
+
+        using (var connection = new SqliteConnection($"Data Source={options.DatabasePath};Pooling=False"))
+        {
+            connection.Open();
+            using var command = connection.CreateCommand();
+            command.CommandText = "SELECT name FROM sqlite_master WHERE type = 'index' AND name IN ('events_lane_order', 'events_feed')";
+            using var rows = command.ExecuteReader();
+            Assert.IsTrue(rows.Read());
+            Assert.AreEqual("events_feed", rows.GetString(0));
+            Assert.IsFalse(rows.Read(), "events_lane_order is still there");
+        }
+
+        using var reader = new StoreFeedReader(options);
+        foreach (var lane in lanes.InPriorityOrder.Where(l => !l.Evictable))
+        {
+            var expected = StoreFixture.Events.Select(e => e.Record).Where(r => r.Lane == lane.Name).Select(r => r.Payload).ToList();
+            Assert.IsNotEmpty(expected, lane.Name);
+            CollectionAssert.AreEqual(expected, reader.ReadAfter(lane, 0, 1_000).Select(e => e.Payload).ToList(), lane.Name);
+        }
+
+        Assert.ThrowsExactly<ArgumentException>(() => reader.ReadAfter(lanes[EventTypes.TelemetryLane], 0, 1_000));
     }
 
     [TestMethod]
