@@ -47,7 +47,6 @@ internal static class Program
         Console.WriteLine($"detector_il_bytes_per_sample_path={il} (FallDetector.AddSample + FallFeatureExtractor.AddSample + 3x ToMilliG + PostureTracker.AddSample)");
         Console.WriteLine($"detector_il_bytes_per_block={IlBytes(typeof(PostureTracker), "CloseBlock")} (PostureTracker.CloseBlock, every 0.5 s; CheckPosture {IlBytes(typeof(PostureTracker), "CheckPosture")} bytes on still blocks only)");
         Console.WriteLine($"detector_il_bytes_per_candidate={IlBytes(typeof(FallFeatureExtractor), "ComputeFeatures") + (5 * IlBytes(typeof(FallFeatureExtractor), "Scan")) + IlBytes(typeof(FallFeatureExtractor), "CountRepetitions")} (ComputeFeatures + 5 scans of <= 100 samples each + the repetition count over <= 190 samples)");
-        Console.WriteLine($"detector_il_bytes_per_candidate_swing={IlBytes(typeof(FallFeatureExtractor), "ScanSwings") + IlBytes(typeof(FallFeatureExtractor), "AddSwingHit")} (ScanSwings + AddSwingHit: two passes over <= 190 samples, only with FallDetectorOptions.SwingFeatures, which no profile sets)");
         Console.WriteLine("detector_ops_per_sample_estimate=45 (3 float->short conversions with clamps, 3 stores, ring wrap, |a|^2 = 3 mul + 2 add, 2-4 compares, index bookkeeping; block sums 5 add + 1 mul + 2 compares)");
         return 0;
     }

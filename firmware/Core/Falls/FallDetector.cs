@@ -4,8 +4,8 @@ namespace Eldercare.Firmware.Core.Falls
 {
     /// <summary>
     /// Streaming fall detector for a worn accelerometer: impact candidate
-    /// (<see cref="FallFeatureExtractor"/>) -> fifteen features over the seconds around the
-    /// impact (a profile leaves out a feature by a zero weight) -> logistic score with the placement's fitted weights (the cold set while the
+    /// (<see cref="FallFeatureExtractor"/>) -> thirteen features over the seconds around the
+    /// impact -> logistic score with the placement's fitted weights (the cold set while the
     /// self-calibrated body axis is not known yet).
     /// A score at or above 0 confirms a fall; then a refractory period keeps the same event
     /// from raising a second alarm. No allocation per sample (see firmware/Core/Falls/README.md

@@ -86,21 +86,6 @@ namespace Eldercare.Firmware.Core.Falls
         public bool SteadyGaitAxis { get; set; }
 
         /// <summary>
-        /// Compute the swing features (<see cref="FallFeatures.SwingAlignmentLog"/>, <see cref="FallFeatures.RhythmLog"/>)
-        /// of each impact candidate: two more passes over the ring, once per candidate. Off (default, every profile):
-        /// they stay 0 and their weights must be 0 (issue 17: tried for the watch, not chosen by the nested CV).
-        /// </summary>
-        public bool SwingFeatures { get; set; }
-
-        /// <summary>
-        /// Where the swing features (<see cref="FallFeatures.SwingAlignmentLog"/>, <see cref="FallFeatures.RhythmLog"/>)
-        /// count a hit: false (default) = at 40 % of the impact's excess over 1 g, as the repetition feature;
-        /// true = at the impact threshold itself (re-armed below halfway between 1 g and it), so that a hard
-        /// clap among softer ones still sees them. Default false; no profile sets it (issue 17 exploration).
-        /// </summary>
-        public bool SwingHitsAtImpactThreshold { get; set; }
-
-        /// <summary>
         /// Second, impact-free candidate: the trunk turns to a new, still orientation within
         /// about two seconds (<see cref="PostureTracker"/>), scored by <see cref="PostureWeights"/>.
         /// </summary>
@@ -224,12 +209,6 @@ namespace Eldercare.Firmware.Core.Falls
             if (ColdWeights != null && ColdWeights.Length != FallFeatures.Count)
             {
                 return "ColdWeights must have one entry per feature";
-            }
-
-            if (!SwingFeatures && (Weights[FallFeatures.SwingAlignmentLog] != 0f || Weights[FallFeatures.RhythmLog] != 0f
-                || (ColdWeights != null && (ColdWeights[FallFeatures.SwingAlignmentLog] != 0f || ColdWeights[FallFeatures.RhythmLog] != 0f))))
-            {
-                return "weights of the swing features need SwingFeatures on";
             }
 
             if (ColdPostureWeights != null && ColdPostureWeights.Length != PostureFeatures.Count)

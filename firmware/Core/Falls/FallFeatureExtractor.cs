@@ -1,4 +1,4 @@
-// Size (~605 lines): one job, a candidate's features; the ring and the once-per-candidate scans that read it belong together; splitting them would expose the ring.
+// Size (~440 lines): one job, a candidate's features; the ring and the once-per-candidate scans that read it belong together; splitting them would expose the ring.
 using System;
 
 namespace Eldercare.Firmware.Core.Falls
@@ -32,9 +32,6 @@ namespace Eldercare.Firmware.Core.Falls
         private readonly float[] _features;
         private readonly int _uprightAxis;
         private readonly PostureTracker _posture;
-        private readonly bool _swingFeatures;
-        private readonly bool _swingAtThreshold;
-        private readonly float _thresholdG;
         private bool _impactReady;
         private bool _postureReady;
 
@@ -72,9 +69,6 @@ namespace Eldercare.Firmware.Core.Falls
             _math = options.MathModel;
             _rateHertz = options.SampleRateHertz;
             _thresholdSquared = options.ImpactThresholdG * options.ImpactThresholdG;
-            _thresholdG = options.ImpactThresholdG;
-            _swingFeatures = options.SwingFeatures;
-            _swingAtThreshold = options.SwingHitsAtImpactThreshold;
             _preSamples = options.ToSamples(options.PreWindowMilliseconds);
             _postStartSamples = options.ToSamples(options.PostWindowStartMilliseconds);
             _postEndSamples = options.ToSamples(options.PostWindowEndMilliseconds);
@@ -134,7 +128,7 @@ namespace Eldercare.Firmware.Core.Falls
         /// <summary>Bytes of state this instance holds (arrays and fields), for the cost report.</summary>
         public int StateBytes
         {
-            get { return (3 * 2 * _capacity) + (4 * FallFeatures.Count) + 166 + _posture.StateBytes; }
+            get { return (3 * 2 * _capacity) + (4 * FallFeatures.Count) + 160 + _posture.StateBytes; }
         }
 
         /// <summary>Forgets everything; the next sample gets index 0.</summary>
@@ -301,165 +295,6 @@ namespace Eldercare.Firmware.Core.Falls
             _features[FallFeatures.PreUprightCosine] = preUpright;
             _features[FallFeatures.PostUprightCosine] = postUpright;
             _features[FallFeatures.RepetitionsLog] = (float)DetectorMath.Log(_math, 1.0 + CountRepetitions(Max(oldest, peak - _preSamples), now + 1, peak, peakG));
-            SwingScan swings = new SwingScan();
-            if (_swingFeatures)
-            {
-                ScanSwings(Max(oldest, peak - _preSamples), now + 1, peak, peakG, ref swings);
-            }
-
-            _features[FallFeatures.SwingAlignmentLog] = (float)DetectorMath.Log(_math, 1.0 + swings.Alignment);
-            _features[FallFeatures.RhythmLog] = (float)DetectorMath.Log(_math, 1.0 + swings.Rhythm);
-        }
-
-        /// <summary>
-        /// The hits of <see cref="CountRepetitions"/> plus the impact, in time order, each taken at
-        /// its largest |a| (a hit ends when |a| falls below the low level or the impact's +/- 0.3 s
-        /// begin): sums |cos| between consecutive hits' dynamic vectors (sample minus the window's
-        /// mean vector) into <see cref="SwingScan.Alignment"/> and shorter / longer of consecutive
-        /// intervals into <see cref="SwingScan.Rhythm"/>. Two passes of at most ~190 samples, one
-        /// square root per hit pair, once per candidate; no state beyond the previous hit.
-        /// </summary>
-        private void ScanSwings(long from, long to, long peak, float peakG, ref SwingScan scan)
-        {
-            scan.Interval = -1;
-            int count = 0;
-            float sumX = 0f;
-            float sumY = 0f;
-            float sumZ = 0f;
-            for (long j = from; j < to; j++)
-            {
-                int slot = (int)(j % _capacity);
-                sumX += _x[slot];
-                sumY += _y[slot];
-                sumZ += _z[slot];
-                count++;
-            }
-
-            if (count == 0)
-            {
-                return;
-            }
-
-            scan.GravityX = sumX / count / MilliGPerG;
-            scan.GravityY = sumY / count / MilliGPerG;
-            scan.GravityZ = sumZ / count / MilliGPerG;
-            float excess = peakG - 1f;
-            float high = 1f + (0.4f * excess);
-            float low = 1f + (0.15f * excess);
-            if (_swingAtThreshold)
-            {
-                high = _thresholdG;
-                low = 0.5f * (1f + _thresholdG);
-            }
-
-            float highSquared = high * high;
-            float lowSquared = low * low;
-            bool armed = false;
-            bool open = false;
-            float openSquared = 0f;
-            long openIndex = 0;
-            for (long j = from; j < to; j++)
-            {
-                int slot = (int)(j % _capacity);
-                bool inImpact = j >= peak - _impactHalfSamples && j <= peak + _impactHalfSamples;
-                if (open && inImpact)
-                {
-                    AddSwingHit(openIndex, ref scan);
-                    open = false;
-                }
-
-                if (inImpact)
-                {
-                    armed = false;
-                    if (j == peak)
-                    {
-                        AddSwingHit(j, ref scan);
-                    }
-
-                    continue;
-                }
-
-                float x = _x[slot] / MilliGPerG;
-                float y = _y[slot] / MilliGPerG;
-                float z = _z[slot] / MilliGPerG;
-                float squared = (x * x) + (y * y) + (z * z);
-                if (squared < lowSquared)
-                {
-                    if (open)
-                    {
-                        AddSwingHit(openIndex, ref scan);
-                        open = false;
-                    }
-
-                    armed = true;
-                }
-                else if (armed && squared > highSquared)
-                {
-                    open = true;
-                    armed = false;
-                    openSquared = squared;
-                    openIndex = j;
-                }
-                else if (open && squared > openSquared)
-                {
-                    openSquared = squared;
-                    openIndex = j;
-                }
-            }
-
-            if (open)
-            {
-                AddSwingHit(openIndex, ref scan);
-            }
-        }
-
-        private void AddSwingHit(long index, ref SwingScan scan)
-        {
-            int slot = (int)(index % _capacity);
-            float dx = (_x[slot] / MilliGPerG) - scan.GravityX;
-            float dy = (_y[slot] / MilliGPerG) - scan.GravityY;
-            float dz = (_z[slot] / MilliGPerG) - scan.GravityZ;
-            if (scan.HaveHit)
-            {
-                float normSquared = ((dx * dx) + (dy * dy) + (dz * dz))
-                    * ((scan.PreviousX * scan.PreviousX) + (scan.PreviousY * scan.PreviousY) + (scan.PreviousZ * scan.PreviousZ));
-                if (normSquared > 1e-12f)
-                {
-                    float dot = (dx * scan.PreviousX) + (dy * scan.PreviousY) + (dz * scan.PreviousZ);
-                    float cosine = (dot < 0f ? -dot : dot) / (float)DetectorMath.Sqrt(_math, (double)normSquared);
-                    scan.Alignment += cosine > 1f ? 1f : cosine;
-                }
-
-                long interval = index - scan.PreviousIndex;
-                if (scan.Interval > 0 && interval > 0)
-                {
-                    scan.Rhythm += interval < scan.Interval ? interval / (float)scan.Interval : scan.Interval / (float)interval;
-                }
-
-                scan.Interval = interval;
-            }
-
-            scan.HaveHit = true;
-            scan.PreviousIndex = index;
-            scan.PreviousX = dx;
-            scan.PreviousY = dy;
-            scan.PreviousZ = dz;
-        }
-
-        /// <summary>Working state of one <see cref="ScanSwings"/> (a stack value: nothing kept between candidates).</summary>
-        private struct SwingScan
-        {
-            public float GravityX;
-            public float GravityY;
-            public float GravityZ;
-            public bool HaveHit;
-            public long PreviousIndex;
-            public long Interval;
-            public float PreviousX;
-            public float PreviousY;
-            public float PreviousZ;
-            public float Alignment;
-            public float Rhythm;
         }
 
         /// <summary>

@@ -56,28 +56,12 @@ namespace Eldercare.Firmware.Core.Falls
         /// </summary>
         public const int RepetitionsLog = 12;
 
-        /// <summary>
-        /// ln(1 + sum over consecutive hits (the impact and the hits of <see cref="RepetitionsLog"/>,
-        /// in time order) of |cos| between their dynamic vectors (|a| vector minus the window's mean
-        /// vector)): symmetric swings and claps drive the wrist back and forth along one line, so
-        /// consecutive hits are collinear whatever their sign; a fall's arrest hits come from
-        /// varied directions. 0 without another hit (issue 17, the watch's clapping and waving).
-        /// </summary>
-        public const int SwingAlignmentLog = 13;
-
-        /// <summary>
-        /// ln(1 + sum over consecutive pairs of hit intervals of shorter / longer interval): a
-        /// clap or a wave repeats at a steady rhythm (each ratio near 1), a fall's hits do not.
-        /// 0 with fewer than two other hits (issue 17).
-        /// </summary>
-        public const int RhythmLog = 14;
-
         /// <summary>Number of features.</summary>
-        public const int Count = 15;
+        public const int Count = 13;
 
         private static readonly string[] s_names = new string[]
         {
-            "peak", "premin", "prevel", "prestd", "preratio", "poststd", "postvar", "postdev", "tilt", "area", "preup", "postup", "repeat", "align", "rhythm",
+            "peak", "premin", "prevel", "prestd", "preratio", "poststd", "postvar", "postdev", "tilt", "area", "preup", "postup", "repeat",
         };
 
         /// <summary>Short name of a feature, used in detection descriptions and tool output.</summary>

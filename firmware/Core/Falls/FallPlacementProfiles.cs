@@ -19,9 +19,7 @@ namespace Eldercare.Firmware.Core.Falls
     /// fitted on the other folds' subjects only. Feature set, windows, impact thresholds and
     /// upright axes were chosen by the developer while looking at those CV figures (no nested
     /// CV), so they carry some selection optimism; the held-out subjects outside shared/ are
-    /// the real test. The last two weights (the swing features) are 0 in every profile and
-    /// <see cref="FallDetectorOptions.SwingFeatures"/> is off: tried for the watch with the choice made
-    /// by the inner CV (`--nested-swing`), they made its held-out figures worse (README.md).
+    /// the real test.
     /// </summary>
     internal static class FallPlacementProfiles
     {
@@ -39,9 +37,9 @@ namespace Eldercare.Firmware.Core.Falls
             options.UprightAxis = -1;
             options.SelfCalibratingUpright = true;
             options.ImpactThresholdG = 1.6f;
-            options.Weights = new float[] { 0.43825004f, 0.41984776f, -12.162774f, 1.2901437f, -1.5155655f, -0.63416916f, 0.096752755f, -4.6150928f, 4.6453123f, 7.395364f, 5.0107603f, -10.55062f, 0.5940122f, 0f, 0f };
+            options.Weights = new float[] { 0.43825004f, 0.41984776f, -12.162774f, 1.2901437f, -1.5155655f, -0.63416916f, 0.096752755f, -4.6150928f, 4.6453123f, 7.395364f, 5.0107603f, -10.55062f, 0.5940122f };
             options.Bias = 6.6156654f;
-            options.ColdWeights = new float[] { -0.6861887f, 1.3914156f, -11.975177f, 2.1213818f, -1.1039646f, -0.24780655f, -0.23204583f, 0.23216888f, 9.120828f, 7.4538646f, 1.7867987f, -3.2565432f, 0.13429196f, 0f, 0f };
+            options.ColdWeights = new float[] { -0.6861887f, 1.3914156f, -11.975177f, 2.1213818f, -1.1039646f, -0.24780655f, -0.23204583f, 0.23216888f, 9.120828f, 7.4538646f, 1.7867987f, -3.2565432f, 0.13429196f };
             options.ColdBias = 4.614375f;
             return options;
         }
@@ -64,11 +62,11 @@ namespace Eldercare.Firmware.Core.Falls
             options.PostureMinimumAngleDegrees = 35;
             options.PostureStillActivity = 0.1f;
             options.ImpactThresholdG = 1.4f;
-            options.Weights = new float[] { 3.4585645f, -2.750215f, -1.0065593f, -1.033767f, -3.2192457f, -0.5073992f, -0.29271844f, -2.2235548f, 2.973248f, 1.9837501f, 1.4925326f, -4.6735773f, -0.97725946f, 0f, 0f };
+            options.Weights = new float[] { 3.4585645f, -2.750215f, -1.0065593f, -1.033767f, -3.2192457f, -0.5073992f, -0.29271844f, -2.2235548f, 2.973248f, 1.9837501f, 1.4925326f, -4.6735773f, -0.97725946f };
             options.Bias = 1.462855f;
             options.PostureWeights = new float[] { -2.1090157f, 2.7940238f, 0.29553145f, 0.81044f, 3.3893974f, -3.061219f, -5.472844f };
             options.PostureBias = 6.333535f;
-            options.ColdWeights = new float[] { 3.0018525f, -3.4049134f, -0.8349604f, -1.5352173f, -2.0751607f, -0.5415812f, -0.31488776f, -2.6720333f, 5.144879f, 2.6921203f, 0.74798787f, -0.0824929f, -1.0933429f, 0f, 0f };
+            options.ColdWeights = new float[] { 3.0018525f, -3.4049134f, -0.8349604f, -1.5352173f, -2.0751607f, -0.5415812f, -0.31488776f, -2.6720333f, 5.144879f, 2.6921203f, 0.74798787f, -0.0824929f, -1.0933429f };
             options.ColdBias = 0.3062332f;
             options.ColdPostureWeights = new float[] { -0.013687286f, 2.961266f, 0.8184818f, 1.0939541f, 4.544212f, -2.974408f, 0.625776f };
             options.ColdPostureBias = 2.939258f;
@@ -93,7 +91,7 @@ namespace Eldercare.Firmware.Core.Falls
             FallDetectorOptions options = new FallDetectorOptions("wrist");
             options.UprightAxis = 0;
             options.ImpactThresholdG = 2f;
-            options.Weights = new float[] { 1.6344085f, -1.1065941f, 0.5674746f, -3.3111947f, -0.4312331f, -0.8860516f, -0.059898183f, -6.2893043f, 0.34591547f, 3.5757618f, 0.4321138f, -5.965504f, -0.6290149f, 0f, 0f };
+            options.Weights = new float[] { 1.6344085f, -1.1065941f, 0.5674746f, -3.3111947f, -0.4312331f, -0.8860516f, -0.059898183f, -6.2893043f, 0.34591547f, 3.5757618f, 0.4321138f, -5.965504f, -0.6290149f };
             options.Bias = 2.626572f;
             return options;
         }

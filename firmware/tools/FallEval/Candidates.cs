@@ -63,8 +63,6 @@ public sealed class Candidates(Trial trial, List<float[]> features, List<long> p
         UprightAxis = source.UprightAxis,
         SelfCalibratingUpright = source.SelfCalibratingUpright,
         SteadyGaitAxis = source.SteadyGaitAxis,
-        SwingFeatures = source.SwingFeatures,
-        SwingHitsAtImpactThreshold = source.SwingHitsAtImpactThreshold,
         Weights = (float[])source.Weights.Clone(),
         Bias = source.Bias,
         PostureTrigger = source.PostureTrigger,

@@ -15,9 +15,8 @@ public static class LogisticTrainer
 {
     public sealed record Model(float[] Weights, float Bias, double TrainSensitivity, double TrainSpecificity);
 
-    /// <param name="dropped">Impact features left out of the model (their weight is 0), by <see cref="FallFeatures"/> index; null = none.</param>
-    public static Model Fit(IReadOnlyList<Candidates> training, double l2 = 1.0, double specificityWeight = 1.0, int rounds = 3, double alarmCostPerDay = 0, bool[]? dropped = null)
-        => Fit(training, c => c.Features, FallFeatures.Count, FallFeatures.PeakG, null, l2, specificityWeight, rounds, alarmCostPerDay, dropped);
+    public static Model Fit(IReadOnlyList<Candidates> training, double l2 = 1.0, double specificityWeight = 1.0, int rounds = 3, double alarmCostPerDay = 0)
+        => Fit(training, c => c.Features, FallFeatures.Count, FallFeatures.PeakG, null, l2, specificityWeight, rounds, alarmCostPerDay);
 
     /// <summary>
     /// The posture stage: fitted on the posture candidates; its threshold maximises the
@@ -25,7 +24,7 @@ public static class LogisticTrainer
     /// score above the threshold" (<paramref name="impactFired"/>: the impact model's training decisions).
     /// </summary>
     public static Model FitPosture(IReadOnlyList<Candidates> training, Func<Candidates, bool> impactFired, double l2 = 1.0, double specificityWeight = 1.0, double alarmCostPerDay = 0)
-        => Fit(training, c => c.PostureFeatures, PostureFeatures.Count, PostureFeatures.TransitionActivityLog, impactFired, l2, specificityWeight, 3, alarmCostPerDay, null);
+        => Fit(training, c => c.PostureFeatures, PostureFeatures.Count, PostureFeatures.TransitionActivityLog, impactFired, l2, specificityWeight, 3, alarmCostPerDay);
 
     /// <summary>
     /// Expected false alarms per day if this ADL trial fires: how often its activity happens in
@@ -73,9 +72,8 @@ public static class LogisticTrainer
     }
 
     private static Model Fit(IReadOnlyList<Candidates> training, Func<Candidates, List<float[]>> select, int d, int initialFeature,
-        Func<Candidates, bool>? alreadyFired, double l2, double specificityWeight, int rounds, double alarmCostPerDay, bool[]? dropped)
+        Func<Candidates, bool>? alreadyFired, double l2, double specificityWeight, int rounds, double alarmCostPerDay)
     {
-        bool Dropped(int k) => dropped is not null && k < dropped.Length && dropped[k];
         Dictionary<Trial, double> daily = alarmCostPerDay > 0 ? DailyRates(training.Select(c => c.Trial)) : [];
         double Daily(Trial t) => daily.TryGetValue(t, out double r) ? r : 0;
         var all = training.SelectMany(select).ToList();
@@ -88,13 +86,6 @@ public static class LogisticTrainer
         double[] scale = new double[d];
         for (int k = 0; k < d; k++)
         {
-            if (Dropped(k))
-            {
-                // A left-out feature: a zero column, which the L2 term keeps at weight 0.
-                scale[k] = double.PositiveInfinity;
-                continue;
-            }
-
             mean[k] = all.Average(f => (double)f[k]);
             double variance = all.Average(f => ((double)f[k] - mean[k]) * ((double)f[k] - mean[k]));
             scale[k] = variance > 1e-12 ? Math.Sqrt(variance) : 1.0;
@@ -106,7 +97,7 @@ public static class LogisticTrainer
             x[0] = 1.0;
             for (int k = 0; k < d; k++)
             {
-                x[k + 1] = Dropped(k) ? 0.0 : (f[k] - mean[k]) / scale[k];
+                x[k + 1] = (f[k] - mean[k]) / scale[k];
             }
 
             return x;
@@ -161,11 +152,6 @@ public static class LogisticTrainer
         double bias = w[0] - threshold;
         for (int k = 0; k < d; k++)
         {
-            if (Dropped(k))
-            {
-                continue;
-            }
-
             weights[k] = (float)(w[k + 1] / scale[k]);
             bias -= w[k + 1] * mean[k] / scale[k];
         }

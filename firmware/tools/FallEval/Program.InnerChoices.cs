@@ -4,9 +4,8 @@ namespace Eldercare.Firmware.Tools.FallEval;
 
 /// <summary>
 /// Exploration choices made by an inner leave-subjects-out CV (issue 17 follow-up): the L2
-/// penalty of the logistic fit (--nested-l2), whether the body axis is learnt from sustained
-/// gait only (--nested-steady), and which of the repetition and swing features the model uses
-/// (--nested-repeat, --nested-swing). Off by default; the default output does not depend on them.
+/// penalty of the logistic fit (--nested-l2) and whether the body axis is learnt from sustained
+/// gait only (--nested-steady). Off by default; the default output does not depend on them.
 /// </summary>
 public static partial class Program
 {
@@ -99,113 +98,5 @@ public static partial class Program
         }
 
         return best;
-    }
-    /// <summary>Impact features the fits leave out (weight 0), by <see cref="FallFeatures"/> index; set from the profile and --swing.</summary>
-    private static bool[] s_dropped = new bool[FallFeatures.Count];
-
-    /// <summary>--nested-swing: the swing features are chosen by the inner CV.</summary>
-    private static bool s_nestedSwing;
-
-    /// <summary>--nested-repeat: the repetition feature on or off is chosen by the inner CV.</summary>
-    private static bool s_nestedRepeat;
-
-    /// <summary>A profile's feature set is the features it weighs: a weight of exactly 0 leaves one out (the committed profiles' swing features before they are chosen).</summary>
-    private static bool[] DroppedBy(FallDetectorOptions profile)
-    {
-        var dropped = new bool[FallFeatures.Count];
-        for (int k = 0; k < dropped.Length; k++)
-        {
-            dropped[k] = profile.Weights[k] == 0f;
-        }
-
-        return dropped;
-    }
-
-    private static void SetSwing(bool[] dropped, string which)
-    {
-        (bool align, bool rhythm) = which switch
-        {
-            "none" => (false, false),
-            "align" => (true, false),
-            "rhythm" => (false, true),
-            "both" => (true, true),
-            _ => throw new DataFormatException($"--swing '{which}': expected none, align, rhythm or both"),
-        };
-        dropped[FallFeatures.SwingAlignmentLog] = !align;
-        dropped[FallFeatures.RhythmLog] = !rhythm;
-    }
-
-    /// <summary>"all" or "all but repeat,align" (names of <see cref="FallFeatures"/>).</summary>
-    private static string DescribeDropped(bool[] dropped)
-    {
-        var names = Enumerable.Range(0, dropped.Length).Where(k => dropped[k]).Select(FallFeatures.NameOf).ToList();
-        return names.Count == 0 ? "all" : "all but " + string.Join(',', names);
-    }
-
-    /// <summary>
-    /// Inner leave-subjects-out CV on the training subjects of one outer fold only (or on all
-    /// trials for --fit): every feature set of the grid (with --nested-swing: no swing feature,
-    /// align, rhythm, both; with --nested-repeat: the repetition feature kept or left out) is
-    /// fitted on the inner training folds and scored by streaming the core detector on the inner
-    /// held-out folds, by the training objective (<see cref="InnerObjective"/>). Ties: the first,
-    /// the profile's own set.
-    /// </summary>
-    private static bool[] ChooseFeatures(List<Trial> training, FallDetectorOptions profile, int innerFolds, double specificityWeight,
-        Func<FallDetectorOptions, Candidates[]> candidatesFor, Dictionary<string, int> outerFoldOf, int outerFold)
-    {
-        Dictionary<string, int> inner = AssignFolds(training, innerFolds, out _);
-        Candidates[] all = candidatesFor(profile).Where(x => outerFoldOf[x.Trial.Subject] != outerFold).ToArray();
-        var grid = new List<bool[]> { (bool[])s_dropped.Clone() };
-        if (s_nestedSwing)
-        {
-            grid = [.. grid.SelectMany(d => new[] { "none", "align", "rhythm", "both" }.Select(w =>
-            {
-                var set = (bool[])d.Clone();
-                SetSwing(set, w);
-                return set;
-            }))];
-        }
-
-        if (s_nestedRepeat)
-        {
-            grid = [.. grid.SelectMany(d => new[] { false, true }.Select(drop =>
-            {
-                var set = (bool[])d.Clone();
-                set[FallFeatures.RepetitionsLog] = drop;
-                return set;
-            }))];
-        }
-
-        // The profile's own set first, so that a tie keeps it.
-        grid = [.. grid.Distinct(new MaskComparer()).OrderBy(d => d.SequenceEqual(s_dropped) ? 0 : 1)];
-        bool[] saved = s_dropped;
-        bool[] best = saved;
-        double bestObjective = double.NegativeInfinity;
-        try
-        {
-            foreach (bool[] set in grid)
-            {
-                s_dropped = set;
-                double objective = InnerObjective(profile, training, inner, innerFolds, specificityWeight, all);
-                if (objective > bestObjective + 1e-12)
-                {
-                    bestObjective = objective;
-                    best = set;
-                }
-            }
-        }
-        finally
-        {
-            s_dropped = saved;
-        }
-
-        return best;
-    }
-
-    private sealed class MaskComparer : IEqualityComparer<bool[]>
-    {
-        public bool Equals(bool[]? a, bool[]? b) => a is not null && b is not null && a.SequenceEqual(b);
-
-        public int GetHashCode(bool[] mask) => mask.Aggregate(0, (h, bit) => (h * 2) + (bit ? 1 : 0));
     }
 }

@@ -1,4 +1,4 @@
-// Size (~540 lines; the inner-CV choices of L2, the steady-gait axis and the feature set are in Program.InnerChoices.cs): the command line and its three modes (evaluate, --fit, --cv with the nested posture choice, cold weights and day of wear) share their option plumbing; the day-of-wear and training parts live in their own files.
+// Size (~505 lines; the inner-CV choices of L2 and of the steady-gait axis are in Program.InnerChoices.cs): the command line and its three modes (evaluate, --fit, --cv with the nested posture choice, cold weights and day of wear) share their option plumbing; the day-of-wear and training parts live in their own files.
 using System.CommandLine;
 using System.Globalization;
 using Eldercare.Firmware.Core.Falls;
@@ -45,14 +45,10 @@ public static partial class Program
         var steadyGait = new Option<bool?>("--steady-gait") { Description = "Override the profile's steady-gait axis learning, true/false (exploration)" };
         var steadyGrid = new Option<bool>("--nested-steady") { Description = "With --nested: the inner CV also tries the steady-gait axis (self-calibrated axis learnt from sustained gait only)" };
         var nestedL2 = new Option<bool>("--nested-l2") { Description = "With --cv (or --fit): pick the logistic fit's L2 penalty (1, 10, 100) by an inner leave-subjects-out CV on the training subjects only" };
-        var swing = new Option<string?>("--swing") { Description = "Override which swing features the model uses: none, align, rhythm or both (exploration; default: the profile's, i.e. those with a nonzero weight)" };
-        var swingLevel = new Option<bool?>("--swing-at-threshold") { Description = "Override where the swing features count a hit: true = at the impact threshold, false = at 40 % of the impact's excess (exploration)" };
-        var nestedSwing = new Option<bool>("--nested-swing") { Description = "With --cv (or --fit): pick the swing features (none, align, rhythm, both) by an inner leave-subjects-out CV on the training subjects only" };
-        var nestedRepeat = new Option<bool>("--nested-repeat") { Description = "With --cv (or --fit): pick whether the model uses the repetition feature by an inner leave-subjects-out CV on the training subjects only" };
         var nested = new Option<bool>("--nested") { Description = "With --cv: pick the posture trigger's angle and stillness inside each training fold (inner leave-subjects-out CV)" };
         var root = new RootCommand("Evaluates the firmware fall detector on recorded trials, streaming them sample by sample.")
         {
-            dataDirectory, placement, folds, fit, subjects, list, specificityWeight, impact, upright, rotate, posture, calibrate, postureAngle, postureStill, nested, warmup, days, daySeed, alarmCost, batchMs, l2Option, nestedL2, postWindow, steadyGait, steadyGrid, math, swing, swingLevel, nestedSwing, nestedRepeat,
+            dataDirectory, placement, folds, fit, subjects, list, specificityWeight, impact, upright, rotate, posture, calibrate, postureAngle, postureStill, nested, warmup, days, daySeed, alarmCost, batchMs, l2Option, nestedL2, postWindow, steadyGait, steadyGrid, math,
         };
         root.SetAction(parse =>
         {
@@ -121,21 +117,6 @@ public static partial class Program
                 }
 
                 s_l2 = parse.GetValue(l2Option);
-                s_dropped = DroppedBy(profile);
-                if (parse.GetValue(swing) is { } sw)
-                {
-                    SetSwing(s_dropped, sw);
-                    profile.SwingFeatures |= sw != "none";
-                }
-
-                if (parse.GetValue(swingLevel) is { } level)
-                {
-                    profile.SwingHitsAtImpactThreshold = level;
-                }
-
-                s_nestedSwing = parse.GetValue(nestedSwing);
-                profile.SwingFeatures |= s_nestedSwing;
-                s_nestedRepeat = parse.GetValue(nestedRepeat);
                 s_nestedL2 = parse.GetValue(nestedL2);
                 s_steadyInGrid = parse.GetValue(steadyGrid);
                 if (parse.GetValue(steadyGait) is { } sg)
@@ -180,7 +161,7 @@ public static partial class Program
         }
 
         var c = CultureInfo.InvariantCulture;
-        output.WriteLine(string.Create(c, $"placement={placement} trials={trials.Count} subjects={trials.Select(t => t.Subject).Distinct().Count()} impact>={profile.ImpactThresholdG:F2}g post={profile.PostWindowStartMilliseconds}..{profile.PostWindowEndMilliseconds}ms features={DescribeDropped(s_dropped)}{(profile.SwingHitsAtImpactThreshold ? " swing-hits-at-threshold" : string.Empty)} upright={(profile.UprightAxis >= 0 ? "axis " + profile.UprightAxis : profile.SelfCalibratingUpright ? "self-calibrated" : "none")} posture={(profile.PostureTrigger ? string.Create(c, $"on >={profile.PostureMinimumAngleDegrees}deg still<={profile.PostureStillActivity:F2}") : "off")}"));
+        output.WriteLine(string.Create(c, $"placement={placement} trials={trials.Count} subjects={trials.Select(t => t.Subject).Distinct().Count()} impact>={profile.ImpactThresholdG:F2}g post={profile.PostWindowStartMilliseconds}..{profile.PostWindowEndMilliseconds}ms upright={(profile.UprightAxis >= 0 ? "axis " + profile.UprightAxis : profile.SelfCalibratingUpright ? "self-calibrated" : "none")} posture={(profile.PostureTrigger ? string.Create(c, $"on >={profile.PostureMinimumAngleDegrees}deg still<={profile.PostureStillActivity:F2}") : "off")}"));
         TrialResult[] results;
         var dayResults = new List<DayOfWearReport.DayResult>();
         if (folds > 0)
@@ -203,14 +184,6 @@ public static partial class Program
                 var none = trials.Select(t => t.Subject).Distinct().ToDictionary(s => s, _ => 0, StringComparer.Ordinal);
                 profile = ChoosePostureGate(trials, profile, Math.Min(5, none.Count), specificityWeight, o => Candidates.Extract(trials, o), none, -1);
                 output.WriteLine(string.Create(c, $"inner CV chose posture >={profile.PostureMinimumAngleDegrees}deg still<={profile.PostureStillActivity:F2} self-calibrate={profile.SelfCalibratingUpright} steady-gait={profile.SteadyGaitAxis}"));
-            }
-
-            if (s_nestedSwing || s_nestedRepeat)
-            {
-                var noneF = trials.Select(t => t.Subject).Distinct().ToDictionary(s => s, _ => 0, StringComparer.Ordinal);
-                Candidates[] extracted = Candidates.Extract(trials, profile);
-                s_dropped = ChooseFeatures(trials, profile, Math.Min(5, noneF.Count), specificityWeight, _ => extracted, noneF, -1);
-                output.WriteLine("inner CV chose features: " + DescribeDropped(s_dropped));
             }
 
             if (s_nestedL2)
@@ -329,13 +302,6 @@ public static partial class Program
             }
 
             double savedL2 = s_l2;
-            bool[] savedDropped = s_dropped;
-            if (s_nestedSwing || s_nestedRepeat)
-            {
-                s_dropped = ChooseFeatures(trainingTrials, chosen, folds - 1, specificityWeight, CandidatesFor, foldOf, fold);
-                choice += " [inner CV chose features: " + DescribeDropped(s_dropped) + "]";
-            }
-
             if (s_nestedL2)
             {
                 s_l2 = ChooseL2(trainingTrials, chosen, folds - 1, specificityWeight, CandidatesFor, foldOf, fold);
@@ -352,7 +318,6 @@ public static partial class Program
             }
 
             s_l2 = savedL2;
-            s_dropped = savedDropped;
             TrialResult[] foldResults = Evaluator.Run(test, _ => Candidates.Copy(options));
             Report.Summary s = Report.Summarise(foldResults);
             string held = string.Join(',', subjects.Where(x => foldOf[x] == fold));
@@ -516,7 +481,7 @@ public static partial class Program
     /// <summary>Fits the impact stage and, when the profile has it, the posture stage on the given training candidates.</summary>
     private static FallDetectorOptions FitAll(IReadOnlyList<Candidates> training, FallDetectorOptions profile, double specificityWeight, out string summary)
     {
-        var model = LogisticTrainer.Fit(training, l2: s_l2, specificityWeight: specificityWeight, alarmCostPerDay: s_alarmCostPerDay, dropped: s_dropped);
+        var model = LogisticTrainer.Fit(training, l2: s_l2, specificityWeight: specificityWeight, alarmCostPerDay: s_alarmCostPerDay);
         var options = Candidates.Copy(profile);
         options.Weights = (float[])model.Weights.Clone();
         options.Bias = model.Bias;
