@@ -264,9 +264,9 @@ namespace Eldercare.Firmware.Core.Events
                         // Built with a StringBuilder, not a chain of +: the stable nano runtime's String.Concat takes few strings.
                         StringBuilder detail = new StringBuilder("field '");
                         detail.Append(key);
-                        detail.Append("' must be a decimal with at most ");
+                        detail.Append("' must be a number with at most ");
                         detail.Append(decimals.ToString());
-                        detail.Append(" decimals (no exponent), got ");
+                        detail.Append(" digits after the point (no exponent), got ");
                         detail.Append(Shorten(number));
                         return DecodeResult.Reject(RejectReasons.BadField, detail.ToString());
                     }
