@@ -8,7 +8,7 @@ namespace Eldercare.Edge.Gateway.Console;
 /// The desk's read-only connection to events.db: what was stored in a kept lane (alarm, service) after a cursor
 /// (through the store's <c>events_feed</c> index, <see cref="SqliteSchema.FeedLanes"/>: a seek, nothing read when
 /// nothing is new) and the alarms still held for the platform
-/// (through the forward queues' partial index). A WAL reader never blocks the store's writer, and the desk waits on no
+/// (the same index from the lane's lowest floor, <see cref="ForwardFloors.PendingTerm"/>). A WAL reader never blocks the store's writer, and the desk waits on no
 /// signal of the store, so it can neither slow ingest nor take a forward stream's wake-up.
 /// </summary>
 public sealed class StoreFeedReader : IDisposable
@@ -57,7 +57,7 @@ public sealed class StoreFeedReader : IDisposable
         lock (_lock)
         {
             var row = Sql.Query(_connection, null,
-                "SELECT COUNT(*), MIN(rx) FROM events INDEXED BY events_queue WHERE forwarded = 0 AND lane = $lane",
+                $"SELECT COUNT(*), MIN(rx) FROM events INDEXED BY events_feed WHERE {SqliteSchema.FeedLanes} AND lane = $lane AND seq_no > (SELECT COALESCE(MIN(floor), 0) FROM forward_floors WHERE lane = $lane) AND {ForwardFloors.PendingTerm}",
                 r => (r.GetInt64(0), r.Number(1)), ("$lane", alarmLane.Code));
             return row[0];
         }

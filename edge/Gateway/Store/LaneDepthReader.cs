@@ -3,25 +3,28 @@ using Microsoft.Data.Sqlite;
 namespace Eldercare.Edge.Gateway.Store;
 
 /// <summary>
-/// Reads each lane's backlog for /metrics on a connection of its own (WAL readers never block the writer): a count over
-/// the lane's part of the partial index of pending rows, and per shard the first pending row's receive time (a seek).
-/// The count grows with the backlog (~10 ms per 100k pending rows), so a result is reused for
-/// <see cref="CacheFor"/>: the bench samples /metrics every 200 ms during a storm.
+/// Reads each lane's backlog for /metrics: the count from the queues' backlogs in memory (<see cref="ForwardFloors"/>),
+/// and per shard the oldest pending row's receive time (a rowid seek on a connection of its own; WAL readers never
+/// block the writer). A result is reused for <see cref="CacheFor"/>: the bench samples /metrics every 200 ms in a storm.
 /// </summary>
 internal sealed class LaneDepthReader : IDisposable
 {
     public static readonly TimeSpan CacheFor = TimeSpan.FromSeconds(1);
 
     private readonly LaneSet _lanes;
+    private readonly ForwardFloors _floors;
+    private readonly QueueSignals _queues;
     private readonly SqliteConnection _connection;
     private readonly TimeProvider _time;
     private readonly object _lock = new();
     private IReadOnlyList<LaneDepth>? _last;
     private long _lastAt;
 
-    public LaneDepthReader(LaneSet lanes, SqliteConnection connection, TimeProvider time)
+    public LaneDepthReader(LaneSet lanes, ForwardFloors floors, QueueSignals queues, SqliteConnection connection, TimeProvider time)
     {
         _lanes = lanes;
+        _floors = floors;
+        _queues = queues;
         _connection = connection;
         _time = time;
     }
@@ -36,22 +39,23 @@ internal sealed class LaneDepthReader : IDisposable
             }
 
             var depths = new List<LaneDepth>(_lanes.InPriorityOrder.Count);
-            using var count = _connection.CreateCommand();
-            count.CommandText = "SELECT COUNT(*) FROM events INDEXED BY events_queue WHERE forwarded = 0 AND lane = $lane";
-            var countLane = count.Parameters.Add("$lane", SqliteType.Integer);
             using var oldest = _connection.CreateCommand();
-            oldest.CommandText = "SELECT rx FROM events INDEXED BY events_queue WHERE forwarded = 0 AND lane = $lane AND shard = $shard ORDER BY seq_no LIMIT 1";
-            var oldestLane = oldest.Parameters.Add("$lane", SqliteType.Integer);
-            var oldestShard = oldest.Parameters.Add("$shard", SqliteType.Integer);
+            oldest.CommandText = "SELECT rx FROM events WHERE seq_no = $seq";
+            var sequence = oldest.Parameters.Add("$seq", SqliteType.Integer);
             foreach (var lane in _lanes.InPriorityOrder)
             {
-                countLane.Value = lane.Code;
-                var pending = Convert.ToInt64(count.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture);
+                long pending = 0;
                 long? first = null;
-                oldestLane.Value = lane.Code;
-                for (var shard = 0; pending > 0 && shard < lane.Shards; shard++)
+                for (var shard = 0; shard < lane.Shards; shard++)
                 {
-                    oldestShard.Value = shard;
+                    var backlog = _floors[_queues.IndexOf(lane, shard)];
+                    pending += backlog.Pending;
+                    if (backlog.Oldest is not { } head)
+                    {
+                        continue;
+                    }
+
+                    sequence.Value = head;
                     if (oldest.ExecuteScalar() is long rx && (first is null || rx < first))
                     {
                         first = rx;

@@ -5,15 +5,16 @@ namespace Eldercare.Edge.Gateway.Store;
 /// <summary>
 /// A lane's read connection, shared by the lane's shards under a lock (WAL readers never block the writer or each
 /// other): an alarm read never waits behind a telemetry stream reading 1,000 rows on another lane's connection.
+/// A backlog lists a row only after the commit that stored it, so every row listed is visible to the read.
 /// </summary>
 internal sealed class LaneReader : IDisposable
 {
     private readonly Lane _lane;
     private readonly SqliteConnection _connection;
     private readonly SqliteCommand _read;
-    private readonly SqliteParameter _shard;
-    private readonly SqliteParameter _after;
-    private readonly SqliteParameter _count;
+    private readonly SqliteParameter _sequences;
+    private readonly List<long> _pending = [];
+    private readonly System.Text.StringBuilder _list = new();
     private readonly object _lock = new();
 
     public LaneReader(Lane lane, SqliteConnection connection)
@@ -21,22 +22,33 @@ internal sealed class LaneReader : IDisposable
         _lane = lane;
         _connection = connection;
         _read = connection.CreateCommand();
-        // INDEXED BY: left to itself SQLite once took a full index for (lane, seq_no > cursor) and read every forwarded
-        // row after the cursor, a read per event that grew with the store (~1.45 MB per event, measured).
-        _read.CommandText = "SELECT seq_no, id, dev, boot, seq, type, ts, rx, payload, skew_ms, fault, conflict_of FROM events INDEXED BY events_queue WHERE forwarded = 0 AND lane = $lane AND shard = $shard AND seq_no > $after ORDER BY seq_no LIMIT $n";
-        _read.Parameters.AddWithValue("$lane", lane.Code);
-        _shard = _read.Parameters.Add("$shard", SqliteType.Integer);
-        _after = _read.Parameters.Add("$after", SqliteType.Integer);
-        _count = _read.Parameters.Add("$n", SqliteType.Integer);
+        // The rows the queue's backlog lists, by rowid: a seek per row, nothing read of other queues or of forwarded
+        // rows (a read that followed an index over every row once read each forwarded row after the cursor, ~1.45 MB
+        // per event, measured).
+        _read.CommandText = "SELECT seq_no, id, dev, boot, seq, type, ts, rx, payload, skew_ms, fault, conflict_of FROM events WHERE seq_no IN (SELECT value FROM json_each($seqs)) ORDER BY seq_no";
+        _sequences = _read.Parameters.Add("$seqs", SqliteType.Text);
     }
 
-    public List<EventRecord> Read(int shard, long afterStoreSequence, int maxCount)
+    /// <summary>Up to <paramref name="maxCount"/> pending rows of <paramref name="backlog"/> after the cursor, in store
+    /// order (a row evicted meanwhile is simply not there).</summary>
+    public List<EventRecord> Read(QueueBacklog backlog, long afterStoreSequence, int maxCount)
     {
         lock (_lock)
         {
-            _shard.Value = shard;
-            _after.Value = afterStoreSequence;
-            _count.Value = maxCount;
+            _pending.Clear();
+            backlog.Read(afterStoreSequence, maxCount, _pending);
+            if (_pending.Count == 0)
+            {
+                return [];
+            }
+
+            _list.Clear().Append('[');
+            foreach (var sequence in _pending)
+            {
+                _list.Append(_list.Length > 1 ? "," : string.Empty).Append(sequence);
+            }
+
+            _sequences.Value = _list.Append(']').ToString();
             var result = new List<EventRecord>();
             using var rows = _read.ExecuteReader();
             while (rows.Read())

@@ -18,13 +18,17 @@ internal sealed class RawInsert : IDisposable
         // The dedup is the writer's look into IdIndex before this runs (no unique index on events.id). OR IGNORE for
         // a store of an older gateway, whose events.id is still UNIQUE: a duplicate there is told, never an error.
         var rc = SQLitePCL.raw.sqlite3_prepare_v2(_db,
-            "INSERT OR IGNORE INTO events(id, lane, dev, boot, seq, type, ts, rx, payload, skew_ms, digest, fault, conflict_of, shard) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
+            "INSERT OR IGNORE INTO events(id, lane, dev, boot, seq, type, ts, rx, payload, skew_ms, digest, fault, conflict_of, shard, seq_no) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)",
             out _statement);
         SqliteException.ThrowExceptionForRC(rc, _db);
     }
 
-    /// <summary>The stored row's store sequence, or 0 when an older store's unique index already held the id.</summary>
-    public long Execute(EventRecord r, int laneCode, int shard)
+    /// <summary>
+    /// Stores the row under <paramref name="storeSequence"/> (given by the writer, never reused: a rowid SQLite chose
+    /// would be given again after the newest rows were pruned, under a queue's floor); false when an older store's
+    /// unique index already held the id.
+    /// </summary>
+    public bool Execute(EventRecord r, int laneCode, int shard, long storeSequence)
     {
         var s = _statement;
         try
@@ -43,13 +47,14 @@ internal sealed class RawInsert : IDisposable
             Check(r.Fault is { } fault ? SQLitePCL.raw.sqlite3_bind_text(s, 12, fault) : SQLitePCL.raw.sqlite3_bind_null(s, 12));
             Check(r.ConflictOf is { } of ? SQLitePCL.raw.sqlite3_bind_text(s, 13, of) : SQLitePCL.raw.sqlite3_bind_null(s, 13));
             Check(SQLitePCL.raw.sqlite3_bind_int(s, 14, shard));
+            Check(SQLitePCL.raw.sqlite3_bind_int64(s, 15, storeSequence));
             var rc = SQLitePCL.raw.sqlite3_step(s);
             if (rc != SQLitePCL.raw.SQLITE_DONE)
             {
                 SqliteException.ThrowExceptionForRC(rc, _db);
             }
 
-            return SQLitePCL.raw.sqlite3_changes(_db) == 1 ? SQLitePCL.raw.sqlite3_last_insert_rowid(_db) : 0;
+            return SQLitePCL.raw.sqlite3_changes(_db) == 1;
         }
         finally
         {

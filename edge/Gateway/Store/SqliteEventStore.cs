@@ -19,6 +19,7 @@ public sealed class SqliteEventStore : IEventAppender, IForwardQueues, ISequence
     private readonly StoreOptions _options;
     private readonly StoreCounters _counters;
     private readonly QueueSignals _signals;
+    private readonly ForwardFloors _floors;
     private readonly SqliteWriter _writer;
     private readonly SqliteConnection _writerConnection;
     private readonly SqliteCheckpointer _checkpointer;
@@ -36,12 +37,14 @@ public sealed class SqliteEventStore : IEventAppender, IForwardQueues, ISequence
         Lanes = lanes;
         Metrics = metrics;
         _time = time;
-        _writerConnection = SqliteSchema.OpenWriter(options, lanes, time.GetUtcNow().ToUnixTimeMilliseconds());
-        _counters = new StoreCounters(SqliteSchema.CountPending(_writerConnection));
+        var now = time.GetUtcNow().ToUnixTimeMilliseconds();
+        _writerConnection = SqliteSchema.OpenWriter(options, now);
         _signals = new QueueSignals(lanes);
+        _floors = ForwardFloors.Open(_writerConnection, lanes, _signals, now);
+        _counters = new StoreCounters(_floors.TotalPending);
         _checkpointer = new SqliteCheckpointer(SqliteSchema.OpenOther(options, "PRAGMA busy_timeout=5000; PRAGMA synchronous=FULL;"), _counters, logger);
-        var housekeeping = new StoreHousekeeping(_writerConnection, options, lanes);
-        _writer = new SqliteWriter(options, housekeeping, _writerConnection, _counters, _signals, metrics, time, logger, _checkpointer.Committed);
+        var housekeeping = new StoreHousekeeping(_writerConnection, _floors, options, lanes);
+        _writer = new SqliteWriter(options, housekeeping, _writerConnection, _counters, _signals, _floors, metrics, time, logger, _checkpointer.Committed);
         _queues = new SqliteForwardQueue[_signals.Count];
         foreach (var lane in lanes.InPriorityOrder)
         {
@@ -51,11 +54,11 @@ public sealed class SqliteEventStore : IEventAppender, IForwardQueues, ISequence
             for (var shard = 0; shard < lane.Shards; shard++)
             {
                 var index = _signals.IndexOf(lane, shard);
-                _queues[index] = new SqliteForwardQueue(lane, shard, reader, _writer, _signals[index]);
+                _queues[index] = new SqliteForwardQueue(lane, shard, index, _floors, reader, _writer, _signals[index]);
             }
         }
 
-        _depths = new LaneDepthReader(lanes, SqliteSchema.OpenOther(options, "PRAGMA busy_timeout=5000;"), time);
+        _depths = new LaneDepthReader(lanes, _floors, _signals, SqliteSchema.OpenOther(options, "PRAGMA busy_timeout=5000;"), time);
         _maintenanceLoop = Task.Run(MaintenanceLoopAsync);
     }
 
@@ -87,7 +90,7 @@ public sealed class SqliteEventStore : IEventAppender, IForwardQueues, ISequence
 
     /// <summary>Opens (or creates, or upgrades) the store in <see cref="StoreOptions.DataDirectory"/>.</summary>
     /// <param name="lanes">The gateway's lanes: their codes are written, their shards computed at append.</param>
-    /// <param name="time">The store's clock: forwarded_at, retention, the dedup window and the maintenance interval.</param>
+    /// <param name="time">The store's clock: when rows were forwarded, retention, the dedup window and the maintenance interval.</param>
     public static SqliteEventStore Open(StoreOptions options, LaneSet lanes, ILogger logger, StoreMetrics metrics, TimeProvider time)
     {
         ArgumentNullException.ThrowIfNull(options);
@@ -112,18 +115,22 @@ public sealed class SqliteEventStore : IEventAppender, IForwardQueues, ISequence
 
     public IReadOnlyList<SequenceMark> ReadSequenceMarks(int recentRows)
     {
-        // Once, at start: a connection of its own. Pending rows through the partial index, recent ones through the
-        // rowid range: bounded at start (written as one OR, SQLite scanned every row of the table).
+        // Once, at start: a connection of its own, one rowid range from the oldest pending row (or the last
+        // recentRows rows, if older): the pending rows and the recent ones, and the done rows between them.
+        var from = long.MaxValue;
+        for (var i = 0; i < _floors.Count; i++)
+        {
+            from = Math.Min(from, _floors[i].Oldest ?? long.MaxValue);
+        }
+
         using var connection = SqliteSchema.OpenOther(_options, "PRAGMA busy_timeout=5000;");
         using var command = connection.CreateCommand();
         command.CommandText = """
-            SELECT dev, lane, boot, MAX(seq) FROM (
-              SELECT dev, lane, boot, seq, conflict_of FROM events INDEXED BY events_queue WHERE forwarded = 0
-              UNION ALL
-              SELECT dev, lane, boot, seq, conflict_of FROM events WHERE seq_no > (SELECT COALESCE(MAX(seq_no), 0) FROM events) - $recent)
-            WHERE conflict_of IS NULL
+            SELECT dev, lane, boot, MAX(seq) FROM events
+            WHERE seq_no >= MIN($from, (SELECT COALESCE(MAX(seq_no), 0) FROM events) - $recent + 1) AND conflict_of IS NULL
             GROUP BY dev, lane, boot
             """;
+        command.Parameters.AddWithValue("$from", from);
         command.Parameters.AddWithValue("$recent", recentRows);
         var marks = new List<SequenceMark>();
         using var rows = command.ExecuteReader();

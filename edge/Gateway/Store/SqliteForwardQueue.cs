@@ -3,19 +3,24 @@ using Microsoft.Data.Sqlite;
 namespace Eldercare.Edge.Gateway.Store;
 
 /// <summary>
-/// One (lane, shard) of the SQLite store: reads seek the partial index <c>events_queue (lane, shard, seq_no) WHERE
-/// forwarded = 0</c> after the stream's cursor; marks go through the writer (urgent lanes' on its priority queue, so an
-/// alarm's marks never wait behind a telemetry batch's commit).
+/// One (lane, shard) of the SQLite store: reads list the queue's pending rows after the stream's cursor from its
+/// backlog (<see cref="ForwardFloors"/>) and fetch them by rowid; marks go through the writer (urgent lanes' on its
+/// priority queue, so an alarm's marks never wait behind a telemetry batch's commit).
 /// </summary>
 internal sealed class SqliteForwardQueue : IForwardQueue
 {
     private readonly LaneReader _reader;
     private readonly SqliteWriter _writer;
 
-    public SqliteForwardQueue(Lane lane, int shard, LaneReader reader, SqliteWriter writer, WakeSignal newEvents)
+    private readonly ForwardFloors _floors;
+    private readonly int _index;
+
+    public SqliteForwardQueue(Lane lane, int shard, int index, ForwardFloors floors, LaneReader reader, SqliteWriter writer, WakeSignal newEvents)
     {
         Lane = lane;
         Shard = shard;
+        _index = index;
+        _floors = floors;
         _reader = reader;
         _writer = writer;
         NewEvents = newEvents;
@@ -27,12 +32,12 @@ internal sealed class SqliteForwardQueue : IForwardQueue
 
     public WakeSignal NewEvents { get; }
 
-    /// <summary>Completes synchronously: the read is a seek into the page cache, done on the caller's thread (an alarm
-    /// stream's own thread never waits for the thread pool).</summary>
+    /// <summary>Completes synchronously: the read is rowid seeks into the page cache, done on the caller's thread (an
+    /// alarm stream's own thread never waits for the thread pool).</summary>
     public ValueTask<IReadOnlyList<EventRecord>> ReadAfterAsync(long afterStoreSequence, int maxCount, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
-        return ValueTask.FromResult<IReadOnlyList<EventRecord>>(_reader.Read(Shard, afterStoreSequence, maxCount));
+        return ValueTask.FromResult<IReadOnlyList<EventRecord>>(_reader.Read(_floors[_index], afterStoreSequence, maxCount));
     }
 
     public Task<int> MarkAsync(IReadOnlyCollection<string> ids, ForwardState state)
@@ -42,7 +47,7 @@ internal sealed class SqliteForwardQueue : IForwardQueue
             return Task.FromResult(0);
         }
 
-        var request = new MarkRequest(ids, state);
+        var request = new MarkRequest(ids, state, _index);
         var enqueued = _writer.EnqueueAsync(request, Lane.Urgent, CancellationToken.None);
         return enqueued.IsCompletedSuccessfully ? request.Completion.Task : AfterRoomAsync(enqueued, request);
 

@@ -5,8 +5,8 @@ namespace Eldercare.Edge.Gateway.Store;
 
 /// <summary>
 /// The store's tables, indexes and pragmas, and the upgrade of a store an older gateway wrote (columns added, the
-/// <c>ids</c> table filled from its rows once; never a data rewrite except the shard of pending rows when a lane's
-/// stream count changed). Run once, on the writer connection, before anything else opens the file.
+/// <c>ids</c> table filled from its rows once; never a data rewrite: a lane's changed stream count is
+/// <see cref="ForwardFloors"/>' own). Run once, on the writer connection, before anything else opens the file.
 /// </summary>
 internal static class SqliteSchema
 {
@@ -27,7 +27,7 @@ internal static class SqliteSchema
 
     /// <summary>Opens the writer connection of a new or existing store and brings its schema up to date.</summary>
     /// <param name="nowUnixMilliseconds">The store clock's time: the dedup window of the ids an upgrade copies starts then.</param>
-    public static SqliteConnection OpenWriter(StoreOptions options, LaneSet lanes, long nowUnixMilliseconds)
+    public static SqliteConnection OpenWriter(StoreOptions options, long nowUnixMilliseconds)
     {
         Directory.CreateDirectory(options.DataDirectory);
         var isNew = !File.Exists(options.DatabasePath);
@@ -82,16 +82,13 @@ internal static class SqliteSchema
         AddColumnIfMissing(writer, "events", "fault", "TEXT");
         AddColumnIfMissing(writer, "events", "conflict_of", "TEXT");
         AddColumnIfMissing(writer, "tombstones", "digest", "INTEGER");
-        // The shard of the row's lane, computed in C# at append (ShardRule, its one owner) and read by the forward
-        // queues through the partial index below: each queue's read is a seek into its own rows.
+        // The shard of the row's lane, computed in C# at append (ShardRule, its one owner): the forward queue it
+        // belongs to (ForwardFloors: a queue's pending rows are held in memory and read by rowid, no per-row index).
         AddColumnIfMissing(writer, "events", "shard", "INTEGER NOT NULL DEFAULT 0");
-        Execute(writer, """
-            CREATE INDEX IF NOT EXISTS events_queue ON events(lane, shard, seq_no) WHERE forwarded = 0;
-            DROP INDEX IF EXISTS events_pending;
-            """);
+        Execute(writer, "DROP INDEX IF EXISTS events_pending;");
+        ForwardFloors.CreateSchema(writer);
         CreateFeedIndex(writer);
         CreateIds(writer, copyFromEvents: hadEvents && !hadIds, nowUnixMilliseconds);
-        ReshardPending(writer, lanes);
         return writer;
     }
 
@@ -104,80 +101,11 @@ internal static class SqliteSchema
         return connection;
     }
 
-    public static long CountPending(SqliteConnection connection)
-    {
-        using var count = connection.CreateCommand();
-        count.CommandText = "SELECT COUNT(*) FROM events WHERE forwarded = 0";
-        return (long)count.ExecuteScalar()!;
-    }
-
     public static void Execute(SqliteConnection connection, string sql)
     {
         using var command = connection.CreateCommand();
         command.CommandText = sql;
         command.ExecuteNonQuery();
-    }
-
-    /// <summary>
-    /// A lane whose stream count is not the one its pending rows were sharded for (a store of an older gateway, or a
-    /// changed <c>Gateway:Forwarder:*Streams</c>): its pending rows get the shard of the new count, by rowid, in one
-    /// transaction. Forwarded rows are never read by shard and keep theirs.
-    /// </summary>
-    private static void ReshardPending(SqliteConnection writer, LaneSet lanes)
-    {
-        foreach (var lane in lanes.InPriorityOrder)
-        {
-            using var stored = writer.CreateCommand();
-            stored.CommandText = "SELECT shards FROM lane_shards WHERE lane = $lane";
-            stored.Parameters.AddWithValue("$lane", lane.Code);
-            if (stored.ExecuteScalar() is long shards && shards == lane.Shards)
-            {
-                continue;
-            }
-
-            using var transaction = writer.BeginTransaction();
-            var rows = new List<(long StoreSequence, string DeviceId, long Shard)>();
-            using (var select = writer.CreateCommand())
-            {
-                select.Transaction = transaction;
-                select.CommandText = "SELECT seq_no, dev, shard FROM events INDEXED BY events_queue WHERE forwarded = 0 AND lane = $lane";
-                select.Parameters.AddWithValue("$lane", lane.Code);
-                using var reader = select.ExecuteReader();
-                while (reader.Read())
-                {
-                    rows.Add((reader.GetInt64(0), reader.GetString(1), reader.GetInt64(2)));
-                }
-            }
-
-            using (var update = writer.CreateCommand())
-            {
-                update.Transaction = transaction;
-                update.CommandText = "UPDATE events SET shard = $shard WHERE seq_no = $seq";
-                var shard = update.Parameters.Add("$shard", SqliteType.Integer);
-                var seq = update.Parameters.Add("$seq", SqliteType.Integer);
-                foreach (var row in rows)
-                {
-                    var now = lane.ShardOf(row.DeviceId);
-                    if (now != row.Shard)
-                    {
-                        shard.Value = now;
-                        seq.Value = row.StoreSequence;
-                        update.ExecuteNonQuery();
-                    }
-                }
-            }
-
-            using (var record = writer.CreateCommand())
-            {
-                record.Transaction = transaction;
-                record.CommandText = "INSERT OR REPLACE INTO lane_shards(lane, shards) VALUES($lane, $shards)";
-                record.Parameters.AddWithValue("$lane", lane.Code);
-                record.Parameters.AddWithValue("$shards", lane.Shards);
-                record.ExecuteNonQuery();
-            }
-
-            transaction.Commit();
-        }
     }
 
     /// <summary>

@@ -6,13 +6,15 @@ namespace Eldercare.Edge.Gateway.Store;
 
 // Size (~515 lines): one job, the group commit, whose parts (batch selection, the commit window, the transaction and
 // what follows the commit: wakes, the id batches' chunks) share the batch, the queue and the prepared statements; split
-// further they would pass all three around. The WAL bound (WalBound), the statement that appends (RawInsert), the dedup
-// key (IdIndex) and housekeeping are already out.
+// further they would pass all three around. The WAL bound (WalBound), the statement that appends (RawInsert), the marks
+// (MarkWriter), the floors and backlogs (ForwardFloors), the dedup key (IdIndex) and housekeeping are already out.
 /// <summary>
 /// The store's one writer: a dedicated thread that takes what producers queued (<see cref="WriteQueue{T}"/>: urgent
 /// lanes first; full = producers wait, never a drop), writes it in one transaction, commits (WAL,
 /// <c>synchronous=FULL</c>: the log is fsynced, https://www.sqlite.org/pragma.html#pragma_synchronous), and only then
-/// completes each request and wakes the forward queues it stored rows for. Between commits, never while an alarm is
+/// completes each request, adds the rows it stored to their queues' backlogs (<see cref="ForwardFloors"/>; the floors
+/// that marks and evictions moved are written in the transaction) and wakes those queues. Store sequences are given here,
+/// one after the last ever given. Between commits, never while an alarm is
 /// queued, it writes the next chunk of a batch of ids into the dedup key (<see cref="IdIndex"/>), a transaction of its
 /// own without fsync (a lost chunk is rebuilt from the rows at open). Quota, retention and the dedup window run
 /// in the same transactions (<see cref="StoreHousekeeping"/>), on the store's <see cref="TimeProvider"/>.
@@ -36,6 +38,7 @@ internal sealed class SqliteWriter
     private readonly StoreMetrics _metrics;
     private readonly StoreCounters _counters;
     private readonly QueueSignals _signals;
+    private readonly ForwardFloors _floors;
     private readonly WalBound _wal;
     private readonly TimeProvider _time;
     private readonly Action _committed;
@@ -45,8 +48,9 @@ internal sealed class SqliteWriter
     private volatile bool _stopping;
 
     /// <param name="committed">Called after every commit (the checkpointer looks whether one is due).</param>
-    public SqliteWriter(StoreOptions options, StoreHousekeeping housekeeping, SqliteConnection connection, StoreCounters counters, QueueSignals signals, StoreMetrics metrics, TimeProvider time, ILogger logger, Action committed)
+    public SqliteWriter(StoreOptions options, StoreHousekeeping housekeeping, SqliteConnection connection, StoreCounters counters, QueueSignals signals, ForwardFloors floors, StoreMetrics metrics, TimeProvider time, ILogger logger, Action committed)
     {
+        _floors = floors;
         _options = options;
         _housekeeping = housekeeping;
         _connection = connection;
@@ -147,17 +151,13 @@ internal sealed class SqliteWriter
         using var insert = new RawInsert(_connection);
         // The dedup key: an id stored, pruned within the dedup window, or evicted (tombstones) is a duplicate.
         using var ids = new IdIndex(_connection);
-        // One statement per forwarded batch (was one UPDATE per id): the rows, found through the dedup key, travel as
-        // one JSON array of store sequences (rowid lookups).
-        using var mark = _connection.CreateCommand();
-        mark.CommandText = "UPDATE events SET forwarded = $state, forwarded_at = $at WHERE seq_no IN (SELECT value FROM json_each($seqs)) AND forwarded = 0";
-        var mState = mark.Parameters.Add("$state", SqliteType.Integer);
-        var mAt = mark.Parameters.Add("$at", SqliteType.Integer);
-        var mSeqs = mark.Parameters.Add("$seqs", SqliteType.Text);
-        var seqs = new System.Text.StringBuilder();
-        using var relabel = _connection.CreateCommand();
-        relabel.CommandText = "UPDATE tombstones SET reason = 'forwarded' WHERE id IN (SELECT value FROM json_each($ids)) AND reason = 'quota'";
-        var rIds = relabel.Parameters.Add("$ids", SqliteType.Text);
+        // The store sequence of the last row committed (the writer gives them: never one given before).
+        var last = _floors.LastSequence;
+        // Rows this transaction stored: each joins its queue's backlog after the commit.
+        var storedRows = new List<(int Queue, long Sequence, bool Evictable)>();
+        var storedEvictable = new List<long>();
+        // Marks: the queues' floors, and the column of a row marked out of store order (MarkWriter).
+        using var marks = new MarkWriter(_connection, _floors);
 
         while (true)
         {
@@ -213,14 +213,17 @@ internal sealed class SqliteWriter
 
             _counters.Dequeued(batch.Count);
             var stored = 0;
-            var marked = 0;
+            var markedCount = 0;
+            var floorsMoved = false;
+            var lastBefore = last;
+            storedRows.Clear();
+            storedEvictable.Clear();
+            marks.MarkedNow.Clear();
             var removed = new HousekeepingResult();
             var now = _time.GetUtcNow().ToUnixTimeMilliseconds();
             try
             {
                 using var transaction = _connection.BeginTransaction();
-                mark.Transaction = transaction;
-                relabel.Transaction = transaction;
                 foreach (var request in batch)
                 {
                     Apply(request, transaction);
@@ -237,7 +240,12 @@ internal sealed class SqliteWriter
                     joined++;
                 }
 
-                removed.Add(_housekeeping.EnforceQuota(transaction, now));
+                removed.Add(_housekeeping.EnforceQuota(transaction, now, lastBefore, storedEvictable));
+                if (floorsMoved || removed.Evicted > 0)
+                {
+                    _floors.Write(transaction, lastBefore, last, now);
+                }
+
                 transaction.Commit();
             }
             catch (Exception exception)
@@ -248,8 +256,11 @@ internal sealed class SqliteWriter
                 }
 
                 // Disk full, I/O error: nobody is acknowledged; publishers close the connection and the
-                // device keeps the event in its outbox. The loop goes on with the next batch.
+                // device keeps the event in its outbox. The loop goes on with the next batch. The backlogs lost this
+                // transaction's marks and evictions already: read back from the table.
                 ids.RolledBack();
+                last = lastBefore;
+                _floors.Rebuild();
                 _logger.LogError(exception, "store commit failed for {Count} requests", batch.Count);
                 _counters.CommitFailed(exception.Message);
                 foreach (var request in batch)
@@ -290,57 +301,41 @@ internal sealed class SqliteWriter
                     {
                         stored++;
                         woken[append.QueueIndex] = true;
-                        if (_housekeeping.Counts(append.LaneCode))
+                        var evictable = _housekeeping.Counts(append.LaneCode);
+                        storedRows.Add((append.QueueIndex, last, evictable));
+                        if (evictable)
                         {
+                            storedEvictable.Add(last);
                             _housekeeping.TelemetryBytes += System.Text.Encoding.UTF8.GetByteCount(r.Payload);
                         }
                     }
                 }
                 else if (request is MarkRequest markRequest)
                 {
-                    mState.Value = (int)markRequest.State;
-                    mAt.Value = now;
-                    seqs.Clear().Append('[');
-                    foreach (var id in markRequest.Ids)
-                    {
-                        if (ids.SequenceOf(id) is { } sequence)
-                        {
-                            seqs.Append(seqs.Length > 1 ? "," : string.Empty).Append(sequence);
-                        }
-                    }
-
-                    mSeqs.Value = seqs.Append(']').ToString();
-                    var changed = mark.ExecuteNonQuery();
-                    if (changed < markRequest.Ids.Count && markRequest.State == ForwardState.Forwarded)
-                    {
-                        // Some were no longer pending: an id evicted while its batch was in flight did reach
-                        // the cloud (ids in events are never in tombstones, so all ids can be given).
-                        rIds.Value = markRequest.IdsJson;
-                        relabel.ExecuteNonQuery();
-                    }
-
+                    var changed = marks.Apply(markRequest, ids, transaction, lastBefore, now);
+                    floorsMoved |= changed > 0;
                     markRequest.Changed = changed;
-                    marked += changed;
+                    markedCount += changed;
                 }
                 else if (request is MaintenanceRequest)
                 {
                     // The ids stored since the last batch go into one now (written in chunks after this commit), so a
                     // store at a community's rate writes its ids once a maintenance interval, sorted.
                     ids.TryStartBatch(force: true, now);
-                    removed.Add(_housekeeping.PruneExpired(transaction, now));
+                    removed.Add(_housekeeping.PruneExpired(transaction, now, lastBefore));
                 }
             }
 
             // A new row, known to the dedup key at once (a later append of the same batch is its duplicate).
             bool Insert(EventRecord r, AppendRequest append)
             {
-                var sequence = insert.Execute(r, append.LaneCode, append.Shard);
-                if (sequence == 0)
+                if (!insert.Execute(r, append.LaneCode, append.Shard, last + 1))
                 {
                     return false;
                 }
 
-                ids.Add(r.Id, sequence, unchecked((long)r.PayloadDigest));
+                last++;
+                ids.Add(r.Id, last, unchecked((long)r.PayloadDigest));
                 return true;
             }
 
@@ -351,7 +346,16 @@ internal sealed class SqliteWriter
 
             ids.Committed();
             _counters.Committed();
-            _counters.AddPending(stored - marked - removed.Evicted);
+            // The rows stored join their backlogs now that they are committed (visible to every reader).
+            foreach (var (queue, sequence, _) in storedRows)
+            {
+                if ((removed.Evicted == 0 || !removed.EvictedSequences.Contains(sequence)) && (marks.MarkedNow.Count == 0 || !marks.MarkedNow.Contains(sequence)))
+                {
+                    _floors[queue].Add(sequence);
+                }
+            }
+
+            _counters.AddPending(stored - markedCount - removed.Evicted);
             _committed();
             Report(removed);
             // The queues are woken before the requests complete: an append that completed has set its queue's signal

@@ -4,6 +4,8 @@ using Microsoft.Extensions.Logging;
 
 namespace Eldercare.Edge.Gateway.Store;
 
+// Size (~380 lines): one job, keeping the store bounded (quota, retention, the dedup window), whose passes share the
+// removal of a row (tombstone or id expiry, bytes, counts, backlog) and run inside the writer's transaction.
 /// <summary>
 /// Keeps the store bounded, on the writer connection inside the writer's own transactions (so a removal
 /// commits with the batch that caused it, or not at all):
@@ -12,7 +14,8 @@ namespace Eldercare.Edge.Gateway.Store;
 /// it, forwarded telemetry is pruned oldest first, then unforwarded telemetry is <b>evicted</b> oldest first
 /// (store order), each eviction counted with reason <c>quota</c> and logged. Alarm rows are never selected:
 /// an alarm is never evicted or expired (DESIGN.md invariant 4).</item>
-/// <item><b>Retention</b>: rows the upstream confirmed are pruned after <see cref="StoreOptions.ForwardedRetentionSeconds"/>.</item>
+/// <item><b>Retention</b>: rows the upstream confirmed are pruned after <see cref="StoreOptions.ForwardedRetentionSeconds"/>
+/// (when they were confirmed: <see cref="ForwardFloors.FloorsAsOf"/>, or the column of a row marked out of order).</item>
 /// <item><b>Dedup window</b>: a pruned row's id stays in the dedup key (<see cref="IdIndex"/>, table <c>ids</c>), an
 /// evicted row leaves its id in <c>tombstones</c> (id, lane, store order, reason, time, digest), and an append of a
 /// known id is a duplicate, so a device's late resend of a pruned or evicted event is acknowledged and not forwarded a
@@ -34,14 +37,16 @@ internal sealed class StoreHousekeeping
     private const int PruneScan = 50_000;
 
     private readonly SqliteConnection _writer;
+    private readonly ForwardFloors _floors;
     private readonly StoreOptions _options;
     private readonly HashSet<int> _evictableCodes;
     // The evictable lanes' codes as an SQL list, e.g. "1": lane codes are integers from the lane table, never input.
     private readonly string _evictable;
 
-    public StoreHousekeeping(SqliteConnection writer, StoreOptions options, LaneSet lanes)
+    public StoreHousekeeping(SqliteConnection writer, ForwardFloors floors, StoreOptions options, LaneSet lanes)
     {
         _writer = writer;
+        _floors = floors;
         _options = options;
         _evictableCodes = lanes.InPriorityOrder.Where(l => l.Evictable).Select(l => l.Code).ToHashSet();
         _evictable = _evictableCodes.Count == 0 ? "NULL" : string.Join(", ", _evictableCodes.Order());
@@ -70,8 +75,12 @@ internal sealed class StoreHousekeeping
         command.ExecuteNonQuery();
     }
 
-    /// <summary>Brings telemetry under the quota; call inside the writer's transaction after the batch's inserts.</summary>
-    public HousekeepingResult EnforceQuota(SqliteTransaction transaction, long nowUnixMilliseconds)
+    /// <summary>
+    /// Brings telemetry under the quota; call inside the writer's transaction after the batch's inserts and marks.
+    /// <paramref name="lastBefore"/>: the last store sequence committed before this transaction (its own rows are pending).
+    /// </summary>
+    /// <param name="storedNow">The evictable rows this transaction stored (not in a backlog before its commit).</param>
+    public HousekeepingResult EnforceQuota(SqliteTransaction transaction, long nowUnixMilliseconds, long lastBefore, IReadOnlyList<long> storedNow)
     {
         var result = new HousekeepingResult();
         if (_options.MaxTelemetryBytes <= 0 || TelemetryBytes <= _options.MaxTelemetryBytes)
@@ -80,16 +89,30 @@ internal sealed class StoreHousekeeping
         }
 
         // Delivered telemetry goes first (no loss), then the oldest undelivered telemetry (counted loss).
-        RemoveOldest(transaction, $"lane IN ({_evictable}) AND forwarded <> 0", ReasonForwarded, nowUnixMilliseconds, result);
-        RemoveOldest(transaction, $"lane IN ({_evictable}) AND forwarded = 0", ReasonQuota, nowUnixMilliseconds, result);
+        Remove(transaction, OldestDone(transaction, lastBefore), ReasonForwarded, nowUnixMilliseconds, result);
+        while (TelemetryBytes > _options.MaxTelemetryBytes)
+        {
+            var evict = OldestPending(transaction, storedNow);
+            if (evict.Count == 0)
+            {
+                break;
+            }
+
+            Remove(transaction, evict, ReasonQuota, nowUnixMilliseconds, result);
+        }
+
         return result;
     }
 
     /// <summary>Retention prune and dedup-window expiry (ids and tombstones); call inside a writer transaction.</summary>
-    public HousekeepingResult PruneExpired(SqliteTransaction transaction, long nowUnixMilliseconds)
+    /// <param name="lastBefore">The last store sequence committed before this transaction.</param>
+    public HousekeepingResult PruneExpired(SqliteTransaction transaction, long nowUnixMilliseconds, long lastBefore)
     {
         var result = new HousekeepingResult();
         var forwardedBefore = nowUnixMilliseconds - (_options.ForwardedRetentionSeconds * 1000L);
+        // When a row was forwarded: its forwarded_at when marked in its column, else the first kept floors that cover
+        // it (ForwardFloors' history, at most a minute late: a row is kept that much longer, never shorter).
+        var floorsThen = _floors.FloorsAsOf(transaction, forwardedBefore);
         // Oldest first in store order, no index on forwarded_at (its leaf and its parent were ~6 of the ~23 pages
         // each commit wrote at a community's rate): rows are forwarded about in store order, so the pass stops at
         // the first row forwarded since the cutoff (one forwarded out of order waits for a later pass), passes over
@@ -97,24 +120,40 @@ internal sealed class StoreHousekeeping
         using (var select = _writer.CreateCommand())
         {
             select.Transaction = transaction;
-            select.CommandText = "SELECT seq_no, id, lane, length(CAST(payload AS BLOB)), forwarded, forwarded_at FROM events ORDER BY seq_no";
+            select.CommandText = "SELECT seq_no, id, lane, length(CAST(payload AS BLOB)), shard, forwarded, forwarded_at FROM events WHERE seq_no <= $last ORDER BY seq_no";
+            select.Parameters.AddWithValue("$last", lastBefore);
             var rows = new List<Row>();
             var scanned = 0;
             using (var reader = select.ExecuteReader())
             {
                 while (rows.Count < PruneRows && scanned++ < PruneScan && reader.Read())
                 {
-                    if (reader.GetInt32(4) == 0 || reader.IsDBNull(5))
+                    var row = new Row(reader.GetInt64(0), reader.GetString(1), reader.GetInt32(2), reader.GetInt64(3), reader.GetInt32(4));
+                    bool before;
+                    if (reader.GetInt32(5) != 0)
+                    {
+                        if (reader.IsDBNull(6))
+                        {
+                            continue;
+                        }
+
+                        before = reader.GetInt64(6) < forwardedBefore;
+                    }
+                    else if (IsPending(row))
                     {
                         continue;
                     }
+                    else
+                    {
+                        before = floorsThen.TryGetValue((row.Lane, row.Shard), out var floor) && row.StoreSequence <= floor;
+                    }
 
-                    if (reader.GetInt64(5) >= forwardedBefore)
+                    if (!before)
                     {
                         break;
                     }
 
-                    rows.Add(new Row(reader.GetInt64(0), reader.GetString(1), reader.GetInt32(2), reader.GetInt64(3)));
+                    rows.Add(row);
                 }
             }
 
@@ -159,37 +198,83 @@ internal sealed class StoreHousekeeping
         return (long)command.ExecuteScalar()!;
     }
 
-    private void RemoveOldest(SqliteTransaction transaction, string where, string reason, long now, HousekeepingResult result)
+    /// <summary>A row its queue still holds as pending (a row of a lane nobody forwards counts as pending: kept).</summary>
+    private bool IsPending(Row row) => _floors.Of(row.Lane, row.Shard)?.Contains(row.StoreSequence) ?? true;
+
+    /// <summary>
+    /// The oldest forwarded telemetry, as much as brings the bytes under the quota: a walk in store order (NOT
+    /// INDEXED: no index follows the lane) up to the highest floor of the evictable lanes (no row above it is done but
+    /// one marked out of order, left to the retention prune), passing over pending rows.
+    /// </summary>
+    private List<Row> OldestDone(SqliteTransaction transaction, long lastBefore)
     {
+        var bound = 0L;
+        foreach (var lane in _evictableCodes)
+        {
+            for (var shard = 0; _floors.Of(lane, shard) is { } backlog; shard++)
+            {
+                bound = Math.Max(bound, backlog.Floor(lastBefore));
+            }
+        }
+
         using var select = _writer.CreateCommand();
         select.Transaction = transaction;
-        // NOT INDEXED: the oldest rows in store order, a walk that stops at the chunk. Left to itself SQLite takes
-        // events_queue for "forwarded = 0" and sorts every pending row of the lane for each chunk (an outage's backlog).
-        select.CommandText = $"SELECT seq_no, id, lane, length(CAST(payload AS BLOB)) FROM events NOT INDEXED WHERE {where} ORDER BY seq_no LIMIT {Chunk}";
-        while (TelemetryBytes > _options.MaxTelemetryBytes)
+        select.CommandText = $"SELECT seq_no, id, lane, length(CAST(payload AS BLOB)), shard FROM events NOT INDEXED WHERE lane IN ({_evictable}) AND seq_no <= $bound ORDER BY seq_no";
+        select.Parameters.AddWithValue("$bound", bound);
+        var take = new List<Row>();
+        var bytes = TelemetryBytes;
+        using var reader = select.ExecuteReader();
+        while (bytes > _options.MaxTelemetryBytes && reader.Read())
         {
-            var rows = ReadRows(select);
-            if (rows.Count == 0)
+            var row = new Row(reader.GetInt64(0), reader.GetString(1), reader.GetInt32(2), reader.GetInt64(3), reader.GetInt32(4));
+            if (!IsPending(row))
             {
-                return;
-            }
-
-            // Only as many as needed: oldest first until under the quota.
-            var take = new List<Row>(rows.Count);
-            var bytes = TelemetryBytes;
-            foreach (var row in rows)
-            {
-                if (bytes <= _options.MaxTelemetryBytes)
-                {
-                    break;
-                }
-
                 take.Add(row);
                 bytes -= row.Bytes;
             }
-
-            Remove(transaction, take, reason, now, result);
         }
+
+        return take;
+    }
+
+    /// <summary>The oldest pending telemetry (from the evictable queues' backlogs, in store order), up to
+    /// <see cref="Chunk"/> rows and only as many as bring the bytes under the quota.</summary>
+    private List<Row> OldestPending(SqliteTransaction transaction, IReadOnlyList<long> storedNow)
+    {
+        var candidates = new List<long>(storedNow);
+        foreach (var lane in _evictableCodes)
+        {
+            for (var shard = 0; _floors.Of(lane, shard) is { } backlog; shard++)
+            {
+                backlog.Read(0, Chunk, candidates);
+            }
+        }
+
+        candidates.Sort();
+        using var select = _writer.CreateCommand();
+        select.Transaction = transaction;
+        select.CommandText = "SELECT seq_no, id, lane, length(CAST(payload AS BLOB)), shard FROM events WHERE seq_no = $seq";
+        var sequence = select.Parameters.Add("$seq", SqliteType.Integer);
+        var take = new List<Row>();
+        var bytes = TelemetryBytes;
+        foreach (var candidate in candidates)
+        {
+            if (bytes <= _options.MaxTelemetryBytes || take.Count == Chunk)
+            {
+                break;
+            }
+
+            sequence.Value = candidate;
+            using var reader = select.ExecuteReader();
+            if (reader.Read())
+            {
+                var row = new Row(reader.GetInt64(0), reader.GetString(1), reader.GetInt32(2), reader.GetInt64(3), reader.GetInt32(4));
+                take.Add(row);
+                bytes -= row.Bytes;
+            }
+        }
+
+        return take;
     }
 
     private void Remove(SqliteTransaction transaction, List<Row> rows, string reason, long now, HousekeepingResult result)
@@ -235,6 +320,14 @@ internal sealed class StoreHousekeeping
 
             dSeq.Value = row.StoreSequence;
             delete.ExecuteNonQuery();
+            if (reason == ReasonQuota)
+            {
+                // No longer pending: its queue's floor may pass it (written with this transaction); a row of this
+                // transaction never joins its backlog.
+                _floors.Of(row.Lane, row.Shard)?.Remove(row.StoreSequence);
+                result.EvictedSequences.Add(row.StoreSequence);
+            }
+
             if (Counts(row.Lane))
             {
                 TelemetryBytes -= row.Bytes;
@@ -253,19 +346,7 @@ internal sealed class StoreHousekeeping
         }
     }
 
-    private static List<Row> ReadRows(SqliteCommand select)
-    {
-        var rows = new List<Row>();
-        using var reader = select.ExecuteReader();
-        while (reader.Read())
-        {
-            rows.Add(new Row(reader.GetInt64(0), reader.GetString(1), reader.GetInt32(2), reader.GetInt64(3)));
-        }
-
-        return rows;
-    }
-
-    private readonly record struct Row(long StoreSequence, string Id, int Lane, long Bytes);
+    private readonly record struct Row(long StoreSequence, string Id, int Lane, long Bytes, int Shard);
 }
 
 /// <summary>What one housekeeping pass removed (reported after the commit).</summary>
@@ -284,6 +365,9 @@ internal sealed class HousekeepingResult
 
     public string? FirstEvictedId { get; set; }
 
+    /// <summary>The store sequences evicted (the writer leaves this transaction's own out of the backlogs).</summary>
+    public HashSet<long> EvictedSequences { get; } = [];
+
     public string? LastEvictedId { get; set; }
 
     public void Add(HousekeepingResult other)
@@ -292,6 +376,7 @@ internal sealed class HousekeepingResult
         Pruned += other.Pruned;
         TombstonesExpired += other.TombstonesExpired;
         IdsExpired += other.IdsExpired;
+        EvictedSequences.UnionWith(other.EvictedSequences);
         FirstEvictedId ??= other.FirstEvictedId;
         LastEvictedId = other.LastEvictedId ?? LastEvictedId;
     }

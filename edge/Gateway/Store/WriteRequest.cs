@@ -44,10 +44,12 @@ internal sealed class MaintenanceRequest : WriteRequest
     public override void Fail(Exception exception) => Completion.TrySetException(exception);
 }
 
-/// <summary>A forward queue's batch of marks (the upstream's answer to one POST).</summary>
-internal sealed class MarkRequest(IReadOnlyCollection<string> ids, ForwardState state) : WriteRequest
+/// <summary>A forward queue's batch of marks (the upstream's answer to one POST); <see cref="QueueIndex"/> names the queue.</summary>
+internal sealed class MarkRequest(IReadOnlyCollection<string> ids, ForwardState state, int queueIndex) : WriteRequest
 {
     public IReadOnlyCollection<string> Ids { get; } = ids;
+
+    public int QueueIndex { get; } = queueIndex;
 
     public long EnqueuedAtMilliseconds { get; } = Environment.TickCount64;
 

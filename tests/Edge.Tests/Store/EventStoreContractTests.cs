@@ -147,6 +147,37 @@ public abstract class EventStoreContractTests
     }
 
     [TestMethod]
+    public async Task Mark_OutOfStoreOrder_OnlyThoseDoneTheRestPendingAfterReopen()
+    {
+        var store = await OpenAsync();
+        var alarms = Enumerable.Range(1, 5).Select(i => TestEvents.Record("pendant-1", i, EventTypes.Sos)).ToList();
+        foreach (var alarm in alarms)
+        {
+            await store.Appender.AppendAsync(alarm, CancellationToken.None);
+        }
+
+        var queue = QueueOf(store, alarms[0]);
+        // 3 (an express alarm answered first), then 1; 4 rejected for good.
+        Assert.AreEqual(1, await queue.MarkAsync([alarms[2].Id], ForwardState.Forwarded));
+        Assert.AreEqual(1, await queue.MarkAsync([alarms[0].Id], ForwardState.Forwarded));
+        Assert.AreEqual(1, await queue.MarkAsync([alarms[3].Id], ForwardState.RejectedUpstream));
+        CollectionAssert.AreEqual(new[] { alarms[1].Id, alarms[4].Id }, (await queue.ReadAfterAsync(0, 10, CancellationToken.None)).Select(e => e.Id).ToArray());
+        await store.Close();
+
+        var reopened = await OpenAsync();
+        var again = QueueOf(reopened, alarms[0]);
+        CollectionAssert.AreEqual(new[] { alarms[1].Id, alarms[4].Id }, (await again.ReadAfterAsync(0, 10, CancellationToken.None)).Select(e => e.Id).ToArray(), "after reopen");
+        Assert.AreEqual(2, reopened.Status.PendingCount);
+        Assert.AreEqual(1, await again.MarkAsync([alarms[1].Id, alarms[2].Id], ForwardState.Forwarded), "3 was done already");
+        CollectionAssert.AreEqual(new[] { alarms[4].Id }, (await again.ReadAfterAsync(0, 10, CancellationToken.None)).Select(e => e.Id).ToArray());
+        await reopened.Close();
+
+        var third = await OpenAsync();
+        Assert.AreEqual(alarms[4].Id, (await TestStores.PendingAsync(third.Queues)).Single().Id, "the done rows stay done past the ones marked out of order");
+        await third.Close();
+    }
+
+    [TestMethod]
     public async Task ReadAfter_Cursor_OnlyLaterEventsOfThatQueueInOrder()
     {
         var store = await OpenAsync();

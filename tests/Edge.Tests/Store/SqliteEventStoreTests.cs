@@ -292,6 +292,103 @@ public sealed class SqliteEventStoreTests : EventStoreContractTests
         Assert.AreEqual(records.Count, await TestStores.MarkForwardedAsync(store, records));
     }
 
+    [TestMethod]
+    public async Task Mark_InStoreOrder_MovesTheQueueFloorRewritesNoRow()
+    {
+        var heartbeats = Enumerable.Range(1, 3).Select(i => TestEvents.Record("pendant-1", i, Eldercare.Firmware.Core.Events.EventTypes.Heartbeat)).ToList();
+        int laneCode, shard;
+        await using (var store = TestStores.OpenSqlite(new StoreOptions { DataDirectory = DirectoryPath }))
+        {
+            foreach (var heartbeat in heartbeats)
+            {
+                await store.AppendAsync(heartbeat, CancellationToken.None);
+            }
+
+            var lane = store.Lanes[Eldercare.Firmware.Core.Events.EventTypes.TelemetryLane];
+            (laneCode, shard) = (lane.Code, lane.ShardOf("pendant-1"));
+            Assert.AreEqual(2, await TestStores.MarkForwardedAsync(store, heartbeats.Take(2)));
+            Assert.AreEqual(1, store.PendingCount);
+        }
+
+        Assert.AreEqual(0L, Scalar("SELECT COUNT(*) FROM events WHERE forwarded <> 0"), "no row rewritten");
+        var second = (long)Scalar($"SELECT seq_no FROM events WHERE id = '{heartbeats[1].Id}'");
+        Assert.AreEqual(second, Scalar($"SELECT floor FROM forward_floors WHERE lane = {laneCode} AND shard = {shard}"), "the floor is the last row marked");
+        Assert.AreEqual(0L, Scalar("SELECT COUNT(*) FROM sqlite_master WHERE name = 'events_queue'"), "no per-row queue index");
+        await using var reopened = TestStores.OpenSqlite(new StoreOptions { DataDirectory = DirectoryPath });
+        Assert.AreEqual(heartbeats[2].Id, (await TestStores.PendingAsync(reopened)).Single().Id);
+    }
+
+    [TestMethod]
+    public async Task Open_EveryRowPrunedBefore_StoreSequenceNotGivenAgainNewRowPending()
+    {
+        var time = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(Start);
+        var old = Enumerable.Range(1, 3).Select(i => TestEvents.Record("pendant-1", i, Eldercare.Firmware.Core.Events.EventTypes.Heartbeat)).ToList();
+        await using (var store = OpenWithClock(time))
+        {
+            foreach (var heartbeat in old)
+            {
+                await store.AppendAsync(heartbeat, CancellationToken.None);
+            }
+
+            await TestStores.MarkForwardedAsync(store, old);
+            time.Advance(TimeSpan.FromHours(2));
+            await store.MaintainAsync(CancellationToken.None);
+            Assert.AreEqual(0L, RowCount("events"), "every row pruned");
+        }
+
+        await using var reopened = OpenWithClock(time);
+        var fresh = TestEvents.Record("pendant-1", 4, Eldercare.Firmware.Core.Events.EventTypes.Heartbeat);
+        Assert.AreEqual(AppendOutcome.Stored, await reopened.AppendAsync(fresh, CancellationToken.None));
+
+        var pending = (await TestStores.PendingAsync(reopened)).Single();
+        Assert.AreEqual(fresh.Id, pending.Id, "a new row is pending, not under the floor of the pruned ones");
+        Assert.AreEqual(4L, pending.StoreSequence, "store sequences go on after the pruned rows'");
+    }
+
+    [TestMethod]
+    public async Task Quota_EvictsPendingRows_TheyStayGoneAfterReopenTheRestPending()
+    {
+        var heartbeats = Enumerable.Range(1, 4).Select(i => TestEvents.Record("pendant-1", i, Eldercare.Firmware.Core.Events.EventTypes.Heartbeat)).ToList();
+        var bytes = System.Text.Encoding.UTF8.GetByteCount(heartbeats[0].Payload);
+        await using (var store = TestStores.OpenSqlite(new StoreOptions { DataDirectory = DirectoryPath, MaxTelemetryBytes = (2 * bytes) + 1 }))
+        {
+            foreach (var heartbeat in heartbeats)
+            {
+                await store.AppendAsync(heartbeat, CancellationToken.None);
+            }
+
+            Assert.AreEqual(2, store.Metrics.EvictedQuota);
+            CollectionAssert.AreEqual(new[] { heartbeats[2].Id, heartbeats[3].Id }, (await TestStores.PendingAsync(store)).Select(e => e.Id).ToArray(), "the oldest evicted");
+            Assert.AreEqual(2, store.PendingCount);
+        }
+
+        await using var reopened = TestStores.OpenSqlite(new StoreOptions { DataDirectory = DirectoryPath, MaxTelemetryBytes = (2 * bytes) + 1 });
+        CollectionAssert.AreEqual(new[] { heartbeats[2].Id, heartbeats[3].Id }, (await TestStores.PendingAsync(reopened)).Select(e => e.Id).ToArray());
+        Assert.AreEqual(2, reopened.PendingCount);
+    }
+
+    [TestMethod]
+    public async Task Quota_ManyRowsInOneCommitOverIt_OldestEvictedFirst()
+    {
+        var first = Enumerable.Range(1, 20).Select(i => TestEvents.Record($"pendant-{i % 4}", i, Eldercare.Firmware.Core.Events.EventTypes.Heartbeat)).ToList();
+        var burst = Enumerable.Range(21, 600).Select(i => TestEvents.Record($"pendant-{i % 4}", i, Eldercare.Firmware.Core.Events.EventTypes.Heartbeat)).ToList();
+        var bytes = System.Text.Encoding.UTF8.GetByteCount(burst[0].Payload);
+        await using var store = TestStores.OpenSqlite(new StoreOptions { DataDirectory = DirectoryPath, MaxTelemetryBytes = 100L * bytes });
+        foreach (var record in first)
+        {
+            await store.AppendAsync(record, CancellationToken.None);
+        }
+
+        // Hundreds of rows in a commit: more of this transaction's rows than one chunk of eviction candidates.
+        await Task.WhenAll(burst.Select(r => store.AppendAsync(r, CancellationToken.None)));
+
+        var kept = (await TestStores.PendingAsync(store)).Select(e => e.StoreSequence).Order().ToList();
+        var evicted = (long)Scalar("SELECT MAX(seq_no) FROM tombstones WHERE reason = 'quota'");
+        Assert.IsNotEmpty(kept);
+        Assert.IsLessThan(kept[0], evicted, "every evicted row is older than every row kept");
+        Assert.AreEqual(620L, kept.Count + store.Metrics.EvictedQuota);
+    }
+
     private long RowCount(string table) => (long)Scalar($"SELECT COUNT(*) FROM {table}");
 
     /// <summary>One value read from the store's file on a connection of the test's own (read-only).</summary>
