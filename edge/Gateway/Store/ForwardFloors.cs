@@ -40,7 +40,6 @@ internal sealed class ForwardFloors
     /// <summary>The pseudo-lane whose "floor" is the time the floors were last written (their live entry).</summary>
     private const int WrittenAtLane = -2;
 
-    private readonly LaneSet _lanes;
     private readonly QueueSignals _queues;
     private readonly SqliteConnection _writer;
     private readonly (int Lane, int Shard)[] _keys;
@@ -55,7 +54,6 @@ internal sealed class ForwardFloors
     private ForwardFloors(SqliteConnection writer, LaneSet lanes, QueueSignals queues)
     {
         _writer = writer;
-        _lanes = lanes;
         _queues = queues;
         _keys = new (int, int)[queues.Count];
         foreach (var lane in lanes.InPriorityOrder)
@@ -124,18 +122,7 @@ internal sealed class ForwardFloors
     }
 
     /// <summary>The backlog of a row's queue, or null for a lane this gateway does not forward.</summary>
-    public QueueBacklog? Of(int laneCode, int shard)
-    {
-        foreach (var lane in _lanes.InPriorityOrder)
-        {
-            if (lane.Code == laneCode)
-            {
-                return shard >= 0 && shard < lane.Shards ? this[_queues.IndexOf(lane, shard)] : null;
-            }
-        }
-
-        return null;
-    }
+    public QueueBacklog? Of(int laneCode, int shard) => IndexOf(laneCode, shard) is var index and >= 0 ? this[index] : null;
 
     /// <summary>
     /// Reads every queue's pending rows from the table (at open, and after a failed commit, whose marks and evictions

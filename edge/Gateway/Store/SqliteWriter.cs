@@ -154,7 +154,7 @@ internal sealed class SqliteWriter
         // The store sequence of the last row committed (the writer gives them: never one given before).
         var last = _floors.LastSequence;
         // Rows this transaction stored: each joins its queue's backlog after the commit.
-        var storedRows = new List<(int Queue, long Sequence, bool Evictable)>();
+        var storedRows = new List<(int Queue, long Sequence)>();
         var storedEvictable = new List<long>();
         // Marks: the queues' floors, and the column of a row marked out of store order (MarkWriter).
         using var marks = new MarkWriter(_connection, _floors);
@@ -302,7 +302,7 @@ internal sealed class SqliteWriter
                         stored++;
                         woken[append.QueueIndex] = true;
                         var evictable = _housekeeping.Counts(append.LaneCode);
-                        storedRows.Add((append.QueueIndex, last, evictable));
+                        storedRows.Add((append.QueueIndex, last));
                         if (evictable)
                         {
                             storedEvictable.Add(last);
@@ -347,7 +347,7 @@ internal sealed class SqliteWriter
             ids.Committed();
             _counters.Committed();
             // The rows stored join their backlogs now that they are committed (visible to every reader).
-            foreach (var (queue, sequence, _) in storedRows)
+            foreach (var (queue, sequence) in storedRows)
             {
                 if ((removed.Evicted == 0 || !removed.EvictedSequences.Contains(sequence)) && (marks.MarkedNow.Count == 0 || !marks.MarkedNow.Contains(sequence)))
                 {

@@ -365,8 +365,11 @@ internal sealed class HousekeepingResult
 
     public string? FirstEvictedId { get; set; }
 
-    /// <summary>The store sequences evicted (the writer leaves this transaction's own out of the backlogs).</summary>
-    public HashSet<long> EvictedSequences { get; } = [];
+    private HashSet<long>? _evictedSequences;
+
+    /// <summary>The store sequences evicted (the writer leaves this transaction's own out of the backlogs); made at the
+    /// first eviction, not for every commit.</summary>
+    public HashSet<long> EvictedSequences => _evictedSequences ??= [];
 
     public string? LastEvictedId { get; set; }
 
@@ -376,7 +379,11 @@ internal sealed class HousekeepingResult
         Pruned += other.Pruned;
         TombstonesExpired += other.TombstonesExpired;
         IdsExpired += other.IdsExpired;
-        EvictedSequences.UnionWith(other.EvictedSequences);
+        if (other._evictedSequences is { } evicted)
+        {
+            EvictedSequences.UnionWith(evicted);
+        }
+
         FirstEvictedId ??= other.FirstEvictedId;
         LastEvictedId = other.LastEvictedId ?? LastEvictedId;
     }
