@@ -4,10 +4,11 @@ using Microsoft.Extensions.Logging;
 
 namespace Eldercare.Edge.Gateway.Store;
 
-// Size (~515 lines): one job, the group commit, whose parts (batch selection, the commit window, the transaction and
-// what follows the commit: wakes, the id batches' chunks) share the batch, the queue and the prepared statements; split
-// further they would pass all three around. The WAL bound (WalBound), the statement that appends (RawInsert), the marks
-// (MarkWriter), the floors and backlogs (ForwardFloors), the dedup key (IdIndex) and housekeeping are already out.
+// Size (~450 lines): one job, the group commit, whose parts (batch selection, the transaction and what follows the
+// commit: wakes, the id batches' chunks) share the batch, the queue and the prepared statements; split further they
+// would pass all three around. The commit window (CommitWindow), the WAL bound (WalBound), the statement that appends
+// (RawInsert), the marks (MarkWriter), the floors and backlogs (ForwardFloors), the dedup key (IdIndex) and
+// housekeeping are already out.
 /// <summary>
 /// The store's one writer: a dedicated thread that takes what producers queued (<see cref="WriteQueue{T}"/>: urgent
 /// lanes first; full = producers wait, never a drop), writes it in one transaction, commits (WAL,
@@ -24,13 +25,11 @@ internal sealed class SqliteWriter
     /// <summary>Non-urgent requests committed together with urgent ones at most (the rest go in the next batch).</summary>
     private const int AlarmBatchCompanions = 16;
 
-    /// <summary>Marks of fewer ids than this in a batch wait for company like a settled device's heartbeat.</summary>
-    private const int SharedMarkIds = 256;
-
     private readonly StoreOptions _options;
     private readonly ILogger _logger;
     private readonly SqliteConnection _connection;
     private readonly WriteQueue<WriteRequest> _queue;
+    private readonly CommitWindow _window;
     // Set by every producer after writing to a queue; the writer thread sleeps on it only when both are empty.
     private readonly ManualResetEventSlim _work = new(false);
     private readonly TaskCompletionSource _done = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -66,7 +65,14 @@ internal sealed class SqliteWriter
         _synchronousFull = connection.CreateCommand();
         _synchronousFull.CommandText = "PRAGMA synchronous=FULL";
         _metrics.SetTelemetryBytes(_housekeeping.TelemetryBytes);
-        _queue = new WriteQueue<WriteRequest>(options.QueueCapacity, _work.Set);
+        _queue = new WriteQueue<WriteRequest>(options.QueueCapacity, (request, urgent) =>
+        {
+            if (_window!.WakesWriter(request, urgent))
+            {
+                _work.Set();
+            }
+        });
+        _window = new CommitWindow(options, _queue, _work, static () => Environment.TickCount64);
         // A dedicated thread: the writer blocks in SQLite (statements, fsync) and must neither hold a thread-pool
         // thread (the device connections run there) nor wait for one to be scheduled when work is queued.
         _thread = new Thread(WriterLoop) { IsBackground = true, Name = "store-writer" };
@@ -200,7 +206,7 @@ internal sealed class SqliteWriter
 
             if (!withAlarms)
             {
-                WaitForCompany(batch);
+                _window.Fill(batch, () => _stopping);
             }
 
             // Forward marks alone need no fsync: lost in a power cut, their events are sent again and the platform
@@ -426,78 +432,6 @@ internal sealed class SqliteWriter
     /// has waited the commit window, the batch is full, or something that must not wait arrives (an alarm,
     /// any other append): then everything goes in one commit.
     /// </summary>
-    private void WaitForCompany(List<WriteRequest> batch)
-    {
-        if (_options.HeartbeatCommitWindowMilliseconds == 0)
-        {
-            return;
-        }
-
-        long oldest = long.MaxValue;
-        var markedIds = 0;
-        foreach (var request in batch)
-        {
-            if (request is AppendRequest append)
-            {
-                if (!append.Shared)
-                {
-                    return;
-                }
-
-                oldest = Math.Min(oldest, append.EnqueuedAtMilliseconds);
-            }
-            else if (request is MarkRequest mark)
-            {
-                // Small marks (a few heartbeats forwarded) wait too, so the telemetry streams' marks share one commit;
-                // a drain's marks (a full batch) never wait.
-                markedIds += mark.Ids.Count;
-                if (markedIds >= SharedMarkIds)
-                {
-                    return;
-                }
-
-                oldest = Math.Min(oldest, mark.EnqueuedAtMilliseconds);
-            }
-        }
-
-        if (oldest == long.MaxValue)
-        {
-            return;
-        }
-
-        var deadline = oldest + _options.HeartbeatCommitWindowMilliseconds;
-        while (batch.Count < _options.MaxBatchSize && !_stopping)
-        {
-            var remaining = deadline - Environment.TickCount64;
-            if (remaining <= 0)
-            {
-                return;
-            }
-
-            _work.Reset();
-            var stop = false;
-            while (batch.Count < _options.MaxBatchSize && _queue.TryDequeueAlarm(out var alarm))
-            {
-                batch.Add(alarm);
-                stop = true;
-            }
-
-            while (batch.Count < _options.MaxBatchSize && _queue.TryDequeueOther(out var other))
-            {
-                batch.Add(other);
-                stop |= other is AppendRequest { Shared: false } || (other is MarkRequest mark && (markedIds += mark.Ids.Count) >= SharedMarkIds);
-            }
-
-            _queue.SignalRoom();
-            if (stop)
-            {
-                return;
-            }
-
-            _work.Wait(TimeSpan.FromMilliseconds(remaining));
-        }
-    }
-
     private void Report(HousekeepingResult removed)
     {
         _metrics.SetTelemetryBytes(_housekeeping.TelemetryBytes);

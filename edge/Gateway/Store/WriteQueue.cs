@@ -15,21 +15,24 @@ internal sealed class WriteQueue<T>
     private readonly ConcurrentQueue<T> _alarms = new();
     private readonly ConcurrentQueue<T> _other = new();
     private readonly int _capacity;
-    private readonly Action _onEnqueued;
+    private readonly Action<T, bool> _onEnqueued;
     private readonly object _roomLock = new();
     private TaskCompletionSource? _room;
     private int _alarmCount;
     private int _otherCount;
     private volatile bool _closed;
 
-    /// <param name="onEnqueued">Called after every enqueue (wakes the writer).</param>
-    public WriteQueue(int capacity, Action onEnqueued)
+    /// <param name="onEnqueued">Called after every enqueue with the item and whether it is an alarm (wakes the writer).</param>
+    public WriteQueue(int capacity, Action<T, bool> onEnqueued)
     {
         _capacity = capacity;
         _onEnqueued = onEnqueued;
     }
 
     public bool IsClosed => _closed;
+
+    /// <summary>Non-alarm items queued (read by producers deciding whether to wake the writer).</summary>
+    public int OtherCount => Volatile.Read(ref _otherCount);
 
     /// <summary>An alarm is waiting (read by the writer thread before work that would delay it).</summary>
     public bool HasAlarms => Volatile.Read(ref _alarmCount) > 0;
@@ -125,7 +128,7 @@ internal sealed class WriteQueue<T>
         }
 
         (alarm ? _alarms : _other).Enqueue(item);
-        _onEnqueued();
+        _onEnqueued(item, alarm);
         return true;
     }
 

@@ -10,7 +10,7 @@ public sealed class WriteQueueTests
     public async Task TryDequeueOtherIf_RefusedHead_StaysFirstOrderKept()
     {
         // The writer takes appends along with an alarm but leaves a mark at the head for the next batch.
-        var queue = new WriteQueue<string>(10, () => { });
+        var queue = new WriteQueue<string>(10, (_, _) => { });
         foreach (var item in new[] { "append-1", "mark-1", "append-2" })
         {
             await queue.EnqueueAsync(item, alarm: false, CancellationToken.None);
