@@ -103,7 +103,7 @@ internal sealed class ExpressSender(AlarmExpress express, int shard, IUpstream u
 
         _ = MarkAfterCommitAsync(items, accepted, rejected, answered);
         report.Metrics.CountAlarmsExpressed(accepted.Count);
-        report.Confirmed(accepted, rejected);
+        report.Confirmed(accepted, rejected, urgent: true);
         return true;
     }
 

@@ -243,7 +243,7 @@ public sealed class ForwardStream
             await SettleMarksAsync(cancellationToken).ConfigureAwait(true);
         }
 
-        return _report.Confirmed(accepted, rejected);
+        return _report.Confirmed(accepted, rejected, _queue.Lane.Urgent);
     }
 
     private void QueueMarks(List<string> accepted, List<UpstreamRejection> rejected) => _marks.Add(MarkAnswerAsync(accepted, rejected));
