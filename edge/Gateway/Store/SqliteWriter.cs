@@ -30,7 +30,9 @@ internal sealed class SqliteWriter
     private readonly SqliteConnection _connection;
     private readonly WriteQueue<WriteRequest> _queue;
     private readonly CommitWindow _window;
-    // Set by every producer after writing to a queue; the writer thread sleeps on it only when both are empty.
+    private readonly Func<bool> _isStopping;
+    // Set by a producer after writing to a queue, unless its request only joins an open commit window
+    // (CommitWindow.WakesWriter); the writer thread sleeps on it when both queues are empty or in a window.
     private readonly ManualResetEventSlim _work = new(false);
     private readonly TaskCompletionSource _done = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly StoreHousekeeping _housekeeping;
@@ -73,6 +75,7 @@ internal sealed class SqliteWriter
             }
         });
         _window = new CommitWindow(options, _queue, _work, static () => Environment.TickCount64);
+        _isStopping = () => _stopping;
         // A dedicated thread: the writer blocks in SQLite (statements, fsync) and must neither hold a thread-pool
         // thread (the device connections run there) nor wait for one to be scheduled when work is queued.
         _thread = new Thread(WriterLoop) { IsBackground = true, Name = "store-writer" };
@@ -206,7 +209,7 @@ internal sealed class SqliteWriter
 
             if (!withAlarms)
             {
-                _window.Fill(batch, () => _stopping);
+                _window.Fill(batch, _isStopping);
             }
 
             // Forward marks alone need no fsync: lost in a power cut, their events are sent again and the platform
@@ -427,11 +430,7 @@ internal sealed class SqliteWriter
         }
     }
 
-    /// <summary>
-    /// A batch of shared appends (settled devices' heartbeats) and small marks waits for more until the oldest of them
-    /// has waited the commit window, the batch is full, or something that must not wait arrives (an alarm,
-    /// any other append): then everything goes in one commit.
-    /// </summary>
+    /// <summary>Counts and logs what a commit's housekeeping removed.</summary>
     private void Report(HousekeepingResult removed)
     {
         _metrics.SetTelemetryBytes(_housekeeping.TelemetryBytes);
