@@ -71,7 +71,7 @@ internal sealed class CommitWindow
                 return;
             }
 
-            oldest = Math.Min(oldest, request is AppendRequest append ? append.EnqueuedAtMilliseconds : ((MarkRequest)request).EnqueuedAtMilliseconds);
+            oldest = Math.Min(oldest, request.EnqueuedAtMilliseconds);
         }
 
         if (oldest == long.MaxValue)

@@ -3,6 +3,9 @@ namespace Eldercare.Edge.Gateway.Store;
 /// <summary>One piece of work for the store's writer thread (<see cref="SqliteWriter"/>), completed after its commit.</summary>
 internal abstract class WriteRequest
 {
+    /// <summary>When it was made (<see cref="Environment.TickCount64"/>): a commit window runs from its oldest request.</summary>
+    public long EnqueuedAtMilliseconds { get; } = Environment.TickCount64;
+
     public abstract void Complete();
 
     public abstract void Fail(Exception exception);
@@ -21,8 +24,6 @@ internal sealed class AppendRequest(EventRecord record, int laneCode, int shard,
 
     /// <summary>May wait up to the heartbeat commit window for other events (<see cref="IEventAppender.AppendSharedAsync"/>).</summary>
     public bool Shared { get; } = shared;
-
-    public long EnqueuedAtMilliseconds { get; } = Environment.TickCount64;
 
     public AppendOutcome Outcome { get; set; }
 
@@ -50,8 +51,6 @@ internal sealed class MarkRequest(IReadOnlyCollection<string> ids, ForwardState 
     public IReadOnlyCollection<string> Ids { get; } = ids;
 
     public int QueueIndex { get; } = queueIndex;
-
-    public long EnqueuedAtMilliseconds { get; } = Environment.TickCount64;
 
     /// <summary>The ids as a JSON array for <c>json_each</c> (built by the caller, not on the writer thread).</summary>
     public string IdsJson { get; } = System.Text.Json.JsonSerializer.Serialize(ids);
