@@ -9,9 +9,10 @@ namespace Eldercare.Edge.Gateway.Forwarding;
 /// "in flight", and the stream's store pass skips their rows instead of posting them again. A read that began before
 /// the marks committed still holds the rows as pending: an id released after a read began counts as in flight for that
 /// read (<see cref="ReadStamp"/>), and the released ids are forgotten once no read that began before them is left
-/// (<see cref="ForgetBefore"/>). Used by its stream's loop, except the marks' continuation.
+/// (<see cref="ForgetBefore"/>); a release wakes the stream (<c>released</c>). Used by its stream's loop, except the
+/// marks' continuation.
 /// </summary>
-internal sealed class ExpressSender(AlarmExpress express, int shard, IUpstream upstream, ForwardReport report, Func<List<string>, List<UpstreamRejection>, Task> markAnswer, string streamName)
+internal sealed class ExpressSender(AlarmExpress express, int shard, IUpstream upstream, ForwardReport report, Func<List<string>, List<UpstreamRejection>, Task> markAnswer, Action released, string streamName)
 {
     private readonly HashSet<string> _inFlight = new(StringComparer.Ordinal);
     private readonly Dictionary<string, long> _released = new(StringComparer.Ordinal);
@@ -142,6 +143,9 @@ internal sealed class ExpressSender(AlarmExpress express, int shard, IUpstream u
                     _released[id] = _releases;
                 }
             }
+
+            // The stream's store pass skipped these rows and waits: let it look again (a failed mark left them pending).
+            released();
         }
     }
 }

@@ -50,7 +50,7 @@ public sealed class ForwardStream
         _report = report ?? throw new ArgumentNullException(nameof(report));
         _time = time ?? throw new ArgumentNullException(nameof(time));
         _express = express;
-        _expressSender = express is null ? null : new ExpressSender(express, queue.Shard, upstream, report, MarkAnswerAsync, Name);
+        _expressSender = express is null ? null : new ExpressSender(express, queue.Shard, upstream, report, MarkAnswerAsync, queue.NewEvents.Set, Name);
     }
 
     public string Name => $"{_queue.Lane.Name}-{_queue.Shard}";
@@ -207,8 +207,11 @@ public sealed class ForwardStream
                 return -1;
             }
 
+            // Only rows the express path posted, waiting for their marks' commit: nothing for this pass to send. Read
+            // on only past a full batch of them; else wait for a wake (their release wakes the stream) instead of
+            // reading them again and again until the marks are in (a spin on the alarm thread, measured in the storm).
             _cursor = processedUpTo;
-            return 0;
+            return batch.Count >= _options.BatchSize ? 0 : -1;
         }
 
         var after = processedUpTo;
