@@ -9,14 +9,21 @@ namespace Eldercare.Edge.Gateway.Broker;
 /// </summary>
 public static class TopicAcl
 {
+    /// <summary>Compared in place against <see cref="Topics"/>' parts (building the two topics to compare with was two
+    /// concatenations per publish: ~24 MB of garbage in a 10k-device storm).</summary>
     public static TopicKind ClassifyPublish(string deviceId, string? topic)
     {
-        if (topic == Topics.Events(deviceId))
+        var suffixAt = Topics.Root.Length + deviceId.Length;
+        if (topic is null || topic.Length <= suffixAt || !topic.StartsWith(Topics.Root, StringComparison.Ordinal)
+            || !topic.AsSpan(Topics.Root.Length, deviceId.Length).SequenceEqual(deviceId))
         {
-            return TopicKind.Events;
+            return TopicKind.NotAllowed;
         }
 
-        return topic == Topics.Status(deviceId) ? TopicKind.Status : TopicKind.NotAllowed;
+        var suffix = topic.AsSpan(suffixAt);
+        return suffix.SequenceEqual(Topics.EventsSuffix) ? TopicKind.Events
+            : suffix.SequenceEqual(Topics.StatusSuffix) ? TopicKind.Status
+            : TopicKind.NotAllowed;
     }
 
     public static bool MaySubscribe(string deviceId, string? topicFilter) => topicFilter == Topics.Commands(deviceId);

@@ -18,8 +18,14 @@ public sealed class TopicAclTests
     [DataRow(Topics.Root + "#", TopicKind.NotAllowed)]
     [DataRow(Topics.Root + "pendant-1/../pendant-2" + Topics.EventsSuffix, TopicKind.NotAllowed)]
     [DataRow(Topics.Root + "pendant-1" + Topics.EventsSuffix + "/", TopicKind.NotAllowed)]
+    [DataRow(Topics.Root + "pendant-10" + Topics.EventsSuffix, TopicKind.NotAllowed)]
+    [DataRow(Topics.Root + "pendant-" + Topics.EventsSuffix, TopicKind.NotAllowed)]
+    [DataRow(Topics.Root + "pendant-1", TopicKind.NotAllowed)]
+    [DataRow(Topics.Root + "pendant", TopicKind.NotAllowed)]
+    [DataRow("x" + Topics.Root + "pendant-1" + Topics.EventsSuffix, TopicKind.NotAllowed)]
     [DataRow("", TopicKind.NotAllowed)]
-    public void ClassifyPublish_Topic_Expected(string topic, TopicKind expected) =>
+    [DataRow(null, TopicKind.NotAllowed)]
+    public void ClassifyPublish_Topic_Expected(string? topic, TopicKind expected) =>
         Assert.AreEqual(expected, TopicAcl.ClassifyPublish("pendant-1", topic));
 
     [TestMethod]
