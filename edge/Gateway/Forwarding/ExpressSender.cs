@@ -27,6 +27,18 @@ internal sealed class ExpressSender(AlarmExpress express, int shard, IUpstream u
         }
     }
 
+    /// <summary>Some id this sender posted is waiting for its marks' commit (its release will wake the stream).</summary>
+    public bool HasInFlight
+    {
+        get
+        {
+            lock (_inFlight)
+            {
+                return _inFlight.Count > 0;
+            }
+        }
+    }
+
     /// <summary>
     /// True while the express path posted this id and its marks are not committed yet, or when they were committed after
     /// the read stamped <paramref name="readStamp"/> began (that read may still have seen the row pending).
@@ -145,7 +157,14 @@ internal sealed class ExpressSender(AlarmExpress express, int shard, IUpstream u
             }
 
             // The stream's store pass skipped these rows and waits: let it look again (a failed mark left them pending).
-            released();
+            try
+            {
+                released();
+            }
+            catch (ObjectDisposedException)
+            {
+                // The store closed first (shutdown): nobody is left to wake.
+            }
         }
     }
 }

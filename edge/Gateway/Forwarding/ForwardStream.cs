@@ -164,7 +164,9 @@ public sealed class ForwardStream
         if (batch.Count == 0 && _cursor != 0)
         {
             // Marks still committing while the express path is open: the next wake settles them; no wait for an alarm.
-            if (_marks.Exists(m => !m.IsCompleted) && (_express?.IsOpen(_queue.Shard) ?? false))
+            // Rows behind the cursor the express path posted and not yet released: reading from the start would only
+            // find them again (a spin); their release wakes the stream, and a failed mark is read again then.
+            if ((_marks.Exists(m => !m.IsCompleted) && (_express?.IsOpen(_queue.Shard) ?? false)) || (_expressSender?.HasInFlight ?? false))
             {
                 SetBacklog(false);
                 return -1;
@@ -208,8 +210,9 @@ public sealed class ForwardStream
             }
 
             // Only rows the express path posted, waiting for their marks' commit: nothing for this pass to send. Read
-            // on only past a full batch of them; else wait for a wake (their release wakes the stream) instead of
-            // reading them again and again until the marks are in (a spin on the alarm thread, measured in the storm).
+            // on past a full batch of them (the read after it stops at the rows in flight, above); else wait for a wake
+            // (their release wakes the stream) instead of reading them again and again until the marks are in (a spin
+            // on the alarm thread, measured in the storm).
             _cursor = processedUpTo;
             return batch.Count >= _options.BatchSize ? 0 : -1;
         }
