@@ -209,12 +209,10 @@ public sealed class ForwardStream
                 return -1;
             }
 
-            // Only rows the express path posted, waiting for their marks' commit: nothing for this pass to send. Read
-            // on past a full batch of them (the read after it stops at the rows in flight, above); else wait for a wake
-            // (their release wakes the stream) instead of reading them again and again until the marks are in (a spin
-            // on the alarm thread, measured in the storm).
+            // Only rows the express path posted: read on after them; the read after the cursor waits while ids are in
+            // flight (above).
             _cursor = processedUpTo;
-            return batch.Count >= _options.BatchSize ? 0 : -1;
+            return 0;
         }
 
         var after = processedUpTo;

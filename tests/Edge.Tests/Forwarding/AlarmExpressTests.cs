@@ -247,12 +247,7 @@ public sealed class AlarmExpressTests : ForwardingFixture
         bool spun;
         try
         {
-            await WaitOpenAsync(express, "p-1");
-            var record = TestEvents.Record("p-1", 1, EventTypes.Sos);
-            await IngestAsync(express, record);
-            await Upstream.WhenReceived(record.Id).WaitAsync(TimeSpan.FromSeconds(5));
-            // The row is committed and pending, its express marks held: a store pass sees it in flight.
-            await Eventually.WaitAsync(() => queues.AlarmRowsRead > 0, TimeSpan.FromSeconds(5), "a store pass read the posted row");
+            await PostedAndSeenInFlightAsync(express, queues);
 
             // A negative window: a pass that spins over the row passes 10 more reads at once (measured: ~5,000 reads a
             // second on the alarm thread in the 10k storm, and a full batch of such rows spun too); one that waits
@@ -285,11 +280,7 @@ public sealed class AlarmExpressTests : ForwardingFixture
         var running = Task.Run(() => stream.RunAsync(stop.Token));
         try
         {
-            await WaitOpenAsync(express, "p-1");
-            var record = TestEvents.Record("p-1", 1, EventTypes.Sos);
-            await IngestAsync(express, record);
-            await Upstream.WhenReceived(record.Id).WaitAsync(TimeSpan.FromSeconds(5));
-            await Eventually.WaitAsync(() => queues.AlarmRowsRead > 0, TimeSpan.FromSeconds(5), "a store pass read the posted row and went to wait");
+            var record = await PostedAndSeenInFlightAsync(express, queues);
 
             // The express marks fail: the row stays pending, and the stream must look again now, not in 10 minutes.
             marks.SetResult();
@@ -301,6 +292,17 @@ public sealed class AlarmExpressTests : ForwardingFixture
             await stop.CancelAsync();
             await running;
         }
+    }
+
+    /// <summary>An alarm of p-1 posted by the express path, committed, its marks held: a store pass has read its row.</summary>
+    private async Task<EventRecord> PostedAndSeenInFlightAsync(AlarmExpress express, HeldMarks queues)
+    {
+        await WaitOpenAsync(express, "p-1");
+        var record = TestEvents.Record("p-1", 1, EventTypes.Sos);
+        await IngestAsync(express, record);
+        await Upstream.WhenReceived(record.Id).WaitAsync(TimeSpan.FromSeconds(5));
+        await Eventually.WaitAsync(() => queues.AlarmRowsRead > 0, TimeSpan.FromSeconds(5), "a store pass read the posted row");
+        return record;
     }
 
     private static readonly TimeSpan SpinWindow = TimeSpan.FromMilliseconds(300);
