@@ -20,6 +20,21 @@ public static class ProcStat
 
     public static long VoluntaryContextSwitches(int pid) => StatusKilobytes(pid, "voluntary_ctxt_switches:");
 
+    /// <summary>The nice value of the process's main thread (field 19 of /proc/&lt;pid&gt;/stat), or null when unreadable.</summary>
+    public static int? Nice(int pid)
+    {
+        try
+        {
+            var stat = File.ReadAllText($"/proc/{pid}/stat");
+            var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+            return int.Parse(fields[16], CultureInfo.InvariantCulture);
+        }
+        catch (IOException)
+        {
+            return null;
+        }
+    }
+
     public static double CpuSeconds(int pid)
     {
         try
