@@ -55,6 +55,8 @@ public sealed partial class ChildProcess : IAsyncDisposable
             info.ArgumentList.Add(arg);
         }
 
+        // The simulator's gen0 budget (bench.sh) is its own: the gateway, the stub and the peers run with their defaults.
+        info.Environment.Remove("DOTNET_GCgen0size");
         foreach (var (key, value) in environment ?? new Dictionary<string, string>())
         {
             info.Environment[key] = value;
