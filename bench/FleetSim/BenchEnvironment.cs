@@ -50,7 +50,7 @@ public sealed class BenchEnvironment
     /// <summary>
     /// The cloud stub. <paramref name="nice"/> other than 0 starts it through <c>nice -n</c> (every thread inherits
     /// it): the latency scenarios run it at <see cref="LatencyStubNice"/>, because the platform it stands in for runs
-    /// on machines of its own and its answer is inside their measured latency (bench/README.md "Method"). A negative
+    /// on machines of its own and its answer is inside their measured latency (bench/README.md "Priorities"). A negative
     /// value needs CAP_SYS_NICE; without it nice runs the stub unchanged, and <see cref="StubNice"/> says so.
     /// </summary>
     public async Task<(ChildProcess Process, string Url)> StartStubAsync(string dataDirectory, int nice = 0)

@@ -22,11 +22,11 @@ bench.SetAction(async (parse, cancellationToken) =>
     var elapsed = Stopwatch.StartNew();
     // At most 16 pool threads: with 64 at start the simulator ran ~84 threads, and at nice 10 their summed CFS weight
     // (~84 x 110) matched ~9 threads at nice 0, so it took the gateway's and the stub's CPU after all. With 16 the
-    // storm is as strong (bench/README.md "Method").
+    // storm is as strong (bench/README.md "Priorities").
     ThreadPool.SetMinThreads(8, 8);
     ThreadPool.SetMaxThreads(16, 16);
     SimulatorPriority.Lower(10);
-    report.Note($"simulator (and mosquitto's QoS 1 subscriber) at nice {SimulatorPriority.Nice}; gateway, cloud stub and mosquitto at nice 0, the cloud stub at nice {BenchEnvironment.LatencyStubNice} in the fleet and ack scenarios (bench/README.md \"Method\")");
+    report.Note($"simulator (and mosquitto's QoS 1 subscriber) at nice {SimulatorPriority.Nice}; gateway, cloud stub and mosquitto at nice 0, the cloud stub at nice {BenchEnvironment.LatencyStubNice} in the fleet and ack scenarios (bench/README.md \"Priorities\"); simulator GC latency mode {System.Runtime.GCSettings.LatencyMode} (Interactive: background gen2), gen0 budget {Environment.GetEnvironmentVariable(\"DOTNET_GCgen0size\") ?? \"default\"} (bench.sh sets it)");
 
     var ids = Enumerable.Range(0, settings.TotalDevices).Select(i => $"bench-{i:00000}").ToList();
     RegistryWriter.Write(environment.RegistryPath, ids, settings.RegistryIterations);
