@@ -26,7 +26,8 @@ bench.SetAction(async (parse, cancellationToken) =>
     ThreadPool.SetMinThreads(8, 8);
     ThreadPool.SetMaxThreads(16, 16);
     SimulatorPriority.Lower(10);
-    report.Note($"simulator (and mosquitto's QoS 1 subscriber) at nice {SimulatorPriority.Nice}; gateway, cloud stub and mosquitto at nice 0, the cloud stub at nice {BenchEnvironment.LatencyStubNice} in the fleet and ack scenarios (bench/README.md \"Priorities\"); simulator GC latency mode {System.Runtime.GCSettings.LatencyMode} (Interactive: background gen2), gen0 budget {Environment.GetEnvironmentVariable(\"DOTNET_GCgen0size\") ?? \"default\"} (bench.sh sets it)");
+    var simulatorGen0 = Environment.GetEnvironmentVariable("DOTNET_GCgen0size") ?? "default";
+    report.Note($"simulator (and mosquitto's QoS 1 subscriber) at nice {SimulatorPriority.Nice}; gateway, cloud stub and mosquitto at nice 0, the cloud stub at nice {BenchEnvironment.LatencyStubNice} in the fleet and ack scenarios (bench/README.md \"Priorities\"); simulator GC latency mode {System.Runtime.GCSettings.LatencyMode} (Interactive: background gen2), gen0 budget {simulatorGen0} (bench.sh sets it)");
 
     var ids = Enumerable.Range(0, settings.TotalDevices).Select(i => $"bench-{i:00000}").ToList();
     RegistryWriter.Write(environment.RegistryPath, ids, settings.RegistryIterations);
