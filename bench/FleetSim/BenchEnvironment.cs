@@ -51,7 +51,7 @@ public sealed class BenchEnvironment
     /// The cloud stub. <paramref name="nice"/> other than 0 starts it through <c>nice -n</c> (every thread inherits
     /// it): the latency scenarios run it at <see cref="LatencyStubNice"/>, because the platform it stands in for runs
     /// on machines of its own and its answer is inside their measured latency (bench/README.md "Priorities"). A negative
-    /// value needs CAP_SYS_NICE; without it nice runs the stub unchanged, and <see cref="StubNice"/> says so.
+    /// value needs CAP_SYS_NICE; without it nice runs the stub unchanged (the scenarios' notes print the nice it got).
     /// </summary>
     public async Task<(ChildProcess Process, string Url)> StartStubAsync(string dataDirectory, int nice = 0)
     {
@@ -61,15 +61,11 @@ public sealed class BenchEnvironment
             : ChildProcess.Start("cloud-stub", "dotnet", stubArgs);
         var line = await stub.WaitForLineAsync("cloud-stub ready", ReadyTimeout).ConfigureAwait(false);
         var port = int.Parse(line[(line.LastIndexOf('=') + 1)..], System.Globalization.CultureInfo.InvariantCulture);
-        StubNice = ProcStat.Nice(stub.Id);
         return (stub, $"http://127.0.0.1:{port}");
     }
 
     /// <summary>The cloud stub's priority in the fleet and acknowledgement scenarios.</summary>
     public const int LatencyStubNice = -5;
-
-    /// <summary>The nice value the last started stub actually runs at (null: unreadable).</summary>
-    public int? StubNice { get; private set; }
 
     /// <summary>The gateway as shipped (Release, appsettings defaults), on loopback ports, forwarding to <paramref name="stubUrl"/>.</summary>
     public async Task<(ChildProcess Process, int MqttPort, string Url)> StartGatewayAsync(string dataDirectory, string stubUrl, IEnumerable<string>? extraArgs = null)

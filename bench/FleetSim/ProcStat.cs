@@ -21,13 +21,20 @@ public static class ProcStat
     public static long VoluntaryContextSwitches(int pid) => StatusKilobytes(pid, "voluntary_ctxt_switches:");
 
     /// <summary>The nice value of the process's main thread (field 19 of /proc/&lt;pid&gt;/stat), or null when unreadable.</summary>
-    public static int? Nice(int pid)
+    public static int? Nice(int pid) => StatFields(pid) is { } fields ? int.Parse(fields[Field(19)], CultureInfo.InvariantCulture) : null;
+
+    public static double CpuSeconds(int pid) =>
+        StatFields(pid) is { } fields
+            ? (long.Parse(fields[Field(14)], CultureInfo.InvariantCulture) + long.Parse(fields[Field(15)], CultureInfo.InvariantCulture)) / TicksPerSecond
+            : 0;
+
+    /// <summary>The fields of /proc/&lt;pid&gt;/stat after the ")" of the command name (which may hold spaces), or null.</summary>
+    private static string[]? StatFields(int pid)
     {
         try
         {
             var stat = File.ReadAllText($"/proc/{pid}/stat");
-            var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
-            return int.Parse(fields[16], CultureInfo.InvariantCulture);
+            return stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
         }
         catch (IOException)
         {
@@ -35,22 +42,8 @@ public static class ProcStat
         }
     }
 
-    public static double CpuSeconds(int pid)
-    {
-        try
-        {
-            var stat = File.ReadAllText($"/proc/{pid}/stat");
-            // Fields after the ")" of the command name: state is field 3, utime 14, stime 15.
-            var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
-            var user = long.Parse(fields[11], CultureInfo.InvariantCulture);
-            var system = long.Parse(fields[12], CultureInfo.InvariantCulture);
-            return (user + system) / TicksPerSecond;
-        }
-        catch (IOException)
-        {
-            return 0;
-        }
-    }
+    /// <summary>Index in <see cref="StatFields"/> of field <paramref name="number"/> of proc(5) (state is field 3, utime 14, stime 15, nice 19).</summary>
+    private static int Field(int number) => number - 3;
 
     /// <summary>
     /// The processes below <paramref name="pid"/> (children, grandchildren, ...), from the parent field of every
